@@ -1,0 +1,21 @@
+"""Listening Post: reproducible, offline analysis of public comments and consultation responses.
+
+The package is the shared logic behind the notebooks in ``notebooks/``. Modules, one per concern:
+
+- :mod:`helpers.schema`     the canonical data model (comments, votes, respondents, exclusions)
+- :mod:`helpers.ingest`     readers for each input format, registered by name, with auto-detection
+- :mod:`helpers.overview`   counts, lengths, threads and who is addressed
+- :mod:`helpers.themes`     the theme model (TF-IDF + NMF), labels, quotes and prevalence
+- :mod:`helpers.sentiment`  VADER sentiment per sentence, comment and theme
+- :mod:`helpers.stats`      confidence intervals and small-sample rules
+- :mod:`helpers.plots`      accessible figures embedded with alt text and a data table
+- :mod:`helpers.report`     escaped HTML building blocks for the briefing
+- :mod:`helpers.provenance` git commit, input checksums, parameters and package versions
+- :mod:`helpers.config`     run configurations (``params/*.yaml``)
+- :mod:`helpers.runner`     runs the notebook chain with papermill and renders the briefing
+- :mod:`helpers.paths`, :mod:`helpers.tables`, :mod:`helpers.errors`   plumbing
+
+Run ``python -m helpers --help`` for the command line.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+"""The project's own exception types.
+
+Errors a user can cause (a bad file, a bad row, a bad parameter) raise :class:`InputError` or one of
+its subclasses, carrying the file, the row and the reason. The command line turns them into one line
+on stderr and exit code 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ListeningPostError", "InputError", "SchemaError", "ConfigError"]
+
+
+class ListeningPostError(Exception):
+    """Base class of every error Listening Post raises on purpose."""
+
+
+class InputError(ListeningPostError):
+    """A problem with user-supplied input: names the file, the row (or line) and what is wrong.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong, in plain words.
+    path : str or Path, optional
+        The file (or folder) the problem is in.
+    row : int, optional
+        The 1-based line or record number in ``path``.
+
+    Examples
+    --------
+    >>> str(InputError("comment_id is empty", path="data/x.csv", row=4))
+    'data/x.csv: row 4: comment_id is empty'
+    """
+
+    def __init__(self, reason: str, *, path: str | Path | None = None, row: int | None = None):
+        self.reason = " ".join(str(reason).split())  # always one line
+        self.path = str(path) if path is not None else None
+        self.row = int(row) if row is not None else None
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """The message as printed on stderr: ``file: row N: reason``."""
+        parts = []
+        if self.path:
+            parts.append(self.path)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        parts.append(self.reason)
+        return ": ".join(parts)
+
+
+class SchemaError(InputError):
+    """A table does not satisfy the canonical data model (see :mod:`helpers.schema`)."""
+
+
+class ConfigError(InputError):
+    """A run configuration or parameter is missing or invalid."""

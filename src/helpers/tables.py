@@ -1,0 +1,89 @@
+"""Reading and writing tables in a run folder: Parquet or CSV chosen by suffix, written atomically.
+
+A failed write never leaves a half-written file behind: the table goes to a temporary file beside
+the target, which is renamed over it only when complete. Parquet output is deterministic for the same
+table and library versions, so two runs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = ["write_table", "read_table", "write_json", "read_json", "atomic_write"]
+
+_SUFFIXES = (".parquet", ".csv")
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` then rename the temporary file to ``path``; remove it on failure."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise InputError(f"unsupported table type {suffix or '(none)'!r}; use .parquet or .csv", path=path)
+    return suffix
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` to ``path`` (``.parquet`` or ``.csv``) atomically, without the index.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = write_table(pd.DataFrame({"a": [1]}), p)
+    >>> p.read_text()
+    'a\\n1\\n'
+    """
+    target = Path(path)
+    suffix = _suffix(target)
+    if suffix == ".parquet":
+        return atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
+    return atomic_write(target, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`."""
+    source = Path(path)
+    suffix = _suffix(source)
+    if not source.is_file():
+        raise InputError("no such file", path=source)
+    if suffix == ".parquet":
+        return pd.read_parquet(source, engine="pyarrow")
+    return pd.read_csv(source, dtype="string", keep_default_na=False, na_values=[""])
+
+
+def write_json(obj: Any, path: str | os.PathLike) -> Path:
+    """Write ``obj`` as pretty, key-sorted UTF-8 JSON (stable bytes for the same content)."""
+    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file written by :func:`write_json`."""
+    source = Path(path)
+    if not source.is_file():
+        raise InputError("no such file", path=source)
+    return json.loads(source.read_text(encoding="utf-8"))
