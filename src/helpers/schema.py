@@ -184,7 +184,7 @@ def _check_table(
     if missing:
         raise SchemaError(f"{table} table lacks required column(s) {', '.join(missing)}", path=source)
     out = _coerce(df, {**columns, **optional}, table, source=source)
-    ordered = list(columns) + [c for c in optional if c in out.columns]
+    ordered = list(columns) + [c for c in optional if c in out.columns and c not in columns]
     extra = [c for c in out.columns if c not in ordered]
     return out[ordered + extra].reset_index(drop=True)
 

@@ -1,0 +1,55 @@
+# Listening Post: `make report` and `make test` are all a new user needs (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORPUS ?= obama-toolkit
+CONFIG ?= params/$(CORPUS).yaml
+# Set-up is redone when the dependency list changes.
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup report test lab bench lint format clean distclean
+
+help: ## list the targets
+	@echo "Listening Post -- make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
+	@echo "Variables: CORPUS=$(CORPUS) (runs params/<CORPUS>.yaml), PYTHON=$(PYTHON)"
+
+setup: $(STAMP) ## create .venv and install the project and its dependencies (idempotent; report and test run it)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Listening Post needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+report: setup ## analyse the bundled corpus (or CORPUS=name) and write reports/<corpus>/briefing.html
+	$(BIN)/python -m helpers run $(CONFIG)
+
+test: setup ## run the whole test suite: unit, real-data, nbval over every notebook, end to end
+	$(BIN)/python -m pytest --nbval-lax
+
+lab: setup ## open JupyterLab on the notebooks, in the project's environment
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup ## time each pipeline stage and print the table (results also in bench/results/)
+	$(BIN)/python -m bench
+
+lint: setup ## ruff on code and notebooks; check notebooks are committed without outputs
+	$(BIN)/ruff check src tests bench notebooks
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
+
+format: setup ## apply ruff's fixes and strip notebook outputs
+	$(BIN)/ruff check --fix src tests bench notebooks
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
+
+clean: ## remove generated outputs (reports, interim and processed data, caches); keeps .venv
+	find reports data/interim data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis bench/results
+	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +
+
+distclean: clean ## also remove the environment
+	rm -rf $(VENV) src/*.egg-info

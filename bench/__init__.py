@@ -1,0 +1,1 @@
+"""Benchmarks for Listening Post, run by `make bench` (``python -m bench``)."""

@@ -1,0 +1,140 @@
+"""The command line: ``python -m helpers <command>``.
+
+Commands
+--------
+ingest   read a source into the canonical comments table (plus its exclusions log)
+run      run the whole notebook chain on a corpus and render the briefing
+formats  list the input formats Listening Post reads
+
+Errors a user can cause print one line on stderr (``error: FILE: row N: what is wrong``) and exit
+with code 2. Tracebacks are for bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import ListeningPostError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_USER_ERROR = 2
+
+
+def _column_pair(text: str) -> tuple[str, str]:
+    name, sep, column = text.partition("=")
+    if not sep or not name or not column:
+        raise argparse.ArgumentTypeError(f"expected CANONICAL=SOURCE_COLUMN, got {text!r}")
+    return name.strip(), column.strip()
+
+
+def _add_reader_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", help="reader name (see `formats`); detected from the content when omitted")
+    p.add_argument("--text-column", help="CSV/XLSX/JSONL: the column holding the comment text")
+    p.add_argument("--id-column", help="CSV/XLSX/JSONL: the column holding a unique id")
+    p.add_argument("--column", action="append", type=_column_pair, default=[], metavar="NAME=COLUMN",
+                   help="CSV/XLSX/JSONL: map a canonical column (author, created_at, parent_id, thread_id, "
+                        "question_id, respondent_id, ...) to a source column; repeatable")
+    p.add_argument("--kind", help="CSV/XLSX/JSONL: kind of rows without a parent (comment or response)")
+    p.add_argument("--timezone", help="timezone of dates written without one (default UTC)")
+    p.add_argument("--sheet", help="XLSX: the sheet to read (name; default the first)")
+
+
+def _reader_options(args: argparse.Namespace) -> dict:
+    options = {
+        "format": args.format,
+        "text_column": args.text_column,
+        "id_column": args.id_column,
+        "columns": dict(args.column) or None,
+        "kind": args.kind,
+        "timezone": args.timezone,
+        "sheet": args.sheet,
+    }
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read a source into the canonical comments table")
+    p.add_argument("source", help="input file or folder")
+    _add_reader_options(p)
+    p.add_argument("--out", required=True, help="output table, .parquet or .csv; the exclusions log is "
+                                                "written beside it as <name>.exclusions.<suffix>")
+
+    p = sub.add_parser("run", help="run the notebook chain and render the briefing")
+    p.add_argument("config", nargs="?", help="run configuration, e.g. params/obama-toolkit.yaml")
+    p.add_argument("--source", help="input file or folder (instead of a configuration file)")
+    p.add_argument("--corpus", help="short name for the corpus (with --source); names the run folder")
+    _add_reader_options(p)
+    p.add_argument("--out", default="", help="run folder (default reports/<corpus>)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a notebook parameter (YAML value), e.g. -p n_themes=5; repeatable")
+
+    sub.add_parser("formats", help="list the input formats")
+    return parser
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from . import ingest
+
+    result = ingest.read(args.source, **_reader_options(args))
+    written = ingest.write_result(result, args.out)
+    print(result.summary_line())
+    for name, path in written.items():
+        print(f"wrote {name}: {path}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .config import load_run_config, make_run_config, validate_run_config
+    from .errors import ConfigError
+    from .runner import run_pipeline
+
+    reader = _reader_options(args)
+    if args.config:
+        if args.source or args.corpus:
+            raise ConfigError("give either a configuration file or --source/--corpus, not both")
+        config = load_run_config(args.config)
+        config.update(reader)
+    else:
+        if not (args.source and args.corpus):
+            raise ConfigError("give a configuration file, or both --source and --corpus")
+        config = make_run_config(source=args.source, corpus=args.corpus, **reader)
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ConfigError(f"--param expects NAME=VALUE, got {item!r}")
+        config[name.strip()] = yaml.safe_load(value)
+    config = validate_run_config(config, path=args.config)
+    briefing = run_pipeline(config, out=args.out, config_path=args.config)
+    print(briefing)
+    return 0
+
+
+def _cmd_formats(args: argparse.Namespace) -> int:
+    from . import ingest
+
+    for name in ingest.available_formats():
+        print(name)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    handler = {"ingest": _cmd_ingest, "run": _cmd_run, "formats": _cmd_formats}[args.command]
+    try:
+        return handler(args)
+    except ListeningPostError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        # A notebook that failed on something other than the user's input is a bug: exit 1.
+        return EXIT_USER_ERROR if getattr(exc, "user_error", True) else 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,316 @@
+"""Accessible figures in one consistent style, embedded in the briefing as PNG with alt text and data.
+
+- One style (:func:`apply_style`): high contrast, the Okabe-Ito colour-blind-safe palette, readable
+  sizes, no top/right spines, left-aligned titles that state the finding (the caller writes them).
+- Meaning never depends on colour alone: bars carry their value as text at the bar end.
+- :func:`figure_html` embeds a figure as a ``data:`` URI PNG with alt text, a caption and, when given,
+  the data behind it in a table under a disclosure, so a screen-reader user gets the numbers too.
+
+Figures are created with :class:`matplotlib.figure.Figure` and drawn with the Agg canvas whatever the
+notebook's backend is, so they never pop up twice in JupyterLab and their PNG bytes are the same on every
+run: text uses DejaVu Sans (bundled with matplotlib, so no machine-dependent font lookup) and the PNG is
+written without a "Software" metadata entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .report import esc, table_html
+
+__all__ = ["OKABE_ITO", "STYLE", "DPI", "apply_style", "bar_chart", "histogram", "figure_html", "png_bytes"]
+
+#: Okabe & Ito (2008) colour-blind-safe palette, strongest contrast first.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "bluish_green": "#009E73",
+    "reddish_purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+TEXT = "#0b0c0c"  # GOV.UK text colour, as in the page
+GRID = "#b1b4b6"  # GOV.UK border grey
+BAR = OKABE_ITO["blue"]  # 5.1:1 against white
+DPI = 110  # PNG resolution: an 8-inch figure is 880 px wide, sharp at page width and small on disk
+WIDTH_IN = 8.0
+
+STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 12,
+    "axes.titlesize": 14,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 12,
+    "axes.labelsize": 12,
+    "axes.labelcolor": TEXT,
+    "axes.edgecolor": TEXT,
+    "axes.linewidth": 1.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO.values())),
+    "axes.grid": False,
+    "grid.color": GRID,
+    "grid.linewidth": 0.8,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "text.color": TEXT,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.dpi": DPI,
+    "figure.dpi": DPI,
+    "svg.hashsalt": "listening-post",
+    "path.simplify": True,
+}
+
+
+def apply_style() -> None:
+    """Set matplotlib's rcParams to the project style (idempotent; the plotting functions call it).
+
+    Also usable in a notebook before plotting something by hand, so it matches the briefing's figures.
+    """
+    matplotlib.rcParams.update(STYLE)
+
+
+def _new_figure(height_in: float) -> tuple[Figure, Any]:
+    apply_style()
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)  # Agg whatever the session's backend is
+    ax = fig.add_subplot()
+    return fig, ax
+
+
+def _wrap(text: Any, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
+
+
+def _auto_format(values: pd.Series) -> Callable[[float], str]:
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if v.size and np.all(np.isclose(v, np.round(v))):
+        return lambda x: f"{x:,.0f}"
+    if v.size and np.nanmax(np.abs(v)) < 10:
+        return lambda x: f"{x:,.2f}"
+    return lambda x: f"{x:,.1f}"
+
+
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    label_col: str,
+    value_col: str,
+    title: str,
+    xlabel: str,
+    ci_low_col: str | None = None,
+    ci_high_col: str | None = None,
+    annotate: bool = True,
+    value_format: str | Callable[[float], str] | None = None,
+) -> Figure:
+    """A horizontal bar chart, first row at the top, with each value written at its bar's end.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per bar, in the order to show them (sort first if you want them ranked).
+    label_col, value_col : str
+        Columns holding the bar labels and lengths.
+    title : str
+        States the finding ("Road safety was the most common theme").
+    xlabel : str
+        What the length measures, with units ("Share of comments (%)").
+    ci_low_col, ci_high_col : str, optional
+        Columns with the interval's ends; drawn as black error bars, the value label placed beyond them.
+    annotate : bool
+        Write each value at the end of its bar (so no reading off the axis is needed).
+    value_format : str or callable, optional
+        ``str.format`` pattern such as ``"{:.0%}"`` or a callable; default: whole numbers with thousands
+        separators, else one or two decimals.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Pass it to :func:`figure_html`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"theme": ["Roads", "Parks"], "n": [30, 12]})
+    >>> fig = bar_chart(df, label_col="theme", value_col="n", title="Roads came up most",
+    ...                 xlabel="Comments")
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['30', '12']
+    """
+    missing = [c for c in (label_col, value_col, ci_low_col, ci_high_col) if c and c not in data.columns]
+    if missing:
+        raise ValueError(f"bar_chart: no such column(s): {missing}")
+    if (ci_low_col is None) != (ci_high_col is None):
+        raise ValueError("bar_chart: give both ci_low_col and ci_high_col, or neither")
+    labels = [_wrap(x, 28) for x in data[label_col].astype("string").fillna("")]
+    values = pd.to_numeric(data[value_col], errors="coerce").astype(float).fillna(0.0).to_numpy()
+    n = len(values)
+    fmt = _formatter(value_format) or _auto_format(data[value_col])
+
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = 1.3 + 0.42 * max(n, 1) + 0.18 * max(lines - n, 0) + 0.25 * title.count("\n")
+    fig, ax = _new_figure(min(max(height, 2.4), 14.0))
+    y = np.arange(n)
+    xerr = None
+    ends = values.copy()
+    if ci_low_col is not None:
+        low = pd.to_numeric(data[ci_low_col], errors="coerce").astype(float).to_numpy()
+        high = pd.to_numeric(data[ci_high_col], errors="coerce").astype(float).to_numpy()
+        low = np.where(np.isnan(low), values, low)
+        high = np.where(np.isnan(high), values, high)
+        xerr = np.vstack([np.clip(values - low, 0, None), np.clip(high - values, 0, None)])
+        ends = np.maximum(values, high)
+    ax.barh(
+        y,
+        values,
+        height=0.65,
+        color=BAR,
+        xerr=xerr,
+        error_kw={"ecolor": TEXT, "elinewidth": 1.3, "capsize": 4, "capthick": 1.3},
+    )
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()  # first row at the top
+    ax.set_title(_wrap(title, 70))
+    ax.set_xlabel(xlabel)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.grid(True)
+    ax.set_axisbelow(True)
+    top = float(np.nanmax(ends)) if n else 1.0
+    lowest = float(min(np.nanmin(values), 0.0)) if n else 0.0
+    if annotate and n:
+        pad = 0.01 * (top - lowest or 1.0)
+        for yi, end, v in zip(y, ends, values, strict=True):
+            ax.text(end + pad, yi, fmt(v), va="center", ha="left", fontsize=11, color=TEXT)
+        top += 0.14 * (top - lowest or 1.0)  # room for the labels
+    ax.set_xlim(lowest, top if top > lowest else lowest + 1.0)
+    return fig
+
+
+def _formatter(value_format: str | Callable[[float], str] | None) -> Callable[[float], str] | None:
+    if value_format is None:
+        return None
+    if callable(value_format):
+        return value_format
+    return value_format.format
+
+
+def histogram(
+    values: Any,
+    *,
+    title: str,
+    xlabel: str,
+    bins: int | str | Any = "auto",
+    ylabel: str = "Number of comments",
+) -> Figure:
+    """A histogram of ``values`` (missing values dropped) in the project style.
+
+    Examples
+    --------
+    >>> fig = histogram([1, 2, 2, 3, 3, 3], title="Most comments are short", xlabel="Words", bins=3)
+    >>> [int(p.get_height()) for p in fig.axes[0].patches]
+    [1, 2, 3]
+    """
+    v = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype(float).dropna().to_numpy()
+    fig, ax = _new_figure(4.2 + 0.25 * title.count("\n"))
+    ax.hist(v, bins=bins, color=BAR, edgecolor="white", linewidth=0.8)
+    ax.set_title(_wrap(title, 70))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.grid(True)
+    ax.set_axisbelow(True)
+    return fig
+
+
+def png_bytes(fig: Figure, *, dpi: int = DPI) -> bytes:
+    """``fig`` as PNG bytes, identical for identical figures (no timestamp or software metadata)."""
+    apply_style()
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+    return buf.getvalue()
+
+
+def figure_html(
+    fig: Figure,
+    *,
+    alt: str,
+    caption: str,
+    data: pd.DataFrame | None = None,
+    data_caption: str | None = None,
+    **table_options: Any,
+) -> str:
+    """``fig`` as a ``<figure>``: an embedded PNG with alt text, a caption, and optionally its data.
+
+    The figure is closed afterwards (it is done with once it is in the page).
+
+    Parameters
+    ----------
+    fig : Figure
+        From :func:`bar_chart`, :func:`histogram` or your own matplotlib code.
+    alt : str
+        Alt text: what the chart shows and its main finding, for people who cannot see it. Required.
+    caption : str
+        Visible caption: source and how to read it (e.g. "Bars show 95% intervals").
+    data : DataFrame, optional
+        The numbers behind the chart, shown as a table under "Show the data behind this chart".
+    data_caption : str, optional
+        The table's caption (default: ``caption``).
+    **table_options
+        Passed to :func:`helpers.report.table_html` (``numeric``, ``formats``, ``max_rows`` ...).
+
+    Examples
+    --------
+    >>> fig = histogram([1, 2, 3], title="t", xlabel="x")
+    >>> html = figure_html(fig, alt="A histogram <of> lengths", caption="Comment lengths")
+    >>> html.startswith('<figure class="lp-figure"><img src="data:image/png;base64,'), "&lt;of&gt;" in html
+    (True, True)
+    """
+    if alt is None or not str(alt).strip():
+        raise ValueError("figure_html: alt text is required (say what the chart shows and its finding)")
+    try:
+        png = png_bytes(fig)
+        width, height = (int(round(x)) for x in fig.get_size_inches() * DPI)
+    finally:
+        _close(fig)
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    parts = [
+        '<figure class="lp-figure">',
+        f'<img class="lp-figure__img" src="{src}" alt="{esc(alt)}" width="{width}" height="{height}">',
+        f'<figcaption class="lp-figure__caption">{esc(caption)}</figcaption>',
+    ]
+    if data is not None:
+        table = table_html(data, caption=data_caption or caption, **table_options)
+        parts.append(
+            '<details class="lp-details"><summary>Show the data behind this chart</summary>'
+            f'<div class="lp-details__body">{table}</div></details>'
+        )
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+def _close(fig: Figure) -> None:
+    """Release ``fig``; also forget it in pyplot if it was made there (pyplot is not imported otherwise)."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+    fig.clear()

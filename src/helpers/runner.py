@@ -1,0 +1,147 @@
+"""Running the notebook chain: papermill executes each pipeline notebook into the run folder, then the
+briefing notebook is rendered to one self-contained HTML page.
+
+The pipeline is every ``notebooks/NN_name.ipynb`` in number order. A run configuration's keys are
+routed to the notebooks that declare them in their ``parameters`` cell (plus ``run_dir``, which every
+notebook declares); a key that no notebook declares is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .config import dump_run_config
+from .errors import ConfigError, InputError, ListeningPostError
+from .tables import atomic_write
+
+__all__ = ["pipeline_notebooks", "notebook_parameters", "route_parameters", "run_pipeline", "RunFailed"]
+
+BRIEFING_NOTEBOOK = "90_briefing"
+KERNEL = "python3"
+
+
+class RunFailed(ListeningPostError):
+    """A pipeline notebook raised an error; the executed notebook in the run folder shows where."""
+
+    def __init__(self, notebook: str, ename: str, evalue: str, output: Path):
+        self.notebook, self.ename, self.evalue, self.output = notebook, ename, evalue, output
+        self.user_error = ename in {"InputError", "SchemaError", "ConfigError"}
+        detail = evalue if self.user_error else f"{ename}: {evalue}"
+        super().__init__(f"{notebook} failed: {' '.join(detail.split())} (executed notebook: {output})")
+
+
+def pipeline_notebooks(folder: Path | None = None) -> list[Path]:
+    """The pipeline notebooks, in run order (``NN_name.ipynb``; ``exploratory/`` is never run)."""
+    folder = folder or paths.notebooks_dir()
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook declares: name -> {"default", "type", "help"} (from papermill)."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    return {
+        name: {"default": p["default"], "type": p["inferred_type_name"], "help": p["help"]}
+        for name, p in declared.items()
+    }
+
+
+def route_parameters(config: dict[str, Any], notebooks: list[Path], *, config_path: str | None = None
+                     ) -> dict[str, dict[str, Any]]:
+    """Which parameters each notebook receives: the configuration keys it declares.
+
+    Raises
+    ------
+    ConfigError
+        If a configuration key is declared by no notebook (most often a typo).
+    """
+    declared = {nb.stem: notebook_parameters(nb) for nb in notebooks}
+    known = set().union(*(set(d) for d in declared.values())) if declared else set()
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise ConfigError(
+            f"parameter {unknown[0]!r} is not declared by any pipeline notebook "
+            f"(known: {', '.join(sorted(known))})",
+            path=config_path,
+        )
+    return {name: {k: v for k, v in config.items() if k in params} for name, params in declared.items()}
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise RunFailed(notebook.stem, exc.ename, exc.evalue, output) from None
+
+
+def run_pipeline(
+    config: dict[str, Any],
+    *,
+    out: str | os.PathLike = "",
+    config_path: str | None = None,
+    notebooks: list[Path] | None = None,
+    log: Callable[[str], None] = lambda msg: print(msg, flush=True),
+) -> Path:
+    """Run every pipeline notebook on a validated run configuration and render the briefing.
+
+    Parameters
+    ----------
+    config : dict
+        A validated run configuration (:func:`helpers.config.load_run_config`).
+    out : path, optional
+        The run folder; default ``reports/<corpus>``.
+    config_path : str, optional
+        The configuration file, cited in errors.
+    notebooks : list of Path, optional
+        The notebooks to run (default: :func:`pipeline_notebooks`).
+    log : callable
+        Receives the progress lines (default: printed to stdout, so that stderr carries only errors).
+
+    Returns
+    -------
+    Path
+        The rendered ``briefing.html``.
+    """
+    from .render import check_self_contained, render_briefing
+
+    notebooks = notebooks if notebooks is not None else pipeline_notebooks()
+    if not notebooks:
+        raise ConfigError("no pipeline notebooks found", path=paths.notebooks_dir())
+    portable = {**config, "source": paths.relative_to_root(config["source"])}
+    routed = route_parameters(portable, notebooks, config_path=config_path)
+    run = paths.run_dir(portable["corpus"], out)
+    atomic_write(run / "run_config.yaml", lambda tmp: tmp.write_text(dump_run_config(config), encoding="utf-8"))
+    log(f"Listening Post: corpus {portable['corpus']!r} -> {run}")
+    total = time.perf_counter()
+    for i, notebook in enumerate(notebooks, 1):
+        start = time.perf_counter()
+        log(f"[{i}/{len(notebooks)}] {notebook.stem} ...")
+        params = {**routed[notebook.stem], "run_dir": str(run)}
+        _execute(notebook, run / notebook.name, params)
+        log(f"[{i}/{len(notebooks)}] {notebook.stem} done in {time.perf_counter() - start:.1f} s")
+    briefing = run / f"{BRIEFING_NOTEBOOK}.ipynb"
+    if not briefing.is_file():
+        raise ConfigError(f"the pipeline has no {BRIEFING_NOTEBOOK} notebook", path=paths.notebooks_dir())
+    html_path = render_briefing(briefing, run / "briefing.html")
+    problems = check_self_contained(html_path.read_text(encoding="utf-8"))
+    if problems:
+        raise InputError(f"the briefing is not self-contained: {problems[0]}", path=html_path)
+    log(f"Rendered the briefing in {time.perf_counter() - total:.1f} s in all")
+    return html_path

@@ -1,0 +1,270 @@
+"""The pipeline's stages as functions, and the files they hand over through the run folder.
+
+Each notebook calls one stage function, which reads its inputs from the run folder, computes, writes
+its outputs there and returns them for display. Nothing passes between notebooks except these files,
+so any notebook can be re-run on its own once the stages before it have run.
+
+=====================  ===========  =====================================================
+file                   written by   what it holds
+=====================  ===========  =====================================================
+comments.parquet       01_ingest    the canonical comments table (:mod:`helpers.schema`)
+exclusions.parquet     01_ingest    every record read but not kept, with its reason
+ingest.json            01_ingest    records read = kept + excluded, by reason and kind
+overview.json          02_overview  counts, lengths, dates, threads, addressed names
+themes.parquet         03_themes    one row per theme: label, terms, size, interval, quotes
+theme_assignments...   03_themes    comment -> theme(s), weights; "not assigned" rows
+themes.json            03_themes    number of themes, bounds, the selection curve, params
+sentiment.parquet      04_sentiment one row per analysed comment: VADER scores and label
+sentiment_by_theme...  04_sentiment per theme: mean compound with interval, label counts
+sentiment.json         04_sentiment label counts, mean, the scoring parameters
+coded_comments.csv     90_briefing  comment id, themes, sentiment (no personal data)
+=====================  ===========  =====================================================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import paths
+from .errors import ConfigError
+from .schema import analysable, validate_comments, validate_exclusions
+from .tables import read_json, read_table, write_json, write_table
+
+__all__ = [
+    "FILES",
+    "output_path",
+    "require",
+    "load",
+    "save",
+    "ingest",
+    "load_comments",
+    "analysed_comments",
+    "overview",
+    "themes",
+    "sentiment",
+    "coded_table",
+]
+
+#: name -> (file name, notebook that writes it)
+FILES: dict[str, tuple[str, str]] = {
+    "comments": ("comments.parquet", "01_ingest"),
+    "exclusions": ("exclusions.parquet", "01_ingest"),
+    "votes": ("votes.parquet", "01_ingest"),
+    "respondents": ("respondents.parquet", "01_ingest"),
+    "ingest": ("ingest.json", "01_ingest"),
+    "overview": ("overview.json", "02_overview"),
+    "themes": ("themes.parquet", "03_themes"),
+    "theme_assignments": ("theme_assignments.parquet", "03_themes"),
+    "theme_model": ("themes.json", "03_themes"),
+    "sentiment": ("sentiment.parquet", "04_sentiment"),
+    "sentiment_by_theme": ("sentiment_by_theme.parquet", "04_sentiment"),
+    "sentiment_notes": ("sentiment.json", "04_sentiment"),
+    "coded": ("coded_comments.csv", "90_briefing"),
+}
+
+
+def output_path(run: str | os.PathLike, name: str) -> Path:
+    """Where the hand-over file ``name`` (a key of :data:`FILES`) lives in the run folder."""
+    return Path(run) / FILES[name][0]
+
+
+def require(run: str | os.PathLike, name: str) -> Path:
+    """The path of ``name``, or a clear error saying which notebook to run first."""
+    path = output_path(run, name)
+    if not path.is_file():
+        raise ConfigError(
+            f"{FILES[name][0]} is missing: run notebook {FILES[name][1]} first (or `make report`)",
+            path=paths.relative_to_root(Path(run)),
+        )
+    return path
+
+
+def load(run: str | os.PathLike, name: str) -> Any:
+    """Read a hand-over file: a DataFrame for tables, a dict for JSON."""
+    path = require(run, name)
+    return read_json(path) if path.suffix == ".json" else read_table(path)
+
+
+def save(run: str | os.PathLike, name: str, value: Any) -> Path:
+    """Write a hand-over file atomically."""
+    path = output_path(run, name)
+    return write_json(value, path) if path.suffix == ".json" else write_table(value, path)
+
+
+# --- 01 ingest ---------------------------------------------------------------------------------
+
+def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column: str = "",
+           id_column: str = "", columns: dict | None = None, kind: str = "comment",
+           timezone: str = "UTC"):
+    """Read ``source`` with the named (or detected) reader and write the comments, exclusions and
+    summary to the run folder. Empty-string options mean "not set".
+
+    Returns
+    -------
+    helpers.ingest.IngestResult
+    """
+    from . import ingest as readers
+
+    options = {"format": format, "text_column": text_column, "id_column": id_column, "columns": columns or None}
+    result = readers.read(
+        paths.resolve(source), kind=kind, timezone=timezone, **{k: v for k, v in options.items() if v}
+    )
+    # Record where rows came from relative to the project, so tables do not depend on the clone's path.
+    result.source = paths.relative_to_root(paths.resolve(source))
+    for table in (result.comments, result.exclusions, result.votes, result.respondents):
+        if table is not None and "source" in table.columns:
+            portable = {s: paths.relative_to_root(s) for s in table["source"].dropna().unique()}
+            table["source"] = table["source"].map(portable).astype("string")
+    save(run, "comments", result.comments)
+    save(run, "exclusions", result.exclusions)
+    for name in ("votes", "respondents"):
+        table = getattr(result, name)
+        stale = output_path(run, name)
+        if table is not None:
+            save(run, name, table)
+        elif stale.exists():  # a previous run of another source left one behind
+            stale.unlink()
+    summary = result.summary()
+    summary["parameters"] = {"source": result.source, "format": result.format, "text_column": text_column,
+                             "id_column": id_column, "columns": columns or {}, "kind": kind, "timezone": timezone}
+    save(run, "ingest", summary)
+    return result
+
+
+def load_comments(run: str | os.PathLike) -> pd.DataFrame:
+    """The validated comments table of the run."""
+    return validate_comments(load(run, "comments"), source=str(output_path(run, "comments")))
+
+
+def load_exclusions(run: str | os.PathLike) -> pd.DataFrame:
+    """The validated exclusions log of the run."""
+    return validate_exclusions(load(run, "exclusions"), source=str(output_path(run, "exclusions")))
+
+
+def analysed_comments(comments: pd.DataFrame) -> pd.DataFrame:
+    """The rows text analysis reads (see :func:`helpers.schema.analysable`), in table order."""
+    return comments.loc[analysable(comments)].reset_index(drop=True)
+
+
+# --- 02 overview -------------------------------------------------------------------------------
+
+def overview(run: str | os.PathLike) -> dict:
+    """Describe the corpus (:mod:`helpers.overview`) and write ``overview.json``."""
+    from . import overview as ov
+
+    comments = load_comments(run)
+    exclusions = load_exclusions(run)
+    authors = comments["author"].dropna()
+    result = {
+        "ingest": load(run, "ingest"),
+        "by_kind": ov.counts_by_kind(comments).to_dict("records"),
+        "lengths": ov.length_summary(comments).to_dict("records"),
+        "dates": ov.date_summary(comments),
+        "threads": ov.thread_summary(comments),
+        "authors": {"n_with_author": int(len(authors)), "n_distinct": int(authors.nunique())},
+        "addressed": ov.addressed_names(comments).to_dict("records"),
+        "exclusions_by_reason": {str(k): int(v) for k, v in exclusions["reason"].value_counts().sort_index().items()},
+        "n_analysed": int(analysable(comments).sum()),
+    }
+    save(run, "overview", result)
+    return result
+
+
+# --- 03 themes ---------------------------------------------------------------------------------
+
+def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, n_quotes: int = 3,
+           assign_threshold: float = 0.2):
+    """Fit the theme model on the analysed comments and write the themes, assignments and model notes.
+
+    Returns
+    -------
+    (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
+    """
+    from .themes import ThemeModel, summarise_themes, theme_bounds
+
+    comments = analysed_comments(load_comments(run))
+    if len(comments) < 2:
+        raise ConfigError(
+            f"only {len(comments)} comment(s) with text to analyse: themes need at least 2",
+            path=paths.relative_to_root(output_path(run, "comments")),
+        )
+    model = ThemeModel(n_themes=n_themes, random_state=random_state, assign_threshold=assign_threshold)
+    model.fit(comments["text"])
+    table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
+    lo, hi = theme_bounds(len(comments))
+    notes = {
+        "n_analysed": int(len(comments)),
+        "n_themes": int(model.n_themes_),
+        "chosen_automatically": n_themes == 0,
+        "bounds": [int(lo), int(hi)],
+        "k_scores": model.k_scores_.to_dict("records"),
+        "n_not_assigned": int(assignments["theme_id"].isna().sum()),
+        "parameters": {"n_themes": n_themes, "random_state": random_state, "n_quotes": n_quotes,
+                       "assign_threshold": assign_threshold},
+    }
+    save(run, "themes", table)
+    save(run, "theme_assignments", assignments)
+    save(run, "theme_model", notes)
+    return model, table, assignments, notes
+
+
+# --- 04 sentiment ------------------------------------------------------------------------------
+
+def sentiment(run: str | os.PathLike, *, unit: str = "sentence"):
+    """VADER scores per analysed comment and per theme; writes both tables.
+
+    Returns
+    -------
+    (scores DataFrame, by-theme DataFrame, notes dict)
+    """
+    from .sentiment import score_comments, sentiment_by_group
+
+    comments = analysed_comments(load_comments(run))
+    scores = score_comments(comments, unit=unit)
+    assignments = load(run, "theme_assignments")
+    by_theme = sentiment_by_group(scores, assignments.dropna(subset=["theme_id"]), group="theme_id")
+    counts = scores["label"].value_counts()
+    notes = {
+        "n_scored": int(len(scores)),
+        "label_counts": {k: int(counts.get(k, 0)) for k in ("positive", "neutral", "negative")},
+        "mean_compound": float(scores["compound"].mean()) if len(scores) else None,
+        "parameters": {"unit": unit, "implementation": "vaderSentiment (reference VADER)",
+                       "thresholds": [-0.05, 0.05]},
+    }
+    save(run, "sentiment", scores)
+    save(run, "sentiment_by_theme", by_theme)
+    save(run, "sentiment_notes", notes)
+    return scores, by_theme, notes
+
+
+# --- 90 briefing -------------------------------------------------------------------------------
+
+def coded_table(run: str | os.PathLike) -> pd.DataFrame:
+    """One row per contribution: id, kind, themes and sentiment. No names, no text: safe to share.
+
+    Contributions that were not analysed (the post, pingbacks, placeholders) are listed with empty
+    theme and sentiment columns, so the table accounts for every row of the comments table.
+    """
+    comments = load_comments(run)
+    assignments = load(run, "theme_assignments")
+    themes_table = load(run, "themes")
+    scores = load(run, "sentiment")
+    labels = dict(zip(themes_table["theme_id"].astype("Int64"), themes_table["label"], strict=True))
+    assigned = assignments.dropna(subset=["theme_id"]).astype({"theme_id": "Int64"})
+    all_ids = (assigned.sort_values(["comment_id", "theme_id"]).groupby("comment_id")["theme_id"]
+               .agg(lambda s: ";".join(str(int(t)) for t in s)))
+    main = assigned[assigned["is_main"]].set_index("comment_id")["theme_id"]
+    out = pd.DataFrame({"comment_id": comments["comment_id"], "kind": comments["kind"]})
+    out["analysed"] = analysable(comments).to_numpy()
+    out["main_theme_id"] = out["comment_id"].map(main).astype("Int64")
+    out["main_theme"] = out["main_theme_id"].map(labels).astype("string")
+    out["theme_ids"] = out["comment_id"].map(all_ids).astype("string")
+    sentiment_by_id = scores.set_index("comment_id")
+    out["sentiment_compound"] = out["comment_id"].map(sentiment_by_id["compound"]).round(4)
+    out["sentiment"] = out["comment_id"].map(sentiment_by_id["label"]).astype("string")
+    save(run, "coded", out)
+    return out

@@ -1,0 +1,209 @@
+"""Confidence intervals and the small-sample rules that decide how a number may be shown.
+
+Two intervals:
+
+- :func:`wilson_interval` for a share ("how many of the responses mention X"): the Wilson score
+  interval (Wilson 1927; method 3 in Newcombe 1998), which behaves well at 0 and at n, unlike the
+  textbook ``p ± z·se``.
+- :func:`mean_interval` for a mean (e.g. the average sentiment of a theme): Student's t interval.
+
+And the presentation rules for small corpora. Percentages of a handful of people invite readers to
+treat them as estimates about a population; below :data:`SMALL_N` responses we therefore show counts
+only ("3 of 7"), and :func:`small_corpus_note` supplies the plain-English warning the briefing shows.
+Whatever the size, respondents to a consultation or blog are self-selected: the interval describes
+sampling noise, not how representative the respondents are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats as _st
+
+__all__ = [
+    "SMALL_N",
+    "MEDIUM_N",
+    "wilson_interval",
+    "mean_interval",
+    "describe_share",
+    "small_corpus_note",
+]
+
+#: Below this many responses, shares are given as counts ("3 of 7"), never as percentages.
+SMALL_N: int = 30
+
+#: Below this many responses, percentages are shown with a softer warning about their precision.
+MEDIUM_N: int = 100
+
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (exclusive), not {confidence!r}")
+    return float(_st.norm.ppf(0.5 + confidence / 2))
+
+
+def _scalar_or_array(values: np.ndarray):
+    """A NumPy scalar for 0-d results, else the array itself."""
+    return values[()] if values.ndim == 0 else values
+
+
+def wilson_interval(successes, n, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion ``successes / n``, vectorised.
+
+    Parameters
+    ----------
+    successes : int or array-like
+        Number of "yes" cases (e.g. comments in a theme). Must satisfy ``0 <= successes <= n``.
+    n : int or array-like
+        Number of cases; broadcast against ``successes``. Where ``n == 0`` both bounds are NaN.
+    confidence : float, default 0.95
+        Coverage of the interval.
+
+    Returns
+    -------
+    (low, high) : tuple of ndarray
+        Bounds in [0, 1], with the broadcast shape of the inputs (NumPy float scalars when both
+        inputs are scalars).
+
+    Raises
+    ------
+    ValueError
+        If a count is negative, exceeds ``n``, or ``confidence`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(3, 7)
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (0.158, 0.75)
+    >>> lo, hi = wilson_interval([0, 10, 0], [10, 10, 0])
+    >>> lo.round(4).tolist(), hi.round(4).tolist()
+    ([0.0, 0.7225, nan], [0.2775, 1.0, nan])
+    """
+    z = _z(confidence)
+    k = np.asarray(successes, dtype=float)
+    m = np.asarray(n, dtype=float)
+    k, m = np.broadcast_arrays(k, m)
+    if np.any(m < 0) or np.any(k < 0) or np.any(k > m):
+        raise ValueError("successes must be between 0 and n, and n must not be negative")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / m
+        z2n = z * z / m
+        centre = (p + z2n / 2) / (1 + z2n)
+        half = z / (1 + z2n) * np.sqrt(p * (1 - p) / m + z2n / (4 * m))
+    low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
+    high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    # Exact ends: at k == 0 the lower bound is 0 and at k == n the upper bound is 1 (no rounding dust).
+    low = np.where((k == 0) & (m > 0), 0.0, low)
+    high = np.where((k == m) & (m > 0), 1.0, high)
+    return _scalar_or_array(low), _scalar_or_array(high)
+
+
+def _t_bounds(mean, sd, n, confidence: float):
+    """Vectorised t-interval bounds from summary statistics; NaN where ``n < 2``."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (exclusive), not {confidence!r}")
+    mean, sd, n = (np.asarray(a, dtype=float) for a in (mean, sd, n))
+    ok = n >= 2
+    df = np.where(ok, n - 1, 1.0)
+    t = _st.t.ppf(0.5 + confidence / 2, df)
+    half = t * sd / np.sqrt(np.where(ok, n, 1.0))
+    return np.where(ok, mean - half, np.nan), np.where(ok, mean + half, np.nan)
+
+
+def mean_interval(values, *, confidence: float = 0.95) -> tuple[float, float]:
+    """Student's t confidence interval for the mean of ``values`` (NaNs ignored).
+
+    Parameters
+    ----------
+    values : array-like of float
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    (low, high) : tuple of float
+        NaN bounds when fewer than two values remain.
+
+    Examples
+    --------
+    >>> lo, hi = mean_interval([1, 2, 3, 4, 5])
+    >>> round(lo, 4), round(hi, 4)
+    (1.0368, 4.9632)
+    >>> mean_interval([0.5])
+    (nan, nan)
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    if x.size < 2:
+        _t_bounds(0.0, 0.0, 0, confidence)  # still validate ``confidence``
+        return float("nan"), float("nan")
+    low, high = _t_bounds(x.mean(), x.std(ddof=1), x.size, confidence)
+    return float(low), float(high)
+
+
+def _percent(share: float) -> int:
+    """Whole-number percentage, rounding halves up (0.425 -> 43), not to even."""
+    return int(np.floor(share * 100 + 0.5 + 1e-9))
+
+
+def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
+    """How to write "k of n" in a briefing, honestly for the corpus size.
+
+    Below :data:`SMALL_N` responses the answer is counts only ("3 of 7"); otherwise a whole-number
+    percentage with its Wilson interval ("43% (95% CI 39%-48%)"). A non-zero share that would round
+    to 0% is written "<1%", and one short of everyone ">99%", so that nobody reads "0%" as "none".
+
+    Examples
+    --------
+    >>> describe_share(3, 7)
+    '3 of 7'
+    >>> describe_share(215, 500)
+    '43% (95% CI 39%-47%)'
+    >>> describe_share(1, 500)
+    '<1% (95% CI 0%-1%)'
+    """
+    k, n = int(k), int(n)
+    if n < 0 or not 0 <= k <= n:
+        raise ValueError(f"cannot describe {k} of {n}")
+    if n < SMALL_N:
+        return f"{k} of {n}"
+    pct = _percent(k / n)
+    if k > 0 and pct == 0:
+        head = "<1%"
+    elif k < n and pct == 100:
+        head = ">99%"
+    else:
+        head = f"{pct}%"
+    low, high = wilson_interval(k, n, confidence=confidence)
+    level = _percent(confidence)
+    return f"{head} ({level}% CI {_percent(float(low))}%-{_percent(float(high))}%)"
+
+
+def small_corpus_note(n: int) -> str | None:
+    """A plain-English warning for the briefing when there are few responses, else ``None``.
+
+    Examples
+    --------
+    >>> small_corpus_note(7)
+    'With only 7 responses, these findings describe what these few people said; they cannot be generalised, and percentages are not shown.'
+    >>> small_corpus_note(60)
+    'With 60 responses, percentages are rough: the 95% confidence intervals shown are wide, and differences of a few points between themes mean little.'
+    >>> small_corpus_note(500) is None
+    True
+    """
+    n = int(n)
+    if n < 0:
+        raise ValueError(f"the number of responses cannot be negative ({n})")
+    if n == 0:
+        return "There are no responses to analyse."
+    if n < SMALL_N:
+        people = "response" if n == 1 else "responses"
+        who = "this one person" if n == 1 else "these few people"
+        return (
+            f"With only {n} {people}, these findings describe what {who} said; "
+            "they cannot be generalised, and percentages are not shown."
+        )
+    if n < MEDIUM_N:
+        return (
+            f"With {n} responses, percentages are rough: the 95% confidence intervals shown are wide, "
+            "and differences of a few points between themes mean little."
+        )
+    return None

@@ -1,0 +1,29 @@
+"""Fixtures shared by the test suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+
+ROOT = paths.project_root()
+EXAMPLE_PAGE = ROOT / "data" / "raw" / "obama-toolkit" / "page.txt"
+
+
+def shared_corpus(*parts: str) -> Path:
+    """A path under ../shared/corpora: skip when the folder is absent, fail when LP_REQUIRE_SHARED=1."""
+    path = paths.shared_corpora_dir().joinpath(*parts)
+    if not path.exists():
+        reason = f"shared corpus not available: {path}"
+        if os.environ.get("LP_REQUIRE_SHARED") == "1":
+            pytest.fail(reason + " (LP_REQUIRE_SHARED=1 makes real-data tests mandatory)")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def example_page() -> Path:
+    return EXAMPLE_PAGE

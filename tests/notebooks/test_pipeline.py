@@ -1,0 +1,124 @@
+"""End to end: the whole notebook chain on the example corpus, run as `make report` runs it.
+
+The chain runs twice into the same folder: first from the run configuration through the command
+line, then with --source/--corpus. Both must produce byte-identical tables (determinism), and the
+briefing may differ only in its one marked generation-time line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import paths
+from helpers.render import check_self_contained
+
+pytestmark = pytest.mark.slow
+ROOT = paths.project_root()
+TABLES = ("*.parquet", "*.csv", "*.json")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "helpers", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for pattern in TABLES for p in sorted(folder.glob(pattern))}
+
+
+def without_generated_line(html: str) -> str:
+    return re.sub(r'<p class="generated">.*?</p>', "", html)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("chain") / "obama-toolkit"
+    first = run_cli("run", "params/obama-toolkit.yaml", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    snapshot = digests(out)
+    html_first = (out / "briefing.html").read_text(encoding="utf-8")
+    second = run_cli("run", "--source", "data/raw/obama-toolkit/page.txt", "--corpus", "obama-toolkit",
+                     "--format", "blog-page", "--out", str(out))
+    assert second.returncode == 0, second.stderr
+    return {"out": out, "first": first, "second": second, "snapshot": snapshot, "html_first": html_first}
+
+
+def test_run_prints_the_briefing_path_last(runs):
+    assert runs["first"].stdout.strip().splitlines()[-1] == str(runs["out"] / "briefing.html")
+
+
+def test_runner_reports_each_notebook(runs):
+    for name in ("01_ingest", "02_overview", "03_themes", "04_sentiment", "90_briefing"):
+        assert re.search(rf"{name} done in \d+\.\d s", runs["first"].stdout)
+        assert (runs["out"] / f"{name}.ipynb").is_file()  # executed notebooks are kept
+
+
+def test_expected_files(runs):
+    names = {p.name for p in runs["out"].iterdir()}
+    assert {"comments.parquet", "exclusions.parquet", "ingest.json", "overview.json", "themes.parquet",
+            "theme_assignments.parquet", "themes.json", "sentiment.parquet", "sentiment_by_theme.parquet",
+            "sentiment.json", "coded_comments.csv", "briefing.html", "run_config.yaml"} <= names
+
+
+def test_comments_table_holds_the_example(runs):
+    comments = pd.read_parquet(runs["out"] / "comments.parquet")
+    assert comments["kind"].value_counts().to_dict() == {"comment": 7, "pingback": 3, "post": 1}
+    assert set(comments["source"]) == {"data/raw/obama-toolkit/page.txt"}  # portable, not the clone's path
+    exclusions = pd.read_parquet(runs["out"] / "exclusions.parquet")
+    assert exclusions["reason"].tolist() == ["boilerplate"]
+
+
+def test_coded_table_accounts_for_every_row_without_personal_data(runs):
+    coded = pd.read_csv(runs["out"] / "coded_comments.csv", dtype=str)
+    assert len(coded) == 11
+    assert coded.loc[coded["analysed"] == "True", "sentiment"].notna().sum() == 7
+    assert not {"author", "text"} & set(coded.columns)
+
+
+def test_two_runs_give_identical_tables(runs):
+    assert digests(runs["out"]) == runs["snapshot"]
+
+
+def test_two_runs_give_the_same_briefing_but_for_the_generation_line(runs):
+    second = (runs["out"] / "briefing.html").read_text(encoding="utf-8")
+    assert without_generated_line(second) == without_generated_line(runs["html_first"])
+
+
+def test_briefing_is_self_contained_and_complete(runs):
+    html = (runs["out"] / "briefing.html").read_text(encoding="utf-8")
+    assert check_self_contained(html) == []
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=|@import", html)
+    assert len(html.encode()) < 2_000_000
+    assert html.count("<h1") == 1 and 'lang="en"' in html
+    for heading in ("Summary", "Key numbers", "Themes", "Tone", "Caveats", "Methodology", "Provenance"):
+        assert re.search(rf"<h2[^>]*>\s*{heading}\s*</h2>", html), heading
+    assert re.findall(r"Comment r\d+", html), "quotes must cite comment ids"
+    assert "not a vote" in html and "only 7" in html  # caveats and the small-corpus warning
+    for boilerplate in ("Leave a Reply", "Fill in your details", "bloggers like this"):
+        assert boilerplate not in html
+    assert hashlib.sha256((ROOT / "data/raw/obama-toolkit/page.txt").read_bytes()).hexdigest() in html
+
+
+def test_briefing_shows_counts_not_percentages_for_seven_comments(runs):
+    html = (runs["out"] / "briefing.html").read_text(encoding="utf-8")
+    summary = re.search(r'id="summary".*?</section>', html, re.S).group(0)
+    assert "%" not in summary
+    assert re.search(r"\d of 7", summary)
+
+
+def test_bad_source_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "empty.csv"
+    bad.write_text("")
+    result = run_cli("run", "--source", str(bad), "--corpus", "bad", "--out", str(tmp_path / "run"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and str(bad) in lines[0]

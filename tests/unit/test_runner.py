@@ -1,0 +1,42 @@
+"""The runner's parameter routing, checked against the real pipeline notebooks."""
+
+import pytest
+
+from helpers import config, runner
+from helpers.errors import ConfigError
+
+EXPECTED = ["01_ingest", "02_overview", "03_themes", "04_sentiment", "90_briefing"]
+
+
+def test_pipeline_order():
+    assert [p.stem for p in runner.pipeline_notebooks()] == EXPECTED
+
+
+def test_every_notebook_declares_corpus_and_run_dir():
+    for nb in runner.pipeline_notebooks():
+        declared = runner.notebook_parameters(nb)
+        assert {"corpus", "run_dir"} <= set(declared), nb.name
+        assert all(p["help"] for p in declared.values()), f"{nb.name}: every parameter needs a comment"
+
+
+def test_routing_sends_keys_only_where_declared():
+    routed = runner.route_parameters({"corpus": "x", "source": "s", "n_themes": 4}, runner.pipeline_notebooks())
+    assert routed["01_ingest"] == {"corpus": "x", "source": "s"}
+    assert routed["03_themes"] == {"corpus": "x", "n_themes": 4}
+    assert routed["90_briefing"] == {"corpus": "x"}
+
+
+def test_unknown_parameter_is_refused():
+    with pytest.raises(ConfigError, match="'n_theme' is not declared"):
+        runner.route_parameters({"corpus": "x", "n_theme": 4}, runner.pipeline_notebooks(), config_path="p.yaml")
+
+
+def test_notebook_defaults_match_the_bundled_configuration():
+    # Running a notebook on its own (JupyterLab, nbval) must analyse the same thing as `make report`.
+    cfg = config.load_run_config("params/obama-toolkit.yaml")
+    cfg["source"] = "data/raw/obama-toolkit/page.txt"
+    for nb in runner.pipeline_notebooks():
+        declared = runner.notebook_parameters(nb)
+        for key, value in cfg.items():
+            if key in declared:
+                assert declared[key]["default"].strip("\"'") == str(value), (nb.name, key)
