@@ -128,7 +128,10 @@ def summary_section(b: BriefingData) -> str:
         opening += f"; the page also carried {' and '.join(others)} from other sites, counted but not analysed"
     sentences.append(opening + ".")
     ranked = b.themes.sort_values("size", ascending=False, kind="stable")
-    if len(ranked):
+    if len(ranked) == 1:
+        sentences.append(f"The theme model found one broad theme, {_theme_phrase(ranked.iloc[0], n)}, rather than "
+                         "distinct groups: the comments share their vocabulary too much to be told apart.")
+    elif len(ranked):
         top = ranked.iloc[0]
         s = f"The most common theme was {_theme_phrase(top, n)}"
         rest = [_theme_phrase(r, n) for _, r in ranked.iloc[1:3].iterrows()]
@@ -137,7 +140,8 @@ def summary_section(b: BriefingData) -> str:
         sentences.append(s + ".")
     not_assigned = int(b.theme_notes.get("n_not_assigned", 0))
     if not_assigned:
-        sentences.append(f"{describe_share(not_assigned, n).capitalize()} {noun} did not fit any theme clearly.")
+        share = describe_share(not_assigned, n)
+        sentences.append(f"{share[:1].upper()}{share[1:]} {noun} did not fit any theme clearly.")
     counts = b.sentiment_notes["label_counts"]
     sentences.append(
         f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "

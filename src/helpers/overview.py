@@ -168,7 +168,9 @@ _NOT_NAMES = {
 # comma, or praise followed by a name ("Top post Em!").
 _ADDRESS_PATTERNS = [
     ("thanks", re.compile(r"\b(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ello|[Dd]ear|[Hh]ey)\s*,?\s+" + _NAME + r"\b")),
-    ("opening", re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))" + _NAME + r",\s")),
+    # A name opening a sentence, then a comma and a word that speaks to that person ("Mitch, I feel").
+    ("opening", re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))" + _NAME + r",\s+(?=(?:you|your|I|I['’]m|I['’]d|we|"
+                           r"thanks|thank|agreed|sorry|yes|no|good|great|well|absolutely|exactly|indeed)\b)")),
     ("praise", re.compile(r"\b(?:post|point|piece|work|stuff|comment|thought|link)s?,?\s+" + _NAME + r"[!.,]")),
     ("at", re.compile(r"@" + _NAME + r"\b")),
 ]

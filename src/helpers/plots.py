@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from .report import esc, table_html
 
@@ -44,18 +45,20 @@ OKABE_ITO = {
 TEXT = "#0b0c0c"  # GOV.UK text colour, as in the page
 GRID = "#b1b4b6"  # GOV.UK border grey
 BAR = OKABE_ITO["blue"]  # 5.1:1 against white
-DPI = 110  # PNG resolution: an 8-inch figure is 880 px wide, sharp at page width and small on disk
-WIDTH_IN = 8.0
+DPI = 110  # PNG resolution: a 7-inch figure is 770 px wide, sharp at page width and small on disk
+WIDTH_IN = 7.0  # narrow enough that text stays legible when a phone scales the image down
 
 STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 12,
-    "axes.titlesize": 14,
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "figure.titlesize": 15,
+    "figure.titleweight": "bold",
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.titlepad": 12,
-    "axes.labelsize": 12,
+    "axes.labelsize": 13,
     "axes.labelcolor": TEXT,
     "axes.edgecolor": TEXT,
     "axes.linewidth": 1.0,
@@ -65,8 +68,8 @@ STYLE: dict[str, Any] = {
     "axes.grid": False,
     "grid.color": GRID,
     "grid.linewidth": 0.8,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
     "xtick.color": TEXT,
     "ytick.color": TEXT,
     "text.color": TEXT,
@@ -94,6 +97,20 @@ def _new_figure(height_in: float) -> tuple[Figure, Any]:
     FigureCanvasAgg(fig)  # Agg whatever the session's backend is
     ax = fig.add_subplot()
     return fig, ax
+
+
+def _title(fig: Figure, title: str) -> None:
+    """The finding, left-aligned over the whole figure (not just the axes, which long labels push right),
+    wrapped to the figure's width as measured by the renderer; the figure grows to fit extra lines."""
+    renderer = fig.canvas.get_renderer()
+    for width in range(72, 11, -4):
+        text = fig.suptitle(_wrap(title, width), x=0.01, ha="left")
+        if text.get_window_extent(renderer).x1 <= 0.99 * fig.bbox.width:
+            break
+    extra_lines = text.get_text().count("\n")
+    if extra_lines:
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w, h + 0.3 * extra_lines)
 
 
 def _wrap(text: Any, width: int) -> str:
@@ -159,13 +176,15 @@ def bar_chart(
         raise ValueError(f"bar_chart: no such column(s): {missing}")
     if (ci_low_col is None) != (ci_high_col is None):
         raise ValueError("bar_chart: give both ci_low_col and ci_high_col, or neither")
-    labels = [_wrap(x, 28) for x in data[label_col].astype("string").fillna("")]
-    values = pd.to_numeric(data[value_col], errors="coerce").astype(float).fillna(0.0).to_numpy()
+    labels = [_wrap(x, 24) for x in data[label_col].astype("string").fillna("")]
+    raw = pd.to_numeric(data[value_col], errors="coerce").astype(float)
+    missing_value = raw.isna().to_numpy()
+    values = raw.fillna(0.0).to_numpy()  # no bar; labelled "no data" below, never shown as a zero
     n = len(values)
     fmt = _formatter(value_format) or _auto_format(data[value_col])
 
     lines = sum(label.count("\n") + 1 for label in labels)
-    height = 1.3 + 0.42 * max(n, 1) + 0.18 * max(lines - n, 0) + 0.25 * title.count("\n")
+    height = 1.4 + 0.42 * max(n, 1) + 0.2 * max(lines - n, 0)
     fig, ax = _new_figure(min(max(height, 2.4), 14.0))
     y = np.arange(n)
     xerr = None
@@ -187,7 +206,8 @@ def bar_chart(
     )
     ax.set_yticks(y, labels)
     ax.invert_yaxis()  # first row at the top
-    ax.set_title(_wrap(title, 70))
+    _title(fig, title)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt(x)))  # axis in the labels' units
     ax.set_xlabel(xlabel)
     ax.tick_params(axis="y", length=0)
     ax.xaxis.grid(True)
@@ -196,8 +216,9 @@ def bar_chart(
     lowest = float(min(np.nanmin(values), 0.0)) if n else 0.0
     if annotate and n:
         pad = 0.01 * (top - lowest or 1.0)
-        for yi, end, v in zip(y, ends, values, strict=True):
-            ax.text(end + pad, yi, fmt(v), va="center", ha="left", fontsize=11, color=TEXT)
+        for yi, end, v, gap in zip(y, ends, values, missing_value, strict=True):
+            label = "no data" if gap else fmt(v)
+            ax.text(end + pad, yi, label, va="center", ha="left", fontsize=12, color=TEXT)
         top += 0.14 * (top - lowest or 1.0)  # room for the labels
     ax.set_xlim(lowest, top if top > lowest else lowest + 1.0)
     return fig
@@ -228,9 +249,10 @@ def histogram(
     [1, 2, 3]
     """
     v = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype(float).dropna().to_numpy()
-    fig, ax = _new_figure(4.2 + 0.25 * title.count("\n"))
+    fig, ax = _new_figure(4.2)
     ax.hist(v, bins=bins, color=BAR, edgecolor="white", linewidth=0.8)
-    ax.set_title(_wrap(title, 70))
+    _title(fig, title)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.yaxis.grid(True)
@@ -280,7 +302,7 @@ def figure_html(
     --------
     >>> fig = histogram([1, 2, 3], title="t", xlabel="x")
     >>> html = figure_html(fig, alt="A histogram <of> lengths", caption="Comment lengths")
-    >>> html.startswith('<figure class="lp-figure"><img src="data:image/png;base64,'), "&lt;of&gt;" in html
+    >>> '<img class="lp-figure__img" src="data:image/png;base64,' in html, 'alt="A histogram &lt;of&gt; lengths"' in html
     (True, True)
     """
     if alt is None or not str(alt).strip():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import math
 import os
 import platform
 import subprocess
@@ -25,9 +26,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import paths
+from . import paths as _paths
 from .errors import InputError
 from .report import esc, section, summary_list, table_html
 
@@ -65,7 +67,7 @@ _GIT_TIMEOUT_S = 20
 
 def _git(args: list[str], root: str | os.PathLike | None) -> str | None:
     """stdout of ``git -C root ARGS``, or None when git is missing, fails, or ``root`` is not a checkout."""
-    folder = Path(root) if root is not None else paths.project_root()
+    folder = Path(root) if root is not None else _paths.project_root()
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), *args],
@@ -132,7 +134,7 @@ def _expand(path: Path) -> list[Path]:
     raise InputError("no such file or folder", path=path)
 
 
-def input_checksums(paths_: str | os.PathLike | Iterable[str | os.PathLike]) -> list[dict[str, Any]]:
+def input_checksums(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[dict[str, Any]]:
     """``{"path", "sha256", "bytes"}`` for each input file; a folder stands for the files under it.
 
     Folders are walked recursively in sorted order, skipping hidden files and folders (``.DS_Store``,
@@ -140,18 +142,22 @@ def input_checksums(paths_: str | os.PathLike | Iterable[str | os.PathLike]) -> 
     project root when inside it (:func:`helpers.paths.relative_to_root`), so the record is portable.
     Relative paths are resolved against the project root.
     """
-    if isinstance(paths_, str | os.PathLike):
-        paths_ = [paths_]
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
     records: list[dict[str, Any]] = []
     seen: set[Path] = set()
-    for given in paths_:
-        for file in _expand(paths.resolve(given)):
+    for given in paths:
+        for file in _expand(_paths.resolve(given)):
             real = file.resolve()
             if real in seen:
                 continue
             seen.add(real)
             records.append(
-                {"path": paths.relative_to_root(file), "sha256": sha256_file(file), "bytes": file.stat().st_size}
+                {
+                    "path": _paths.relative_to_root(file),
+                    "sha256": sha256_file(file),
+                    "bytes": file.stat().st_size,
+                }
             )
     return records
 
@@ -187,13 +193,16 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, os.PathLike):
-        return paths.relative_to_root(value)
+        p = Path(value)
+        return _paths.relative_to_root(p) if p.is_absolute() else p.as_posix()
+    if isinstance(value, np.generic):  # numpy scalars, including float64 (a float subclass)
+        return _jsonable(value.item())
     if value is None or isinstance(value, bool | str):
         return value
-    if hasattr(value, "item") and not isinstance(value, int | float):  # numpy scalar
-        return _jsonable(value.item())
-    if isinstance(value, int | float):
-        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else str(value)
     return str(value)
 
 
@@ -289,7 +298,9 @@ def provenance_html(
     inputs = pd.DataFrame(list(prov.get("inputs") or []), columns=["path", "bytes", "sha256"])
     inputs.columns = ["File", "Size (bytes)", "SHA-256"]
     inputs["Size (bytes)"] = inputs["Size (bytes)"].astype("Int64")
-    parts.append(table_html(inputs, caption="Input files and their SHA-256 checksums", code=["File", "SHA-256"]))
+    parts.append(
+        table_html(inputs, caption="Input files and their SHA-256 checksums", code=["File", "SHA-256"])
+    )
 
     params = prov.get("parameters") or {}
     ptable = pd.DataFrame(

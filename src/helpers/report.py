@@ -260,7 +260,8 @@ def _index_label(df: pd.DataFrame) -> str:
 def key_numbers(items: Iterable[tuple[Any, Any]]) -> str:
     """Headline numbers as a description list: each label (``<dt>``) above its value (``<dd>``).
 
-    Integers get thousands separators; everything else is shown as given (escaped).
+    Integers get thousands separators; everything else is shown as given (escaped). A value longer than
+    9 characters ("1-31 May 2024") is set smaller so it does not break over several lines.
 
     Examples
     --------
@@ -269,8 +270,14 @@ def key_numbers(items: Iterable[tuple[Any, Any]]) -> str:
     """
     parts = []
     for label, value in items:
-        shown = _format_cell(value, None) if isinstance(value, numbers.Integral) else value
-        parts.append(f'<div class="lp-key-numbers__item"><dt>{esc(label)}</dt><dd>{esc(shown)}</dd></div>')
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            shown = _format_cell(value, None)
+        else:
+            shown = "" if _is_missing(value) else str(value)
+        long = ' class="lp-key-numbers__value--long"' if len(shown) > 9 else ""
+        parts.append(
+            f'<div class="lp-key-numbers__item"><dt>{esc(label)}</dt><dd{long}>{esc(shown)}</dd></div>'
+        )
     return f'<dl class="lp-key-numbers">{"".join(parts)}</dl>'
 
 
@@ -283,7 +290,8 @@ def summary_list(items: Iterable[tuple[Any, Any]]) -> str:
     '<dl class="lp-summary-list"><div class="lp-summary-list__row"><dt>Source</dt><dd>regulations.gov</dd></div></dl>'
     """
     rows = "".join(
-        f'<div class="lp-summary-list__row"><dt>{esc(label)}</dt><dd>{esc(value)}</dd></div>' for label, value in items
+        f'<div class="lp-summary-list__row"><dt>{esc(label)}</dt><dd>{esc(value)}</dd></div>'
+        for label, value in items
     )
     return f'<dl class="lp-summary-list">{rows}</dl>'
 

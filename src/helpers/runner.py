@@ -86,6 +86,8 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
+            # The kernel's own start-up notices would reach stderr, which carries only errors.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         raise RunFailed(notebook.stem, exc.ename, exc.evalue, output) from None

@@ -8,6 +8,7 @@ table and library versions, so two runs give byte-identical files.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -23,6 +24,12 @@ __all__ = ["write_table", "read_table", "write_json", "read_json", "atomic_write
 _SUFFIXES = (".parquet", ".csv")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` then rename the temporary file to ``path``; remove it on failure."""
     target = Path(path)
@@ -32,6 +39,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are for sharing
         os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
@@ -75,9 +83,24 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     return pd.read_csv(source, dtype="string", keep_default_na=False, na_values=[""])
 
 
+def _json_safe(obj: Any) -> Any:
+    """Replace NaN and infinities (not valid JSON) by None, recursively."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(v) for v in obj]
+    return obj
+
+
 def write_json(obj: Any, path: str | os.PathLike) -> Path:
-    """Write ``obj`` as pretty, key-sorted UTF-8 JSON (stable bytes for the same content)."""
-    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    """Write ``obj`` as pretty, key-sorted UTF-8 JSON (stable bytes for the same content).
+
+    NaN and infinite floats are written as ``null``, so the file is valid JSON for any reader.
+    """
+    text = json.dumps(_json_safe(obj), indent=2, sort_keys=True, ensure_ascii=False, default=str,
+                      allow_nan=False) + "\n"
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 

@@ -100,7 +100,7 @@ def test_briefing_is_self_contained_and_complete(runs):
     assert html.count("<h1") == 1 and 'lang="en"' in html
     for heading in ("Summary", "Key numbers", "Themes", "Tone", "Caveats", "Methodology", "Provenance"):
         assert re.search(rf"<h2[^>]*>\s*{heading}\s*</h2>", html), heading
-    assert re.findall(r"Comment r\d+", html), "quotes must cite comment ids"
+    assert re.findall(r"Comment (?:<bdi>)?r\d+", html), "quotes must cite comment ids"
     assert "not a vote" in html and "only 7" in html  # caveats and the small-corpus warning
     for boilerplate in ("Leave a Reply", "Fill in your details", "bloggers like this"):
         assert boilerplate not in html

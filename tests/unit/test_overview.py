@@ -85,7 +85,9 @@ def test_addressed_names_on_the_example_corpus_sentences():
 
 
 def test_addressed_names_ignores_sentence_openers():
-    t = pd.DataFrame({"comment_id": ["x"], "text": ["However, I disagree. Thanks everyone. Meanwhile, nothing."]})
+    t = pd.DataFrame({"comment_id": ["x", "y"], "text": [
+        "However, I disagree. Thanks everyone. Meanwhile, nothing.",
+        "Engagement, to my mind, means taking back some of the power. Growl, possibly the only reason."]})
     assert overview.addressed_names(t).empty
 
 

@@ -48,3 +48,18 @@ def test_json_is_sorted_and_stable(tmp_path):
 def test_missing_file_is_a_user_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_table(tmp_path / "nope.csv")
+
+
+def test_json_writes_nan_as_null(tmp_path):
+    write_json({"k": [{"stability": float("nan")}, {"stability": 0.5}]}, tmp_path / "x.json")
+    assert read_json(tmp_path / "x.json") == {"k": [{"stability": None}, {"stability": 0.5}]}
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+    old = os.umask(0o022)
+    try:
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.csv")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644

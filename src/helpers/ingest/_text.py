@@ -1,0 +1,147 @@
+"""Reading a file's bytes and decoding them to text, with errors that name the file and the line."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ..errors import ConfigError, InputError
+
+__all__ = ["SNIFF_BYTES", "read_bytes", "decode_text", "head_text", "line_of_offset"]
+
+#: How much of a file format detection looks at.
+SNIFF_BYTES = 64 * 1024
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def read_bytes(path: Path, *, source: str) -> bytes:
+    """The whole file, or :class:`InputError` if it cannot be read or holds nothing but white space.
+
+    Examples
+    --------
+    >>> read_bytes(Path("no/such/file.csv"), source="file.csv")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: file.csv: no such file
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=source) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", path=source) from None
+    except PermissionError:
+        raise InputError("permission denied: cannot read the file", path=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
+    if not data or data.isspace():
+        raise InputError("the file is empty", path=source)
+    return data
+
+
+def line_of_offset(data: bytes | str, offset: int) -> int:
+    """1-based line number of the byte (or character) at ``offset``.
+
+    Examples
+    --------
+    >>> line_of_offset(b"a\\nbc\\nd", 3)
+    2
+    """
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+
+
+def _binary_error(source: str, line: int) -> InputError:
+    return InputError(
+        "this looks like a binary file, not text (it holds a NUL byte); "
+        "if it is UTF-16 text without a byte-order mark, pass encoding='utf-16'",
+        path=source,
+        row=line,
+    )
+
+
+def decode_text(data: bytes, *, encoding: str | None, source: str) -> str:
+    """Decode ``data`` to text with LF line breaks and no byte-order mark.
+
+    With ``encoding`` given, exactly that encoding. Otherwise UTF-16 when the file starts with a UTF-16
+    byte-order mark, else UTF-8 (with or without a BOM), falling back to Windows-1252 (cp1252) only
+    if the bytes are not valid UTF-8. Text holding a NUL character is refused as binary.
+
+    Examples
+    --------
+    >>> decode_text("\\ufeffcaf\\u00e9\\r\\n".encode("utf-8"), encoding=None, source="x.csv")
+    'café\\n'
+    >>> decode_text("caf\u00e9 \u2013 \u00a35".encode("cp1252"), encoding=None, source="x.csv")
+    'café – £5'
+    >>> decode_text(b"ok\\n\\x00\\x01", encoding=None, source="x.csv")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: x.csv: row 2: this looks like a binary file, not text ...
+    """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r}", path=source) from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"the text is not valid {encoding} (byte 0x{data[exc.start]:02x} cannot be decoded)",
+                path=source,
+                row=line_of_offset(data, exc.start),
+            ) from None
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise _binary_error(source, line_of_offset(text, nul))
+    elif data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("the file starts like UTF-16 text but is not valid UTF-16", path=source) from exc
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise _binary_error(source, line_of_offset(text, nul))
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise _binary_error(source, line_of_offset(data, nul))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"cannot decode the text: not UTF-8 (byte 0x{data[exc.start]:02x} is invalid) "
+                    "nor Windows-1252; pass encoding= to say which it is",
+                    path=source,
+                    row=line_of_offset(data, exc.start),
+                ) from None
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError("the file is empty", path=source)
+    return text
+
+
+def head_text(head: bytes) -> str | None:
+    """Best-effort decoding of the first bytes of a file for format sniffing; None if it looks binary.
+
+    Examples
+    --------
+    >>> head_text(b"id,text\\r\\n1,caf\\xc3"), head_text(b"PK\\x03\\x04\\x00")
+    ('id,text\\n1,caf�', None)
+    """
+    if head.startswith(_UTF16_BOMS):
+        try:
+            text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+        except UnicodeError:
+            return None
+    elif b"\x00" in head:
+        return None
+    else:
+        text = head.decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,289 @@
+"""The ingest entry points: :func:`read` a file into an :class:`IngestResult`, :func:`write_result` it out."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ConfigError, InputError
+from ..paths import resolve
+from ..schema import (
+    empty_exclusions,
+    validate_comments,
+    validate_exclusions,
+    validate_respondents,
+    validate_votes,
+)
+from ..tables import write_table
+from .registry import ReadOptions, detect_format, get_reader
+
+__all__ = ["IngestResult", "read", "write_result"]
+
+
+@dataclass
+class IngestResult:
+    """What :func:`read` returns: the canonical tables read from one file, and where they came from.
+
+    Attributes
+    ----------
+    comments : DataFrame
+        The contributions kept, validated by :func:`helpers.schema.validate_comments`.
+    exclusions : DataFrame
+        The records read but not kept, with a reason each (empty table if none).
+    source : str
+        The path as given to :func:`read`.
+    format : str
+        The registered reader that read it.
+    votes, respondents : DataFrame or None
+        When the format carries them.
+
+    Examples
+    --------
+    >>> from helpers.paths import resolve
+    >>> read(resolve("data/raw/obama-toolkit/page.txt"))
+    IngestResult(source='/.../data/raw/obama-toolkit/page.txt', format='blog-page', kept=11, excluded=1)
+    """
+
+    comments: pd.DataFrame
+    exclusions: pd.DataFrame
+    source: str
+    format: str
+    votes: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
+
+    @property
+    def records_read(self) -> int:
+        """Records read from the file: always ``len(comments) + len(exclusions)``.
+
+        Examples
+        --------
+        >>> from helpers.paths import resolve
+        >>> r = read(resolve("data/raw/obama-toolkit/page.txt"))
+        >>> r.records_read == len(r.comments) + len(r.exclusions) == 12
+        True
+        """
+        return len(self.comments) + len(self.exclusions)
+
+    def summary(self) -> dict:
+        """Counts for a run's JSON summary: plain ints, keys sorted.
+
+        Examples
+        --------
+        >>> from helpers.paths import resolve
+        >>> s = read(resolve("data/raw/obama-toolkit/page.txt")).summary()
+        >>> s["records_read"], s["kept"], s["excluded_by_reason"], s["kept_by_kind"]
+        (12, 11, {'boilerplate': 1}, {'comment': 7, 'pingback': 3, 'post': 1})
+        """
+        by_reason = self.exclusions["reason"].value_counts()
+        by_kind = self.comments["kind"].value_counts()
+        return {
+            "excluded": int(len(self.exclusions)),
+            "excluded_by_reason": {str(k): int(by_reason[k]) for k in sorted(by_reason.index)},
+            "format": self.format,
+            "kept": int(len(self.comments)),
+            "kept_by_kind": {str(k): int(by_kind[k]) for k in sorted(by_kind.index)},
+            "records_read": int(self.records_read),
+            "source": self.source,
+        }
+
+    def summary_line(self) -> str:
+        """One line for a log or a notebook.
+
+        Examples
+        --------
+        >>> from helpers.paths import resolve
+        >>> read(resolve("data/raw/obama-toolkit/page.txt")).summary_line()
+        'page.txt: read 12 records = 11 kept + 1 excluded (boilerplate 1)'
+        """
+        s = self.summary()
+        noun = "record" if s["records_read"] == 1 else "records"
+        line = f"{Path(self.source).name}: read {s['records_read']} {noun} = {s['kept']} kept + {s['excluded']} excluded"
+        if s["excluded"]:
+            line += " (" + ", ".join(f"{r} {n}" for r, n in s["excluded_by_reason"].items()) + ")"
+        return line
+
+    def __repr__(self) -> str:
+        return (
+            f"IngestResult(source={self.source!r}, format={self.format!r}, "
+            f"kept={len(self.comments)}, excluded={len(self.exclusions)})"
+        )
+
+
+def _locate(source: str | os.PathLike) -> Path:
+    """The file to open: ``source`` as given if it exists, else relative to the project root."""
+    path = Path(source).expanduser()
+    if path.exists() or path.is_absolute():
+        return path
+    rooted = resolve(path)
+    return rooted if rooted.exists() else path
+
+
+def read(
+    source: str | os.PathLike,
+    *,
+    format: str | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    kind: str = "comment",
+    timezone: str = "UTC",
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+) -> IngestResult:
+    """Read one input file into the canonical tables.
+
+    Parameters
+    ----------
+    source : str or path-like
+        The file. A relative path is taken from the working directory, or else from the project root.
+    format : str, optional
+        A name from :func:`available_formats`; by default detected from the content
+        (:func:`detect_format`).
+    text_column, id_column : str, optional
+        Tables only: the column holding the text (default: the first of text, comment, body,
+        response, message, answer) and the unique id (default: comment_id or id, else ``row-<line>``).
+    columns : dict, optional
+        Tables only: ``{canonical name: source column}`` for author, created_at, parent_id,
+        thread_id, kind, title, question_id, respondent_id, respondent_type, organisation,
+        consent_to_publish, votes_up, votes_down. Columns named like these are used without being
+        mapped; every other column of the source is left behind.
+    kind : str
+        Tables only: the kind of a row without a parent and without a kind column ("comment";
+        "response" for consultation answers). Rows with a parent are "reply".
+    timezone : str
+        Tables only: IANA zone of date-times written without one (they are stored in UTC).
+    sheet : str or int, optional
+        XLSX only: the worksheet, by name or 0-based position (default the first).
+    encoding : str, optional
+        Text formats: the file's encoding (default UTF-8, falling back to Windows-1252).
+
+    Returns
+    -------
+    IngestResult
+
+    Raises
+    ------
+    InputError
+        For anything wrong with the file (naming it, and the line where that helps);
+        :class:`~helpers.errors.ConfigError` for an unknown format or option value.
+
+    Examples
+    --------
+    >>> from helpers.paths import resolve
+    >>> result = read(resolve("data/raw/obama-toolkit/page.txt"))
+    >>> result.format, result.records_read
+    ('blog-page', 12)
+    >>> result.comments.loc[result.comments["kind"] == "pingback", "comment_id"].tolist()
+    ['r4', 'r9', 'r10']
+    """
+    src = str(source)
+    path = _locate(source)
+    if not path.exists():
+        raise InputError("no such file", path=src)
+    if path.is_dir() and format is None:  # a reader of folders can be registered, and named with format=
+        raise InputError(
+            "this is a folder, not a file (name a file, or a format that reads folders)", path=src
+        )
+    if columns is not None and not isinstance(columns, Mapping):
+        raise ConfigError(
+            f"columns must be a mapping of canonical name to source column, not {type(columns).__name__}",
+            path=src,
+        )
+    name = format if format is not None else detect_format(path)
+    spec = get_reader(name)
+    options = ReadOptions(
+        source=src,
+        text_column=text_column,
+        id_column=id_column,
+        columns=dict(columns or {}),
+        kind=kind,
+        timezone=timezone,
+        sheet=sheet,
+        encoding=encoding,
+    )
+    tables = spec.read(path, options)
+    comments = validate_comments(tables.comments, source=src)
+    exclusions = tables.exclusions if tables.exclusions is not None else empty_exclusions()
+    exclusions = validate_exclusions(exclusions, source=src)
+    votes = validate_votes(tables.votes, source=src) if tables.votes is not None else None
+    respondents = (
+        validate_respondents(tables.respondents, source=src) if tables.respondents is not None else None
+    )
+    return IngestResult(
+        comments=comments,
+        exclusions=exclusions,
+        source=src,
+        format=spec.name,
+        votes=votes,
+        respondents=respondents,
+    )
+
+
+def write_result(result: IngestResult, out: str | os.PathLike) -> dict[str, Path]:
+    """Write an :class:`IngestResult`'s tables beside each other, all or nothing.
+
+    Comments go to ``out`` (``.parquet`` or ``.csv``, by suffix), exclusions to
+    ``<stem>.exclusions<suffix>`` beside it (always, even when empty), and votes and respondents to
+    ``<stem>.votes<suffix>`` and ``<stem>.respondents<suffix>`` when the result has them. Every table
+    is first written completely under a temporary name; only when all are written are they renamed
+    into place, so a failure leaves neither a half-written file nor a partial set (and earlier outputs
+    at the same place stay as they were). A failure to write (disk full, no permission) is an
+    :class:`~helpers.errors.InputError` naming the file.
+
+    Parameters
+    ----------
+    result : IngestResult
+    out : str or path-like
+        Where the comments go; its folder is created if missing.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"comments": ..., "exclusions": ..., ["votes": ..., "respondents": ...]}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from helpers.paths import resolve
+    >>> out = Path(tempfile.mkdtemp()) / "comments.csv"
+    >>> paths = write_result(read(resolve("data/raw/obama-toolkit/page.txt")), out)
+    >>> sorted(p.name for p in paths.values())
+    ['comments.csv', 'comments.exclusions.csv']
+    """
+    target = Path(out)
+    suffix = target.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise InputError(f"unsupported table type {suffix or '(none)'!r}; use .parquet or .csv", path=target)
+    tables: dict[str, pd.DataFrame] = {"comments": result.comments, "exclusions": result.exclusions}
+    if result.votes is not None:
+        tables["votes"] = result.votes
+    if result.respondents is not None:
+        tables["respondents"] = result.respondents
+    targets = {
+        name: target if name == "comments" else target.with_name(f"{target.stem}.{name}{target.suffix}")
+        for name in tables
+    }
+    token = secrets.token_hex(4)
+    staged: dict[str, Path] = {}
+    current = target
+    try:
+        for name, df in tables.items():
+            current = targets[name]
+            tmp = current.with_name(f".{current.stem}.{token}.staged{suffix}")
+            staged[name] = tmp
+            write_table(df, tmp)
+        for name, tmp in staged.items():
+            current = targets[name]
+            os.replace(tmp, current)
+    except BaseException as exc:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # disk full, no permission...: one line for the user, no traceback
+            raise InputError(f"cannot write the output: {exc.strerror or exc}", path=current) from exc
+        raise
+    return targets

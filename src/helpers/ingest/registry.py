@@ -1,0 +1,259 @@
+"""The reader registry: one decorated function per input format, and content-based format detection.
+
+Adding a format is one function::
+
+    @register_reader("wxr", suffixes=(".xml",), sniff=lambda head: 0.9 if b"<wp:comment>" in head else 0.0)
+    def read_wxr(path: Path, options: ReadOptions) -> Tables:
+        ...
+
+A reader gets the file's path and the caller's :class:`ReadOptions` and returns :class:`Tables`: the
+comments it kept and the records it excluded (plus votes or respondents when the format has them).
+It raises :class:`~helpers.errors.InputError` for anything wrong with the file, naming the line. It
+need not validate: :func:`helpers.ingest.read` validates every table against :mod:`helpers.schema`.
+Readers normalise text with :func:`helpers.clean.normalise_text`.
+
+A sniffer gets the first :data:`SNIFF_BYTES` of a file and returns how sure it is that the file is
+in its format, from 0 (not at all) to 1 (certain). :func:`detect_format` picks the most confident
+reader; the file name's suffix only breaks ties (and decides when no reader recognises the content).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ConfigError, InputError
+from ._text import SNIFF_BYTES
+
+__all__ = [
+    "ReadOptions",
+    "Tables",
+    "ReaderSpec",
+    "register_reader",
+    "get_reader",
+    "available_formats",
+    "detect_format",
+    "sniff_scores",
+    "SNIFF_BYTES",
+]
+
+Sniffer = Callable[[bytes], float]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the caller of :func:`helpers.ingest.read` asked for. Readers ignore options that do not apply.
+
+    Examples
+    --------
+    >>> ReadOptions("answers.csv", text_column="answer", kind="response").kind
+    'response'
+    """
+
+    source: str  #: the path as the caller gave it: cited in errors and in the ``source`` column
+    text_column: str | None = None
+    id_column: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    kind: str = "comment"
+    timezone: str = "UTC"
+    sheet: str | int | None = None
+    encoding: str | None = None
+
+
+@dataclass
+class Tables:
+    """What a reader returns: canonical tables, not yet validated.
+
+    Examples
+    --------
+    >>> from helpers.schema import empty_comments, empty_exclusions
+    >>> Tables(empty_comments(), empty_exclusions()).votes is None
+    True
+    """
+
+    comments: pd.DataFrame
+    exclusions: pd.DataFrame
+    votes: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
+
+
+Reader = Callable[[Path, ReadOptions], Tables]
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """A registered reader: its name, the function, the file suffixes it claims and its sniffer.
+
+    Examples
+    --------
+    >>> get_reader("csv").suffixes
+    ('.csv', '.tsv', '.tab', '.psv')
+    """
+
+    name: str
+    read: Reader
+    suffixes: tuple[str, ...] = ()
+    sniff: Sniffer | None = None
+
+
+_READERS: dict[str, ReaderSpec] = {}
+
+
+def register_reader(
+    name: str, *, suffixes: tuple[str, ...] = (), sniff: Sniffer | None = None
+) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader for format ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The format's name, as users pass it to ``read(..., format=name)``.
+    suffixes : tuple of str, keyword-only
+        File name endings (with the dot, any case) that suggest this format; they only break ties
+        between equally confident sniffers.
+    sniff : callable, keyword-only
+        ``sniff(head: bytes) -> float``: confidence from 0 to 1 that a file starting with ``head``
+        is in this format. Without one, the format is only chosen by suffix or by name.
+
+    Returns
+    -------
+    callable
+        A decorator that registers the function and returns it unchanged.
+
+    Examples
+    --------
+    >>> @register_reader("demo-format", suffixes=(".demo",), sniff=lambda head: float(head.startswith(b"DEMO")))
+    ... def read_demo(path, options):
+    ...     raise NotImplementedError
+    >>> "demo-format" in available_formats()
+    True
+    >>> _ = _READERS.pop("demo-format")  # tidy up after the example
+    """
+    if not name or name != name.strip():
+        raise ValueError(f"invalid reader name {name!r}")
+    if name in _READERS:
+        raise ValueError(f"a reader named {name!r} is already registered")
+    norm = tuple(s.lower() if s.startswith(".") else "." + s.lower() for s in suffixes)
+
+    def decorate(func: Reader) -> Reader:
+        """Record ``func`` under ``name`` and give it back unchanged."""
+        _READERS[name] = ReaderSpec(name=name, read=func, suffixes=norm, sniff=sniff)
+        return func
+
+    return decorate
+
+
+def get_reader(name: str) -> ReaderSpec:
+    """The registered reader called ``name``, or :class:`~helpers.errors.ConfigError` listing the formats.
+
+    Examples
+    --------
+    >>> get_reader("jsonl").name
+    'jsonl'
+    >>> get_reader("docx")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.ConfigError: unknown format 'docx'; available formats: blog-page, csv, jsonl, xlsx
+    """
+    try:
+        return _READERS[name]
+    except (KeyError, TypeError):
+        raise ConfigError(
+            f"unknown format {name!r}; available formats: {', '.join(available_formats())}"
+        ) from None
+
+
+def available_formats() -> list[str]:
+    """Names of the registered input formats, sorted.
+
+    Examples
+    --------
+    >>> {"blog-page", "csv", "jsonl", "xlsx"} <= set(available_formats())
+    True
+    """
+    return sorted(_READERS)
+
+
+def _head(path: Path, source: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such file", path=source) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", path=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
+
+
+def sniff_scores(head: bytes) -> dict[str, float]:
+    """Every registered sniffer's confidence (0 to 1) that a file starting with ``head`` is its format.
+
+    Examples
+    --------
+    >>> sniff_scores(b'{"id": 1, "text": "a"}\\n')
+    {'blog-page': 0.0, 'csv': 0.0, 'jsonl': 0.95, 'xlsx': 0.0}
+    """
+    scores = {}
+    for name in available_formats():
+        spec = _READERS[name]
+        score = float(spec.sniff(head)) if spec.sniff is not None else 0.0
+        scores[name] = min(max(score, 0.0), 1.0)
+    return scores
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """The name of the registered format that ``path`` is in, judged by its content.
+
+    Each reader's sniffer scores the first 64 KiB; the highest score wins, the file name's suffix
+    breaks ties, and when no sniffer recognises the content a reader claiming the suffix is used.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    str
+        A name from :func:`available_formats`.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or empty, or no reader recognises it.
+
+    Examples
+    --------
+    >>> from helpers.paths import resolve
+    >>> detect_format(resolve("data/raw/obama-toolkit/page.txt"))
+    'blog-page'
+    """
+    source = str(path)
+    p = Path(path)
+    head = _head(p, source)
+    if not head or head.isspace():
+        raise InputError("the file is empty", path=source)
+    suffix = p.suffix.lower()
+    scores = sniff_scores(head)
+    ranked = sorted(scores, key=lambda n: (scores[n], suffix in _READERS[n].suffixes), reverse=True)
+    best = ranked[0] if ranked else None
+    if best is not None and scores[best] > 0:
+        return best
+    by_suffix = [n for n in available_formats() if suffix and suffix in _READERS[n].suffixes]
+    if by_suffix:
+        return by_suffix[0]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            "this is an old-style Excel (.xls) or other OLE file; save it as .xlsx or CSV", path=source
+        )
+    what = "binary data" if b"\x00" in head else "text in no format I know"
+    raise InputError(
+        f"cannot tell what format this file is in (it looks like {what}); "
+        f"pass format= one of {', '.join(available_formats())}",
+        path=source,
+    )

@@ -1,0 +1,410 @@
+"""Readers for tables: ``csv`` (any of , ; TAB | as delimiter) and ``xlsx`` (one worksheet).
+
+One row per contribution; :func:`helpers.ingest._mapping.map_table` chooses the columns. Rows whose
+cells are all blank (spreadsheet padding such as ``,,,,``) and blank lines are not records.
+
+``source_row`` is the line where a record starts, counting the header as line 1, so a quoted field
+spanning several lines pushes the following rows down; for XLSX it is the sheet's row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ._mapping import TEXT_COLUMN_CANDIDATES, map_table
+from ._text import decode_text, head_text, read_bytes
+from .registry import ReadOptions, Tables, register_reader
+
+__all__ = ["read_csv", "read_xlsx", "sniff_csv", "sniff_xlsx", "sniff_delimiter", "record_start_lines"]
+
+DELIMITERS = ",;\t|"
+_SAMPLE_CHARS = 32 * 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a CSV sample: ``csv.Sniffer`` among , ; TAB |, checked against the header.
+
+    The sniffer's choice is kept when the header line contains it; otherwise the candidate the header
+    holds most of; otherwise a comma (a one-column file).
+
+    Examples
+    --------
+    >>> sniff_delimiter("id;text\\n1;Hello, world\\n2;Fine\\n")
+    ';'
+    >>> sniff_delimiter("text\\nHello\\n")
+    ','
+    """
+    if len(sample) > _SAMPLE_CHARS:
+        cut = sample.rfind("\n", 0, _SAMPLE_CHARS)
+        sample = sample[: cut if cut > 0 else _SAMPLE_CHARS]
+    header = sample.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    try:
+        chosen = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        chosen = None
+    if chosen in counts and counts[chosen] > 0:
+        return chosen
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties go to the earlier candidate: comma first
+    return best if counts[best] > 0 else ","
+
+
+def sniff_csv(head: bytes) -> float:
+    """Confidence that a file starting with ``head`` is a CSV table with a header row.
+
+    Examples
+    --------
+    >>> sniff_csv(b"id;comment\\n1;Yes\\n"), sniff_csv(b"id,votes\\n1,3\\n"), sniff_csv(b"Just prose.\\n")
+    (0.7, 0.5, 0.0)
+    """
+    text = head_text(head)
+    if text is None:
+        return 0.0
+    lines = [line for line in text.split("\n")[:50] if line.strip()]
+    if len(head) == 64 * 1024 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short
+    if not lines or lines[0].lstrip().startswith(("{", "[")):
+        return 0.0
+    delimiter = sniff_delimiter("\n".join(lines))
+    try:
+        header = next(csv.reader([lines[0]], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return 0.0
+    names = [h.strip().casefold() for h in header]
+    if any(len(name) > 100 for name in names):
+        return 0.0  # prose, not a header
+    has_text = any(name in TEXT_COLUMN_CANDIDATES for name in names)
+    if len(names) >= 2 and all(names):
+        return 0.7 if has_text else 0.5
+    return 0.4 if has_text else 0.0
+
+
+def _csv_module_starts(text: str, delimiter: str) -> list[int] | None:
+    """Start line of every record per Python's csv module (slow path, for irregular quoting)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    starts = []
+    previous = 0
+    try:
+        for _ in reader:
+            starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error:  # e.g. a field longer than csv.field_size_limit()
+        return None
+    return starts
+
+
+def record_start_lines(buf: bytes, frame: pd.DataFrame) -> np.ndarray | None:
+    """1-based line where each row of ``frame`` (parsed from ``buf``) starts, or None if unsure.
+
+    A newline ends a record unless an odd number of quote marks precede it (it is inside a quoted
+    field). This is exact for well-formed CSV; the answer is checked against the parse itself -- every
+    record must span as many lines as its fields hold line breaks -- and None is returned when the two
+    disagree (a stray quote mark inside an unquoted field, say).
+
+    ``buf`` is UTF-8 with LF line breaks; ``frame`` was read from it with ``header=None`` and
+    ``skip_blank_lines=False``, so every line outside quotes is a row.
+
+    Examples
+    --------
+    >>> b = b'id,text\\n1,"two\\nlines"\\n\\n2,x\\n'
+    >>> f = pd.read_csv(io.BytesIO(b), header=None, dtype=str, skip_blank_lines=False, keep_default_na=False)
+    >>> record_start_lines(b, f).tolist()
+    [1, 2, 4, 5]
+    """
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    quotes = np.flatnonzero(arr == 34)
+    outside = (np.searchsorted(quotes, newlines) % 2) == 0
+    ends = np.flatnonzero(outside)  # index (0-based line number) of each newline that ends a record
+    starts = np.concatenate(([1], ends + 2))
+    if buf.endswith(b"\n") and len(ends) and ends[-1] == len(newlines) - 1:
+        starts = starts[:-1]  # nothing after the final line break
+    if len(starts) != len(frame):
+        return None
+    if len(quotes):
+        total_lines = len(newlines) + (0 if buf.endswith(b"\n") else 1)
+        spans = np.diff(np.append(starts, total_lines + 1)) - 1  # line breaks inside each record
+        inner = np.zeros(len(frame), dtype="int64")
+        for col in frame.columns:
+            values = frame[col]
+            if values.str.contains("\n", regex=False).any():
+                inner += values.str.count("\n").fillna(0).to_numpy(dtype="int64")
+        if not np.array_equal(spans, inner):
+            return None
+    return starts
+
+
+def _parser_error_line(message: str, starts: list[int] | None) -> int | None:
+    """Map pandas' record numbers in a tokenizer error to a line of the file."""
+    if starts is None:
+        return None
+    m = re.search(r"in line (\d+)", message)
+    if m and 0 < int(m.group(1)) <= len(starts):
+        return starts[int(m.group(1)) - 1]
+    m = re.search(r"starting at row (\d+)", message)
+    if m and int(m.group(1)) < len(starts):
+        return starts[int(m.group(1))]
+    return None
+
+
+def _explain_parser_error(message: str, delimiter: str) -> str:
+    name = {"\t": "TAB", ",": "comma", ";": "semicolon", "|": "pipe"}[delimiter]
+    m = re.search(r"Expected (\d+) fields? in line \d+, saw (\d+)", message)
+    if m:
+        return f"this row has {m[2]} fields but the header has {m[1]} ({name}-delimited; a text with a {name} must be in quotes)"
+    if "EOF inside string" in message:
+        return 'a quoted field starting on this line is never closed (a missing ")'
+    return f"cannot read this as a {name}-delimited table: {message}"
+
+
+def _header_names(values: list[str], *, source: str, row: int) -> list[str]:
+    names = []
+    seen: dict[str, int] = {}
+    for i, value in enumerate(values):
+        name = str(value).strip()
+        if not name:
+            name = f"unnamed_{i + 1}"
+        if name in seen:
+            raise InputError(f"the header names column {name!r} twice", path=source, row=row)
+        seen[name] = i
+        names.append(name)
+    return names
+
+
+def _drop_blank_rows(raw: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Drop rows whose every cell is empty or white space (blank lines, spreadsheet padding)."""
+    if raw.empty:
+        return raw, rows
+    blank = np.ones(len(raw), dtype=bool)
+    for col in raw.columns:
+        values = raw[col]
+        blank &= ((values == "") | values.str.isspace()).fillna(True).to_numpy(dtype=bool)
+        if not blank.any():
+            return raw, rows
+    return raw[~blank].reset_index(drop=True), rows[~blank]
+
+
+@register_reader("csv", suffixes=(".csv", ".tsv", ".tab", ".psv"), sniff=sniff_csv)
+def read_csv(path: Path, options: ReadOptions) -> Tables:
+    """Read a delimited text table: header row first, one row per contribution.
+
+    The delimiter is sniffed among comma, semicolon, TAB and pipe; quote marks are ``"`` (doubled
+    inside a quoted field). The encoding is ``options.encoding``, else UTF-8 (with or without a
+    byte-order mark), else Windows-1252.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> _ = p.write_text('id;answer;when\\n7;"Yes,\\nplease";2021-03-04 10:00\\n8;;\\n', encoding="utf-8")
+    >>> t = read_csv(p, ReadOptions(str(p), timezone="Europe/London"))
+    >>> t.comments[["comment_id", "text", "source_row"]].astype(object).values.tolist()
+    [['7', 'Yes,\\nplease', 2]]
+    >>> t.exclusions[["record_id", "reason", "source_row"]].astype(object).values.tolist()
+    [['8', 'blank', 4]]
+    """
+    source = options.source
+    text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
+    # pandas refuses blank lines before the header (with skip_blank_lines=False): skip them here.
+    first = len(text) - len(text.lstrip())
+    first = text.rfind("\n", 0, first) + 1
+    offset = text.count("\n", 0, first)
+    text = text[first:]
+    delimiter = sniff_delimiter(text)
+    buf = text.encode("utf-8")
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(buf),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            doublequote=True,
+            encoding="utf-8",
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        line = _parser_error_line(message, _csv_module_starts(text, delimiter))
+        raise InputError(
+            _explain_parser_error(message, delimiter),
+            path=source,
+            row=line + offset if line is not None else None,
+        ) from None
+    starts = record_start_lines(buf, frame)
+    if starts is None:
+        fallback = _csv_module_starts(text, delimiter)
+        if fallback is None or len(fallback) != len(frame):
+            raise InputError(
+                "cannot tell on which line each row starts: the quoting is irregular "
+                '(a " inside a field that is not itself in quotes?)',
+                path=source,
+            )
+        starts = np.asarray(fallback, dtype="int64")
+    starts = starts + offset
+    header = _header_names(frame.iloc[0].tolist(), source=source, row=int(starts[0]))
+    raw = frame.iloc[1:].reset_index(drop=True)
+    raw.columns = header
+    raw, rows = _drop_blank_rows(raw, starts[1:])
+    return map_table(raw, rows, options)
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+
+
+def sniff_xlsx(head: bytes) -> float:
+    """Confidence that a file starting with ``head`` is an Excel 2007+ workbook (a zip holding ``xl/``).
+
+    Examples
+    --------
+    >>> sniff_xlsx(b"PK\\x03\\x04...[Content_Types].xml...xl/workbook.xml"), sniff_xlsx(b"id,text\\n")
+    (0.95, 0.0)
+    """
+    if not head.startswith(b"PK\x03\x04"):
+        return 0.0
+    return 0.95 if (b"xl/" in head or b"[Content_Types].xml" in head) else 0.3
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _load_sheet(path: Path, sheet: str | int | None, source: str) -> list[tuple[int, list[str]]]:
+    """Every non-empty row of the chosen worksheet as (sheet row number, cell texts)."""
+    import openpyxl  # imported here: only XLSX reading needs it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"this is not a readable .xlsx workbook ({exc})", path=source) from None
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise InputError(
+            f"this is not a readable .xlsx workbook ({type(exc).__name__}: {exc})", path=source
+        ) from None
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            if not book.worksheets:
+                raise InputError("the workbook has no worksheets", path=source)
+            ws = book.worksheets[0]
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(book.worksheets):
+                raise InputError(
+                    f"sheet {sheet} does not exist: the workbook has {len(book.worksheets)} worksheet(s) "
+                    f"(numbered from 0): {', '.join(map(repr, names))}",
+                    path=source,
+                )
+            ws = book.worksheets[sheet]
+        else:
+            if str(sheet) not in names:
+                raise InputError(
+                    f"no sheet named {sheet!r}; the sheets are: {', '.join(map(repr, names))}", path=source
+                )
+            ws = book[str(sheet)]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # don't trust the stored sheet size: some writers get it wrong
+        rows = []
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            if any(c.strip() for c in cells):
+                rows.append((number, cells))
+        return rows
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged sheet can fail while it is read
+        raise InputError(f"cannot read the worksheet ({type(exc).__name__}: {exc})", path=source) from None
+    finally:
+        book.close()
+
+
+def _header_index(rows: list[tuple[int, list[str]]], options: ReadOptions) -> int:
+    """Which of the first non-empty rows is the header: the first naming the text column, else the first."""
+    wanted = options.text_column or (options.columns or {}).get("text")
+    names = {wanted.strip().casefold()} if wanted else set(TEXT_COLUMN_CANDIDATES)
+    for i, (_, cells) in enumerate(rows[:20]):
+        if any(c.strip().casefold() in names for c in cells):
+            return i
+    return 0
+
+
+@register_reader("xlsx", suffixes=(".xlsx", ".xlsm"), sniff=sniff_xlsx)
+def read_xlsx(path: Path, options: ReadOptions) -> Tables:
+    """Read one worksheet of an Excel workbook: header row first, one row per contribution.
+
+    ``options.sheet`` picks the worksheet by name or by 0-based position (default: the first). The
+    header is the first row holding the text column (``options.text_column``, else one of the default
+    names) among the first 20 rows with any value in them, else the first such row: title rows
+    above a table are skipped. Empty rows are skipped; ``source_row`` is the sheet's own row number. Dates stored as Excel dates have no time zone: they are taken to be in
+    ``options.timezone``.
+
+    Examples
+    --------
+    >>> import openpyxl, tempfile
+    >>> wb = openpyxl.Workbook()
+    >>> for row in (["Survey export, March"], [], ["id", "answer"], [1, "More buses"], [], [2, ""]):
+    ...     wb.active.append(row)
+    >>> p = Path(tempfile.mkdtemp()) / "survey.xlsx"
+    >>> wb.save(p)
+    >>> t = read_xlsx(p, ReadOptions(str(p)))
+    >>> t.comments[["comment_id", "text", "source_row"]].values.tolist()
+    [['1', 'More buses', 4]]
+    >>> t.exclusions[["record_id", "reason", "source_row"]].values.tolist()
+    [['2', 'blank', 6]]
+    """
+    source = options.source
+    rows = _load_sheet(path, options.sheet, source)
+    if not rows:
+        raise InputError("the worksheet is empty", path=source)
+    width = max(len(cells) for _, cells in rows)
+    start = _header_index(rows, options)
+    rows = rows[start:]
+    header_row, header_cells = rows[0]
+    header_cells = header_cells + [""] * (width - len(header_cells))
+    header = [h if h.strip() else f"unnamed_{_column_letter(i)}" for i, h in enumerate(header_cells)]
+    header = _header_names(header, source=source, row=header_row)
+    data = [cells + [""] * (width - len(cells)) for _, cells in rows[1:]]
+    raw = (
+        pd.DataFrame(data, columns=header, dtype="string")
+        if data
+        else pd.DataFrame({h: pd.Series(dtype="string") for h in header})
+    )
+    numbers = np.asarray([number for number, _ in rows[1:]], dtype="int64")
+    return map_table(raw, numbers, options)

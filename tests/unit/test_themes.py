@@ -1,0 +1,451 @@
+"""Tests for helpers.themes, on small hand-written corpora whose right answer is obvious."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from helpers import themes
+from helpers.errors import ConfigError, InputError, SchemaError
+from helpers.stats import wilson_interval
+from helpers.themes import (
+    ASSIGNMENT_COLUMNS,
+    THEME_COLUMNS,
+    ThemeModel,
+    default_min_df,
+    stop_words,
+    summarise_themes,
+    theme_bounds,
+)
+from tests.conftest import EXAMPLE_PAGE
+
+TRANSPORT = [
+    "The bus timetable changed and the bus is always late.",
+    "Train fares are too high and the train timetable is confusing.",
+    "Please run the bus more often; the timetable has gaps.",
+    "My train was cancelled again, and the replacement bus was late.",
+    "Cheaper train fares and a reliable bus timetable would help commuters.",
+    "The station needs a clear timetable for every bus and train.",
+]
+SCHOOL = [
+    "The school needs more teachers so pupils get attention.",
+    "Our teacher works hard but the school has too many pupils per class.",
+    "Pupils deserve smaller classes and a teacher who has time for them.",
+    "The school should pay each teacher properly.",
+    "Class sizes at the school are too big for the pupils.",
+    "Every teacher I know says pupils need more support in class.",
+]
+TRANSPORT_WORDS = set(
+    " ".join(TRANSPORT).lower().replace(";", " ").replace(",", " ").replace(".", " ").split()
+)
+SCHOOL_WORDS = set(" ".join(SCHOOL).lower().replace(",", " ").replace(".", " ").split())
+
+
+@pytest.fixture(scope="module")
+def two_topics():
+    return ThemeModel().fit(TRANSPORT + SCHOOL)
+
+
+def _split(weights):
+    main = weights.argmax(axis=1)
+    return {frozenset(np.flatnonzero(main == t)) for t in range(weights.shape[1])}
+
+
+# ------------------------------------------------------------------------------------- theme_bounds
+
+BOUNDS_CASES = [
+    (0, (1, 1)),
+    (3, (1, 1)),
+    (5, (1, 1)),  # 5 // 3 = 1: one theme at most
+    (6, (1, 2)),
+    (7, (1, 2)),  # the example corpus
+    (9, (1, 2)),
+    (10, (1, 3)),
+    (29, (1, 3)),
+    (30, (2, 5)),
+    (99, (2, 5)),
+    (100, (3, 10)),
+    (999, (3, 10)),
+    (1_000, (4, 20)),
+    (10_000, (5, 30)),
+    (100_000, (5, 40)),
+    (1_000_000, (5, 40)),
+]
+
+
+@pytest.mark.parametrize(("n", "expected"), BOUNDS_CASES)
+def test_theme_bounds_table(n, expected):
+    assert theme_bounds(n) == expected
+
+
+def test_theme_bounds_monotone_and_capped():
+    sizes = list(range(0, 3_000)) + [5_000, 9_999, 10_000, 50_000, 99_999, 100_000, 10**6]
+    previous = (1, 1)
+    for n in sizes:
+        lo, hi = theme_bounds(n)
+        assert 1 <= lo <= hi <= max(1, n // 3), n
+        assert lo >= previous[0] and hi >= previous[1], n
+        previous = (lo, hi)
+
+
+def test_theme_bounds_rejects_negative():
+    with pytest.raises(ValueError):
+        theme_bounds(-1)
+
+
+@pytest.mark.parametrize(("n", "expected"), [(1, 1), (49, 1), (50, 2), (999, 2), (1_000, 3), (10**6, 3)])
+def test_default_min_df(n, expected):
+    assert default_min_df(n) == expected
+
+
+# ---------------------------------------------------------------------------------------- terms
+
+
+def test_stop_words():
+    s = stop_words(["Toolkit"])
+    assert {"the", "and", "think", "really", "don", "xxxx", "toolkit"} <= s
+    # content words that scikit-learn's list wrongly drops are kept
+    assert not {"system", "bill", "fire", "interest"} & s
+    assert "bus" not in s and "people" not in s
+
+
+def test_terms_are_words_and_adjacent_phrases():
+    docs = [
+        "The state of the art bus; art buses. State buses!",
+        "Obama's political system and the civil-service reform",
+        "Don't call 0800 123 or visit https://example.org/a-b, it's x",
+    ]
+    names = set(ThemeModel(n_themes=1).fit(docs).feature_names_)
+    assert {
+        "art bus",
+        "art buses",
+        "state buses",
+        "political system",
+        "civil service",
+        "service reform",
+    } <= names
+    assert "state art" not in names  # across stop words
+    assert "bus art" not in names and "buses state" not in names  # across punctuation
+    assert {"obama", "call"} <= names  # clitic stripped; "call" is not a stop word here
+    assert not {"don", "it", "s", "x", "https", "example", "org", "0800", "visit call"} & names
+
+
+# --------------------------------------------------------------------------------- fitting the model
+
+
+def test_two_separate_vocabularies_give_two_themes_that_split_exactly(two_topics):
+    m = two_topics
+    assert m.n_themes_ == 2
+    assert _split(m.doc_weights_) == {frozenset(range(6)), frozenset(range(6, 12))}
+    transport = int(m.doc_weights_[0].argmax())
+    for t, terms in enumerate(m.top_terms_):
+        vocabulary = TRANSPORT_WORDS if t == transport else SCHOOL_WORDS
+        assert all(set(term.split()) <= vocabulary for term in terms), terms
+        assert len(terms) >= 10
+        assert any(" " in term for term in terms)  # phrases are included
+    scores = m.k_scores_
+    assert list(scores.columns) == ["k", "coherence", "stability", "chosen"]
+    assert scores["k"].tolist() == [1, 2, 3]  # 12 texts: theme_bounds(12) == (1, 3)
+    assert scores.loc[scores["chosen"], "k"].tolist() == [2]
+    assert scores["stability"].between(0, 1).all() and scores["coherence"].between(-1, 1).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_two_vocabularies_do_not_depend_on_the_seed(seed):
+    m = ThemeModel(random_state=seed).fit(TRANSPORT + SCHOOL)
+    assert m.n_themes_ == 2
+    assert _split(m.doc_weights_) == {frozenset(range(6)), frozenset(range(6, 12))}
+
+
+def test_doc_weights_rows_sum_to_one_or_zero():
+    m = ThemeModel(n_themes=2).fit([*TRANSPORT, "Hello!", *SCHOOL, ""])
+    w = m.doc_weights_
+    assert w.shape == (14, 2) and (w >= 0).all()
+    sums = w.sum(axis=1)
+    np.testing.assert_allclose(np.delete(sums, [6, 13]), 1.0)
+    assert sums[6] == 0 and sums[13] == 0  # no terms at all
+
+
+def test_same_seed_gives_identical_everything():
+    a = ThemeModel(random_state=7).fit(TRANSPORT + SCHOOL)
+    b = ThemeModel(random_state=7).fit(TRANSPORT + SCHOOL)
+    assert a.labels_ == b.labels_ and a.top_terms_ == b.top_terms_
+    np.testing.assert_array_equal(a.doc_weights_, b.doc_weights_)
+    np.testing.assert_array_equal(a.nmf_.components_, b.nmf_.components_)
+    pd.testing.assert_frame_equal(a.k_scores_, b.k_scores_)
+
+
+def test_deterministic_when_choosing_k_on_a_subsample(monkeypatch):
+    monkeypatch.setattr(themes, "MAX_SELECTION_DOCS", 9)  # force the subsample path on a small corpus
+    docs = TRANSPORT + SCHOOL + TRANSPORT[:3]
+    a, b = ThemeModel(random_state=3).fit(docs), ThemeModel(random_state=3).fit(docs)
+    pd.testing.assert_frame_equal(a.k_scores_, b.k_scores_)
+    np.testing.assert_array_equal(a.doc_weights_, b.doc_weights_)
+    assert a.labels_ == b.labels_
+
+
+def test_fixed_number_of_themes_and_bounds_overrides():
+    m = ThemeModel(n_themes=3).fit(TRANSPORT + SCHOOL)
+    assert m.n_themes_ == 3 and len(m.labels_) == 3 and m.doc_weights_.shape == (12, 3)
+    assert m.k_scores_["k"].tolist() == [3] and m.k_scores_["chosen"].tolist() == [True]
+    assert np.isnan(m.k_scores_["stability"].iloc[0])
+    m = ThemeModel(min_themes=2, max_themes=2).fit(TRANSPORT + SCHOOL)
+    assert m.n_themes_ == 2 and m.k_scores_["k"].tolist() == [2]
+
+
+def test_one_text_gives_one_theme():
+    m = ThemeModel().fit(["Buses in the village are late every day."])
+    assert m.n_themes_ == 1
+    np.testing.assert_array_equal(m.doc_weights_, [[1.0]])
+
+
+def test_transform_new_texts(two_topics):
+    m = two_topics
+    transport = int(m.doc_weights_[0].argmax())
+    w = m.transform(["The late bus and the train timetable", "Hello there", "pupils and their teacher"])
+    assert w.shape == (3, 2)
+    assert w[0].argmax() == transport and w[2].argmax() == 1 - transport
+    np.testing.assert_allclose(w[[0, 2]].sum(axis=1), 1.0)
+    assert (w[1] == 0).all()
+    np.testing.assert_allclose(m.transform(TRANSPORT + SCHOOL).argmax(axis=1), m.doc_weights_.argmax(axis=1))
+
+
+def test_estimator_conventions():
+    model = ThemeModel(n_themes=4, max_df=0.8)
+    assert not [a for a in vars(model) if a.endswith("_")]
+    params = model.get_params()
+    assert params["n_themes"] == 4 and params["max_df"] == 0.8 and params["random_state"] == 0
+    assert set(params) == {
+        "n_themes",
+        "min_themes",
+        "max_themes",
+        "ngram_range",
+        "min_df",
+        "max_df",
+        "max_features",
+        "assign_threshold",
+        "random_state",
+        "extra_stop_words",
+    }
+    assert clone(model).get_params() == params
+    assert model.fit(TRANSPORT + SCHOOL) is model
+    with pytest.raises(NotFittedError):
+        ThemeModel().transform(["x"])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n_themes": 13},
+        {"n_themes": -1},
+        {"min_themes": 3, "max_themes": 2},
+        {"ngram_range": (2, 1)},
+        {"assign_threshold": 1.5},
+        {"n_themes": 2.5},
+    ],
+)
+def test_bad_parameters(kwargs):
+    with pytest.raises(ConfigError):
+        ThemeModel(**kwargs).fit(TRANSPORT + SCHOOL)
+
+
+@pytest.mark.parametrize("texts", [[], ["the and of", "is it the"], "a single string"])
+def test_nothing_to_model(texts):
+    with pytest.raises(InputError):
+        ThemeModel().fit(texts)
+
+
+# ------------------------------------------------------------------------------------------- labels
+
+
+def test_labels_use_collocations_and_do_not_repeat_words():
+    docs = [
+        "Social media helps councils listen.",
+        "Councils should use social media more.",
+        "Social media engagement works well.",
+        "I read the council page on social media daily.",
+        "Social media is where young people talk now.",
+        "Leaflets through the door still matter to older residents.",
+    ]  # (a phrase in more than 90% of comments would be dropped by max_df, hence the last one)
+    m = ThemeModel(n_themes=1).fit(docs)
+    phrases = m.labels_[0].split("; ")
+    assert phrases[0] == "social media"  # "social" and "media" only ever occur together
+    assert "social" not in phrases and "media" not in phrases
+    assert 1 <= len(phrases) <= 3
+
+
+def test_labels_of_two_topics(two_topics):
+    m = two_topics
+    transport = int(m.doc_weights_[0].argmax())
+    assert len(set(m.labels_)) == 2
+    for t, label in enumerate(m.labels_):
+        words = re.findall(r"[a-z]+", label)
+        assert words and set(words) <= (TRANSPORT_WORDS if t == transport else SCHOOL_WORDS)
+        stems = [themes._stems(p) for p in label.split("; ")]
+        assert all(not (a & b) for i, a in enumerate(stems) for b in stems[i + 1 :])
+
+
+def test_clashing_labels_are_told_apart():
+    weights = np.array([[1.0, 0.0], [0.0, 1.0]])
+    labels = themes._labels(["bus late", "bus late"], weights, [["bus"], ["bus"]], stop_words(), 0.2)
+    assert labels == ["bus (1)", "bus (2)"]
+
+
+# ------------------------------------------------------------------------------------------ summaries
+
+EXTRA = [
+    "Bus and train services should share one timetable.",  # transport
+    "The school bus timetable makes pupils late for the teacher.",  # both topics
+    "Hello!",  # no terms: not assigned
+]
+
+
+@pytest.fixture(scope="module")
+def summary():
+    texts = TRANSPORT + SCHOOL + EXTRA
+    comments = pd.DataFrame(
+        {"comment_id": pd.Series([f"c{i:02d}" for i in range(len(texts))], dtype="string"), "text": texts}
+    )
+    model = ThemeModel(n_themes=2).fit(comments["text"])
+    themes_table, assignments = summarise_themes(model, comments)
+    return model, comments, themes_table, assignments
+
+
+def test_theme_table(summary):
+    model, comments, table, _ = summary
+    n = len(comments)
+    assert tuple(table.columns) == THEME_COLUMNS
+    assert table["theme_id"].tolist() == [1, 2]
+    # transport: 6 + "Bus and train..." + the mixed comment = 8; school: 6 + the mixed comment = 7
+    first, second = table.iloc[0], table.iloc[1]
+    assert first["size"] == 8 and second["size"] == 7
+    assert set(first["top_terms"][0].split()) <= TRANSPORT_WORDS
+    assert first["main_size"] + second["main_size"] == n - 1  # every comment but "Hello!"
+    assert first["main_size"] in (7, 8) and second["main_size"] in (6, 7)
+    lo, hi = wilson_interval(8, n)
+    assert first["share"] == pytest.approx(8 / n)
+    assert (first["ci_low"], first["ci_high"]) == pytest.approx((float(lo), float(hi)))
+    assert isinstance(first["label"], str) and first["label"]
+    assert table["size"].dtype == np.int64 and table["theme_id"].dtype == np.int64
+
+
+def test_assignments_cover_every_comment(summary):
+    model, comments, table, assigned = summary
+    assert tuple(assigned.columns) == ASSIGNMENT_COLUMNS
+    assert str(assigned["theme_id"].dtype) == "Int64"
+    assert set(assigned["comment_id"]) == set(comments["comment_id"])
+    # exactly one main row per comment, in comment order
+    main = assigned[assigned["is_main"]]
+    assert main["comment_id"].tolist() == comments["comment_id"].tolist()
+    hello = assigned[assigned["comment_id"] == "c14"]
+    assert len(hello) == 1 and pd.isna(hello["theme_id"].iloc[0]) and np.isnan(hello["weight"].iloc[0])
+    mixed = assigned[assigned["comment_id"] == "c13"]
+    assert sorted(mixed["theme_id"].tolist()) == [1, 2] and mixed["is_main"].sum() == 1
+    # the table's sizes are the assignment counts
+    counts = assigned["theme_id"].value_counts()
+    assert [counts[t] for t in table["theme_id"]] == table["size"].tolist()
+    mains = main["theme_id"].value_counts()
+    assert [mains[t] for t in table["theme_id"]] == table["main_size"].tolist()
+    assert (assigned["weight"].dropna() >= model.assign_threshold).all()
+
+
+def test_quotes_are_typical_members(summary):
+    _, comments, table, assigned = summary
+    for row in table.itertuples():
+        assert 1 <= len(row.quote_ids) <= 3
+        members = set(assigned.loc[assigned["theme_id"] == row.theme_id, "comment_id"])
+        assert set(row.quote_ids) <= members
+    assert "c14" not in {q for qs in table["quote_ids"] for q in qs}
+
+
+def test_quotes_skip_near_copies():
+    near_copies = [
+        "The bus timetable changed and the bus is always late.",
+        "The bus timetable changed and the bus is always late!!",
+        "the bus timetable CHANGED, and the bus is always late",
+    ]
+    texts = near_copies + TRANSPORT[1:] + SCHOOL
+    comments = pd.DataFrame({"comment_id": [f"q{i}" for i in range(len(texts))], "text": texts})
+    model = ThemeModel(n_themes=2).fit(comments["text"])
+    table, _ = summarise_themes(model, comments, n_quotes=3)
+    transport = table.loc[table["top_terms"].map(lambda t: bool(set(t[0].split()) & TRANSPORT_WORDS))].iloc[0]
+    quotes = transport["quote_ids"]
+    assert len(quotes) == 3
+    assert len({"q0", "q1", "q2"} & set(quotes)) == 1
+    vectors = model.vectorizer_.transform([texts[int(q[1:])] for q in quotes])
+    similarity = (vectors @ vectors.T).toarray()
+    assert similarity[np.triu_indices(3, k=1)].max() <= 0.8
+
+
+def test_quotes_respect_refused_consent(summary):
+    model, comments, _, _ = summary
+    refused = comments.assign(consent_to_publish=pd.array([False] * 6 + [None] * 9, dtype="boolean"))
+    table, _ = summarise_themes(model, refused)
+    quoted = {q for qs in table["quote_ids"] for q in qs}
+    assert quoted and not quoted & set(comments["comment_id"][:6])
+
+
+def test_threshold_override(summary):
+    model, comments, _, _ = summary
+    table, assigned = summarise_themes(model, comments, assign_threshold=1.0, n_quotes=0)
+    # only comments wholly in one theme count; n_quotes=0 gives no quotes
+    assert table["quote_ids"].map(len).sum() == 0
+    assert assigned.groupby("comment_id").size().max() == 1
+
+
+def test_summarise_rejects_other_comments(summary):
+    model, comments, _, _ = summary
+    with pytest.raises(InputError):
+        summarise_themes(model, comments.iloc[:-1])
+    with pytest.raises(SchemaError):
+        summarise_themes(model, comments.drop(columns="text"))
+
+
+# ---------------------------------------------------------------------------------- example corpus
+
+
+def _example_comments() -> list[str]:
+    """The 7 comments of the bundled blog page, read crudely: numbered responses minus pingbacks."""
+    page = EXAMPLE_PAGE.read_text(encoding="utf-8")
+    block = page.split("10 responses", 1)[1].split("Leave a Reply", 1)[0]
+    items = re.split(r"\n\s*\d+\.\s+", "\n" + block)[1:]
+    return [item.strip() for item in items if not item.strip().startswith("Pingback")]
+
+
+def test_example_corpus_gives_one_or_two_themes():
+    texts = _example_comments()
+    assert len(texts) == 7 and texts[0].startswith("Top post Em!")
+    comments = pd.DataFrame({"comment_id": [str(i) for i in range(7)], "text": texts})
+    model = ThemeModel().fit(comments["text"])
+    assert model.n_themes_ in (1, 2)
+    assert len(model.labels_) == model.n_themes_ and all(model.labels_)
+    table, assigned = summarise_themes(model, comments)
+    assert len(table) == model.n_themes_
+    assert set(assigned["comment_id"]) == set(comments["comment_id"])
+
+
+# ------------------------------------------------------------------------------------------ real data
+
+
+@pytest.mark.shared
+def test_bbc_news_five_themes_recover_the_five_sections():
+    """OCTIS BBC News: 2,225 articles in 5 sections. Five themes should line up one-to-one with them."""
+    import csv
+
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from tests.conftest import shared_corpus
+
+    path = shared_corpus("octis-bbc-news", "corpus.tsv")
+    bbc = pd.read_csv(path, sep="\t", header=None, names=["text", "part", "label"], quoting=csv.QUOTE_NONE)
+    assert len(bbc) == 2225  # counted in the corpus's SOURCE.txt
+    model = ThemeModel(n_themes=5).fit(bbc["text"])
+    main = model.doc_weights_.argmax(axis=1)
+    majority = pd.crosstab(main, bbc["label"]).idxmax(axis=1)
+    assert sorted(majority) == ["business", "entertainment", "politics", "sport", "tech"]
+    assert normalized_mutual_info_score(bbc["label"], main) > 0.75
