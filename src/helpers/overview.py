@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
-from .errors import SchemaError
-from .schema import KINDS
+from .schema import KINDS, reply_depths
 
 __all__ = [
     "counts_by_kind",
     "word_counts",
     "length_summary",
     "date_summary",
-    "thread_depths",
     "thread_summary",
     "addressed_names",
     "comment_table",
@@ -99,37 +96,6 @@ def date_summary(comments: pd.DataFrame) -> dict:
     }
 
 
-def thread_depths(comments: pd.DataFrame) -> pd.Series:
-    """Depth of each contribution in its reply tree: 0 for a root, 1 for a reply to a root, ...
-
-    Pointer jumping over integer arrays: O(n log depth), no recursion, safe on a million rows.
-
-    Raises
-    ------
-    SchemaError
-        If parent links form a cycle.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"comment_id": ["p", "a", "b", "c"], "parent_id": [None, "p", "a", "p"]})
-    >>> thread_depths(t).tolist()
-    [0, 1, 2, 1]
-    """
-    ids = comments["comment_id"].astype(str).to_numpy()
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    jump = comments["parent_id"].map(position).fillna(-1).astype("int64").to_numpy()
-    depth = (jump >= 0).astype("int64")
-    # Invariant: depth[i] is the number of steps from i up to jump[i] (or to the root when jump[i] < 0).
-    for _ in range(64):  # 2**64 steps: any chain that is not a cycle has ended by then
-        has = jump >= 0
-        if not has.any():
-            return pd.Series(depth, index=comments.index, name="depth")
-        up = np.where(has, jump, 0)
-        depth = np.where(has, depth + depth[up], depth)
-        jump = np.where(has, jump[up], -1)
-    raise SchemaError("parent_id links form a cycle", row=int(comments.index[np.argmax(jump >= 0)]) + 1)
-
-
 def thread_summary(comments: pd.DataFrame) -> dict:
     """Threads, replies and depth: the shape of the conversation.
 
@@ -150,7 +116,7 @@ def thread_summary(comments: pd.DataFrame) -> dict:
     return {
         "n_threads": int(comments["thread_id"].nunique()),
         "n_replies": n_replies,
-        "max_depth": int(thread_depths(comments).max()) if len(comments) else 0,
+        "max_depth": int(reply_depths(comments).max()) if len(comments) else 0,
         "largest_thread_size": int(sizes.max()) if len(sizes) else 0,
     }
 

@@ -2,7 +2,6 @@ import pandas as pd
 import pytest
 
 from helpers import overview
-from helpers.errors import SchemaError
 
 
 def test_counts_by_kind_in_canonical_order():
@@ -43,20 +42,6 @@ def test_date_summary_busiest_day():
     s = overview.date_summary(t)
     assert (s["first"], s["last"]) == ("2020-03-01T23:59:00+00:00", "2020-03-03T09:00:00+00:00")
     assert (s["busiest_day"], s["busiest_day_count"]) == ("2020-03-02", 2)
-
-
-def test_thread_depths_deep_chain_and_forest():
-    # a chain of 1,000 replies below a post, and a second post with one comment
-    ids = ["p"] + [f"c{i}" for i in range(1000)] + ["q", "d"]
-    parents = [None, "p"] + [f"c{i}" for i in range(999)] + [None, "q"]
-    depth = overview.thread_depths(pd.DataFrame({"comment_id": ids, "parent_id": parents}))
-    assert depth.iloc[0] == 0 and depth.iloc[1] == 1 and depth.iloc[1000] == 1000
-    assert depth.iloc[-2:].tolist() == [0, 1]
-
-
-def test_thread_depths_reject_cycles():
-    with pytest.raises(SchemaError, match="cycle"):
-        overview.thread_depths(pd.DataFrame({"comment_id": ["a", "b"], "parent_id": ["b", "a"]}))
 
 
 def test_thread_summary_counts_replies_not_top_level_comments():

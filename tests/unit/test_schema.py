@@ -6,6 +6,7 @@ from helpers.schema import (
     COMMENT_COLUMNS,
     analysable,
     empty_comments,
+    reply_depths,
     validate_comments,
     validate_exclusions,
     validate_respondents,
@@ -50,7 +51,7 @@ def test_empty_table_validates():
         ({"kind": ["post", "comment", "tweet"]}, 31, "kind 'tweet'"),
         ({"parent_id": [None, "post", "c9"]}, 31, "parent_id 'c9'"),
         ({"parent_id": [None, "c1", "c1"]}, 20, "refers to the comment itself"),
-        ({"text": ["The post", None, "A reply"]}, 20, "text is missing"),
+        ({"parent_id": ["c2", "post", "c1"]}, 1, "cycle"),
     ],
 )
 def test_violations_name_the_source_row(overrides, row, words):
@@ -109,3 +110,28 @@ def test_analysable_reads_responses_only():
                        "text": ["p", "c", "r", "a", "x", "y", "   "],
                        "is_placeholder": [False, False, False, True, False, False, False]})
     assert analysable(df).tolist() == [False, True, True, False, False, False, False]
+
+
+def test_missing_text_reads_as_empty():
+    assert validate_comments(table(text=["The post", None, "A reply"]))["text"].tolist() == ["The post", "", "A reply"]
+
+
+def test_all_missing_naive_dates_become_utc_nanoseconds():
+    out = validate_comments(table(created_at=pd.Series([pd.NaT] * 3, dtype="datetime64[s]")))
+    assert str(out["created_at"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_thread_depths_deep_chain_and_forest():
+    # a chain of 1,000 replies below a post, and a second post with one comment
+    ids = ["p"] + [f"c{i}" for i in range(1000)] + ["q", "d"]
+    parents = [None, "p"] + [f"c{i}" for i in range(999)] + [None, "q"]
+    depth = reply_depths(pd.DataFrame({"comment_id": ids, "parent_id": parents}))
+    assert depth.iloc[0] == 0 and depth.iloc[1] == 1 and depth.iloc[1000] == 1000
+    assert depth.iloc[-2:].tolist() == [0, 1]
+
+
+def test_thread_depths_reject_cycles():
+    with pytest.raises(SchemaError, match="cycle"):
+        reply_depths(pd.DataFrame({"comment_id": ["a", "b"], "parent_id": ["b", "a"]}))
+
+
