@@ -134,6 +134,7 @@ def read(
     timezone: str = "UTC",
     sheet: str | int | None = None,
     encoding: str | None = None,
+    question_map: str | os.PathLike | None = None,
 ) -> IngestResult:
     """Read one input file into the canonical tables.
 
@@ -161,6 +162,9 @@ def read(
         XLSX only: the worksheet, by name or 0-based position (default the first).
     encoding : str, optional
         Text formats: the file's encoding (default UTF-8, falling back to Windows-1252).
+    question_map : path, optional
+        Consultation spreadsheets: the YAML file saying which columns are open questions, closed
+        questions and respondent details.
 
     Returns
     -------
@@ -185,10 +189,6 @@ def read(
     path = _locate(source)
     if not path.exists():
         raise InputError("no such file", path=src)
-    if path.is_dir() and format is None:  # a reader of folders can be registered, and named with format=
-        raise InputError(
-            "this is a folder, not a file (name a file, or a format that reads folders)", path=src
-        )
     if columns is not None and not isinstance(columns, Mapping):
         raise ConfigError(
             f"columns must be a mapping of canonical name to source column, not {type(columns).__name__}",
@@ -205,6 +205,7 @@ def read(
         timezone=timezone,
         sheet=sheet,
         encoding=encoding,
+        question_map=str(question_map) if question_map else None,
     )
     tables = spec.read(path, options)
     comments = validate_comments(tables.comments, source=src)

@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 Sniffer = Callable[[bytes], float]
+FolderSniffer = Callable[[Path], float]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class ReadOptions:
     timezone: str = "UTC"
     sheet: str | int | None = None
     encoding: str | None = None
+    question_map: str | None = None  #: consultation spreadsheets: the YAML question map
 
 
 @dataclass
@@ -98,13 +100,18 @@ class ReaderSpec:
     read: Reader
     suffixes: tuple[str, ...] = ()
     sniff: Sniffer | None = None
+    sniff_folder: FolderSniffer | None = None
 
 
 _READERS: dict[str, ReaderSpec] = {}
 
 
 def register_reader(
-    name: str, *, suffixes: tuple[str, ...] = (), sniff: Sniffer | None = None
+    name: str,
+    *,
+    suffixes: tuple[str, ...] = (),
+    sniff: Sniffer | None = None,
+    sniff_folder: FolderSniffer | None = None,
 ) -> Callable[[Reader], Reader]:
     """Register the decorated function as the reader for format ``name``.
 
@@ -118,6 +125,10 @@ def register_reader(
     sniff : callable, keyword-only
         ``sniff(head: bytes) -> float``: confidence from 0 to 1 that a file starting with ``head``
         is in this format. Without one, the format is only chosen by suffix or by name.
+    sniff_folder : callable, keyword-only
+        ``sniff_folder(folder: Path) -> float``: confidence that a folder holds an export in this
+        format (e.g. Polis's ``comments.csv`` and ``votes.csv``). Readers of folders register one;
+        their reader function then receives the folder's path.
 
     Returns
     -------
@@ -141,7 +152,7 @@ def register_reader(
 
     def decorate(func: Reader) -> Reader:
         """Record ``func`` under ``name`` and give it back unchanged."""
-        _READERS[name] = ReaderSpec(name=name, read=func, suffixes=norm, sniff=sniff)
+        _READERS[name] = ReaderSpec(name=name, read=func, suffixes=norm, sniff=sniff, sniff_folder=sniff_folder)
         return func
 
     return decorate
@@ -206,6 +217,20 @@ def sniff_scores(head: bytes) -> dict[str, float]:
     return scores
 
 
+def _detect_folder(folder: Path, source: str) -> str:
+    """The folder reader most confident that ``folder`` is its export; ties go to the first name."""
+    scores = {n: float(s.sniff_folder(folder)) for n, s in sorted(_READERS.items()) if s.sniff_folder is not None}
+    best = max(scores, key=lambda n: scores[n], default=None)
+    if best is not None and scores[best] > 0:
+        return best
+    folders = [n for n in available_formats() if _READERS[n].sniff_folder is not None]
+    raise InputError(
+        "no reader recognises this folder"
+        + (f" (folder formats: {', '.join(folders)})" if folders else "; name a file instead"),
+        path=source,
+    )
+
+
 def detect_format(path: str | os.PathLike) -> str:
     """The name of the registered format that ``path`` is in, judged by its content.
 
@@ -235,6 +260,8 @@ def detect_format(path: str | os.PathLike) -> str:
     """
     source = str(path)
     p = Path(path)
+    if p.is_dir():
+        return _detect_folder(p, source)
     head = _head(p, source)
     if not head or head.isspace():
         raise InputError("the file is empty", path=source)
