@@ -167,6 +167,7 @@ def test_summary_of_the_example_corpus(page):
         "format": "blog-page",
         "kept": 11,
         "kept_by_kind": {"comment": 7, "pingback": 3, "post": 1},
+        "notes": [],
         "records_read": 12,
         "source": str(PAGE),
     }

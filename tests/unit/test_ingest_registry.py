@@ -214,6 +214,7 @@ def test_summary_of_a_table_with_exclusions():
         "format": "csv",
         "kept": 2,
         "kept_by_kind": {"comment": 2},
+        "notes": [],
         "records_read": 3,
         "source": str(FIXTURES / "semicolon.csv"),
     }

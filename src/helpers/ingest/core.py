@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +41,8 @@ class IngestResult:
         The registered reader that read it.
     votes, respondents : DataFrame or None
         When the format carries them.
+    notes : list of str
+        Problems the reader reported without stopping (a missing optional file, say).
 
     Examples
     --------
@@ -55,6 +57,7 @@ class IngestResult:
     format: str
     votes: pd.DataFrame | None = None
     respondents: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records_read(self) -> int:
@@ -87,6 +90,7 @@ class IngestResult:
             "format": self.format,
             "kept": int(len(self.comments)),
             "kept_by_kind": {str(k): int(by_kind[k]) for k in sorted(by_kind.index)},
+            "notes": list(self.notes),
             "records_read": int(self.records_read),
             "source": self.source,
         }
@@ -222,6 +226,7 @@ def read(
         format=spec.name,
         votes=votes,
         respondents=respondents,
+        notes=list(tables.notes),
     )
 
 

@@ -81,6 +81,8 @@ class Tables:
     exclusions: pd.DataFrame
     votes: pd.DataFrame | None = None
     respondents: pd.DataFrame | None = None
+    #: Problems worth telling the user that did not stop the read (e.g. "votes.csv is missing").
+    notes: list[str] = field(default_factory=list)
 
 
 Reader = Callable[[Path, ReadOptions], Tables]
