@@ -24,12 +24,8 @@ import yaml
 from . import paths
 from .errors import ConfigError
 
-__all__ = ["load_run_config", "make_run_config", "validate_run_config", "dump_run_config", "READER_OPTIONS"]
+__all__ = ["load_run_config", "make_run_config", "validate_run_config", "dump_run_config"]
 
-#: Keys passed from a run configuration to the reader (:func:`helpers.ingest.read`).
-READER_OPTIONS: tuple[str, ...] = (
-    "format", "text_column", "id_column", "columns", "kind", "timezone", "sheet", "encoding",
-)
 _CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 

@@ -99,7 +99,7 @@ def save(run: str | os.PathLike, name: str, value: Any) -> Path:
 
 def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column: str = "",
            id_column: str = "", columns: dict | None = None, kind: str = "comment",
-           timezone: str = "UTC"):
+           timezone: str = "UTC", question_map: str = "", sheet: str = "", encoding: str = ""):
     """Read ``source`` with the named (or detected) reader and write the comments, exclusions and
     summary to the run folder. Empty-string options mean "not set".
 
@@ -109,7 +109,9 @@ def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column
     """
     from . import ingest as readers
 
-    options = {"format": format, "text_column": text_column, "id_column": id_column, "columns": columns or None}
+    options = {"format": format, "text_column": text_column, "id_column": id_column, "columns": columns or None,
+               "question_map": paths.resolve(question_map) if question_map else None,
+               "sheet": sheet, "encoding": encoding}
     result = readers.read(
         paths.resolve(source), kind=kind, timezone=timezone, **{k: v for k, v in options.items() if v}
     )
@@ -130,7 +132,8 @@ def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column
             stale.unlink()
     summary = result.summary()
     summary["parameters"] = {"source": result.source, "format": result.format, "text_column": text_column,
-                             "id_column": id_column, "columns": columns or {}, "kind": kind, "timezone": timezone}
+                             "id_column": id_column, "columns": columns or {}, "kind": kind, "timezone": timezone,
+                             "question_map": question_map, "sheet": sheet, "encoding": encoding}
     save(run, "ingest", summary)
     return result
 
