@@ -15,8 +15,10 @@ SNIFF_BYTES = 64 * 1024
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def read_bytes(path: Path, *, source: str) -> bytes:
-    """The whole file, or :class:`InputError` if it cannot be read or holds nothing but white space.
+def read_bytes(path: Path, *, source: str, limit: int | None = None) -> bytes:
+    """The whole file (or its first ``limit`` bytes), or :class:`InputError` if it cannot be read.
+
+    Reading the whole file, one holding nothing but white space is an error too ("the file is empty").
 
     Examples
     --------
@@ -26,7 +28,8 @@ def read_bytes(path: Path, *, source: str) -> bytes:
     helpers.errors.InputError: file.csv: no such file
     """
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read() if limit is None else fh.read(limit)
     except FileNotFoundError:
         raise InputError("no such file", path=source) from None
     except IsADirectoryError:
@@ -35,7 +38,7 @@ def read_bytes(path: Path, *, source: str) -> bytes:
         raise InputError("permission denied: cannot read the file", path=source) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
-    if not data or data.isspace():
+    if limit is None and (not data or data.isspace()):
         raise InputError("the file is empty", path=source)
     return data
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ConfigError, InputError
-from ._text import SNIFF_BYTES
+from ._text import SNIFF_BYTES, read_bytes
 
 __all__ = [
     "ReadOptions",
@@ -191,18 +191,6 @@ def available_formats() -> list[str]:
     return sorted(_READERS)
 
 
-def _head(path: Path, source: str) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(SNIFF_BYTES)
-    except FileNotFoundError:
-        raise InputError("no such file", path=source) from None
-    except IsADirectoryError:
-        raise InputError("this is a folder, not a file", path=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
-
-
 def sniff_scores(head: bytes) -> dict[str, float]:
     """Every registered sniffer's confidence (0 to 1) that a file starting with ``head`` is its format.
 
@@ -264,7 +252,7 @@ def detect_format(path: str | os.PathLike) -> str:
     p = Path(path)
     if p.is_dir():
         return _detect_folder(p, source)
-    head = _head(p, source)
+    head = read_bytes(p, source=source, limit=SNIFF_BYTES)
     if not head or head.isspace():
         raise InputError("the file is empty", path=source)
     suffix = p.suffix.lower()
