@@ -122,7 +122,7 @@ def thread_summary(comments: pd.DataFrame) -> dict:
 
 
 # A name: a capitalised word that is not a common sentence opener.
-_NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+_NAME = r"(?P<name>[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)"
 _NOT_NAMES = {
     "I", "The", "This", "That", "There", "Then", "They", "We", "You", "Your", "It", "Its", "And", "But",
     "So", "All", "Everyone", "Everybody", "Folks", "Guys", "Again", "God", "Goodness", "Government",
@@ -132,16 +132,14 @@ _NOT_NAMES = {
 }
 # Vocative cues: a greeting or thanks followed by a name, a name opening a sentence followed by a
 # comma, or praise followed by a name ("Top post Em!").
-_CUES = {
-    "thanks": r"\b(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ello|[Dd]ear|[Hh]ey)\s*,?\s+(?P<thanks>{name})\b",
+_ADDRESS_PATTERNS = [
+    ("thanks", re.compile(r"\b(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ello|[Dd]ear|[Hh]ey)\s*,?\s+" + _NAME + r"\b")),
     # A name opening a sentence, then a comma and a word that speaks to that person ("Mitch, I feel").
-    "opening": r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<opening>{name}),\s+(?=(?:you|your|I|I['’]m|I['’]d|we|"
-               r"thanks|thank|agreed|sorry|yes|no|good|great|well|absolutely|exactly|indeed)\b)",
-    "praise": r"\b(?:post|point|piece|work|stuff|comment|thought|link)s?,?\s+(?P<praise>{name})[!.,]",
-    "at": r"@(?P<at>{name})\b",
-}
-# One alternation, so each text is scanned once; the named group that matched says which cue it was.
-_ADDRESS = re.compile("|".join(p.replace("{name}", _NAME) for p in _CUES.values()))
+    ("opening", re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))" + _NAME + r",\s+(?=(?:you|your|I|I['’]m|I['’]d|we|"
+                           r"thanks|thank|agreed|sorry|yes|no|good|great|well|absolutely|exactly|indeed)\b)")),
+    ("praise", re.compile(r"\b(?:post|point|piece|work|stuff|comment|thought|link)s?,?\s+" + _NAME + r"[!.,]")),
+    ("at", re.compile(r"@" + _NAME + r"\b")),
+]
 
 
 def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
@@ -162,10 +160,15 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for comment_id, text in zip(comments["comment_id"], comments["text"].fillna(""), strict=True):
-        hits = [(m.lastgroup, m.group(m.lastgroup)) for m in _ADDRESS.finditer(str(text))]
+        hits = sorted(
+            (m.start("name"), m.group("name"), cue)
+            for cue, pattern in _ADDRESS_PATTERNS
+            for m in pattern.finditer(str(text))
+            if m.group("name") not in _NOT_NAMES
+        )
         seen: set[str] = set()
-        for cue, name in hits:
-            if name not in seen and name not in _NOT_NAMES:
+        for _, name, cue in hits:
+            if name not in seen:
                 seen.add(name)
                 rows.append((comment_id, name, cue))
     return pd.DataFrame(rows, columns=["comment_id", "name", "cue"], dtype="string")
