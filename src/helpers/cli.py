@@ -87,6 +87,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     result = ingest.read(args.source, **_reader_options(args))
     written = ingest.write_result(result, args.out)
     print(result.summary_line())
+    for note in result.notes:
+        print(f"note: {note}")
     for name, path in written.items():
         print(f"wrote {name}: {path}")
     return 0

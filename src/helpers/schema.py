@@ -118,6 +118,7 @@ EXCLUSION_REASONS: dict[str, str] = {
     "unapproved": "not approved by the site's moderator",
     "moderated_out": "rejected by the conversation's moderator",
     "duplicate_submission": "the same respondent submitted it again; merged",
+    "duplicate_record": "the export lists the same record twice; kept once",
     "boilerplate": "page furniture (comment form, sharing buttons), not a contribution",
     "malformed": "a record that could not be read; the detail says why",
 }

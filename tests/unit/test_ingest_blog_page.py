@@ -162,6 +162,18 @@ def test_the_comment_form_is_one_boilerplate_exclusion(page):
 def test_summary_of_the_example_corpus(page):
     summary = page.summary()
     assert summary == {
+        "cleaning": {  # nothing to repair or exclude; the two pingbacks are too short to tell a language
+            "blank": 0,
+            "duplicate_submission": 0,
+            "future_dates": 0,
+            "kept_as_thread_anchor": 0,
+            "language": {"en": 9},
+            "language_undetermined": 2,
+            "mojibake_repaired": 0,
+            "non_answer": 0,
+            "rows_in": 11,
+            "rows_kept": 11,
+        },
         "excluded": 1,
         "excluded_by_reason": {"boilerplate": 1},
         "format": "blog-page",

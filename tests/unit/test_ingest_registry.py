@@ -42,7 +42,10 @@ def _file(tmp_path, name, data):
 
 
 def test_available_formats():
-    assert available_formats() == ["blog-page", "csv", "jsonl", "xlsx"]
+    formats = available_formats()
+    assert formats == sorted(formats)
+    assert {"blog-page", "csv", "jsonl", "xlsx", "wxr", "disqus", "staticman", "regulationsgov-json",
+            "regulationsgov-csv", "polis", "consultation", "petitions", "consul", "reddit"} <= set(formats)
 
 
 # -- detection -------------------------------------------------------------------------------------
@@ -163,7 +166,7 @@ def test_a_name_can_only_be_registered_once(private_registry):
 
 def test_unknown_format_is_a_config_error():
     with pytest.raises(
-        ConfigError, match="unknown format 'docx'; available formats: blog-page, csv, jsonl, xlsx"
+        ConfigError, match="unknown format 'docx'; available formats: blog-page, consul, consultation, csv, disqus,"
     ):
         read(PAGE, format="docx")
 
@@ -209,6 +212,18 @@ def test_summary_of_a_table_with_exclusions():
     result = read(FIXTURES / "semicolon.csv")
     summary = result.summary()
     assert summary == {
+        "cleaning": {  # both answers are shorter than 20 characters: too short to tell a language
+            "blank": 0,
+            "duplicate_submission": 0,
+            "future_dates": 0,
+            "kept_as_thread_anchor": 0,
+            "language": {},
+            "language_undetermined": 2,
+            "mojibake_repaired": 0,
+            "non_answer": 0,
+            "rows_in": 2,
+            "rows_kept": 2,
+        },
         "excluded": 1,
         "excluded_by_reason": {"blank": 1},
         "format": "csv",

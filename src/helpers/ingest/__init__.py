@@ -18,13 +18,50 @@ Formats
     A table, one row per contribution, columns chosen by name (:mod:`.tabular`).
 ``jsonl``
     JSON Lines, one object per contribution, mapped like a table (:mod:`.jsonl`).
+``wxr``
+    WordPress WXR 1.0-1.2 exports (http or https namespaces): posts, comments, replies, pingbacks,
+    trackbacks; unapproved, spam and trashed comments excluded (:mod:`.wxr`).
+``disqus``
+    Disqus XML exports: threads and posts with parents; deleted and spam posts excluded (:mod:`.disqus`).
+``staticman``
+    A folder of Staticman/Jekyll YAML comment files, threaded by ``replying_to`` (:mod:`.staticman`).
+``regulationsgov-csv``, ``regulationsgov-json``
+    Regulations.gov bulk-download CSV and v4 API JSON (a file or a folder of them): HTML converted to
+    text, entities unescaped however often escaped, placeholders ("See attached file(s)") flagged
+    (:mod:`.regulationsgov`).
+``polis``
+    A Polis export folder: comments (moderated-out excluded), votes, participants with Polis's own
+    group ids (:mod:`.polis`).
+``consultation``
+    Consultation spreadsheets (Citizen Space, SmartSurvey, Qualtrics style) read through a YAML question
+    map into one row per respondent per open answer, plus a respondents table (:mod:`.consultation`).
+``petitions``
+    UK Parliament petitions: one petition's API JSON, or the data.parliament.uk list (:mod:`.petitions`).
+``consul``
+    Consul / Decidim comment CSV, threaded by parent id or depth, with vote counts (:mod:`.consul`).
+``reddit``
+    Reddit / Pushshift NDJSON, threaded by ``t1_``/``t3_`` parents (:mod:`.reddit`).
 
 Adding a format is one decorated function; see :mod:`.registry`.
 """
 
 from __future__ import annotations
 
-from . import blog_page, jsonl, tabular  # noqa: F401  (importing registers the readers)
+# Importing a reader module registers its formats.
+from . import (  # noqa: F401
+    blog_page,
+    consul,
+    consultation,
+    disqus,
+    jsonl,
+    petitions,
+    polis,
+    reddit,
+    regulationsgov,
+    staticman,
+    tabular,
+    wxr,
+)
 from .core import IngestResult, read, write_result
 from .registry import ReadOptions, Tables, available_formats, detect_format, register_reader
 

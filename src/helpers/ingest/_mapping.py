@@ -26,6 +26,8 @@ __all__ = [
     "map_table",
     "thread_roots",
     "parse_datetimes",
+    "check_timezone",
+    "parse_count",
 ]
 
 #: Columns tried, in order and ignoring case, when no ``text_column`` is given.
@@ -244,7 +246,29 @@ def thread_roots(parent_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # dates
 
 
-def _check_timezone(timezone: str, source: str) -> None:
+def check_timezone(timezone: str, *, source: str) -> None:
+    """Raise :class:`~helpers.errors.ConfigError` unless ``timezone`` is a time zone pandas knows.
+
+    Parameters
+    ----------
+    timezone : str
+        An IANA name such as ``"Europe/London"`` (or ``"UTC"``).
+    source : str, keyword-only
+        The path to cite in the error.
+
+    Raises
+    ------
+    ConfigError
+        If the zone is unknown.
+
+    Examples
+    --------
+    >>> check_timezone("Europe/London", source="a.csv")
+    >>> check_timezone("Mars/Olympus", source="a.csv")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.ConfigError: ...unknown timezone 'Mars/Olympus'...
+    """
     try:
         pd.Timestamp("2000-01-01").tz_localize(timezone)
     except Exception:  # zoneinfo, pytz and dateutil raise different types for an unknown zone
@@ -379,7 +403,41 @@ def _parse_consent(values: pd.Series, rows: np.ndarray, *, column: str, source: 
     return out
 
 
-def _parse_count(values: pd.Series, rows: np.ndarray, *, key: str, column: str, source: str) -> pd.Series:
+def parse_count(values: pd.Series, rows: np.ndarray, *, key: str, column: str, source: str) -> pd.Series:
+    """Whole numbers (vote or signature counts) from strings; blank cells become missing.
+
+    Parameters
+    ----------
+    values : Series of str
+        The cells.
+    rows : ndarray of int
+        The line (or sheet row) of each cell, for the error.
+    key : str, keyword-only
+        The canonical column being filled (``votes_up``...), for the error.
+    column : str, keyword-only
+        The source column, for the error.
+    source : str, keyword-only
+        The path to cite in the error.
+
+    Returns
+    -------
+    Series of Int64
+
+    Raises
+    ------
+    InputError
+        Naming the first cell that is not a whole number, and its line.
+
+    Examples
+    --------
+    >>> parse_count(pd.Series([" 3", "", "4.0"]), np.array([2, 3, 4]), key="votes_up", column="likes",
+    ...             source="a.csv").tolist()
+    [3, <NA>, 4]
+    >>> parse_count(pd.Series(["3", "many"]), np.array([2, 3]), key="votes_up", column="likes", source="a.csv")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: ...votes_up value 'many' in column 'likes' is not a whole number...
+    """
     text = values.str.strip()
     blank = _blank(text)
     numbers = pd.to_numeric(text.where(~blank), errors="coerce").astype("Float64")
@@ -535,14 +593,14 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
         col = mapping[key]
         values = as_text(raw[col])
         if key == "created_at":
-            _check_timezone(options.timezone, source)
+            check_timezone(options.timezone, source=source)
             comments[key] = parse_datetimes(
                 values, rows, timezone=options.timezone, column=col, source=source
             )
         elif key == "consent_to_publish":
             comments[key] = _parse_consent(values, rows, column=col, source=source)
         elif key in ("votes_up", "votes_down"):
-            comments[key] = _parse_count(values, rows, key=key, column=col, source=source)
+            comments[key] = parse_count(values, rows, key=key, column=col, source=source)
         else:
             values = normalise_text(values) if key == "title" else values.str.strip()
             comments[key] = values.where(~_blank(values), pd.NA)

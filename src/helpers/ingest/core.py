@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..clean import audit_notes, clean_comments
 from ..errors import ConfigError, InputError
 from ..paths import resolve
 from ..schema import (
@@ -42,7 +43,11 @@ class IngestResult:
     votes, respondents : DataFrame or None
         When the format carries them.
     notes : list of str
-        Problems the reader reported without stopping (a missing optional file, say).
+        Problems the reader (or the cleaning stage) reported without stopping: a missing optional
+        file, dates in the future.
+    cleaning : dict
+        The audit of the cleaning stage (:func:`helpers.clean.clean_comments`): what was repaired,
+        excluded and detected, as plain counts. Empty when read with ``clean=False``.
 
     Examples
     --------
@@ -58,6 +63,7 @@ class IngestResult:
     votes: pd.DataFrame | None = None
     respondents: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    cleaning: dict = field(default_factory=dict)
 
     @property
     def records_read(self) -> int:
@@ -81,10 +87,13 @@ class IngestResult:
         >>> s = read(resolve("data/raw/obama-toolkit/page.txt")).summary()
         >>> s["records_read"], s["kept"], s["excluded_by_reason"], s["kept_by_kind"]
         (12, 11, {'boilerplate': 1}, {'comment': 7, 'pingback': 3, 'post': 1})
+        >>> s["cleaning"]["language"], s["cleaning"]["language_undetermined"], s["cleaning"]["non_answer"]
+        ({'en': 9}, 2, 0)
         """
         by_reason = self.exclusions["reason"].value_counts()
         by_kind = self.comments["kind"].value_counts()
         return {
+            "cleaning": _plain(self.cleaning),
             "excluded": int(len(self.exclusions)),
             "excluded_by_reason": {str(k): int(by_reason[k]) for k in sorted(by_reason.index)},
             "format": self.format,
@@ -118,6 +127,17 @@ class IngestResult:
         )
 
 
+def _plain(value):
+    """A JSON-ready copy: dict keys sorted, NumPy scalars as plain numbers."""
+    if isinstance(value, dict):
+        return {str(k): _plain(value[k]) for k in sorted(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
 def _locate(source: str | os.PathLike) -> Path:
     """The file to open: ``source`` as given if it exists, else relative to the project root."""
     path = Path(source).expanduser()
@@ -139,6 +159,7 @@ def read(
     sheet: str | int | None = None,
     encoding: str | None = None,
     question_map: str | os.PathLike | None = None,
+    clean: bool = True,
 ) -> IngestResult:
     """Read one input file into the canonical tables.
 
@@ -169,6 +190,11 @@ def read(
     question_map : path, optional
         Consultation spreadsheets: the YAML file saying which columns are open questions, closed
         questions and respondent details.
+    clean : bool
+        Pass the comments through the cleaning stage (:func:`helpers.clean.clean_comments`:
+        mojibake repaired, language detected, blanks, non-answers and duplicate submissions moved
+        to the exclusions, dates in the future noted). ``False`` returns the reader's table as it
+        is (validated), for debugging a reader.
 
     Returns
     -------
@@ -215,6 +241,15 @@ def read(
     comments = validate_comments(tables.comments, source=src)
     exclusions = tables.exclusions if tables.exclusions is not None else empty_exclusions()
     exclusions = validate_exclusions(exclusions, source=src)
+    notes = list(tables.notes)
+    cleaning: dict = {}
+    if clean:
+        # Cleaning keeps every parent_id pointing at a kept row and only adds the language column and
+        # is_placeholder flags, so its output needs no second validation; its exclusions follow the reader's.
+        comments, dropped, cleaning = clean_comments(comments)
+        if len(dropped):
+            exclusions = validate_exclusions(pd.concat([exclusions, dropped], ignore_index=True), source=src)
+        notes.extend(audit_notes(cleaning))
     votes = validate_votes(tables.votes, source=src) if tables.votes is not None else None
     respondents = (
         validate_respondents(tables.respondents, source=src) if tables.respondents is not None else None
@@ -226,7 +261,8 @@ def read(
         format=spec.name,
         votes=votes,
         respondents=respondents,
-        notes=list(tables.notes),
+        notes=notes,
+        cleaning=cleaning,
     )
 
 

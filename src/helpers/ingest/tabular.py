@@ -24,7 +24,17 @@ from ._mapping import TEXT_COLUMN_CANDIDATES, map_table
 from ._text import decode_text, head_text, read_bytes
 from .registry import ReadOptions, Tables, register_reader
 
-__all__ = ["read_csv", "read_xlsx", "sniff_csv", "sniff_xlsx", "sniff_delimiter", "record_start_lines"]
+__all__ = [
+    "read_csv",
+    "read_xlsx",
+    "sniff_csv",
+    "sniff_xlsx",
+    "sniff_delimiter",
+    "record_start_lines",
+    "load_delimited",
+    "load_sheet",
+    "header_of",
+]
 
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 32 * 1024
@@ -161,7 +171,7 @@ def _parser_error_line(message: str, starts: list[int] | None) -> int | None:
 
 
 def _explain_parser_error(message: str, delimiter: str) -> str:
-    name = {"\t": "TAB", ",": "comma", ";": "semicolon", "|": "pipe"}[delimiter]
+    name = {"\t": "TAB", ",": "comma", ";": "semicolon", "|": "pipe"}.get(delimiter, repr(delimiter))
     m = re.search(r"Expected (\d+) fields? in line \d+, saw (\d+)", message)
     if m:
         return f"this row has {m[2]} fields but the header has {m[1]} ({name}-delimited; a text with a {name} must be in quotes)"
@@ -184,6 +194,46 @@ def _header_names(values: list[str], *, source: str, row: int) -> list[str]:
     return names
 
 
+def header_of(frame: pd.DataFrame, rows: np.ndarray, *, source: str) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    """Split the first row off a table from :func:`load_delimited` as its column names.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Records as strings, the header first.
+    rows : ndarray of int
+        The line of each record.
+    source : str, keyword-only
+        The path to cite in errors.
+
+    Returns
+    -------
+    names : list of str
+        The header cells, stripped; an empty one is ``unnamed_<position>``.
+    data : DataFrame
+        The other records, with ``names`` as columns.
+    rows : ndarray of int
+        Their lines.
+
+    Raises
+    ------
+    InputError
+        If there is no row at all, or the header names a column twice.
+
+    Examples
+    --------
+    >>> names, data, rows = header_of(pd.DataFrame([[" id", ""], ["1", "a"]]), np.array([1, 2]), source="t.csv")
+    >>> names, data.values.tolist(), rows.tolist()
+    (['id', 'unnamed_2'], [['1', 'a']], [2])
+    """
+    if len(frame) == 0:
+        raise InputError("the file has no header row", path=source)
+    names = _header_names(frame.iloc[0].tolist(), source=source, row=int(rows[0]))
+    data = frame.iloc[1:].reset_index(drop=True)
+    data.columns = names
+    return names, data, rows[1:]
+
+
 def _drop_blank_rows(raw: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """Drop rows whose every cell is empty or white space (blank lines, spreadsheet padding)."""
     if raw.empty:
@@ -195,6 +245,126 @@ def _drop_blank_rows(raw: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame,
         if not blank.any():
             return raw, rows
     return raw[~blank].reset_index(drop=True), rows[~blank]
+
+
+def load_delimited(
+    path: Path, *, source: str, encoding: str | None = None, delimiter: str | None = None, drop_blank: bool = True
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every record of a delimited text file as strings, and the 1-based line where each starts.
+
+    The one CSV loader of the readers (``csv``, ``consultation``, ``polis``, ``consul``,
+    ``regulationsgov-csv``): decode (``encoding``, else UTF-8 with or without BOM, else
+    Windows-1252), skip blank lines before the header, sniff the delimiter (unless given), parse
+    with pandas to Python strings, and find the line each record starts on.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    source : str, keyword-only
+        The path to cite in errors.
+    encoding : str, optional
+        The text encoding; sniffed when not given.
+    delimiter : str, optional
+        The field delimiter; sniffed among , ; TAB | when not given.
+    drop_blank : bool, keyword-only
+        Drop records whose every cell is empty or white space (blank lines, ``,,,`` padding), the
+        header row included.
+
+    Returns
+    -------
+    frame : DataFrame
+        One row per record, columns 0..n-1, values ``str``; the header is *not* split off (row 0
+        is the file's first non-blank line).
+    starts : ndarray of int64
+        The line where each row of ``frame`` starts, counting from 1.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or decoded, or the table cannot be parsed (naming the line).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_bytes(b'\\n"id","text"\\r\\n1,"two\\r\\nlines"\\r\\n,\\r\\n2,x\\r\\n')
+    >>> frame, rows = load_delimited(p, source="t.csv")
+    >>> frame.values.tolist(), rows.tolist()
+    ([['id', 'text'], ['1', 'two\\nlines'], ['2', 'x']], [2, 3, 6])
+    """
+    text = decode_text(read_bytes(path, source=source), encoding=encoding, source=source)
+    # pandas refuses blank lines before the header (with skip_blank_lines=False): skip them here.
+    first = len(text) - len(text.lstrip())
+    first = text.rfind("\n", 0, first) + 1
+    offset = text.count("\n", 0, first)
+    text = text[first:]
+    sep = delimiter or sniff_delimiter(text)
+    buf = text.encode("utf-8")
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(buf),
+            sep=sep,
+            header=None,
+            dtype=object,  # Python strings: much faster than Arrow strings for wide tables
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            doublequote=True,
+            encoding="utf-8",
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        line = _parser_error_line(message, _csv_module_starts(text, sep))
+        raise InputError(
+            _explain_parser_error(message, sep),
+            path=source,
+            row=line + offset if line is not None else None,
+        ) from None
+    starts = record_start_lines(buf, frame)
+    if starts is None:
+        fallback = _csv_module_starts(text, sep)
+        if fallback is None or len(fallback) != len(frame):
+            raise InputError(
+                "cannot tell on which line each row starts: the quoting is irregular "
+                '(a " inside a field that is not itself in quotes?)',
+                path=source,
+            )
+        starts = np.asarray(fallback, dtype="int64")
+    starts = np.asarray(starts, dtype="int64") + offset
+    frame.columns = range(frame.shape[1])
+    if drop_blank:
+        frame, starts = _drop_blank_rows(frame, starts)
+    _refuse_short_rows(text, starts - offset, sep, frame.shape[1], source=source, offset=offset)
+    return frame, starts
+
+
+def _refuse_short_rows(text: str, lines: np.ndarray, sep: str, n_fields: int, *, source: str, offset: int) -> None:
+    """InputError naming the first unquoted record with fewer fields than the header.
+
+    pandas pads a short row with empty fields, which would silently shift or lose values (a file
+    written with the wrong delimiter reads as one column of text). A record without quotes has exactly
+    one more field than it has delimiters, which is cheap to count; quoted records are left to pandas.
+    """
+    if n_fields < 2 or not len(lines):
+        return
+    physical = pd.Series(text.split("\n"), dtype=object)
+    records = physical.iloc[lines - 1].reset_index(drop=True)
+    unquoted = ~records.str.contains('"', regex=False).to_numpy(dtype=bool)
+    fields = records.str.count(re.escape(sep)).to_numpy() + 1
+    blank = records.str.strip().eq("").to_numpy(dtype=bool)  # blank lines are padding, not records
+    short = unquoted & ~blank & (fields < n_fields)
+    if short.any():
+        i = int(np.argmax(short))
+        shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}.get(sep, repr(sep))
+        raise InputError(
+            f"this row has {fields[i]} field(s) but the header has {n_fields} (separated by {shown}); "
+            "is the file written with another delimiter, or is a field missing?",
+            path=source,
+            row=int(lines[i]) + offset,
+        )
 
 
 @register_reader("csv", suffixes=(".csv", ".tsv", ".tab", ".psv"), sniff=sniff_csv)
@@ -217,51 +387,9 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
     [['8', 'blank', 4]]
     """
     source = options.source
-    text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
-    # pandas refuses blank lines before the header (with skip_blank_lines=False): skip them here.
-    first = len(text) - len(text.lstrip())
-    first = text.rfind("\n", 0, first) + 1
-    offset = text.count("\n", 0, first)
-    text = text[first:]
-    delimiter = sniff_delimiter(text)
-    buf = text.encode("utf-8")
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(buf),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            quotechar='"',
-            doublequote=True,
-            encoding="utf-8",
-            engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
-        line = _parser_error_line(message, _csv_module_starts(text, delimiter))
-        raise InputError(
-            _explain_parser_error(message, delimiter),
-            path=source,
-            row=line + offset if line is not None else None,
-        ) from None
-    starts = record_start_lines(buf, frame)
-    if starts is None:
-        fallback = _csv_module_starts(text, delimiter)
-        if fallback is None or len(fallback) != len(frame):
-            raise InputError(
-                "cannot tell on which line each row starts: the quoting is irregular "
-                '(a " inside a field that is not itself in quotes?)',
-                path=source,
-            )
-        starts = np.asarray(fallback, dtype="int64")
-    starts = starts + offset
-    header = _header_names(frame.iloc[0].tolist(), source=source, row=int(starts[0]))
-    raw = frame.iloc[1:].reset_index(drop=True)
-    raw.columns = header
-    raw, rows = _drop_blank_rows(raw, starts[1:])
+    frame, starts = load_delimited(path, source=source, encoding=options.encoding, drop_blank=False)
+    _, raw, rows = header_of(frame, starts, source=source)
+    raw, rows = _drop_blank_rows(raw, rows)
     return map_table(raw, rows, options)
 
 
@@ -307,8 +435,39 @@ def _column_letter(i: int) -> str:
     return letters
 
 
-def _load_sheet(path: Path, sheet: str | int | None, source: str) -> list[tuple[int, list[str]]]:
-    """Every non-empty row of the chosen worksheet as (sheet row number, cell texts)."""
+def load_sheet(path: Path, *, sheet: str | int | None, source: str) -> list[tuple[int, list[str]]]:
+    """Every non-empty row of a worksheet of an ``.xlsx`` workbook as (sheet row number, cell texts).
+
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+    sheet : str or int or None, keyword-only
+        The worksheet's name, or its 0-based position; None for the first.
+    source : str, keyword-only
+        The path to cite in errors.
+
+    Returns
+    -------
+    list of (int, list of str)
+        Rows whose cells are not all empty, with their 1-based row number in the sheet; cells as
+        text (whole floats without ``.0``, dates in ISO 8601, empty cells as "").
+
+    Raises
+    ------
+    InputError
+        If the workbook cannot be read or has no such sheet.
+
+    Examples
+    --------
+    >>> import openpyxl, tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.xlsx"
+    >>> book = openpyxl.Workbook()
+    >>> book.active.append(["id", "text"]); book.active.append([]); book.active.append([7.0, "Yes"])
+    >>> book.save(p)
+    >>> load_sheet(p, sheet=None, source="a.xlsx")
+    [(1, ['id', 'text']), (3, ['7', 'Yes'])]
+    """
     import openpyxl  # imported here: only XLSX reading needs it
 
     try:
@@ -390,7 +549,7 @@ def read_xlsx(path: Path, options: ReadOptions) -> Tables:
     [['2', 'blank', 6]]
     """
     source = options.source
-    rows = _load_sheet(path, options.sheet, source)
+    rows = load_sheet(path, sheet=options.sheet, source=source)
     if not rows:
         raise InputError("the worksheet is empty", path=source)
     width = max(len(cells) for _, cells in rows)

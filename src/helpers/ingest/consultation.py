@@ -1,0 +1,474 @@
+"""Reader for consultation spreadsheets (``consultation``): Citizen Space, SmartSurvey, Qualtrics exports.
+
+One row per respondent and one column per question (wide), or one row per answer with a column naming
+the question (long). CSV (UTF-8 with or without a byte-order mark, or Windows-1252) or XLSX. Which
+column is which is never guessed: a YAML *question map* (``read(..., question_map="map.yaml")``) names
+them. See :func:`read_consultation` for the map's keys and params/question-maps/example.yaml for an
+example.
+
+CSV files are loaded with :func:`helpers.ingest.tabular.load_delimited`, as every reader does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..clean import normalise_text
+from ..errors import ConfigError, InputError
+from ..schema import EXCLUSION_COLUMNS, RESPONDENT_COLUMNS
+from ._mapping import check_timezone, parse_datetimes
+from .registry import ReadOptions, Tables, register_reader
+from .tabular import load_delimited, load_sheet
+
+__all__ = ["read_consultation", "load_question_map", "normalise_respondent_type"]
+
+
+def to_int(values: pd.Series, rows: np.ndarray, *, column: str, source: str, allow_blank: bool = True) -> pd.Series:
+    """Whole numbers from strings (``Int64``; blank -> NA), or InputError naming the first bad line."""
+    text = values.astype("string").str.strip()
+    blank = text.isna() | text.eq("")
+    numbers = pd.to_numeric(text.where(~blank), errors="coerce")
+    ok = numbers.notna() & (numbers % 1 == 0) & (numbers.abs() < 2**53)
+    bad = ~blank & ~ok.fillna(False)
+    if not allow_blank:
+        bad |= blank
+    bad = bad.to_numpy(dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{column} value {values.iloc[i]!r} is not a whole number", path=source, row=int(rows[i])
+        )
+    return numbers.where(~blank).astype("Float64").round().astype("Int64")
+
+
+# ---------------------------------------------------------------------------------------------
+# the question map
+
+
+_TOP_KEYS = {
+    "respondent_id",
+    "header_rows",
+    "created_at",
+    "respondent",
+    "open",
+    "closed",
+    "question_column",
+    "text_column",
+    "sheet",
+}
+_RESPONDENT_KEYS = ("respondent_type", "organisation", "sector", "region", "consent_to_publish")
+_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def load_question_map(path: str | Path) -> dict:
+    """Read and check a question map (YAML). Raises InputError naming the map file on any problem.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "map.yaml"
+    >>> _ = p.write_text("respondent_id: ID\\nopen:\\n  q1: Why?\\n")
+    >>> load_question_map(p)["open"]
+    {'q1': 'Why?'}
+    """
+    mpath = str(path)
+    try:
+        raw = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("question map not found", path=mpath) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the question map: {exc}", path=mpath) from None
+    try:
+        spec = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"the question map is not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            path=mpath,
+            row=mark.line + 1 if mark is not None else None,
+        ) from None
+    if not isinstance(spec, dict):
+        raise InputError("the question map must be a YAML mapping (key: value lines)", path=mpath)
+    unknown = sorted(str(k) for k in spec if k not in _TOP_KEYS)
+    if unknown:
+        raise InputError(
+            f"unknown key(s) in the question map: {', '.join(unknown)}; known keys: {', '.join(sorted(_TOP_KEYS))}",
+            path=mpath,
+        )
+
+    def column(value: object, key: str) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{key} must name a column, not {value!r}", path=mpath)
+        return value
+
+    out: dict = {"header_rows": 1, "respondent": {}, "open": {}, "closed": {}}
+    hr = spec.get("header_rows", 1)
+    if not isinstance(hr, int) or isinstance(hr, bool) or hr not in (1, 2, 3):
+        raise InputError(f"header_rows must be 1, 2 or 3, not {hr!r}", path=mpath)
+    out["header_rows"] = hr
+    for key in ("respondent_id", "created_at", "question_column", "text_column"):
+        if spec.get(key) is not None:
+            out[key] = column(spec[key], key)
+    if "sheet" in spec:
+        out["sheet"] = spec["sheet"]
+    for section in ("respondent", "open", "closed"):
+        value = spec.get(section) or {}
+        if not isinstance(value, dict):
+            raise InputError(f"{section} must be a mapping of id: column", path=mpath)
+        for k, v in value.items():
+            k = str(k)
+            if section == "respondent" and k not in _RESPONDENT_KEYS:
+                raise InputError(
+                    f"respondent.{k} is not one of {', '.join(_RESPONDENT_KEYS)}", path=mpath
+                )
+            if section != "respondent" and not _ID.match(k):
+                raise InputError(
+                    f"{section} question id {k!r} may hold only letters, digits, '_', '.' and '-'", path=mpath
+                )
+            out[section][k] = column(v, f"{section}.{k}")
+    clash = set(out["open"]) & set(out["closed"])
+    if clash:
+        raise InputError(f"question id(s) {', '.join(sorted(clash))} are both open and closed", path=mpath)
+    reserved = set(out["closed"]) & (set(RESPONDENT_COLUMNS) | {"respondent_id"})
+    if reserved:
+        raise InputError(
+            f"closed question id(s) {', '.join(sorted(reserved))} clash with respondents-table columns", path=mpath
+        )
+    long = "question_column" in out
+    if long:
+        if "text_column" not in out:
+            raise InputError("question_column needs text_column: the column holding the answers", path=mpath)
+        if out["open"]:
+            raise InputError(
+                "give either question_column + text_column (one row per answer) or open: (one column "
+                "per question), not both",
+                path=mpath,
+            )
+    elif not out["open"]:
+        raise InputError("the question map names no open questions (open: id: column)", path=mpath)
+    elif "text_column" in out:
+        raise InputError("text_column only applies with question_column (one row per answer)", path=mpath)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# values
+
+
+_DEBRIS = re.compile(r"_x000[dD]_\n?")
+
+
+def _clean_cells(values: pd.Series) -> pd.Series:
+    """Remove Excel's escaped carriage returns (``_x000D_``), leaving the line break they stood for."""
+    return values.str.replace(_DEBRIS, "\n", regex=True)
+
+
+_INDIVIDUAL = r"individual|myself|personal capacity|member of the public|private (?:person|citizen)|citizen"
+_ORGANISATION = r"organi[sz]ation|on behalf of|business|company|charity|group|association|body|council|authority"
+
+
+def normalise_respondent_type(values: pd.Series) -> pd.Series:
+    """``individual`` or ``organisation`` where the answer says so recognisably; the stripped answer otherwise.
+
+    Examples
+    --------
+    >>> normalise_respondent_type(pd.Series(["As an individual", "On behalf of an organisation",
+    ...     "Organization", "Other", None], dtype="string")).tolist()
+    ['individual', 'organisation', 'organisation', 'Other', <NA>]
+    """
+    text = values.astype("string").str.strip()
+    folded = text.str.casefold()
+    org = folded.str.contains(_ORGANISATION, regex=True).fillna(False).astype(bool)
+    ind = folded.str.contains(_INDIVIDUAL, regex=True).fillna(False).astype(bool)
+    out = text.where(text.ne(""), pd.NA)
+    out = out.mask(ind & ~org, "individual")
+    out = out.mask(org & ~ind, "organisation")
+    # "an individual on behalf of an organisation" names both: the organisation is who responds
+    out = out.mask(org & ind & folded.str.contains("on behalf of", regex=False).fillna(False).astype(bool), "organisation")
+    return out.astype("string")
+
+
+_YES = r"^(?:yes|y|true|t|1|i agree|i consent|agree|publish)\b"
+_NO = r"^(?:no|n|false|f|0|do not|don't|dont|i do not|please do not|not? publish|keep)\b"
+
+
+def parse_consent(values: pd.Series) -> pd.Series:
+    """Consent to publish as True/False; NA where blank or not recognisable.
+
+    Examples
+    --------
+    >>> parse_consent(pd.Series(["Yes", "no", "Publish response only", "Do not publish", "maybe", ""],
+    ...     dtype="string")).tolist()
+    [True, False, True, False, <NA>, <NA>]
+    """
+    folded = values.astype("string").str.strip().str.casefold()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    no = folded.str.contains(_NO, regex=True).fillna(False).astype(bool)
+    yes = folded.str.contains(_YES, regex=True).fillna(False).astype(bool) & ~no
+    out[yes] = True
+    out[no] = False
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the reader
+
+
+def _load_grid(path: Path, options: ReadOptions, sheet: object) -> tuple[pd.DataFrame, np.ndarray]:
+    """The file's non-empty rows as a string table (columns 0..n-1) and their line / sheet-row numbers."""
+    source = options.source
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
+    if magic == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        cells = load_sheet(path, sheet=options.sheet if options.sheet is not None else sheet, source=source)
+        if not cells:
+            raise InputError("the worksheet is empty", path=source)
+        width = max(len(c) for _, c in cells)
+        grid = pd.DataFrame([c + [""] * (width - len(c)) for _, c in cells], dtype="string")
+        grid.columns = range(width)
+        return grid, np.asarray([r for r, _ in cells], dtype="int64")
+    return load_delimited(path, source=source, encoding=options.encoding)
+
+
+def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, source: str) -> int:
+    """Index of the column whose header cell (in any header row) is ``wanted``: exactly, else ignoring case."""
+    exact = [i for i, cells in enumerate(names) if wanted in cells]
+    if not exact:
+        w = " ".join(wanted.split()).casefold()
+        exact = [i for i, cells in enumerate(names) if any(" ".join(c.split()).casefold() == w for c in cells)]
+    if len(exact) == 1:
+        return exact[0]
+    firsts = ", ".join(repr(cells[0]) for cells in names[:40]) + (", ..." if len(names) > 40 else "")
+    if not exact:
+        raise InputError(
+            f"{key}: column {wanted!r} is not in {source}; its columns are: {firsts}", path=map_path
+        )
+    raise InputError(f"{key}: column {wanted!r} matches {len(exact)} columns of {source}", path=map_path)
+
+
+def _blank_mask(values: pd.Series) -> np.ndarray:
+    return (values.isna() | values.str.strip().eq("")).fillna(True).to_numpy(dtype=bool)
+
+
+@register_reader("consultation")
+def read_consultation(path: Path, options: ReadOptions) -> Tables:
+    """Read a consultation spreadsheet through its question map into one ``response`` row per answer.
+
+    The question map (YAML, ``options.question_map``) names the columns; a column is found by the
+    text of any of its header rows (exactly, else ignoring case and runs of white space)::
+
+        respondent_id: Response ID      # optional: default "row-<line>"
+        header_rows: 1                  # 2 for SmartSurvey-style, 3 for Qualtrics (names, questions, ImportIds)
+        created_at: Submitted           # optional; naive times are in options.timezone
+        sheet: Responses                # optional (XLSX): worksheet name or 0-based number
+        respondent:                     # optional: respondent_type, organisation, sector, region, consent_to_publish
+          respondent_type: Are you responding as an individual or an organisation?
+        open:                           # wide input: question id -> column of answers
+          q1: What do you think of the proposal?
+        closed:                         # optional: question id -> column; kept in the respondents table
+          q1_position: Do you agree with the proposal?
+
+    Long input (one row per answer) replaces ``open`` with ``question_column`` (its values become the
+    question ids) and ``text_column`` (the answers).
+
+    What a record is
+        *Wide*: one non-blank answer cell -- a respondent row and an open question they answered
+        (after removing Excel's ``_x000D_`` debris and normalising white space). A blank answer is not
+        a record, so records read = kept; a respondent who answered no open question is only in the
+        respondents table. *Long*: one data row; a row with a blank answer is excluded as ``blank``.
+        Either way ``records_read == len(comments) + len(exclusions)``.
+
+    Returns
+    -------
+    Tables
+        comments: ``comment_id`` ``"<respondent_id>:<question_id>"``, ``thread_id`` = ``question_id``,
+        ``kind`` ``response``, ``source_row`` the respondent's line (sheet row for XLSX), with
+        ``respondent_id`` and any mapped ``respondent_type``, ``organisation``, ``consent_to_publish``
+        copied on. respondents: one row per respondent, ``respondent_type`` normalised to
+        ``individual``/``organisation`` where recognisable, ``consent_to_publish`` parsed yes/no (NA
+        where unclear), and one column per closed question, named by its id.
+
+    Raises
+    ------
+    InputError
+        No question map, an invalid one, or a column it names that the file lacks (naming the map
+        file and the column); a repeated respondent id; anything wrong with the file itself.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "map.yaml").write_text("respondent_id: ID\\nopen: {q1: 'Why?', q2: Other}\\n"
+    ...     "respondent: {consent_to_publish: 'Publish?'}\\n")
+    >>> _ = (d / "r.csv").write_text("ID,Why?,Other,Publish?\\nA,Buses,,Yes\\nB,Trains,Bikes,No\\n")
+    >>> t = read_consultation(d / "r.csv", ReadOptions("r.csv", question_map=str(d / "map.yaml")))
+    >>> t.comments[["comment_id", "thread_id", "text", "source_row", "consent_to_publish"]].values.tolist()
+    [['A:q1', 'q1', 'Buses', 2, True], ['B:q1', 'q1', 'Trains', 3, False], ['B:q2', 'q2', 'Bikes', 3, False]]
+    """
+    source = options.source
+    if not options.question_map:
+        raise ConfigError(
+            "the consultation format needs a question map: read(..., question_map='map.yaml'); "
+            "see params/question-maps/example.yaml",
+            path=source,
+        )
+    map_path = str(options.question_map)
+    qmap = load_question_map(map_path)
+    grid, lines = _load_grid(Path(path), options, qmap.get("sheet"))
+    hr = qmap["header_rows"]
+    if len(grid) < hr:
+        raise InputError(f"the file has fewer than the {hr} header rows the question map says", path=source)
+    grid = grid.apply(_clean_cells)
+    names = [[str(grid.iat[r, c]).strip() for r in range(hr)] for c in range(grid.shape[1])]
+    data = grid.iloc[hr:].reset_index(drop=True)
+    rows = lines[hr:]
+    n = len(data)
+
+    def col(key: str, wanted: str) -> pd.Series:
+        return data[_resolve(names, wanted, key=key, map_path=map_path, source=source)]
+
+    # resolve every column first, so a wrong map fails before anything else
+    plan = {f"respondent.{k}": v for k, v in qmap["respondent"].items()}
+    plan.update({f"closed.{k}": v for k, v in qmap["closed"].items()})
+    plan.update({f"open.{k}": v for k, v in qmap["open"].items()})
+    for key in ("respondent_id", "created_at", "question_column", "text_column"):
+        if key in qmap:
+            plan[key] = qmap[key]
+    columns = {key: col(key, wanted) for key, wanted in plan.items()}
+
+    line_ids = pd.Series(["row-" + str(r) for r in rows], dtype="string")
+    if "respondent_id" in columns:
+        rid = columns["respondent_id"].str.strip()
+        rid = rid.where(~pd.Series(_blank_mask(rid)), line_ids).astype("string")
+    else:
+        rid = line_ids
+    long = "question_column" in qmap
+    if not long:
+        dup = rid.duplicated().to_numpy(dtype=bool)
+        if dup.any():
+            i = int(np.flatnonzero(dup)[0])
+            first = int(rows[int(np.flatnonzero((rid == rid.iloc[i]).to_numpy(dtype=bool))[0])])
+            raise InputError(
+                f"respondent id {rid.iloc[i]!r} appears twice (first on line {first}); "
+                "merge or remove the repeated submission",
+                path=source,
+                row=int(rows[i]),
+            )
+
+    # the respondent's own columns ----------------------------------------------------------
+    resp = pd.DataFrame({"respondent_id": rid}, index=data.index)
+    for key, values in columns.items():
+        if not key.startswith(("respondent.", "closed.")):
+            continue
+        name = key.split(".", 1)[1]
+        text = values.str.strip()
+        text = text.where(~pd.Series(_blank_mask(text)), pd.NA).astype("string")
+        if name == "respondent_type":
+            text = normalise_respondent_type(text)
+        elif name == "consent_to_publish":
+            text = parse_consent(text)
+        resp[name] = text
+    created = None
+    if "created_at" in columns:
+        check_timezone(options.timezone, source=source)
+        created = parse_datetimes(
+            columns["created_at"].astype("string"), rows, timezone=options.timezone, column=plan["created_at"], source=source
+        )
+        resp["created_at"] = created
+    resp["source"] = pd.Series(source, index=data.index, dtype="string")
+    resp["source_row"] = pd.Series(rows, index=data.index, dtype="Int64")
+
+    # the answers ------------------------------------------------------------------------
+    if long:
+        qid = columns["question_column"].str.strip()
+        blank_q = _blank_mask(qid)
+        if blank_q.any():
+            i = int(np.flatnonzero(blank_q)[0])
+            raise InputError(f"no question in column {plan['question_column']!r}", path=source, row=int(rows[i]))
+        text = normalise_text(columns["text_column"].astype("string")).fillna("")
+        pos = np.arange(n)
+        qids = qid.astype("string")
+        cid = (rid + ":" + qids).astype("string")
+        dup = cid.duplicated().to_numpy(dtype=bool)
+        if dup.any():
+            i = int(np.flatnonzero(dup)[0])
+            raise InputError(
+                f"respondent {rid.iloc[i]!r} answers question {qids.iloc[i]!r} twice", path=source, row=int(rows[i])
+            )
+    else:
+        parts_pos, parts_q, parts_text = [], [], []
+        for order, qname in enumerate(qmap["open"]):
+            answers = normalise_text(columns[f"open.{qname}"].astype("string")).fillna("")
+            has = np.flatnonzero(answers.ne("").to_numpy(dtype=bool))
+            parts_pos.append(has)
+            parts_q.append(np.full(len(has), order))
+            parts_text.append(answers.to_numpy(dtype=object)[has])
+        pos = np.concatenate(parts_pos) if parts_pos else np.zeros(0, dtype="int64")
+        qorder = np.concatenate(parts_q) if parts_q else np.zeros(0, dtype="int64")
+        order = np.lexsort((qorder, pos))
+        pos, qorder = pos[order], qorder[order]
+        text = pd.Series(np.concatenate(parts_text)[order] if parts_text else [], dtype="string")
+        qids = pd.Series(np.asarray(list(qmap["open"]), dtype=object)[qorder], dtype="string")
+        cid = (pd.Series(rid.to_numpy(dtype=object)[pos], dtype="string") + ":" + qids).astype("string")
+    m = len(pos)
+    answers = pd.DataFrame(
+        {
+            "comment_id": cid.to_numpy(dtype=object),
+            "parent_id": pd.Series(pd.NA, index=range(m), dtype="string"),
+            "thread_id": qids.to_numpy(dtype=object),
+            "author": pd.Series(pd.NA, index=range(m), dtype="string"),
+            "created_at": (
+                created.to_numpy()[pos] if created is not None else pd.Series(pd.NaT, index=range(m), dtype="datetime64[ns, UTC]")
+            ),
+            "text": text.to_numpy(dtype=object),
+            "kind": pd.Series("response", index=range(m), dtype="string"),
+            "source": pd.Series(source, index=range(m), dtype="string"),
+            "source_row": pd.Series(rows[pos], dtype="Int64"),
+            "question_id": qids.to_numpy(dtype=object),
+            "respondent_id": rid.to_numpy(dtype=object)[pos],
+        }
+    )
+    answers["created_at"] = pd.Series(answers["created_at"]).astype("datetime64[ns, UTC]")
+    for name in ("respondent_type", "organisation", "consent_to_publish"):
+        if name in resp.columns:
+            answers[name] = resp[name].to_numpy()[pos]
+            answers[name] = answers[name].astype("boolean" if name == "consent_to_publish" else "string")
+    keep = pd.Series(text).ne("").to_numpy(dtype=bool)
+    exclusions = pd.DataFrame(
+        {
+            "source": answers["source"][~keep],
+            "source_row": answers["source_row"][~keep],
+            "record_id": answers["comment_id"][~keep].astype("string"),
+            "reason": pd.Series("blank", index=answers.index, dtype="string")[~keep],
+            "detail": pd.Series(f"no text in column {plan.get('text_column')!r}", index=answers.index, dtype="string")[~keep],
+        },
+        columns=list(EXCLUSION_COLUMNS),
+    )
+    notes = []
+    if "consent_to_publish" in resp.columns:
+        raw = columns["respondent.consent_to_publish"]
+        unclear = ~pd.Series(_blank_mask(raw)) & resp["consent_to_publish"].isna()
+        if unclear.any():
+            notes.append(
+                f"{int(unclear.sum())} consent_to_publish answers are neither yes nor no: taken as not stated"
+            )
+    if long:
+        resp = resp.drop_duplicates("respondent_id", keep="first")
+    resp = resp.drop(columns=["created_at"], errors="ignore").reset_index(drop=True)
+    return Tables(
+        comments=answers[keep].reset_index(drop=True),
+        exclusions=exclusions.reset_index(drop=True),
+        respondents=resp,
+        notes=notes,
+    )
+

@@ -1,0 +1,524 @@
+"""Readers for public comments from Regulations.gov (US federal rulemaking dockets).
+
+Two shapes of the same records, one registered reader each:
+
+``regulationsgov-json``
+    The v4 API's JSON for one comment (``api.regulations.gov/v4/comments/<id>``)::
+
+        {"data": {"id": "CMS-2022-0163-0002", "type": "comments",
+                  "attributes": {"comment": "...", "postedDate": "...", ...}},
+         "included": [...attachments...]}
+
+    as a single file, or a folder of such files (one per comment, as people save them when paging
+    through the API). A page of the list endpoint (``"data": [...]``) is read as one record per
+    element. In a folder, every ``*.json`` file directly inside it is read, in name order; a file
+    that is not valid JSON or not a comment becomes an exclusion (``malformed``) rather than
+    stopping the read, and a JSON file of another type (a docket or document) is skipped with a note.
+``regulationsgov-csv``
+    The "bulk download" CSV of a docket's comments (header names such as ``Document ID``,
+    ``Comment on Document ID``, ``Posted Date``, ``Comment``, ``Organization Name``, ``Category``,
+    ``Attachment Files``, ``Is Withdrawn?``).
+
+Both map a comment to one ``response`` row:
+
+* ``comment_id`` is the document id (``CMS-2022-0163-0002``), unique across all of Regulations.gov;
+  ``thread_id`` the document commented on (``commentOnDocumentId``), else the docket;
+  ``url`` the comment's public page.
+* ``text`` is the comment with HTML escaping undone repeatedly (some copies are escaped twice, as
+  ``&amp;amp;``) and tags turned into line breaks (:mod:`helpers.ingest._html`), then normalised.
+* ``created_at`` is the posted date (UTC); ``title``; ``organisation``; ``respondent_type`` from the
+  category: ``individual`` for "Individual" (with or without a code), otherwise the category text
+  without its trailing agency code ("Health Care Industry - PI015" -> "Health Care Industry").
+* ``author`` is left empty: the only names in these records are the submitter's first and last name,
+  which are personal data, and are never read.
+* Placeholders -- a comment whose whole text only points to an attachment ("See attached file(s)",
+  "Please see attached comments.", "N/A"; see :data:`PLACEHOLDER_PATTERNS`) -- are kept, with
+  ``is_placeholder`` true: they count in every total but text analysis skips them. A comment with
+  no text at all is kept as a placeholder when it has attachments, and excluded as ``blank`` when not.
+* A withdrawn comment is excluded (``deleted``), with the agency's reason in the detail.
+* A document id seen a second time is excluded (``duplicate_record``), naming where it was first.
+
+``source_row`` is 1 for a one-comment file, the element number in a list page, and the line where
+the record starts in the CSV. In a folder, ``source`` is the file the comment came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..clean import normalise_text
+from ..errors import InputError
+from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
+from ._html import html_series_to_text
+from ._mapping import parse_datetimes
+from ._text import decode_text, head_text, read_bytes
+from .registry import ReadOptions, Tables, register_reader
+from .tabular import load_delimited, sniff_delimiter
+
+__all__ = [
+    "PLACEHOLDER_PATTERNS",
+    "placeholder_mask",
+    "read_regulationsgov_json",
+    "read_regulationsgov_csv",
+    "sniff_regulationsgov_json",
+    "sniff_regulationsgov_folder",
+    "sniff_regulationsgov_csv",
+]
+
+#: A text is a placeholder when the whole of it (case ignored, white space collapsed) matches one of
+#: these. Keep the list short and literal: anything with words of its own is a comment.
+PLACEHOLDER_PATTERNS: tuple[str, ...] = (
+    # "See attached", "See attached file(s).", "Please see the attached comments", "Please find attached letter"
+    r"(?:please )?(?:see|find) (?:the )?attached(?: (?:file\(s\)|files?|comments?|comment letter|letters?|documents?))?",
+    # "Attached", "Attached file(s)", "Attachment", "See attachment"
+    r"(?:see )?(?:attached|attachments?)(?: (?:file\(s\)|files?|comments?|letters?|documents?))?",
+    r"n/?a",  # "N/A", "NA"
+)
+_PLACEHOLDER = "(?i)(?:" + "|".join(PLACEHOLDER_PATTERNS) + r")[ .!]*"
+
+_API_URL = "https://www.regulations.gov/comment/"
+_CATEGORY_CODE = r"\s+-\s+[A-Z]{1,3}[0-9]{2,5}$"  # "Health Care Industry - PI015"
+_TRUE = ("true", "yes", "y", "1", "t")
+
+#: Bulk-download CSV header -> the record field it fills (the JSON attribute names).
+CSV_COLUMNS: dict[str, str] = {
+    "Document ID": "id",
+    "Comment on Document ID": "commentOnDocumentId",
+    "Docket ID": "docketId",
+    "Posted Date": "postedDate",
+    "Comment": "comment",
+    "Organization Name": "organization",
+    "Category": "category",
+    "Title": "title",
+    "Attachment Files": "attachments",
+    "Is Withdrawn?": "withdrawn",
+    "Reason Withdrawn": "reasonWithdrawn",
+}
+_FIELDS = ("id", "commentOnDocumentId", "docketId", "postedDate", "comment", "organization",
+           "category", "title", "reasonWithdrawn")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# shared mapping
+
+
+def placeholder_mask(text: pd.Series) -> pd.Series:
+    """True where the whole text is a placeholder (see :data:`PLACEHOLDER_PATTERNS`).
+
+    Examples
+    --------
+    >>> placeholder_mask(pd.Series(["See attached file(s)", "Please see attached.", "n/a",
+    ...     "See attached: we support the rule", ""], dtype="string")).tolist()
+    [True, True, True, False, False]
+    """
+    folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
+    return folded.str.fullmatch(_PLACEHOLDER).fillna(False).astype(bool)
+
+
+def _text_field(values: list[object]) -> pd.Series:
+    """Raw values as strings: None for missing, JSON for structured values (a mutated file)."""
+    out = [
+        v if isinstance(v, str) or v is None else json.dumps(v) if isinstance(v, (dict, list)) else str(v)
+        for v in values
+    ]
+    return pd.Series(out, dtype="string")
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    return (values.isna() | values.str.strip().eq("")).fillna(True).astype(bool)
+
+
+def _respondent_type(category: pd.Series) -> pd.Series:
+    stripped = category.str.strip().str.replace(_CATEGORY_CODE, "", regex=True).str.strip()
+    individual = stripped.str.casefold().eq("individual").fillna(False).astype(bool)
+    out = stripped.where(~individual, "individual")
+    return out.where(~_blank(out), pd.NA)
+
+
+def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
+    """Map the record table (columns of :data:`_FIELDS` plus ``withdrawn``, ``attached``, ``source``,
+    ``source_row``, ``malformed``) to the canonical tables."""
+    n = len(rec)
+    rec = rec.reset_index(drop=True)
+    ids = rec["id"].str.strip()
+    malformed = rec["malformed"].notna().to_numpy(dtype=bool)
+    no_id = _blank(ids).to_numpy(dtype=bool) & ~malformed
+    record_id = ids.where(~_blank(ids), "record-" + rec["source_row"].astype("string"))
+    duplicate = ids.duplicated().to_numpy(dtype=bool) & ~_blank(ids).to_numpy(dtype=bool) & ~malformed
+    withdrawn = rec["withdrawn"].to_numpy(dtype=bool) & ~malformed & ~no_id & ~duplicate
+
+    text = normalise_text(html_series_to_text(rec["comment"]).fillna(""))
+    empty = _blank(text).to_numpy(dtype=bool)
+    attached = rec["attached"].to_numpy(dtype=bool)
+    blank = empty & ~attached & ~malformed & ~no_id & ~duplicate & ~withdrawn
+    keep = ~(malformed | no_id | duplicate | withdrawn | blank)
+
+    # dates: rows are positions here, mapped back to the file and record on error
+    posted = rec["postedDate"]
+    try:
+        created = parse_datetimes(
+            posted.where(pd.Series(keep), pd.NA),
+            np.arange(1, n + 1),
+            timezone=options.timezone,
+            column="postedDate",
+            source=options.source,
+        )
+    except InputError as exc:
+        i = (exc.row or 1) - 1
+        raise InputError(exc.reason, path=rec["source"].iloc[i], row=int(rec["source_row"].iloc[i])) from None
+
+    thread = rec["commentOnDocumentId"].str.strip()
+    thread = thread.where(~_blank(thread), rec["docketId"].str.strip())
+    thread = thread.where(~_blank(thread), ids)
+    organisation = rec["organization"].str.strip()
+    title = normalise_text(html_series_to_text(rec["title"]))
+    comments = pd.DataFrame(
+        {
+            "comment_id": ids,
+            "parent_id": pd.Series(pd.NA, index=rec.index, dtype="string"),
+            "thread_id": thread,
+            "author": pd.Series(pd.NA, index=rec.index, dtype="string"),  # first/last names are not read
+            "created_at": created,
+            "text": text,
+            "kind": pd.Series("response", index=rec.index, dtype="string"),
+            "source": rec["source"].astype("string"),
+            "source_row": rec["source_row"].astype("Int64"),
+            "title": title.where(~_blank(title), pd.NA),
+            "respondent_type": _respondent_type(rec["category"]),
+            "organisation": organisation.where(~_blank(organisation), pd.NA),
+            "is_placeholder": pd.Series(placeholder_mask(text).to_numpy(dtype=bool) | empty, dtype="boolean"),
+            "url": _API_URL + ids,
+        }
+    )
+    comments = comments[
+        [*COMMENT_COLUMNS, "title", "respondent_type", "organisation", "is_placeholder", "url"]
+    ]
+
+    # exclusions, with a reason and a detail each
+    first_seen = pd.Series(np.arange(n)).groupby(ids.fillna("").to_numpy()).transform("min").to_numpy()
+    first_where = rec["source"].astype("string") + " row " + rec["source_row"].astype("string")
+    reason = np.select(
+        [malformed, no_id, duplicate, withdrawn, blank],
+        ["malformed", "malformed", "duplicate_record", "deleted", "blank"],
+        default="",
+    )
+    reason_withdrawn = normalise_text(rec["reasonWithdrawn"].fillna("")).str.replace(r"\s+", " ", regex=True)
+    detail = pd.Series(
+        np.select(
+            [malformed, no_id, duplicate, withdrawn, blank],
+            [
+                rec["malformed"].fillna("").to_numpy(dtype=object),
+                np.full(n, "the record has no document id", dtype=object),
+                (
+                    "the same document id was already read from "
+                    + first_where.iloc[first_seen].reset_index(drop=True)
+                ).to_numpy(dtype=object),
+                (
+                    "withdrawn on Regulations.gov"
+                    + reason_withdrawn.where(reason_withdrawn.eq(""), ": " + reason_withdrawn)
+                ).to_numpy(dtype=object),
+                np.full(n, "no comment text and no attachment", dtype=object),
+            ],
+            default="",
+        ),
+        dtype="string",
+    )
+    dropped = ~keep
+    exclusions = pd.DataFrame(
+        {
+            "source": rec["source"].astype("string")[dropped],
+            "source_row": rec["source_row"].astype("Int64")[dropped],
+            "record_id": record_id[dropped],
+            "reason": pd.Series(reason, dtype="string")[dropped],
+            "detail": detail[dropped],
+        },
+        columns=list(EXCLUSION_COLUMNS),
+    )
+    return Tables(
+        comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True)
+    )
+
+
+def _empty_records() -> dict[str, list]:
+    return {k: [] for k in (*_FIELDS, "withdrawn", "attached", "source", "source_row", "malformed")}
+
+
+def _records_frame(cols: dict[str, list]) -> pd.DataFrame:
+    frame = {k: _text_field(cols[k]) for k in _FIELDS}
+    frame["withdrawn"] = pd.Series(cols["withdrawn"], dtype=bool)
+    frame["attached"] = pd.Series(cols["attached"], dtype=bool)
+    frame["source"] = pd.Series(cols["source"], dtype="string")
+    frame["source_row"] = pd.Series(cols["source_row"], dtype="Int64")
+    frame["malformed"] = pd.Series(cols["malformed"], dtype="string")
+    return pd.DataFrame(frame)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON (one comment per file, or a folder of them)
+
+
+_TYPE = re.compile(r'"type"\s*:\s*"comments"')
+_MARKERS = ('"commentOnDocumentId"', '"docketId"', '"postedDate"', '"commentOn"')
+
+
+def sniff_regulationsgov_json(head: bytes) -> float:
+    """Confidence that a file is a Regulations.gov v4 comment (``"type": "comments"`` and its attributes).
+
+    Examples
+    --------
+    >>> sniff_regulationsgov_json(b'{"data": {"id": "X-1", "type": "comments", "attributes": {"docketId": "X"}}}')
+    0.97
+    >>> sniff_regulationsgov_json(b'{"id": 1, "text": "a"}')
+    0.0
+    """
+    text = head_text(head)
+    if text is None or not text.lstrip().startswith("{"):
+        return 0.0
+    if _TYPE.search(text) and any(m in text for m in _MARKERS):
+        return 0.97
+    return 0.0
+
+
+def _is_comment(obj: object) -> bool:
+    return isinstance(obj, dict) and obj.get("type") == "comments" and isinstance(obj.get("attributes"), dict)
+
+
+def sniff_regulationsgov_folder(folder: Path) -> float:
+    """Confidence that ``folder`` holds v4 API comment files: its first ``*.json`` file is one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "X-1.json").write_text('{"data": {"id": "X-1", "type": "comments", "attributes": {}}}')
+    >>> sniff_regulationsgov_folder(d)
+    0.9
+    """
+    try:
+        first = min((p for p in folder.glob("*.json") if p.is_file()), default=None)
+        if first is None:
+            return 0.0
+        data = json.loads(first.read_bytes()[: 16 * 1024 * 1024])
+    except (OSError, ValueError, RecursionError):
+        return 0.0
+    return 0.9 if isinstance(data, dict) and _is_comment(data.get("data")) else 0.0
+
+
+def _attached(doc: dict, item: dict) -> bool:
+    rel = item.get("relationships")
+    att = rel.get("attachments") if isinstance(rel, dict) else None
+    data = att.get("data") if isinstance(att, dict) else None
+    return bool(data) or bool(doc.get("included"))
+
+
+def _add_record(cols: dict[str, list], item: dict, doc: dict, source: str, row: int) -> None:
+    attrs = item["attributes"]
+    for key in _FIELDS:
+        cols[key].append(item.get("id") if key == "id" else attrs.get(key))
+    cols["withdrawn"].append(attrs.get("withdrawn") is True or str(attrs.get("withdrawn")).lower() in _TRUE)
+    cols["attached"].append(_attached(doc, item))
+    cols["source"].append(source)
+    cols["source_row"].append(row)
+    cols["malformed"].append(None)
+
+
+def _add_malformed(cols: dict[str, list], record_id: object, source: str, row: int, why: str) -> None:
+    for key in _FIELDS:
+        cols[key].append(record_id if key == "id" else None)
+    cols["withdrawn"].append(False)
+    cols["attached"].append(False)
+    cols["source"].append(source)
+    cols["source_row"].append(row)
+    cols["malformed"].append(why)
+
+
+def _load_json(data: bytes, options: ReadOptions, source: str) -> object:
+    text = decode_text(data, encoding=options.encoding, source=source)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"not valid JSON: {exc.msg} at column {exc.colno}", path=source, row=exc.lineno
+        ) from None
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply", path=source) from None
+
+
+def _add_document(cols: dict[str, list], doc: object, source: str) -> str | None:
+    """Add the comment(s) of one API response; the type of a non-comment document, else None."""
+    data = doc.get("data") if isinstance(doc, dict) else None
+    if isinstance(data, dict):
+        if data.get("type") != "comments":
+            return str(data.get("type") or "unknown")
+        if not isinstance(data.get("attributes"), dict):
+            _add_malformed(cols, data.get("id"), source, 1, "the comment has no attributes object")
+        else:
+            _add_record(cols, data, doc, source, 1)
+        return None
+    if isinstance(data, list):
+        if data and not any(_is_comment(item) for item in data):
+            raise InputError(
+                "not a list of Regulations.gov comments: no element has type 'comments'", path=source
+            )
+        for i, item in enumerate(data, start=1):
+            if _is_comment(item):
+                _add_record(cols, item, {}, source, i)
+            else:
+                rid = item.get("id") if isinstance(item, dict) else None
+                _add_malformed(
+                    cols, rid, source, i, "list element is not a comment (type 'comments' with attributes)"
+                )
+        return None
+    raise InputError(
+        'not a Regulations.gov API comment: expected {"data": {"type": "comments", "attributes": {...}}}',
+        path=source,
+        row=1,
+    )
+
+
+@register_reader(
+    "regulationsgov-json",  # no suffix: other JSON must not fall back to it
+    sniff=sniff_regulationsgov_json,
+    sniff_folder=sniff_regulationsgov_folder,
+)
+def read_regulationsgov_json(path: Path, options: ReadOptions) -> Tables:
+    """Read Regulations.gov v4 API comment JSON: one file, or a folder of one file per comment.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "X-0002.json").write_text(json.dumps({"data": {"id": "X-0002", "type": "comments",
+    ...     "attributes": {"comment": "Yes &amp;amp; no<br/>Thanks", "commentOnDocumentId": "X-0001",
+    ...     "postedDate": "2022-10-24T04:00:00Z", "firstName": "Never", "withdrawn": False}}}))
+    >>> t = read_regulationsgov_json(d, ReadOptions(str(d)))
+    >>> t.comments[["comment_id", "thread_id", "text", "author"]].astype(object).values.tolist()
+    [['X-0002', 'X-0001', 'Yes & no\\nThanks', <NA>]]
+    """
+    source = options.source
+    cols = _empty_records()
+    notes: list[str] = []
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        if not files:
+            raise InputError("the folder holds no .json files", path=source)
+        skipped: list[str] = []
+        for file in files:
+            file_source = str(Path(source) / file.name)
+            try:
+                doc = _load_json(read_bytes(file, source=file_source), options, file_source)
+                other = _add_document(cols, doc, file_source)
+            except InputError as exc:
+                if exc.reason.startswith("permission denied"):
+                    raise
+                _add_malformed(cols, file.stem, file_source, exc.row or 1, exc.reason)
+                continue
+            if other is not None:
+                skipped.append(f"{file.name} ({other})")
+        if skipped:
+            notes.append(
+                f"{len(skipped)} JSON file(s) in the folder are not comments and were skipped: "
+                + ", ".join(skipped[:5])
+                + (" ..." if len(skipped) > 5 else "")
+            )
+    else:
+        doc = _load_json(read_bytes(path, source=source), options, source)
+        other = _add_document(cols, doc, source)
+        if other is not None:
+            raise InputError(f"this is a Regulations.gov {other!r} record, not a comment", path=source, row=1)
+    tables = _map_records(_records_frame(cols), options)
+    tables.notes.extend(notes)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# bulk-download CSV
+
+
+def _header_fields(head: bytes) -> list[str] | None:
+    text = head_text(head)
+    if text is None:
+        return None
+    line = text.lstrip("\n").split("\n", 1)[0]
+    try:
+        return [h.strip() for h in next(csv.reader([line], delimiter=sniff_delimiter(line)))]
+    except (csv.Error, StopIteration):
+        return None
+
+
+def sniff_regulationsgov_csv(head: bytes) -> float:
+    """Confidence that a file is a Regulations.gov bulk-download CSV (by its header).
+
+    Examples
+    --------
+    >>> sniff_regulationsgov_csv(b'"Document ID","Posted Date","Comment"\\n"X-1","2022-10-24","Hi"\\n')
+    0.9
+    >>> sniff_regulationsgov_csv(b"id,comment\\n1,Hi\\n")
+    0.0
+    """
+    names = _header_fields(head)
+    if not names or "Document ID" not in names or "Comment" not in names:
+        return 0.0
+    return 0.9 if {"Comment on Document ID", "Posted Date", "Docket ID"} & set(names) else 0.0
+
+
+@register_reader("regulationsgov-csv", suffixes=(".csv",), sniff=sniff_regulationsgov_csv)
+def read_regulationsgov_csv(path: Path, options: ReadOptions) -> Tables:
+    """Read a Regulations.gov bulk-download CSV of comments (see the module docstring for the mapping).
+
+    Only the columns in :data:`CSV_COLUMNS` are read; names, addresses, e-mail and phone columns are
+    left behind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "docket.csv"
+    >>> _ = p.write_text('Document ID,Comment on Document ID,Posted Date,Comment,Category\\n'
+    ...     'X-0002,X-0001,2022-10-24T04:00Z,See Attached,Individual\\n', encoding="utf-8")
+    >>> t = read_regulationsgov_csv(p, ReadOptions(str(p)))
+    >>> t.comments[["comment_id", "is_placeholder", "respondent_type"]].astype(object).values.tolist()
+    [['X-0002', True, 'individual']]
+    """
+    source = options.source
+    frame, starts = load_delimited(path, source=source, encoding=options.encoding)
+    if len(frame) == 0:
+        raise InputError("the file is empty", path=source)
+    header = [str(v).strip() for v in frame.iloc[0].tolist()]
+    raw = frame.iloc[1:].reset_index(drop=True)
+    rows = starts[1:]
+    if "Document ID" not in header or "Comment" not in header:
+        raise InputError(
+            "not a Regulations.gov bulk download: no 'Document ID' and 'Comment' columns",
+            path=source,
+            row=int(rows[0]) - 1 if len(rows) else 1,
+        )
+    position = {name: i for i, name in reversed(list(enumerate(header)))}
+    n = len(raw)
+    cols: dict[str, object] = {}
+    for column, field in CSV_COLUMNS.items():
+        if column in position:
+            values = raw.iloc[:, position[column]].astype("string")
+            cols[field] = values.where(values.str.strip().ne(""), pd.NA)
+        else:
+            cols[field] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    withdrawn = cols.pop("withdrawn").str.strip().str.casefold().isin(_TRUE).fillna(False).astype(bool)
+    attachments = cols.pop("attachments")
+    rec = pd.DataFrame(
+        {
+            **{f: cols[f] for f in _FIELDS},
+            "withdrawn": withdrawn.to_numpy(dtype=bool),
+            "attached": attachments.notna().to_numpy(dtype=bool),
+            "source": pd.Series(source, index=raw.index, dtype="string"),
+            "source_row": pd.Series(rows, index=raw.index, dtype="Int64"),
+            "malformed": pd.Series(pd.NA, index=raw.index, dtype="string"),
+        }
+    )
+    if n == 0:
+        rec = _records_frame(_empty_records())
+    return _map_records(rec, options)

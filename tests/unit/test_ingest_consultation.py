@@ -1,0 +1,236 @@
+"""Tests for the ``consultation`` reader. Expected values worked out by hand from
+tests/fixtures/ingest/consultation-* (invented data) and the workbook built below; real-data counts from
+SOURCE.txt of the NHS patient-feedback corpus and the csv module."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers.errors import ConfigError, InputError
+from helpers.ingest import consultation  # noqa: F401  (importing registers the reader)
+from helpers.ingest import read as _read_clean
+from helpers.ingest.registry import sniff_scores
+from helpers.paths import project_root
+from tests.conftest import shared_corpus
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+CS = FIXTURES / "consultation-citizenspace.csv"
+CS_MAP = FIXTURES / "consultation-citizenspace.yaml"
+CP = FIXTURES / "consultation-cp1252.csv"
+CP_MAP = FIXTURES / "consultation-cp1252.yaml"
+SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def read(*args, **kwargs):
+    """The reader's own tables (the cleaning stage of ingest.read is tested elsewhere)."""
+    return _read_clean(*args, format="consultation", clean=False, **kwargs)
+
+
+def _values(df, columns):
+    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
+
+
+def _map(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "map.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_citizen_space_csv_with_bom_crlf_and_excel_debris():
+    r = read(CS, question_map=CS_MAP, timezone="Europe/London")
+    assert _values(
+        r.comments, ["comment_id", "thread_id", "question_id", "respondent_id", "kind", "text", "source_row"]
+    ) == [
+        ["R1:q1", "q1", "q1", "R1", "response", "More buses\nplease", 2],
+        ["R2:q1", "q1", "q1", "R2", "response", "Too costly", 4],
+        ["R2:q2", "q2", "q2", "R2", "response", "See our report", 4],
+    ]
+    assert _values(r.comments, ["respondent_type", "organisation", "consent_to_publish"]) == [
+        ["individual", None, True],
+        ["organisation", "Invented Transport Trust", False],
+        ["organisation", "Invented Transport Trust", False],
+    ]
+    # 10:00 GMT in March; 09:30 BST (UTC+1) in July
+    assert [str(t) for t in r.comments["created_at"]] == [
+        "2021-03-04 10:00:00+00:00",
+        "2021-07-01 08:30:00+00:00",
+        "2021-07-01 08:30:00+00:00",
+    ]
+    assert r.records_read == 3 and r.exclusions.empty  # R3 answered no open question
+    assert _values(
+        r.respondents, ["respondent_id", "respondent_type", "organisation", "consent_to_publish", "q1_position", "source_row"]
+    ) == [
+        ["R1", "individual", None, True, "Agree", 2],
+        ["R2", "organisation", "Invented Transport Trust", False, "Disagree", 4],
+        ["R3", "organisation", "Riverside Residents (invented)", True, "Neither", 5],
+    ]
+    assert not r.comments["text"].str.contains("_x000", regex=False).any()
+
+
+def test_cp1252_semicolon_file():
+    r = read(CP, question_map=CP_MAP)
+    assert _values(r.comments, ["comment_id", "text", "source_row"]) == [
+        ["1:q1", "Costs £5 – too much", 2],
+        ["2:q1", "“Fine” café", 3],
+    ]
+    assert _values(r.respondents, ["respondent_id", "sector"]) == [["1", "Retail"], ["2", "Health"]]
+
+
+def test_qualtrics_xlsx_with_three_header_rows(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ResponseId", "RecordedDate", "Q1", "Q2", "Q3"])
+    ws.append(["Response ID", "Recorded Date", "What should change?", "Any other comments?", "Do you agree?"])
+    ws.append([json.dumps({"ImportId": k}) for k in ("_recordId", "recordedDate", "QID1_TEXT", "QID2_TEXT", "QID3")])
+    ws.append(["R_a", "2022-01-05 10:00:00", "Longer opening hours_x000D_\nand more staff", None, "Agree"])
+    ws.append(["R_b", "2022-01-06 11:00:00", None, "Fewer forms", "Disagree"])
+    ws.append(["R_c", "2022-01-07 12:00:00", "   ", None, None])
+    path = tmp_path / "qualtrics.xlsx"
+    wb.save(path)
+    qmap = _map(
+        tmp_path,
+        "respondent_id: ResponseId\nheader_rows: 3\ncreated_at: Recorded Date\n"
+        "open:\n  q1: What should change?\n  q2: Q2\nclosed:\n  q3_agree: Q3\n",
+    )
+    r = read(path, question_map=qmap)
+    assert _values(r.comments, ["comment_id", "text", "source_row"]) == [
+        ["R_a:q1", "Longer opening hours\nand more staff", 4],
+        ["R_b:q2", "Fewer forms", 5],
+    ]
+    assert str(r.comments["created_at"].iloc[1]) == "2022-01-06 11:00:00+00:00"
+    assert _values(r.respondents, ["respondent_id", "q3_agree", "source_row"]) == [
+        ["R_a", "Agree", 4],
+        ["R_b", "Disagree", 5],
+        ["R_c", None, 6],
+    ]
+
+
+def test_long_format_and_default_ids(tmp_path):
+    p = tmp_path / "long.csv"
+    p.write_text("who,question,answer\nA,Q1,Yes please\nA,Q2,\nB,Q1,No thanks\n", encoding="utf-8")
+    r = read(p, question_map=_map(tmp_path, "respondent_id: who\nquestion_column: question\ntext_column: answer\n"))
+    assert _values(r.comments, ["comment_id", "thread_id", "respondent_id", "source_row"]) == [
+        ["A:Q1", "Q1", "A", 2],
+        ["B:Q1", "Q1", "B", 4],
+    ]
+    assert _values(r.exclusions, ["record_id", "reason", "source_row"]) == [["A:Q2", "blank", 3]]
+    assert r.respondents["respondent_id"].tolist() == ["A", "B"]
+    r2 = read(p, question_map=_map(tmp_path, "question_column: question\ntext_column: answer\n"))
+    assert r2.comments["comment_id"].tolist() == ["row-2:Q1", "row-4:Q1"]
+
+
+def test_example_question_map_fits_the_fixture():
+    r = read(CS, question_map=project_root() / "params" / "question-maps" / "example.yaml")
+    assert len(r.comments) == 3
+
+
+def test_never_auto_detected():
+    assert sniff_scores(CS.read_bytes()[:4096])["consultation"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("map_text", "message"),
+    [
+        ("respondent_id: Response ID\nopen:\n  q1: No such question\n", "open.q1: column 'No such question' is not in"),
+        ("respondent_id: Nope\nopen:\n  q1: Any other comments?\n", "respondent_id: column 'Nope'"),
+        ("open: [unclosed\n", "not valid YAML"),
+        ("- a list\n", "must be a YAML mapping"),
+        ("respondent_id: Response ID\n", "no open questions"),
+        ("open:\n  q1: Any other comments?\nheader_rows: 5\n", "header_rows"),
+        ("open:\n  q1: Any other comments?\nextra: 1\n", "unknown key"),
+        ("open:\n  q1: Any other comments?\nrespondent:\n  shoe_size: Sector\n", "respondent.shoe_size"),
+        ("open:\n  q 1: Any other comments?\n", "question id"),
+        ("open:\n  q1: Any other comments?\nclosed:\n  q1: Submitted\n", "both open and closed"),
+        ("question_column: Submitted\n", "text_column"),
+    ],
+)
+def test_bad_question_maps_name_the_map_file(tmp_path, map_text, message):
+    qmap = _map(tmp_path, map_text)
+    with pytest.raises(InputError, match=message) as err:
+        read(CS, question_map=qmap)
+    assert err.value.path == str(qmap)
+
+
+def test_missing_map(tmp_path):
+    with pytest.raises(ConfigError, match="needs a question map"):
+        read(CS)
+    with pytest.raises(InputError, match="question map not found"):
+        read(CS, question_map=tmp_path / "absent.yaml")
+
+
+def test_repeated_respondent(tmp_path):
+    p = tmp_path / "dup.csv"
+    p.write_text("ID,Q\n1,a\n1,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="appears twice") as err:
+        read(p, question_map=_map(tmp_path, "respondent_id: ID\nopen: {q: Q}\n"))
+    assert err.value.row == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# real data
+
+
+def test_nhs_patient_feedback_long_format(tmp_path):
+    path = shared_corpus("nhs-patient-feedback", "text_data.csv")
+    qmap = _map(tmp_path, "respondent_id: row_index\nquestion_column: question\ntext_column: feedback\n")
+    r = read(path, question_map=qmap)
+    assert r.records_read == 10_334  # SOURCE.txt
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    blank = sum(1 for row in rows if not row["feedback"].strip())
+    assert (len(r.comments), len(r.exclusions)) == (10_334 - blank, blank)
+    by_question = {}
+    for row in rows:
+        if row["feedback"].strip():
+            by_question[row["question"]] = by_question.get(row["question"], 0) + 1
+    assert r.comments["question_id"].value_counts().to_dict() == by_question
+    assert len(r.respondents) == 10_334
+    after_cleaning = _read_clean(path, format="consultation", question_map=qmap)
+    assert after_cleaning.records_read == 10_334
+
+
+# ---------------------------------------------------------------------------------------------
+# properties
+
+
+def _check(path: Path, qmap: Path):
+    try:
+        r = read(path, question_map=qmap)
+    except InputError:
+        return
+    assert r.records_read == len(r.comments) + len(r.exclusions)
+
+
+@SETTINGS
+@given(st.binary(max_size=400), st.sampled_from(["r.csv", "r.xlsx"]))
+def test_arbitrary_bytes(data, name):
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / name
+        p.write_bytes(data)
+        _check(p, CP_MAP)
+
+
+@SETTINGS
+@given(
+    st.sampled_from([(CS, CS_MAP), (CP, CP_MAP)]),
+    st.integers(min_value=0, max_value=700),
+    st.integers(min_value=0, max_value=6),
+    st.sampled_from(["", ",", ";", '"', "\n", "\r\n", "_x000D_", "x", "\u00e9", "\xff", " "]),
+)
+def test_mutated_fixture(pair, start, length, insert):
+    fixture, qmap = pair
+    data = fixture.read_bytes()
+    start = min(start, len(data))
+    blob = insert.encode("latin-1") if insert == "\xff" else insert.encode("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "r.csv"
+        p.write_bytes(data[:start] + blob + data[start + length :])
+        _check(p, qmap)

@@ -1,0 +1,279 @@
+"""Tests for the ``petitions`` reader. Expected values worked out by hand from
+tests/fixtures/ingest/petition-*.json (invented petitions) and, for the real data, from SOURCE.txt and
+counts made here with the json module."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers.errors import InputError
+from helpers.ingest import (
+    IngestResult,
+    detect_format,
+    petitions,  # noqa: F401  (registers the reader)
+    read,
+)
+from helpers.schema import analysable, validate_comments, validate_exclusions
+from tests.conftest import shared_corpus
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+SINGLE = FIXTURES / "petition-single.json"
+FEED = FIXTURES / "petition-feed.json"
+SETTINGS = settings(
+    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+FEWER = settings(SETTINGS, max_examples=50)  # structured inputs: each example is a full read
+
+
+def _values(df, columns):
+    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
+
+
+def test_single_petition():
+    result = read(SINGLE)
+    assert result.format == "petitions"
+    c = result.comments
+    assert _values(
+        c, ["comment_id", "parent_id", "thread_id", "author", "kind", "source_row", "votes_up"]
+    ) == [["900001", None, "900001", None, "post", 1, 10234]]
+    assert c["title"].tolist() == ["Fund a bench in every village green"]
+    assert c["text"].tolist() == [
+        "Older residents need somewhere to rest & talk.\n\nBenches cost little.\n\nThey last for decades."
+    ]
+    assert c["url"].tolist() == ["https://petition.parliament.uk/petitions/900001"]
+    assert [str(t) for t in c["created_at"]] == ["2016-05-23 23:39:38.957000+00:00"]
+    assert result.records_read == 1  # signatures are not contributions
+    assert "Invented Creator" not in c.astype(str).to_string()
+    assert result.notes and "not read" in result.notes[0]
+    assert not analysable(c).any()  # a petition is the prompt, not a response
+
+
+def test_feed():
+    result = read(FEED)
+    assert result.format == "petitions"
+    c = result.comments
+    assert _values(c, ["comment_id", "thread_id", "kind", "source_row", "votes_up", "url"]) == [
+        ["900010", "900010", "post", 1, 150, "http://data.parliament.uk/resources/100001"],
+        ["900011", "900011", "post", 2, 0, "http://data.parliament.uk/resources/100002"],
+        ["900013", "900013", "post", 6, None, "http://data.parliament.uk/resources/100004"],
+    ]
+    assert (
+        c["title"].tolist()
+        == c["text"].tolist()
+        == [
+            "Ban   noisy leaf blowers before 8am.",
+            "Make the village fete a bank holiday",
+            "Plant fruit trees in parks",
+        ]
+    )
+    # 23:30 at +01:00 is 22:30 UTC; the last petition has no date
+    assert [str(t) for t in c["created_at"]] == [
+        "2016-01-02 10:00:00+00:00",
+        "2015-12-31 22:30:00+00:00",
+        "NaT",
+    ]
+    assert c["author"].isna().all()
+    assert _values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
+        ["900010", "duplicate_record", 3, "petition 900010 was already read as record 1"],
+        ["record-4", "malformed", 4, "the list element is not a petition object"],
+        ["900012", "blank", 5, "the petition has no title or text"],
+    ]
+    assert result.records_read == 6
+
+
+def test_api_list_page(tmp_path):
+    page = {
+        "links": {"self": "https://petition.parliament.uk/petitions.json"},
+        "data": [
+            {
+                "type": "petition",
+                "id": 1,
+                "links": {"self": "https://petition.parliament.uk/petitions/1.json"},
+                "attributes": {
+                    "action": "Do A",
+                    "background": "",
+                    "additional_details": None,
+                    "signature_count": 5,
+                },
+            },
+            {
+                "type": "archived-petition",
+                "id": 2,
+                "attributes": {"action": "Do B", "background": "Because."},
+            },
+            {"type": "comment", "id": 3, "attributes": {}},
+        ],
+    }
+    p = tmp_path / "page.json"
+    p.write_text(json.dumps(page), encoding="utf-8")
+    result = read(p)
+    # no background or details: the action is the text
+    assert _values(result.comments, ["comment_id", "title", "text", "votes_up", "url"]) == [
+        ["1", "Do A", "Do A", 5, "https://petition.parliament.uk/petitions/1"],
+        ["2", "Do B", "Because.", None, None],
+    ]
+    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["3", "malformed", 3]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "row"),
+    [
+        ('[{"identifier": {"_value": "1"},\n "label": ', "not valid JSON", 2),
+        ('{"links": {}}', "not UK Parliament petitions JSON", 1),
+        (
+            '[{"identifier": {"_value": "1"}, "label": {"_value": "x"}, "numberOfSignatures": "lots"}]',
+            "not a whole number",
+            1,
+        ),
+        (
+            '[{"identifier": {"_value": "1"}, "label": {"_value": "x"}, "created": {"_value": "soon"}}]',
+            "cannot read created value 'soon'",
+            1,
+        ),
+    ],
+)
+def test_errors(tmp_path, content, message, row):
+    p = tmp_path / "bad.json"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as err:
+        read(p, format="petitions")
+    assert err.value.row == row and err.value.path == str(p)
+
+
+def test_other_json_is_not_claimed(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"id": 1, "text": "petition", "type": "post"}\n', encoding="utf-8")
+    assert detect_format(p) == "jsonl"
+    # a JSON list of something else (an Isso blog export, say) is neither detected nor read as petitions
+    q = tmp_path / "generic.json"
+    q.write_text(
+        '[{"comments": [{"id": 0, "text": "hi"}], "id": "/posts/1/", "title": "Post"}]', encoding="utf-8"
+    )
+    assert _detected(q) != "petitions"
+    with pytest.raises(InputError, match="not a data.parliament.uk petitions list"):
+        read(q, format="petitions")
+    r = tmp_path / "api.json"
+    r.write_text('{"data": [{"type": "comment", "id": 1, "attributes": {}}]}', encoding="utf-8")
+    with pytest.raises(InputError, match="no element has type 'petition'"):
+        read(r, format="petitions")
+
+
+def _detected(path):
+    try:
+        return detect_format(path)
+    except InputError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# real data (shared corpus)
+
+
+@pytest.mark.shared
+def test_real_feed():
+    path = shared_corpus("uk-parliament-petitions", "data_parliament_epetitions_2015-2017.json")
+    items = json.loads(path.read_text(encoding="utf-8"))
+    numbers = [i["identifier"]["_value"] for i in items]
+    result = read(path)
+    assert result.format == "petitions"
+    assert result.records_read == 8489 == len(items)  # SOURCE.txt
+    assert len(result.comments) == len(set(numbers))  # the feed repeats 2 petitions
+    assert result.exclusions["reason"].tolist() == ["duplicate_record"] * (
+        len(numbers) - len(set(numbers))
+    )
+    c = result.comments
+    assert c["comment_id"].tolist() == list(dict.fromkeys(numbers))
+    assert int(c["votes_up"].max()) == 4_150_260  # SOURCE.txt
+    assert int((c["votes_up"] >= 100_000).sum()) == 52  # SOURCE.txt
+    assert (c["kind"] == "post").all() and (c["thread_id"] == c["comment_id"]).all()
+    assert (c["title"] == c["text"]).all() and c["author"].isna().all()
+    assert c["created_at"].min().date().isoformat() == "2015-07-20"
+    assert c["created_at"].max().date().isoformat() == "2017-01-24"
+    validate_comments(c)
+    validate_exclusions(result.exclusions)
+
+
+@pytest.mark.shared
+def test_real_single_petition():
+    path = shared_corpus("uk-parliament-petitions", "petition_131215_eu_referendum_rules.json")
+    result = read(path)
+    assert result.format == "petitions" and result.records_read == 1
+    assert _values(result.comments, ["comment_id", "kind", "votes_up", "title"]) == [
+        ["131215", "post", 3_555_721, "EU Referendum Rules triggering a 2nd EU Referendum"]
+    ]
+    assert result.comments["text"].iloc[0].startswith("We the undersigned call upon HM Government")
+
+
+# ---------------------------------------------------------------------------------------------
+# any bytes in: tables or InputError
+
+
+def _check(path: Path, fmt: str | None) -> IngestResult | None:
+    try:
+        result = read(path, format=fmt)
+    except InputError:
+        return None
+    assert result.records_read == len(result.comments) + len(result.exclusions)
+    validate_comments(result.comments, source=str(path))
+    validate_exclusions(result.exclusions, source=str(path))
+    assert (result.comments["source_row"] >= 1).all()
+    return result
+
+
+@SETTINGS
+@given(data=st.binary(max_size=2000), fmt=st.sampled_from(["petitions", None]))
+def test_any_bytes(tmp_path_factory, data, fmt):
+    p = tmp_path_factory.mktemp("b") / "x.json"
+    p.write_bytes(data)
+    _check(p, fmt)
+
+
+@SETTINGS
+@given(
+    which=st.sampled_from([SINGLE, FEED]),
+    edits=st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(list(b'{}[]",:0 -.eZ')) | st.integers(0, 255)),
+        min_size=1,
+        max_size=6,
+    ),
+    cut=st.none() | st.integers(0, 3000),
+)
+def test_mutated_fixtures(tmp_path_factory, which, edits, cut):
+    data = bytearray(which.read_bytes())
+    for pos, value in edits:
+        data[pos % len(data)] = value
+    p = tmp_path_factory.mktemp("m") / which.name
+    p.write_bytes(bytes(data[:cut]))
+    _check(p, "petitions")
+
+
+JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["_value", "x"]), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+@FEWER
+@given(
+    items=st.lists(
+        st.dictionaries(
+            st.sampled_from(["_about", "created", "identifier", "label", "numberOfSignatures", "status"]),
+            JSON_VALUE,
+        ),
+        max_size=6,
+    )
+)
+def test_arbitrary_feed_values(tmp_path_factory, items):
+    p = tmp_path_factory.mktemp("f") / "feed.json"
+    p.write_text(json.dumps(items), encoding="utf-8")
+    result = _check(p, "petitions")
+    if result is not None:
+        assert result.records_read == len(items)

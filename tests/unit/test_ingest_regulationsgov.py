@@ -1,0 +1,417 @@
+"""Tests for the Regulations.gov readers. Expected values were worked out by hand from
+tests/fixtures/ingest/regs-*.{json,csv} (invented data) and, for the real docket, from SOURCE.txt and
+independent counts made here with the json module."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers.errors import InputError
+from helpers.ingest import IngestResult, detect_format, read
+from helpers.ingest import regulationsgov as rg  # noqa: F401  (registers the readers)
+from helpers.ingest.regulationsgov import placeholder_mask
+from helpers.schema import analysable, validate_comments, validate_exclusions
+from tests.conftest import shared_corpus
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+COMMENT = FIXTURES / "regs-comment.json"
+BULK = FIXTURES / "regs-bulk.csv"
+SETTINGS = settings(
+    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+FEWER = settings(SETTINGS, max_examples=50)  # structured inputs: each example is a full read
+
+
+def _values(df, columns):
+    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
+
+
+def _doc(doc_id, comment, **attrs):
+    attributes = {
+        "commentOnDocumentId": "EX-1-0001",
+        "docketId": "EX-1",
+        "comment": comment,
+        "postedDate": "2023-01-02T05:00:00Z",
+        "withdrawn": False,
+        **attrs,
+    }
+    return {"data": {"id": doc_id, "type": "comments", "attributes": attributes}}
+
+
+# ---------------------------------------------------------------------------------------------
+# one comment, one file
+
+
+def test_single_comment_file():
+    result = read(COMMENT)
+    assert result.format == "regulationsgov-json"
+    c = result.comments
+    assert _values(c, ["comment_id", "parent_id", "thread_id", "author", "kind", "source_row"]) == [
+        ["EX-2023-0001-0010", None, "EX-2023-0001-0001", None, "response", 1]
+    ]
+    # &amp;amp; -> &, &amp;rsquo; -> ’, &ndash; -> –, <br/><br/> -> blank line, <b> dropped, <script> gone
+    assert c["text"].tolist() == [
+        "Dear Centers for Medicare & Medicaid Services,\n\n"
+        "A patient’s choice matters – please keep the sex of the provider field.\nThank you."
+    ]
+    assert _values(c, ["title", "organisation", "respondent_type", "is_placeholder", "url"]) == [
+        [
+            "Comment from Example Providers Group",
+            "Example Providers Group",
+            "Health Care Industry",
+            False,
+            "https://www.regulations.gov/comment/EX-2023-0001-0010",
+        ]
+    ]
+    assert str(c["created_at"].iloc[0]) == "2023-03-10 05:00:00+00:00"
+    assert result.source == str(COMMENT) == c["source"].iloc[0]
+    # names and e-mail are never read
+    flat = c.astype(str).to_string()
+    assert "Invented" not in flat.replace("Invented Clinic", "") and "example.invalid" not in flat
+    assert result.records_read == 1 and len(result.exclusions) == 0
+
+
+def test_folder_of_comment_files(tmp_path):
+    folder = tmp_path / "docket"
+    folder.mkdir()
+    shutil.copy(COMMENT, folder / "EX-2023-0001-0010.json")
+    docs = {
+        "EX-1-0002.json": _doc("EX-1-0002", "See attached file(s)"),
+        "EX-1-0003.json": _doc("EX-1-0003", "", withdrawn=True, reasonWithdrawn="Duplicate  of another"),
+        "EX-1-0004.json": {**_doc("EX-1-0004", ""), "included": [{"type": "attachments", "id": "a1"}]},
+        "EX-1-0005.json": _doc("EX-1-0005", "   "),
+        "EX-1-0006.json": _doc("EX-1-0006", "Our view: yes.", category="Individual"),
+        "EX-1-0007.json": _doc("EX-1-0002", "The same id again"),
+        "docket.json": {"data": {"id": "EX-1", "type": "dockets", "attributes": {}}},
+    }
+    for name, doc in docs.items():
+        (folder / name).write_text(json.dumps(doc), encoding="utf-8")
+    (folder / "EX-1-0008.json").write_text('{"data": {"id": "EX-1-0008",\n "type": }', encoding="utf-8")
+    (folder / "notes.txt").write_text("not read", encoding="utf-8")
+
+    assert detect_format(folder) == "regulationsgov-json"
+    result = read(folder)
+    c = result.comments
+    # files in name order: EX-1-0002 .. EX-1-0008, EX-2023-0001-0010 (docket.json is skipped)
+    assert _values(c, ["comment_id", "text", "is_placeholder", "respondent_type"]) == [
+        ["EX-1-0002", "See attached file(s)", True, None],
+        ["EX-1-0004", "", True, None],  # no text, but an attachment: the attachment is the comment
+        ["EX-1-0006", "Our view: yes.", False, "individual"],
+        ["EX-2023-0001-0010", c["text"].iloc[3], False, "Health Care Industry"],
+    ]
+    assert c["source"].tolist() == [
+        str(folder / n)
+        for n in ("EX-1-0002.json", "EX-1-0004.json", "EX-1-0006.json", "EX-2023-0001-0010.json")
+    ]
+    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [
+        ["EX-1-0003", "deleted", 1],
+        ["EX-1-0005", "blank", 1],
+        ["EX-1-0002", "duplicate_record", 1],
+        ["EX-1-0008", "malformed", 2],  # the JSON error is on line 2 of that file
+    ]
+    details = result.exclusions["detail"].tolist()
+    assert details[0] == "withdrawn on Regulations.gov: Duplicate of another"
+    assert details[2] == f"the same document id was already read from {folder / 'EX-1-0002.json'} row 1"
+    assert details[3].startswith("not valid JSON")
+    assert result.exclusions["source"].iloc[3] == str(folder / "EX-1-0008.json")
+    assert result.notes == [
+        "1 JSON file(s) in the folder are not comments and were skipped: docket.json (dockets)"
+    ]
+    assert result.records_read == 8
+    assert analysable(c).tolist() == [False, False, True, True]
+
+
+def test_list_page_is_one_record_per_element(tmp_path):
+    page = {"data": [_doc("EX-1-0002", "First")["data"], _doc("EX-1-0003", "Second")["data"], {"id": "x"}]}
+    p = tmp_path / "page.json"
+    p.write_text(json.dumps(page), encoding="utf-8")
+    result = read(p, format="regulationsgov-json")
+    assert _values(result.comments, ["comment_id", "source_row"]) == [["EX-1-0002", 1], ["EX-1-0003", 2]]
+    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["x", "malformed", 3]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "row"),
+    [
+        ('{"data": {"id": "a",\n"type": "comments", }', "not valid JSON", 2),
+        ("[1, 2]", "not a Regulations.gov API comment", 1),
+        (
+            '{"data": {"id": "EX-1", "type": "dockets", "attributes": {}}}',
+            "'dockets' record, not a comment",
+            1,
+        ),
+    ],
+)
+def test_single_file_errors(tmp_path, content, message, row):
+    p = tmp_path / "bad.json"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as err:
+        read(p, format="regulationsgov-json")
+    assert err.value.row == row and err.value.path == str(p)
+
+
+def test_bad_date_names_the_file_in_a_folder(tmp_path):
+    for name, when in (("A-1.json", "2023-01-01T00:00:00Z"), ("A-2.json", "last Tuesday")):
+        (tmp_path / name).write_text(json.dumps(_doc(name[:-5], "Hi", postedDate=when)), encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read postedDate value 'last Tuesday'") as err:
+        read(tmp_path)
+    assert err.value.path == str(tmp_path / "A-2.json") and err.value.row == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# the bulk-download CSV
+
+
+def test_bulk_csv():
+    result = read(BULK)
+    assert result.format == "regulationsgov-csv"
+    c = result.comments
+    assert _values(
+        c, ["comment_id", "thread_id", "source_row", "is_placeholder", "respondent_type", "organisation"]
+    ) == [
+        ["EX-2023-0001-0002", "EX-2023-0001-0001", 2, False, "individual", None],
+        [
+            "EX-2023-0001-0003",
+            "EX-2023-0001-0001",
+            3,
+            True,
+            "Health Plan or Association",
+            "Example Health Plan",
+        ],
+        ["EX-2023-0001-0006", "EX-2023-0001-0001", 6, True, None, "Invented Clinic"],
+        ["EX-2023-0001-0007", "EX-2023-0001-0001", 7, False, "individual", None],
+    ]
+    assert c["text"].tolist() == [
+        "We support the rule & its aims.\n\nPlease extend the deadline.",
+        "See Attached",
+        "",
+        "First line, with a comma\nSecond line ’quoted’",
+    ]
+    assert [str(t) for t in c["created_at"]] == [
+        "2023-03-01 05:00:00+00:00",
+        "2023-03-02 05:00:00+00:00",
+        "2023-03-05 05:00:00+00:00",
+        "2023-03-06 05:00:00+00:00",
+    ]
+    assert c["author"].isna().all()
+    assert not c.astype(str).apply(lambda col: col.str.contains("Alys|Nobody|example.invalid")).any().any()
+    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [
+        ["EX-2023-0001-0004", "deleted", 4],
+        ["EX-2023-0001-0005", "blank", 5],  # no thread document: would fall back to the docket, but excluded
+        ["EX-2023-0001-0002", "duplicate_record", 9],  # line 7 holds a two-line record
+    ]
+    assert result.records_read == 7
+
+
+def test_bulk_csv_thread_falls_back_to_docket(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text(
+        "Document ID,Docket ID,Posted Date,Comment\nX-2,X,2023-01-01T00:00Z,Hello\n", encoding="utf-8"
+    )
+    assert _values(read(p).comments, ["comment_id", "thread_id"]) == [["X-2", "X"]]
+
+
+def test_generic_tables_are_not_claimed(tmp_path):
+    p = tmp_path / "plain.csv"
+    p.write_text("id,comment\n1,Hello\n", encoding="utf-8")
+    assert detect_format(p) == "csv"
+    q = tmp_path / "plain.jsonl"
+    q.write_text('{"id": 1, "comment": "Hello", "type": "comments"}\n', encoding="utf-8")
+    assert detect_format(q) == "jsonl"
+
+
+# ---------------------------------------------------------------------------------------------
+# placeholders and categories
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("See attached file(s)", True),
+        ("See Attached", True),
+        ("see attached comments", True),
+        ("Please see attached", True),
+        ("Please see the attached letter.", True),
+        ("Please find attached comments", True),
+        ("Attached", True),
+        ("N/A", True),
+        ("  See   attached\nfile(s).  ", True),
+        ("See attached file(s). We oppose the rule.", False),
+        ("Please see attached comments from Example Org", False),
+        ("NA is not applicable here", False),
+        ("", False),
+    ],
+)
+def test_placeholder_mask(text, expected):
+    assert placeholder_mask(pd.Series([text], dtype="string")).tolist() == [expected]
+
+
+# ---------------------------------------------------------------------------------------------
+# the real docket (shared corpus)
+
+
+@pytest.fixture(scope="module")
+def docket():
+    folder = shared_corpus("regulationsgov-CMS-2022-0163", "comments")
+    raw = {}
+    for f in sorted(folder.glob("*.json")):
+        data = json.loads(f.read_text(encoding="utf-8"))["data"]
+        raw[data["id"]] = data["attributes"]
+    return folder, raw, read(folder)
+
+
+@pytest.mark.shared
+def test_real_docket_counts(docket):
+    folder, raw, result = docket
+    assert isinstance(result, IngestResult) and result.format == "regulationsgov-json"
+    assert result.records_read == 647 == len(raw)  # SOURCE.txt: 647 comments
+    withdrawn = sorted(k for k, a in raw.items() if a["withdrawn"])
+    assert _values(result.exclusions, ["record_id", "reason"]) == [[k, "deleted"] for k in withdrawn]
+    assert len(result.comments) == 647 - len(withdrawn)
+    validate_comments(result.comments)
+    validate_exclusions(result.exclusions)
+    assert result.comments["author"].isna().all()  # first/last names are not read
+    assert (
+        result.comments["created_at"]
+        .between(pd.Timestamp("2022-10-24", tz="UTC"), pd.Timestamp("2022-12-10", tz="UTC"))
+        .all()
+    )
+
+
+@pytest.mark.shared
+def test_real_docket_placeholders(docket):
+    _, raw, result = docket
+    c = result.comments.set_index("comment_id")
+    # SOURCE.txt: 68 comments are just "See attached file(s)" (some with a trailing space)
+    just_see_attached = {k for k, a in raw.items() if (a["comment"] or "").strip() == "See attached file(s)"}
+    assert len(just_see_attached) == 68
+    assert set(c.index[c["text"] == "See attached file(s)"]) == just_see_attached
+    # every placeholder, counted independently: the raw text (no HTML in these) is one of these phrases
+    phrases = {
+        "see attached file(s)", "see attached file", "see attached files.", "see attached", "see attached.",
+        "see attached letter.", "please see attached", "please see attached.", "please see attached comment",
+        "please see attached comments.", "please see attached comment letter.", "please see the attached comments",
+        "please see the attached letter.",
+    }  # fmt: skip
+    expected = {
+        k for k, a in raw.items() if (a["comment"] or "").strip().casefold() in phrases and not a["withdrawn"]
+    }
+    assert set(c.index[c["is_placeholder"]]) == expected
+    assert len(expected) == 87
+    # placeholders are counted but not analysed
+    assert not analysable(result.comments)[result.comments["is_placeholder"].to_numpy(dtype=bool)].any()
+
+
+@pytest.mark.shared
+def test_real_docket_text_is_clean(docket):
+    _, raw, result = docket
+    text = result.comments["text"]
+    for fragment in ("&amp;", "&rsquo;", "<br", "&#39;", "&ldquo;", "<span"):
+        assert not text.str.contains(fragment, regex=False).any(), fragment
+
+
+@pytest.mark.shared
+def test_real_docket_double_escaped_copies_match_their_siblings(docket):
+    _, raw, result = docket
+    text = result.comments.set_index("comment_id")["text"]
+    double = sorted(k for k, a in raw.items() if "&amp;amp;" in (a["comment"] or ""))
+    assert len(double) == 14  # SOURCE.txt
+    assert all("administrative gender" in text[k] for k in double)
+    assert all("Centers for Medicare & Medicaid" in text[k] for k in double)
+    # siblings: comments whose raw text is the double-escaped one escaped only once
+    by_raw: dict[str, list[str]] = {}
+    for k, a in raw.items():
+        by_raw.setdefault(a["comment"] or "", []).append(k)
+    pairs = [(k, s) for k in double for s in by_raw.get(raw[k]["comment"].replace("&amp;amp;", "&amp;"), [])]
+    assert len({k for k, _ in pairs}) == 13  # the 14th is a personalised copy with no single-escaped twin
+    for k, sibling in pairs:
+        assert text[k] == text[sibling]
+    # and on the template phrase, escaping no longer splits the campaign: fewer distinct texts than raw
+    campaign = [k for k in text.index if "administrative gender" in text[k]]
+    raw_variants = {raw[k]["comment"] for k in campaign}
+    assert text[campaign].nunique() <= len(raw_variants) - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# any bytes in: tables or InputError
+
+
+def _check(path: Path, fmt: str | None) -> IngestResult | None:
+    try:
+        result = read(path, format=fmt)
+    except InputError:
+        return None
+    assert result.records_read == len(result.comments) + len(result.exclusions)
+    validate_comments(result.comments, source=str(path))
+    validate_exclusions(result.exclusions, source=str(path))
+    assert (result.comments["source_row"] >= 1).all()
+    return result
+
+
+@SETTINGS
+@given(
+    data=st.binary(max_size=2000), fmt=st.sampled_from(["regulationsgov-json", "regulationsgov-csv", None])
+)
+def test_any_bytes(tmp_path_factory, data, fmt):
+    p = tmp_path_factory.mktemp("b") / "x.json"
+    p.write_bytes(data)
+    _check(p, fmt)
+
+
+@SETTINGS
+@given(
+    which=st.sampled_from([COMMENT, BULK]),
+    edits=st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(list(b'{}[]",:<>&;\n\\ a0')) | st.integers(0, 255)),
+        min_size=1,
+        max_size=6,
+    ),
+    cut=st.none() | st.integers(0, 2000),
+)
+def test_mutated_fixtures(tmp_path_factory, which, edits, cut):
+    data = bytearray(which.read_bytes())
+    for pos, value in edits:
+        data[pos % len(data)] = value
+    p = tmp_path_factory.mktemp("m") / which.name
+    p.write_bytes(bytes(data[:cut]))
+    fmt = "regulationsgov-json" if which == COMMENT else "regulationsgov-csv"
+    _check(p, fmt)
+
+
+@FEWER
+@given(
+    comment=st.text(max_size=200),
+    attrs=st.dictionaries(
+        st.sampled_from(
+            [
+                "withdrawn",
+                "category",
+                "organization",
+                "title",
+                "postedDate",
+                "docketId",
+                "commentOnDocumentId",
+            ]
+        ),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=20)
+        | st.lists(st.integers(), max_size=2),
+    ),
+)
+def test_arbitrary_attribute_values(tmp_path_factory, comment, attrs):
+    p = tmp_path_factory.mktemp("a") / "c.json"
+    doc = _doc("EX-1-0002", comment)
+    doc["data"]["attributes"].update(attrs)
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    result = _check(p, "regulationsgov-json")
+    if result is not None and len(result.comments):
+        assert result.comments["kind"].tolist() == ["response"]
