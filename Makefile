@@ -9,6 +9,8 @@ CORPUS ?= obama-toolkit
 CONFIG ?= params/$(CORPUS).yaml
 # Set-up is redone when the dependency list changes.
 STAMP  := $(VENV)/.installed
+# The briefing's browser tests drive the system Chromium with playwright-core and axe-core (npm).
+NODE_STAMP := node_modules/.installed
 
 .PHONY: help setup report test lab bench lint format clean distclean
 
@@ -29,8 +31,15 @@ $(STAMP): pyproject.toml
 report: setup ## analyse the bundled corpus (or CORPUS=name) and write reports/<corpus>/briefing.html
 	$(BIN)/python -m helpers run $(CONFIG)
 
-test: setup ## run the whole test suite: unit, real-data, nbval over every notebook, end to end
+test: setup $(NODE_STAMP) ## run the whole test suite: unit, real-data, nbval over every notebook, end to end, browser
 	$(BIN)/python -m pytest --nbval-lax
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the briefing's browser tests will be skipped (install Node.js and Chromium to run them)"; \
+	fi
 
 lab: setup ## open JupyterLab on the notebooks, in the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks
@@ -51,5 +60,5 @@ clean: ## remove generated outputs (reports, interim and processed data, caches)
 	rm -rf .pytest_cache .ruff_cache .hypothesis bench/results
 	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +
 
-distclean: clean ## also remove the environment
-	rm -rf $(VENV) src/*.egg-info
+distclean: clean ## also remove the environment and node_modules
+	rm -rf $(VENV) src/*.egg-info node_modules

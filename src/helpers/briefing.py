@@ -6,24 +6,41 @@ id. The notebook ``90_briefing`` shows these sections in order; the runner rende
 
 Small corpora are described in counts ("3 of 7"), never in percentages, and carry a plain warning
 (:func:`helpers.stats.describe_share`, :func:`helpers.stats.small_corpus_note`).
+
+Personal data: :func:`load_briefing_data` removes emails, phone numbers, postcodes, National Insurance
+and card numbers and key-carrying links from every comment text, theme label and term, question and
+respondent type before any section sees them (:mod:`helpers.redact`; ``redact_personal_data=False``
+turns this off for internal use, and the page then says so). Names of contributors (the ``author``
+column and names addressed in comments) are removed from quotes and labels whatever that setting.
+Quotes come only from comments whose ``consent_to_publish`` (on the comment, or on its respondent) is
+not ``False``. The methodology annex counts what was removed, by kind.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import plots, provenance, report, stages
+from . import plots, provenance, redact, report, stages
 from .schema import EXCLUSION_REASONS
 from .stats import SMALL_N, describe_share, small_corpus_note
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
-           "themes_section", "sentiment_section", "caveats_section", "methodology_section",
-           "provenance_section", "all_sections"]
+           "themes_section", "sentiment_section", "breakdown_section", "caveats_section",
+           "methodology_section", "provenance_section", "all_sections"]
+
+#: Longest theme label (characters) and key term shown; longer ones are cut at a word boundary.
+MAX_LABEL = 80
+MAX_TERM = 40
+#: Most quotes shown per theme.
+MAX_QUOTES = 3
+#: Characters of a quoted comment kept before it is cleaned and shortened for the page (quotes show
+#: at most 600 characters).
+_QUOTE_SCAN = 20_000
 
 _KIND_WORDS = {"post": ("post", "posts"), "comment": ("comment", "comments"), "reply": ("reply", "replies"),
                "pingback": ("pingback", "pingbacks"), "trackback": ("trackback", "trackbacks"),
@@ -51,6 +68,15 @@ class BriefingData:
     sentiment_by_theme: pd.DataFrame
     sentiment_notes: dict
     coded: pd.DataFrame
+    #: Whether personal data was removed from text (the ``redact_personal_data`` parameter).
+    redacted_personal_data: bool = True
+    #: What was removed, by kind (:data:`helpers.redact.KINDS` and ``name``).
+    redaction_counts: dict = field(default_factory=redact.empty_counts)
+    #: theme_id -> [(comment_id, quote text)], consent and redaction applied.
+    quotes: dict = field(default_factory=dict)
+    #: Comments never quoted because their author did not consent (None: the source does not say).
+    n_no_consent: int | None = None
+    respondents: pd.DataFrame | None = None
 
     @property
     def corpus(self) -> str:
@@ -64,7 +90,7 @@ class BriefingData:
     def post_title(self) -> str | None:
         posts = self.comments[self.comments["kind"] == "post"]
         if "title" in posts.columns and posts["title"].notna().any():
-            return str(posts["title"].dropna().iloc[0])
+            return _short(posts["title"].dropna().iloc[0], 200) or None
         return None
 
     def text_of(self, comment_id: str) -> str:
@@ -72,23 +98,162 @@ class BriefingData:
         return str(row.iloc[0]) if len(row) else ""
 
 
-def load_briefing_data(run: str | os.PathLike) -> BriefingData:
-    """Read every hand-over file the briefing needs (and write the coded table)."""
+def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = True) -> BriefingData:
+    """Read every hand-over file the briefing needs (and write the coded table).
+
+    Parameters
+    ----------
+    run : path
+        The run folder.
+    redact_personal_data : bool, default True
+        Remove emails, phone numbers, postcodes, NI and card numbers and key-carrying links from every
+        text before it is shown (and from the coded table). Turn off only for internal use; the
+        briefing then carries a warning. Contributors' names are removed either way.
+
+    Examples
+    --------
+    >>> data = load_briefing_data("reports/obama-toolkit")  # doctest: +SKIP
+    >>> data.redaction_counts["email"]  # doctest: +SKIP
+    0
+    """
     run = Path(run)
+    comments = stages.load_comments(run)
+    themes = stages.load(run, "themes")
+    respondents = stages.load(run, "respondents") if stages.output_path(run, "respondents").is_file() else None
+    counts = redact.empty_counts()
+    names = redact.contributor_names(comments, stages.load(run, "overview"))
+    name_pattern = redact.names_pattern(names)
+    label_names = redact.names_pattern(names, ignore_case=True)
+
+    found: set[str] = set()
+
+    def clean(values: pd.Series, pattern) -> pd.Series:
+        out = values.astype("string")
+        if redact_personal_data:
+            out, c = redact.redact(out, found=found)
+            counts.update(redact.add_counts(counts, c))
+        out, n = redact.redact_names(out, pattern)
+        counts["name"] += n
+        return out
+
+    comments = comments.copy()
+    # Names are looked for only in what is shown (quotes below, titles, labels): one pattern of every
+    # contributor's name over every comment would cost (names x text length).
+    comments["text"] = clean(comments["text"], None)
+    for col in ("title", "question_id", "respondent_type"):
+        if col in comments.columns:
+            comments[col] = clean(comments[col], name_pattern)
+    themes = themes.copy()
+    # Terms are learned from the unredacted text: drop any carrying a piece of what was removed.
+    fragments = redact.fragment_words(found)
+    labels = clean(themes["label"], label_names)
+    themes["label"] = [
+        "; ".join(redact.drop_fragments(str(label).split("; "), fragments)) or f"Theme {int(tid)}"
+        for label, tid in zip(labels.fillna(""), themes["theme_id"], strict=True)]
+    themes["top_terms"] = [
+        redact.drop_fragments(clean(pd.Series(list(terms), dtype="string"), label_names).dropna(), fragments)
+        for terms in themes["top_terms"]]
+    assignments = stages.load(run, "theme_assignments")
+    theme_notes = stages.load(run, "theme_model")
+    allowed, n_no_consent = quotable(comments, respondents)
+    n_quotes = min(int(theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)), MAX_QUOTES)
+    quotes = choose_quotes(themes, assignments, comments, allowed, n_quotes=n_quotes)
+    for tid, chosen in quotes.items():
+        if chosen:
+            texts, n = redact.redact_names(pd.Series([t[:_QUOTE_SCAN] for _, t in chosen], dtype="string"),
+                                           name_pattern)
+            counts["name"] += n
+            quotes[tid] = [(cid, str(text)) for (cid, _), text in zip(chosen, texts, strict=True)]
     return BriefingData(
         run=run,
-        comments=stages.load_comments(run),
+        comments=comments,
         exclusions=stages.load_exclusions(run),
         ingest=stages.load(run, "ingest"),
         overview=stages.load(run, "overview"),
-        themes=stages.load(run, "themes"),
-        assignments=stages.load(run, "theme_assignments"),
-        theme_notes=stages.load(run, "theme_model"),
+        themes=themes,
+        assignments=assignments,
+        theme_notes=theme_notes,
         sentiment=stages.load(run, "sentiment"),
         sentiment_by_theme=stages.load(run, "sentiment_by_theme"),
         sentiment_notes=stages.load(run, "sentiment_notes"),
-        coded=stages.coded_table(run),
+        coded=stages.coded_table(run, redact_personal_data=redact_personal_data,
+                                 labels=dict(zip(themes["theme_id"], themes["label"], strict=True))),
+        redacted_personal_data=redact_personal_data,
+        redaction_counts=counts,
+        quotes=quotes,
+        n_no_consent=n_no_consent,
+        respondents=respondents,
     )
+
+
+def quotable(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) -> tuple[pd.Series, int | None]:
+    """Which comments may be quoted: ``consent_to_publish`` is not ``False`` on the comment or on its
+    respondent (missing means "not stated", which allows quoting, as for public comments).
+
+    Returns
+    -------
+    (boolean Series aligned with ``comments``, number refused or None when the source records no consent)
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c"],
+    ...                   "consent_to_publish": pd.array([True, False, None], dtype="boolean")})
+    >>> ok, refused = quotable(c)
+    >>> ok.tolist(), refused
+    ([True, False, True], 1)
+    """
+    refused = pd.Series(False, index=comments.index)
+    recorded = False
+    if "consent_to_publish" in comments.columns:
+        recorded = True
+        refused |= comments["consent_to_publish"].astype("boolean").eq(False).fillna(False).astype(bool)
+    if (respondents is not None and "consent_to_publish" in respondents.columns
+            and "respondent_id" in comments.columns and "respondent_id" in respondents.columns):
+        recorded = True
+        said_no = set(respondents.loc[respondents["consent_to_publish"].astype("boolean").eq(False).fillna(False)
+                                      .astype(bool), "respondent_id"].dropna())
+        refused |= comments["respondent_id"].isin(said_no).fillna(False).astype(bool)
+    return ~refused, (int(refused.sum()) if recorded else None)
+
+
+def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.DataFrame,
+                  allowed: pd.Series, *, n_quotes: int = MAX_QUOTES) -> dict[int, list[tuple[str, str]]]:
+    """Up to ``n_quotes`` quotes per theme: the theme model's picks that may be quoted, topped up with
+    the theme's other most typical members that may (highest weight first, no repeated text).
+
+    Returns
+    -------
+    dict
+        theme_id -> list of (comment_id, text).
+    """
+    ok = comments.loc[allowed.to_numpy(bool)]
+    text_by_id = dict(zip(ok["comment_id"].astype(str), ok["text"].fillna("").astype(str), strict=True))
+    members = (assignments.dropna(subset=["theme_id"]).sort_values("weight", ascending=False, kind="stable"))
+    by_theme = {int(t): list(g["comment_id"].astype(str)) for t, g in members.groupby("theme_id")}
+    out: dict[int, list[tuple[str, str]]] = {}
+    for _, t in themes.iterrows():
+        tid = int(t["theme_id"])
+        chosen: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for cid in [str(c) for c in list(t["quote_ids"])] + by_theme.get(tid, []):
+            if len(chosen) >= n_quotes:
+                break
+            text = text_by_id.get(cid)
+            key = " ".join((text or "").lower().split())
+            if not key or key in seen or cid in {c for c, _ in chosen}:
+                continue
+            seen.add(key)
+            chosen.append((cid, text))
+        out[tid] = chosen
+    return out
+
+
+def _short(text: Any, limit: int) -> str:
+    return report.truncate_words(report.clean_text(text), limit) if not report._is_missing(text) else ""
+
+
+def _label(t: pd.Series) -> str:
+    return _short(t["label"], MAX_LABEL)
 
 
 def _kind_counts(b: BriefingData) -> dict[str, int]:
@@ -107,11 +272,16 @@ def title_block(b: BriefingData, *, title: str = "") -> str:
     about = f"Analysis of {_plural(b.n_analysed, 'comment' if _respondent_noun(b) == 'comments' else 'response')}"
     if b.post_title:
         about += f" on \u201c{b.post_title}\u201d"
-    return report.heading(heading, 1) + report.paragraph(about + ".")
+    out = report.heading(heading, 1) + report.paragraph(about + ".")
+    if not b.redacted_personal_data:
+        out += report.callout("Personal data such as email addresses and phone numbers has not been removed "
+                              "from the quotes in this briefing. It is for internal use only: do not publish or "
+                              "share it.", kind="warning")
+    return out
 
 
 def _theme_phrase(row: pd.Series, n: int) -> str:
-    return f"\u201c{row['label']}\u201d ({describe_share(int(row['size']), n)})"
+    return f"\u201c{_label(row)}\u201d ({describe_share(int(row['size']), n)})"
 
 
 def summary_section(b: BriefingData) -> str:
@@ -178,7 +348,7 @@ def key_numbers_section(b: BriefingData) -> str:
 def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
     rows = []
     for _, t in b.themes.iterrows():
-        row = {"Theme": f"{int(t['theme_id'])}. {t['label']}", "Comments": int(t["size"])}
+        row = {"Theme": f"{int(t['theme_id'])}. {_label(t)}", "Comments": int(t["size"])}
         if n >= SMALL_N:
             row["Share"] = f"{t['share']:.0%}"
             row["95% interval"] = f"{t['ci_low']:.0%} to {t['ci_high']:.0%}"
@@ -195,9 +365,10 @@ def themes_section(b: BriefingData) -> str:
     )]
     table = _themes_overview_table(b, n)
     if n >= SMALL_N and len(b.themes):
-        data = b.themes.assign(percent=(b.themes["share"] * 100).round(1),
+        data = b.themes.assign(label=[_label(t) for _, t in b.themes.iterrows()],
+                               percent=(b.themes["share"] * 100).round(1),
                                low=(b.themes["ci_low"] * 100).round(1), high=(b.themes["ci_high"] * 100).round(1))
-        largest = b.themes.iloc[0]
+        largest = data.iloc[0]
         fig = plots.bar_chart(data, label_col="label", value_col="percent", ci_low_col="low", ci_high_col="high",
                               title=f"\u201c{largest['label']}\u201d is the most common theme",
                               xlabel=f"Share of {n:,} {_respondent_noun(b)} (%), with 95% intervals")
@@ -211,16 +382,21 @@ def themes_section(b: BriefingData) -> str:
                                        numeric=["Comments"]))
     by_theme = b.sentiment_by_theme.set_index("theme_id") if len(b.sentiment_by_theme) else None
     for _, t in b.themes.iterrows():
+        terms = [_short(term, MAX_TERM) for term in list(t["top_terms"])[:10]]
         body = report.paragraph(f"Raised in {describe_share(int(t['size']), n)} {_respondent_noun(b)}. "
-                                f"Key terms: {', '.join(list(t['top_terms'])[:10])}.")
+                                f"Key terms: {', '.join(terms)}.")
         if by_theme is not None and t["theme_id"] in by_theme.index:
             s = by_theme.loc[t["theme_id"]]
             body += report.paragraph(
                 f"Tone in this theme: {int(s['n_positive'])} positive, {int(s['n_neutral'])} neutral, "
                 f"{int(s['n_negative'])} negative.")
-        for cid in list(t["quote_ids"]):
-            body += report.quote_html(b.text_of(cid), cid)
-        parts.append(report.section(f"Theme {int(t['theme_id'])}: {t['label']}", body, level=3,
+        quotes = b.quotes.get(int(t["theme_id"]), [])
+        for cid, text in quotes:
+            body += report.quote_html(text, cid)
+        if not quotes:
+            body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
+                                     "publication, or none with text of its own).")
+        parts.append(report.section(f"Theme {int(t['theme_id'])}: {_label(t)}", body, level=3,
                                     id=f"theme-{int(t['theme_id'])}"))
     return report.section("Themes", "".join(parts), id="themes")
 
@@ -235,7 +411,7 @@ def sentiment_section(b: BriefingData) -> str:
         "(VADER scores of at least +0.05 or at most \u22120.05)."
     )
     if len(b.sentiment_by_theme):
-        labels = dict(zip(b.themes["theme_id"], b.themes["label"], strict=True))
+        labels = {t["theme_id"]: _label(t) for _, t in b.themes.iterrows()}
         table = pd.DataFrame({
             "Theme": [f"{int(t)}. {labels.get(t, '')}" for t in b.sentiment_by_theme["theme_id"]],
             "Comments": b.sentiment_by_theme["n"].astype(int),
@@ -253,6 +429,60 @@ def sentiment_section(b: BriefingData) -> str:
         "not as a measure of support or opposition."
     )
     return report.section("Tone", body, id="tone")
+
+
+def _present(b: BriefingData, column: str) -> bool:
+    return column in b.comments.columns and bool(b.comments[column].notna().any())
+
+
+def breakdown_section(b: BriefingData) -> str:
+    """Counts by respondent type and by question, and the main themes of each question.
+
+    Shown only when the source records ``respondent_type`` or ``question_id``; otherwise ``""``.
+    Counts are of the contributions analysed for themes (and of distinct respondents, where the source
+    identifies them).
+    """
+    has_type, has_question = _present(b, "respondent_type"), _present(b, "question_id")
+    if not (has_type or has_question):
+        return ""
+    analysed = stages.analysed_comments(b.comments)
+    noun = _respondent_noun(b)
+    parts = [report.paragraph(
+        f"Counts below are of the {b.n_analysed:,} {noun} analysed for themes. A respondent may answer "
+        "several questions, and one comment can belong to more than one theme.")]
+    if has_type:
+        kind = analysed["respondent_type"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL))
+        table = pd.DataFrame({"Respondent type": kind}).value_counts().rename(noun.capitalize()).reset_index()
+        if "respondent_id" in analysed.columns and analysed["respondent_id"].notna().any():
+            people = (pd.DataFrame({"Respondent type": kind, "id": analysed["respondent_id"]}).dropna()
+                      .groupby("Respondent type")["id"].nunique())
+            table["Respondents"] = table["Respondent type"].map(people).fillna(0).astype(int)
+        table = table.sort_values([noun.capitalize(), "Respondent type"], ascending=[False, True], kind="stable")
+        parts.append(report.section(
+            "By respondent type",
+            report.table_html(table.reset_index(drop=True), caption=f"{noun.capitalize()} by respondent type"),
+            level=3, id="by-respondent-type"))
+    if has_question:
+        question = analysed["question_id"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL))
+        per_q = question.value_counts().rename_axis("Question").rename(noun.capitalize())
+        labels = {int(t["theme_id"]): _label(t) for _, t in b.themes.iterrows()}
+        main = b.assignments[b.assignments["is_main"]].dropna(subset=["theme_id"])
+        q_of = dict(zip(analysed["comment_id"], question, strict=True))
+        joined = pd.DataFrame({"Question": main["comment_id"].map(q_of), "theme_id": main["theme_id"].astype(int)})
+        top = (joined.dropna().value_counts().rename("n").reset_index()
+               .sort_values(["Question", "n", "theme_id"], ascending=[True, False, True], kind="stable"))
+        main_themes = top.groupby("Question").head(3).groupby("Question").apply(
+            lambda g: "; ".join(f"{labels.get(t, t)} ({n:,})" for t, n in zip(g["theme_id"], g["n"], strict=True)),
+            include_groups=False)
+        table = per_q.reset_index()
+        table["Most common main themes (comments)"] = table["Question"].map(main_themes).fillna("None")
+        table = table.sort_values("Question", kind="stable").reset_index(drop=True)
+        parts.append(report.section(
+            "By question",
+            report.table_html(table, caption=f"{noun.capitalize()} and their most common themes, by question",
+                              numeric=[noun.capitalize()]),
+            level=3, id="by-question"))
+    return report.section("Responses by question and respondent type", "".join(parts), id="breakdown")
 
 
 def caveats_section(b: BriefingData) -> str:
@@ -310,11 +540,38 @@ def methodology_section(b: BriefingData) -> str:
             "only counts are given, because percentages of a handful of comments suggest a precision the data "
             "cannot carry."),
     ]
+    parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
     k_scores = pd.DataFrame(notes.get("k_scores", []))
     if len(k_scores) > 1:
         parts.append(report.table_html(k_scores.round(4), caption="How the number of themes was chosen",
                                        numeric=[c for c in k_scores.columns if c != "chosen"]))
     return report.section("Methodology", "".join(parts), id="methodology")
+
+
+def _privacy_text(b: BriefingData) -> str:
+    counts = b.redaction_counts
+    found = {k: v for k, v in counts.items() if k != "name"}
+    if b.redacted_personal_data:
+        text = ("Before any text was shown or counted for this page, email addresses, phone numbers, UK "
+                "postcodes, National Insurance numbers, payment card numbers and links carrying keys or tokens "
+                "were looked for automatically and replaced with a note such as \u201c[email removed]\u201d. "
+                + (f"Removed: {redact.describe_counts(found)}. " if any(found.values())
+                   else "None was found. "))
+    else:
+        text = ("Personal data was NOT removed from the text for this run (the redact_personal_data parameter "
+                "was off): this briefing is for internal use only. ")
+    n_names = int(counts.get("name", 0))
+    text += ("Names of individual contributors are never shown"
+             + (f"; {redact.describe_counts({'name': n_names})} {'was' if n_names == 1 else 'were'} removed "
+                "from the quotes and labels shown. " if n_names else ". "))
+    if b.n_no_consent is None:
+        text += "The source does not record consent to publication, so quotes are drawn from all comments. "
+    else:
+        text += (f"Quotes come only from contributors who agreed to publication: {b.n_no_consent:,} "
+                 f"{'contribution was' if b.n_no_consent == 1 else 'contributions were'} never quoted because "
+                 "their author did not agree. ")
+    text += "Automatic removal is a safeguard, not a guarantee: personal details written in words can remain."
+    return text
 
 
 def provenance_section(b: BriefingData) -> str:
@@ -324,12 +581,14 @@ def provenance_section(b: BriefingData) -> str:
         "01_ingest": b.ingest["parameters"],
         "03_themes": b.theme_notes["parameters"],
         "04_sentiment": b.sentiment_notes["parameters"],
+        "90_briefing": {"redact_personal_data": b.redacted_personal_data},
     }
     prov = provenance.collect(inputs=[source], parameters=parameters)
     body = provenance.provenance_html(prov)
-    body += report.paragraph(
-        "Coded table: coded_comments.csv in the run folder lists every contribution's id, themes and tone, "
-        "with no names or text.")
+    body += ('<p>Coded table: <a href="coded_comments.csv" download>coded_comments.csv</a> (in the same '
+             "folder as this page) lists every contribution\u2019s id, themes and tone, with no names or text"
+             + (" and with personal data removed from theme labels" if b.redacted_personal_data else "")
+             + ".</p>")
     body += f'<p class="generated">Generated at: {report.esc(provenance.generated_at())}</p>'
     return report.section("Provenance", body, id="provenance")
 
@@ -337,4 +596,5 @@ def provenance_section(b: BriefingData) -> str:
 def all_sections(b: BriefingData) -> list[str]:
     """The briefing in order: title, summary first, then numbers, themes, tone, caveats, annexes."""
     return [title_block(b), summary_section(b), key_numbers_section(b), themes_section(b),
-            sentiment_section(b), caveats_section(b), methodology_section(b), provenance_section(b)]
+            sentiment_section(b), breakdown_section(b), caveats_section(b), methodology_section(b),
+            provenance_section(b)]

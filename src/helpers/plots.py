@@ -113,8 +113,15 @@ def _title(fig: Figure, title: str) -> None:
         fig.set_size_inches(w, h + 0.3 * extra_lines)
 
 
+def _plain(text: Any) -> str:
+    """``text`` made literal for matplotlib: ``$`` would otherwise start mathtext (and a label such as
+    ``$\\frac$`` from a comment would fail to draw)."""
+    return str(text).replace("$", r"\$")
+
+
 def _wrap(text: Any, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
+    wrapped = "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
+    return _plain(wrapped)
 
 
 def _auto_format(values: pd.Series) -> Callable[[float], str]:
@@ -208,7 +215,7 @@ def bar_chart(
     ax.invert_yaxis()  # first row at the top
     _title(fig, title)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt(x)))  # axis in the labels' units
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(_plain(xlabel))
     ax.tick_params(axis="y", length=0)
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
@@ -253,8 +260,8 @@ def histogram(
     ax.hist(v, bins=bins, color=BAR, edgecolor="white", linewidth=0.8)
     _title(fig, title)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(_plain(xlabel))
+    ax.set_ylabel(_plain(ylabel))
     ax.yaxis.grid(True)
     ax.set_axisbelow(True)
     return fig

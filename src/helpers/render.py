@@ -37,6 +37,8 @@ __all__ = [
     "render_briefing",
     "briefing_html",
     "check_self_contained",
+    "find_chromium",
+    "print_pdf",
 ]
 
 #: The folder holding the project's nbconvert templates (inside the package, so editable and regular
@@ -116,12 +118,32 @@ def _first_h1(nb: nbformat.NotebookNode) -> tuple[str | None, bool]:
                 text = m.group("text") or m.group("setext") or ""
                 return " ".join(_MD_INLINE.sub("", text).split()) or None, True
             if _H1_HTML.search(cell.source):
-                return None, True
+                return _h1_text(cell.source), True
         elif cell.cell_type == "code":
             for output in cell.get("outputs", []):
-                if _H1_HTML.search(str(output.get("data", {}).get("text/html", ""))):
-                    return None, True
+                text = output.get("data", {}).get("text/html", "")
+                text = "".join(text) if isinstance(text, list) else str(text)
+                if _H1_HTML.search(text):
+                    return _h1_text(text), True
     return None, False
+
+
+_H1_ELEMENT = re.compile(r"<h1(?:\s[^>]*)?>(?P<inner>.*?)</h1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _h1_text(html_text: str) -> str | None:
+    """The plain text of the first ``<h1>`` in ``html_text`` (entities decoded; the template escapes
+    it again for ``<title>``), shortened to 150 characters; None when it has none."""
+    import html as html_module
+
+    m = _H1_ELEMENT.search(html_text)
+    if not m:
+        return None
+    text = " ".join(html_module.unescape(_TAG.sub("", m.group("inner"))).split())
+    if len(text) > 150:
+        text = text[:149].rstrip() + "\u2026"
+    return text or None
 
 
 def _read_notebook(
@@ -291,3 +313,79 @@ def check_self_contained(html: str) -> list[str]:
     checker.feed(html)
     checker.close()
     return list(dict.fromkeys(checker.problems))
+
+
+# ------------------------------------------------------------------------------------------- printing
+
+#: Where Chromium is looked for, in order (Debian's package installs /usr/bin/chromium).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Flags for a headless Chromium that contacts nothing and leaves nothing behind.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-default-apps", "--disable-extensions", "--mute-audio")
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable: ``$LP_CHROMIUM`` if set, else the first of :data:`CHROMIUM_NAMES` on
+    the ``PATH``; None when there is none."""
+    import shutil
+
+    override = os.environ.get("LP_CHROMIUM")
+    if override:
+        return override if Path(override).is_file() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *, timeout: float = 120.0
+              ) -> Path | None:
+    """Print the briefing to an A4 PDF with headless Chromium (the page's print styles apply).
+
+    Parameters
+    ----------
+    html_path : path
+        The rendered briefing.
+    pdf_path : path
+        Where to write the PDF (replaced only when the new one is complete).
+    timeout : float
+        Seconds to wait for Chromium.
+
+    Returns
+    -------
+    Path or None
+        ``pdf_path``, or None (and nothing written) when Chromium is not installed.
+
+    Raises
+    ------
+    InputError
+        ``html_path`` does not exist, or Chromium failed to print it.
+    """
+    import subprocess
+    import tempfile
+
+    html_path = Path(html_path).resolve()
+    if not html_path.is_file():
+        raise InputError("no such briefing to print", path=html_path)
+    chromium = find_chromium()
+    if chromium is None:
+        return None
+    pdf_path = Path(pdf_path)
+
+    def write(tmp: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="lp-chromium-") as profile:
+            cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                   "--print-to-pdf-no-header", f"--print-to-pdf={tmp.resolve()}", html_path.as_uri()]
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                      env={**os.environ, "HOME": profile})
+            except subprocess.TimeoutExpired:
+                raise InputError(f"Chromium did not print the briefing within {timeout:.0f} s",
+                                 path=html_path) from None
+        if done.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
+            detail = (done.stderr or "").strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+            raise InputError(f"Chromium could not print the briefing: {detail[0]}", path=html_path)
+
+    return atomic_write(pdf_path, write)

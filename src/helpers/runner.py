@@ -121,7 +121,7 @@ def run_pipeline(
     Path
         The rendered ``briefing.html``.
     """
-    from .render import check_self_contained, render_briefing
+    from .render import check_self_contained, print_pdf, render_briefing
 
     notebooks = notebooks if notebooks is not None else pipeline_notebooks()
     if not notebooks:
@@ -145,5 +145,8 @@ def run_pipeline(
     problems = check_self_contained(html_path.read_text(encoding="utf-8"))
     if problems:
         raise InputError(f"the briefing is not self-contained: {problems[0]}", path=html_path)
+    pdf = print_pdf(html_path, run / "briefing.pdf")  # None when Chromium is not installed
+    if pdf:
+        log(f"Printed {pdf.name} (A4)")
     log(f"Rendered the briefing in {time.perf_counter() - total:.1f} s in all")
     return html_path

@@ -106,8 +106,38 @@ def split_sentences(text: str) -> list[str]:
         for line in paragraph.split("\n"):
             line = " ".join(line.split())
             if line:
-                out.extend(s for s in _PUNKT.tokenize(line) if _HAS_CONTENT.search(s))
+                for sentence in _PUNKT.tokenize(line):
+                    if _HAS_CONTENT.search(sentence):
+                        out.extend(_chunks(sentence))
     return out
+
+
+#: VADER's cost grows faster than linearly with sentence length: a 1 MB comment with no full stop
+#: took minutes. Longer "sentences" (pasted documents, run-on text) are scored in word-aligned chunks.
+MAX_SENTENCE_CHARS = 1000
+
+
+def _chunks(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """``sentence`` itself, or consecutive pieces of at most about ``limit`` characters cut at spaces.
+
+    Examples
+    --------
+    >>> _chunks("aa bb cc dd", limit=5)
+    ['aa bb', 'cc dd']
+    """
+    if len(sentence) <= limit:
+        return [sentence]
+    pieces, start = [], 0
+    while start < len(sentence):
+        end = min(start + limit, len(sentence))
+        if end < len(sentence):
+            cut = sentence.rfind(" ", start, end + 1)
+            end = cut if cut > start else end
+        pieces.append(sentence[start:end].strip())
+        start = end
+        while start < len(sentence) and sentence[start] == " ":
+            start += 1
+    return [p for p in pieces if p]
 
 
 def sentiment_label(compound) -> pd.Series | str:

@@ -246,17 +246,36 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence"):
 
 # --- 90 briefing -------------------------------------------------------------------------------
 
-def coded_table(run: str | os.PathLike) -> pd.DataFrame:
-    """One row per contribution: id, kind, themes and sentiment. No names, no text: safe to share.
+def coded_table(run: str | os.PathLike, *, redact_personal_data: bool = True, labels: dict | None = None
+                ) -> pd.DataFrame:
+    """One row per contribution: id, kind, themes and sentiment (and question and respondent type where
+    the source has them). No names, no text: safe to share.
 
     Contributions that were not analysed (the post, pingbacks, placeholders) are listed with empty
-    theme and sentiment columns, so the table accounts for every row of the comments table.
+    theme and sentiment columns, so the table accounts for every row of the comments table. Theme
+    labels, questions and respondent types pass through :func:`helpers.redact.redact` (unless
+    ``redact_personal_data`` is False) and have contributors' names removed. ``labels`` (theme id ->
+    label), when given, replaces the themes table's labels (the briefing passes the labels it shows).
     """
+    from .redact import contributor_names, names_pattern, redact, redact_names
+
     comments = load_comments(run)
     assignments = load(run, "theme_assignments")
     themes_table = load(run, "themes")
     scores = load(run, "sentiment")
-    labels = dict(zip(themes_table["theme_id"].astype("Int64"), themes_table["label"], strict=True))
+    names = contributor_names(comments, load(run, "overview") if output_path(run, "overview").is_file() else None)
+
+    def clean(values: pd.Series, *, ignore_case: bool) -> pd.Series:
+        out = values.astype("string")
+        if redact_personal_data:
+            out = redact(out)[0]
+        return redact_names(out, names_pattern(names, ignore_case=ignore_case))[0]
+
+    if labels is None:
+        labels = dict(zip(themes_table["theme_id"].astype("Int64"),
+                          clean(themes_table["label"], ignore_case=True), strict=True))
+    else:
+        labels = {int(k): v for k, v in labels.items()}
     assigned = assignments.dropna(subset=["theme_id"]).astype({"theme_id": "Int64"})
     all_ids = (assigned.sort_values(["comment_id", "theme_id"]).groupby("comment_id")["theme_id"]
                .agg(lambda s: ";".join(str(int(t)) for t in s)))
@@ -269,5 +288,8 @@ def coded_table(run: str | os.PathLike) -> pd.DataFrame:
     sentiment_by_id = scores.set_index("comment_id")
     out["sentiment_compound"] = out["comment_id"].map(sentiment_by_id["compound"]).round(4)
     out["sentiment"] = out["comment_id"].map(sentiment_by_id["label"]).astype("string")
+    for col in ("question_id", "respondent_type"):
+        if col in comments.columns and comments[col].notna().any():
+            out[col] = clean(comments[col], ignore_case=False).to_numpy()
     save(run, "coded", out)
     return out

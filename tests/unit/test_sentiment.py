@@ -281,3 +281,15 @@ def test_agreement_with_human_ratings_on_the_vader_tweets():
     scores = score_comments(table, unit="comment")
     r = np.corrcoef(scores["compound"], table["rating"].astype(float))[0, 1]
     assert r > 0.86
+
+
+def test_a_huge_unbroken_comment_is_scored_in_chunks_quickly():
+    # 1 MB with no sentence break: without chunking VADER takes minutes. Every word is still scored.
+    from helpers.sentiment import MAX_SENTENCE_CHARS, split_sentences
+
+    text = " ".join(["good"] * 200_000)  # 999,999 characters
+    pieces = split_sentences(text)
+    assert all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert sum(p.count("good") for p in pieces) == 200_000
+    scores = score_comments(pd.DataFrame({"comment_id": ["x"], "text": [text]}))
+    assert scores["label"].tolist() == ["positive"]

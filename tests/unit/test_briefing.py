@@ -1,0 +1,262 @@
+"""Briefing sections, built from a small run folder made by the stage functions (no notebooks).
+
+The comments are hand-written: three topics, with personal data, consent, questions, respondent types,
+authors and hostile text planted in them, so that every section can be checked for escaping,
+redaction, consent and conditional sections.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from helpers import briefing, report, stages
+from helpers.render import briefing_html, check_self_contained
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "![x](http://evil.example/x.png)",
+    "</style>",
+    "]]>",
+    "<!--",
+]
+TOPICS = [
+    "The library should open later in the evening so working people can borrow books",
+    "Recycling collections are missed every week and the recycling bins are too small",
+    "The bus service is late every morning and the buses are overcrowded on the high street",
+]
+PERSONAL = ["jo.bloggs@example.com", "07700 900123", "SW1A 2AA", "QQ 12 34 56 C", "4111 1111 1111 1111"]
+AUTHORS = ["Jo Bloggs", "Priya Sharma", "Tom Okafor"]
+
+
+def write_comments(path, *, n=36, with_columns=True):
+    rows = []
+    for i in range(n):
+        text = f"{TOPICS[i % 3]}. {HOSTILE[i % len(HOSTILE)]} Call {PERSONAL[i % len(PERSONAL)]}."
+        if i % 5 == 0:
+            text += f" Thanks {AUTHORS[(i + 1) % 3]}."
+        row = {"id": f"c{i + 1}", "author": AUTHORS[i % 3], "text": text}
+        if with_columns:
+            row |= {"consent_to_publish": ["yes", "no", ""][i % 3] if i % 2 else "yes",
+                    "question_id": f"Q{i % 2 + 1}", "respondent_type": ["Individual", "Organisation"][i % 2]}
+        rows.append(row)
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return rows
+
+
+def make_run(folder, *, with_columns=True):
+    source = folder / "comments.csv"
+    rows = write_comments(source, with_columns=with_columns)
+    run = folder / "run"
+    stages.ingest(run, source=str(source), format="csv")
+    stages.overview(run)
+    stages.themes(run, n_themes=3)
+    stages.sentiment(run)
+    return run, rows
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    return make_run(tmp_path_factory.mktemp("briefing"))
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory):
+    return make_run(tmp_path_factory.mktemp("briefing-plain"), with_columns=False)
+
+
+@pytest.fixture
+def data(run_folder):
+    return briefing.load_briefing_data(run_folder[0])
+
+
+def page(b) -> str:
+    return "".join(briefing.all_sections(b))
+
+
+def visible_text(html: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+# ------------------------------------------------------------------------------------------ escaping
+
+
+def test_hostile_comment_text_is_escaped_in_quotes(data):
+    html = page(data)
+    main_markup = re.sub(r'<(/?)(section|h[1-6]|p|figure|blockquote|figcaption|cite|bdi|div|table|caption|thead|'
+                         r'tbody|tr|th|td|dl|dt|dd|ul|li|img|details|summary|span|strong|code|a)\b', "", html)
+    for marker in ("<script", "<img src=x", "<a href=\"javascript", "<!--", "</style>"):
+        assert marker not in main_markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert check_self_contained(html) == []
+    assert 'href="javascript' not in html and "<img src=x" not in html
+
+
+def test_markdown_and_template_syntax_in_comments_stay_literal(data):
+    text = visible_text(page(data))
+    quoted = [h for h in HOSTILE if h in text]
+    assert quoted  # at least one hostile payload is quoted, and it reads exactly as typed
+    assert text.count("7*7") == text.count("{{ 7*7 }}")  # template syntax shown as typed, never evaluated
+    assert "<img" not in page(data).replace('<img class="lp-figure__img"', "")  # no markdown image made
+
+
+def test_hostile_theme_labels_and_terms_are_escaped_everywhere(run_folder):
+    b = briefing.load_briefing_data(run_folder[0])
+    evil = "<script>alert('label')</script> {{ 7*7 }} <img src=x onerror=alert(1)>"
+    b.themes["label"] = [f"{evil} {i}" for i in range(len(b.themes))]
+    b.themes["top_terms"] = [[evil, "</style>"] for _ in range(len(b.themes))]
+    html = page(b)
+    assert "<script>alert('label')" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;label&#x27;)&lt;/script&gt;" in html
+    assert check_self_contained(html) == []
+
+
+def test_hostile_corpus_name_title_and_parameters_are_escaped(run_folder, tmp_path):
+    evil_run = tmp_path / "<script>alert('corpus')<\\script> {{ 7*7 }}"
+    shutil.copytree(run_folder[0], evil_run)
+    b = briefing.load_briefing_data(evil_run)
+    b.ingest = copy.deepcopy(b.ingest)
+    b.ingest["parameters"]["source"] = "<img src=x onerror=alert('source')>.csv"
+    b.ingest["format"] = "<b>csv</b>"
+    html = briefing.title_block(b) + briefing.methodology_section(b)
+    assert "<script>alert('corpus')" not in html and "&lt;script&gt;alert(&#x27;corpus&#x27;)" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(&#x27;source&#x27;)&gt;" in html
+    titled = briefing.title_block(b, title="</title><script>alert('title')</script>")
+    assert "<script>" not in titled and titled.count("<h1") == 1
+
+
+def test_page_title_comes_from_the_h1_and_is_escaped():
+    h1 = report.heading("Roads & <script>alert(1)</script>", 1)
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", data={"text/html": h1})])])
+    out = briefing_html(nb)
+    assert "<title>Roads &amp; &lt;script&gt;alert(1)&lt;/script&gt;</title>" in out
+    assert out.count("<h1") == 1 and "<script>" not in out
+
+
+def test_a_long_label_is_cut(run_folder):
+    b = briefing.load_briefing_data(run_folder[0])
+    b.themes["label"] = ["word " * 10_000] * len(b.themes)
+    html = briefing.themes_section(b)
+    assert len(html) < 400_000 and "word word\u2026" in html
+
+
+# ------------------------------------------------------------------------------------- personal data
+
+
+def test_no_planted_personal_data_or_names_anywhere(data):
+    html = page(data)
+    coded = data.coded.to_csv(index=False)
+    for value in PERSONAL + AUTHORS:
+        assert value.lower() not in html.lower(), value
+        assert value.lower() not in coded.lower(), value
+    assert "[email removed]" in html or "[phone number removed]" in html
+
+
+def test_annex_counts_what_was_removed(data):
+    counts = data.redaction_counts
+    assert counts["email"] == 8 and counts["phone"] == 7 and counts["postcode"] == 7  # 36 comments, 5 kinds
+    assert counts["ni_number"] == 7 and counts["card"] == 7
+    annex = visible_text(briefing.methodology_section(data))
+    assert "8 email addresses" in annex and "7 phone numbers" in annex and "7 postcodes" in annex
+    assert "7 National Insurance numbers" in annex and "7 payment card numbers" in annex
+
+
+def test_redaction_can_be_turned_off_and_the_page_says_so(run_folder):
+    b = briefing.load_briefing_data(run_folder[0], redact_personal_data=False)
+    html = page(b)
+    assert "internal use only" in visible_text(briefing.title_block(b))
+    assert "NOT removed" in visible_text(briefing.methodology_section(b))
+    assert any(p in visible_text(html) for p in PERSONAL)
+    assert not any(a in html for a in AUTHORS)  # names are removed whatever the setting
+
+
+def test_quotes_only_from_those_who_consented(data, run_folder):
+    rows = run_folder[1]
+    refused = {r["id"] for r in rows if r.get("consent_to_publish") == "no"}
+    cited = {cid for quotes in data.quotes.values() for cid, _ in quotes}
+    assert cited and not cited & refused
+    assert data.n_no_consent == len(refused)
+    assert f"{len(refused)} contributions were never quoted" in visible_text(briefing.methodology_section(data))
+
+
+def test_consent_from_the_respondents_table():
+    comments = pd.DataFrame({"comment_id": ["a", "b", "c"], "respondent_id": ["r1", "r2", None]})
+    respondents = pd.DataFrame({"respondent_id": ["r1", "r2"],
+                                "consent_to_publish": pd.array([False, None], dtype="boolean")})
+    ok, refused = briefing.quotable(comments, respondents)
+    assert ok.tolist() == [False, True, True] and refused == 1
+    assert briefing.quotable(comments[["comment_id"]])[1] is None
+
+
+def test_choose_quotes_tops_up_from_other_members_and_skips_repeats():
+    themes = pd.DataFrame({"theme_id": [1], "quote_ids": [["a", "b"]]})
+    assignments = pd.DataFrame({"comment_id": ["a", "b", "c", "d"], "theme_id": pd.array([1, 1, 1, 1], "Int64"),
+                                "weight": [0.9, 0.8, 0.7, 0.6], "is_main": [True] * 4})
+    comments = pd.DataFrame({"comment_id": list("abcd"), "text": ["one", "two", "one", "three"]})
+    allowed = pd.Series([True, False, True, True])
+    assert briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=2) == {
+        1: [("a", "one"), ("d", "three")]}
+
+
+# ------------------------------------------------------------------------------- structure, breakdown
+
+
+def test_heading_hierarchy_is_ordered_with_one_h1(data):
+    levels = [int(h) for h in re.findall(r"<h([1-6])", page(data))]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_breakdown_by_question_and_respondent_type(data):
+    html = briefing.breakdown_section(data)
+    text = visible_text(html)
+    assert "By respondent type" in text and "By question" in text
+    rows = {tuple(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr)) for tr in re.findall(r"<tr>(.*?)</tr>", html)}
+    assert ("Individual", "18") in rows and ("Organisation", "18") in rows
+    assert any(r[:2] == ("Q1", "18") for r in rows) and any(r[:2] == ("Q2", "18") for r in rows)
+    assert '<th scope="col"' in html and "<caption" in html
+
+
+def test_breakdown_absent_without_the_columns(plain_run):
+    b = briefing.load_briefing_data(plain_run[0])
+    assert briefing.breakdown_section(b) == ""
+    assert "never quoted" not in briefing.methodology_section(b)
+    assert "does not record consent" in visible_text(briefing.methodology_section(b))
+
+
+def test_coded_table_has_no_text_names_or_personal_data(data, run_folder):
+    coded = pd.read_csv(stages.output_path(run_folder[0], "coded"), dtype=str)
+    assert not {"author", "text", "organisation"} & set(coded.columns)
+    assert {"question_id", "respondent_type"} <= set(coded.columns)
+    assert len(coded) == 36
+
+
+def test_chart_has_alt_text_and_a_data_table(data):
+    html = briefing.themes_section(data)
+    assert re.search(r'<img class="lp-figure__img" src="data:image/png;base64,[^"]+" alt="Bar chart[^"]+"', html)
+    assert "Show the data behind this chart" in html
+
+
+def test_coded_table_link_is_relative(data):
+    html = briefing.provenance_section(data)
+    assert '<a href="coded_comments.csv" download>' in html
+
+
+def test_notebook_sections_render_to_a_self_contained_page(data):
+    cells = [new_code_cell("", outputs=[new_output("display_data", data={"text/html": s})])
+             for s in briefing.all_sections(data) if s]
+    out = briefing_html(nbformat.from_dict(new_notebook(cells=cells)))
+    assert check_self_contained(out) == []
+    assert out.count("<h1") == 1

@@ -1,0 +1,163 @@
+"""Personal-data redaction: hand-worked cases of what is removed and, as important, what is not."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import redact
+from helpers.redact import PLACEHOLDERS, luhn_valid, redact_names, redact_text
+
+EMAIL, PHONE, POSTCODE = PLACEHOLDERS["email"], PLACEHOLDERS["phone"], PLACEHOLDERS["postcode"]
+NI, CARD, URL = PLACEHOLDERS["ni_number"], PLACEHOLDERS["card"], PLACEHOLDERS["url_secret"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [
+        # emails
+        ("mail jo.bloggs@example.com now", f"mail {EMAIL} now", "email"),
+        ("A.Person+consult@mail.example.org.", f"{EMAIL}.", "email"),
+        ("(x_y%z@sub-domain.co.uk)", f"({EMAIL})", "email"),
+        # UK phones
+        ("call 07700 900123", f"call {PHONE}", "phone"),
+        ("call 07700900123!", f"call {PHONE}!", "phone"),
+        ("tel 020 7946 0958", f"tel {PHONE}", "phone"),
+        ("tel (0161) 496 0000", f"tel {PHONE}", "phone"),
+        ("tel 01632 960 001", f"tel {PHONE}", "phone"),
+        ("ring 0800-123-4567", f"ring {PHONE}", "phone"),
+        # international phones
+        ("+44 7700 900456", PHONE, "phone"),
+        ("+44 (0)20 7946 0958", PHONE, "phone"),
+        ("0044 7700 900123", PHONE, "phone"),
+        ("+1 415 555 2671", PHONE, "phone"),
+        ("+33 1 23 45 67 89", PHONE, "phone"),
+        ("(415) 555-2671", PHONE, "phone"),
+        ("415-555-2671", PHONE, "phone"),
+        # postcodes
+        ("SW1A 2AA", POSTCODE, "postcode"),
+        ("London EC1A1BB.", f"London {POSTCODE}.", "postcode"),
+        ("m1 1ae", POSTCODE, "postcode"),
+        ("B33 8TH", POSTCODE, "postcode"),
+        ("W1A 0AX and CR2 6XH", f"{POSTCODE} and {POSTCODE}", "postcode"),
+        # National Insurance numbers
+        ("NI QQ 12 34 56 C", f"NI {NI}", "ni_number"),
+        ("ab123456d", NI, "ni_number"),
+        # card numbers (Luhn-valid)
+        ("4111 1111 1111 1111", CARD, "card"),
+        ("5500-0000-0000-0004", CARD, "card"),
+        ("378282246310005", CARD, "card"),
+        # links carrying keys or tokens
+        ("see https://x.example/a?b=1&access_token=XYZ.", f"see {URL}.", "url_secret"),
+        ("www.example.com/?api_key=123", URL, "url_secret"),
+        ("https://s3.example.com/b/o?X-Amz-Signature=abc&x=1", URL, "url_secret"),
+        ("https://a.example/cb#session=abc", URL, "url_secret"),
+        ("https://a.example/x?sig=zz", URL, "url_secret"),
+        ("http://user:pass@host.example/", URL, "url_secret"),
+    ],
+)
+def test_redacted(text, expected, kind):
+    out, counts = redact_text(text)
+    assert out == expected
+    assert counts[kind] == expected.count(PLACEHOLDERS[kind]) >= 1
+    assert sum(counts.values()) == counts[kind]  # counted once, as the right kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2019 and 2024 we met.",
+        "It cost £1,250.99, then $12,000,000.",
+        "Write to 10 Downing Street, London.",
+        "Python 3.11.2, v1.2.3 and 10.0.19045.",
+        "On 2024-01-15 at 10:30, 15/01/2024.",
+        "Only 45 people out of 1200 (3.75%).",
+        "Reference 1234567890123 is not a card (Luhn fails).",
+        "4111 1111 1111 1112",  # one digit off a valid card
+        "See https://www.gov.uk/guidance?page=2 for details.",  # an ordinary link stays
+        "Grade A1 1st class, the M5 2nd exit, and A roads.",
+        "Call me on Monday, or email me at the office.",
+        "Flat 3, 42 High Street; 0.5 miles; 100 000 signatures.",
+        "Team of 12, 15 and 3; ids 0001 and 007.",
+    ],
+)
+def test_not_redacted(text):
+    out, counts = redact_text(text)
+    assert out == text
+    assert not any(counts.values())
+
+
+def test_kinds_are_applied_in_order_and_counted_per_kind():
+    text = ("jo@example.com 07700 900123 SW1A 2AA QQ123456C 4111111111111111 "
+            "https://a.example/?token=1 +44 20 7946 0958")
+    out, counts = redact_text(text)
+    assert counts == {"url_secret": 1, "email": 1, "card": 1, "ni_number": 1, "phone": 2, "postcode": 1,
+                      "name": 0}
+    for digits in ("07700", "900123", "4111", "7946", "SW1A"):
+        assert digits not in out
+
+
+def test_series_keeps_index_and_missing_values():
+    s = pd.Series(["jo@example.com", None, "nothing here"], index=[10, 11, 12])
+    out, counts = redact.redact(s)
+    assert out.index.tolist() == [10, 11, 12]
+    assert out.tolist() == [EMAIL, pd.NA, "nothing here"]
+    assert counts["email"] == 1
+
+
+def test_only_chosen_kinds():
+    out, counts = redact.redact(["jo@example.com 07700 900123"], kinds=["phone"])
+    assert out.tolist() == [f"jo@example.com {PHONE}"]
+    with pytest.raises(ValueError, match="unknown kind"):
+        redact.redact(["x"], kinds=["shoe_size"])
+
+
+def test_found_collects_what_was_removed_and_its_fragments():
+    found: set[str] = set()
+    redact.redact(["ring 07700 900123 or jo.bloggs@example.com"], found=found)
+    assert found == {"07700 900123", "jo.bloggs@example.com"}
+    words = redact.fragment_words(found)
+    assert {"07700", "900123", "jo", "bloggs", "example"} <= words and "com" not in words
+    assert redact.drop_fragments(["library hours", "900123", "jo bloggs"], words) == ["library hours"]
+
+
+@pytest.mark.parametrize(("number", "valid"), [("4111111111111111", True), ("4111111111111112", False),
+                                                ("79927398713", True), ("0", True), ("", False)])
+def test_luhn(number, valid):
+    assert luhn_valid(number) is valid
+
+
+def test_names_multiword_any_case_single_word_as_written():
+    texts = ["Thanks JO BLOGGS and Priya.", "priya will see; Will said so", "Anonymous wrote this"]
+    out, n = redact_names(texts, ["Jo Bloggs", "Priya", "Will", "Anonymous", "X"])
+    assert out.tolist() == ["Thanks [name removed] and [name removed].", "priya will see; [name removed] said so",
+                            "Anonymous wrote this"]
+    assert n == 3
+
+
+def test_names_with_regex_characters_are_literal():
+    out, n = redact_names(["Tom O'Neill (Jr.) came", "Tom ONeill"], ["Tom O'Neill (Jr.)"])
+    assert out.tolist() == ["[name removed] came", "Tom ONeill"] and n == 1
+
+
+def test_no_names_is_a_no_op():
+    out, n = redact_names(["a b"], [])
+    assert out.tolist() == ["a b"] and n == 0
+
+
+def test_contributor_names_from_authors_and_addressed():
+    c = pd.DataFrame({"author": ["Jo Bloggs", None, "Jo Bloggs", "Priya"]})
+    assert redact.contributor_names(c, {"addressed": [{"name": "Laura"}, {"name": "Priya"}]}) == [
+        "Jo Bloggs", "Priya", "Laura"]
+
+
+def test_describe_counts():
+    assert redact.describe_counts({"email": 1, "phone": 2, "postcode": 0}) == "1 email address and 2 phone numbers"
+    assert redact.describe_counts(redact.empty_counts()) == "nothing"
+
+
+@pytest.mark.parametrize("big", ["a" * 300_000, "1" * 300_000, "+1" * 150_000, "x@" * 150_000,
+                                 "http://a.b/?" + "k" * 300_000, "0 " * 150_000])
+def test_pathological_input_is_handled(big):
+    out, _ = redact_text(big)  # terminates quickly (no catastrophic backtracking) and keeps the length order
+    assert isinstance(out, str)
