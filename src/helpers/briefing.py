@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import plots, provenance, redact, report, stages
 from .schema import EXCLUSION_REASONS
+from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
@@ -77,10 +78,12 @@ class BriefingData:
     #: Comments never quoted because their author did not consent (None: the source does not say).
     n_no_consent: int | None = None
     respondents: pd.DataFrame | None = None
+    #: The corpus's short name (the run folder's name when not given).
+    corpus_name: str = ""
 
     @property
     def corpus(self) -> str:
-        return self.run.name
+        return self.corpus_name or self.run.name
 
     @property
     def n_analysed(self) -> int:
@@ -98,13 +101,16 @@ class BriefingData:
         return str(row.iloc[0]) if len(row) else ""
 
 
-def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = True) -> BriefingData:
+def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = True, corpus: str = ""
+                       ) -> BriefingData:
     """Read every hand-over file the briefing needs (and write the coded table).
 
     Parameters
     ----------
     run : path
         The run folder.
+    corpus : str, optional
+        The corpus's short name, shown in the default title (default: the run folder's name).
     redact_personal_data : bool, default True
         Remove emails, phone numbers, postcodes, NI and card numbers and key-carrying links from every
         text before it is shown (and from the coded table). Turn off only for internal use; the
@@ -183,6 +189,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         quotes=quotes,
         n_no_consent=n_no_consent,
         respondents=respondents,
+        corpus_name=corpus,
     )
 
 
@@ -383,7 +390,8 @@ def themes_section(b: BriefingData) -> str:
     by_theme = b.sentiment_by_theme.set_index("theme_id") if len(b.sentiment_by_theme) else None
     for _, t in b.themes.iterrows():
         terms = [_short(term, MAX_TERM) for term in list(t["top_terms"])[:10]]
-        body = report.paragraph(f"Raised in {describe_share(int(t['size']), n)} {_respondent_noun(b)}. "
+        share = describe_share(int(t["size"]), n)
+        body = report.paragraph(f"Raised in {share}{'' if n < SMALL_N else ' of'} {_respondent_noun(b)}. "
                                 f"Key terms: {', '.join(terms)}.")
         if by_theme is not None and t["theme_id"] in by_theme.index:
             s = by_theme.loc[t["theme_id"]]
@@ -408,7 +416,7 @@ def sentiment_section(b: BriefingData) -> str:
     body = report.paragraph(
         f"Of {n:,} {_respondent_noun(b)}, {describe_share(counts['positive'], n)} read as positive, "
         f"{describe_share(counts['neutral'], n)} as neutral and {describe_share(counts['negative'], n)} as negative "
-        "(VADER scores of at least +0.05 or at most \u22120.05)."
+        f"(VADER scores of at least +{POSITIVE_THRESHOLD} or at most \u2212{abs(NEGATIVE_THRESHOLD)})."
     )
     if len(b.sentiment_by_theme):
         labels = {t["theme_id"]: _label(t) for _, t in b.themes.iterrows()}

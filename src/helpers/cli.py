@@ -40,6 +40,7 @@ def _add_reader_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", help="CSV/XLSX/JSONL: kind of rows without a parent (comment or response)")
     p.add_argument("--timezone", help="timezone of dates written without one (default UTC)")
     p.add_argument("--sheet", help="XLSX: the sheet to read (name; default the first)")
+    p.add_argument("--encoding", help="text files: the encoding (default UTF-8, falling back to Windows-1252)")
     p.add_argument("--question-map", help="consultation spreadsheets: YAML file naming the open and closed "
                                           "questions and the respondent columns")
 
@@ -53,6 +54,7 @@ def _reader_options(args: argparse.Namespace) -> dict:
         "kind": args.kind,
         "timezone": args.timezone,
         "sheet": args.sheet,
+        "encoding": args.encoding,
         "question_map": args.question_map,
     }
     return {k: v for k, v in options.items() if v is not None}

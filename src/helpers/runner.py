@@ -73,6 +73,19 @@ def route_parameters(config: dict[str, Any], notebooks: list[Path], *, config_pa
     return {name: {k: v for k, v in config.items() if k in params} for name, params in declared.items()}
 
 
+def _clear_outputs(run: Path, notebooks: list[Path]) -> None:
+    """Remove what a run writes (hand-over files, executed notebooks, the briefing) from the run folder.
+
+    Only known file names are removed; anything else a user keeps there is left alone.
+    """
+    from .stages import FILES
+
+    names = [name for name, _ in FILES.values()] + [nb.name for nb in notebooks]
+    names += ["briefing.html", "briefing.pdf", "run_config.yaml"]
+    for name in names:
+        (run / name).unlink(missing_ok=True)
+
+
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -86,8 +99,9 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
-            # The kernel's own start-up notices would reach stderr, which carries only errors.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel's own log (start-up notices, "KeyboardInterrupt caught" when a cell fails) would
+            # reach stderr, which carries only the one error line.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         raise RunFailed(notebook.stem, exc.ename, exc.evalue, output) from None
@@ -129,6 +143,7 @@ def run_pipeline(
     portable = {**config, "source": paths.relative_to_root(config["source"])}
     routed = route_parameters(portable, notebooks, config_path=config_path)
     run = paths.run_dir(portable["corpus"], out)
+    _clear_outputs(run, notebooks)  # a failed run must not leave an earlier run's results beside its own
     atomic_write(run / "run_config.yaml", lambda tmp: tmp.write_text(dump_run_config(config), encoding="utf-8"))
     log(f"Listening Post: corpus {portable['corpus']!r} -> {run}")
     total = time.perf_counter()

@@ -187,7 +187,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     -------
     (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
     """
-    from .themes import ThemeModel, summarise_themes, theme_bounds
+    from .themes import ThemeModel, summarise_themes
 
     comments = analysed_comments(load_comments(run))
     if len(comments) < 2:
@@ -198,7 +198,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     model = ThemeModel(n_themes=n_themes, random_state=random_state, assign_threshold=assign_threshold)
     model.fit(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
-    lo, hi = theme_bounds(len(comments))
+    lo, hi = model.bounds_
     notes = {
         "n_analysed": int(len(comments)),
         "n_themes": int(model.n_themes_),
@@ -224,7 +224,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence"):
     -------
     (scores DataFrame, by-theme DataFrame, notes dict)
     """
-    from .sentiment import score_comments, sentiment_by_group
+    from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, score_comments, sentiment_by_group
 
     comments = analysed_comments(load_comments(run))
     scores = score_comments(comments, unit=unit)
@@ -236,7 +236,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence"):
         "label_counts": {k: int(counts.get(k, 0)) for k in ("positive", "neutral", "negative")},
         "mean_compound": float(scores["compound"].mean()) if len(scores) else None,
         "parameters": {"unit": unit, "implementation": "vaderSentiment (reference VADER)",
-                       "thresholds": [-0.05, 0.05]},
+                       "thresholds": [NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD]},
     }
     save(run, "sentiment", scores)
     save(run, "sentiment_by_theme", by_theme)

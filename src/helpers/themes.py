@@ -566,6 +566,9 @@ class ThemeModel(BaseEstimator):
         Short readable labels, such as "social media; engagement; political system".
     doc_weights_ : ndarray of shape (n_docs, n_themes_)
         Each row sums to 1 (the comment's mix of themes), or is all zero for a comment with no terms.
+    bounds_ : tuple of int
+        The (fewest, most) themes allowed for this corpus: :func:`theme_bounds` of the number of
+        distinct texts.
     k_scores_ : DataFrame
         ``k``, ``coherence``, ``stability``, ``chosen`` for every candidate tried. With a fixed
         ``n_themes`` (or a single candidate) one row, with coherence of the fitted model and NaN
@@ -629,9 +632,9 @@ class ThemeModel(BaseEstimator):
     def _vectorize(self, docs: list[str], analyzer: _Analyzer):
         n = len(docs)
         min_df = default_min_df(n) if self.min_df is None else self.min_df
-        # In a handful of texts max_df can remove every word (or fall below min_df, as 0.9 x 1 text
-        # does): then every word is kept rather than giving up.
-        attempts = [(min_df, self.max_df)] + ([(1, 1.0)] if n < 10 else [])
+        # max_df can remove every word: in a handful of texts (0.9 x 1 text is below min_df), or when
+        # every text is the same letter (a campaign). Then every word is kept rather than giving up.
+        attempts = [(min_df, self.max_df), (1, 1.0)]
         problem = ""
         for mn, mx in attempts:
             vec = TfidfVectorizer(
@@ -675,7 +678,11 @@ class ThemeModel(BaseEstimator):
         analyzer = _Analyzer(stop, tuple(int(v) for v in self.ngram_range))
         vec, X = self._vectorize(docs, analyzer)
         names = vec.get_feature_names_out()
-        limit = min(X.shape)
+        # Copies of one text (a campaign letter) add no dimension: bounds and the limit follow the
+        # number of distinct texts, so identical texts give one theme, not several identical ones.
+        n_distinct = len(set(docs))
+        limit = min(n_distinct, X.shape[1])
+        self.bounds_ = theme_bounds(n_distinct)
 
         rs = check_random_state(self.random_state)
         seed_fit, seed_sample = (int(s) for s in rs.randint(np.iinfo(np.int32).max, size=2))
@@ -690,7 +697,7 @@ class ThemeModel(BaseEstimator):
                 )
             candidates = [int(self.n_themes)]
         else:
-            lo, hi = theme_bounds(n)
+            lo, hi = self.bounds_
             lo = lo if self.min_themes is None else int(self.min_themes)
             hi = hi if self.max_themes is None else int(self.max_themes)
             hi = max(1, min(hi, limit))

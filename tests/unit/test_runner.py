@@ -40,3 +40,10 @@ def test_notebook_defaults_match_the_bundled_configuration():
         for key, value in cfg.items():
             if key in declared:
                 assert declared[key]["default"].strip("\"'") == str(value), (nb.name, key)
+
+
+def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
+    for name in ("themes.parquet", "briefing.html", "briefing.pdf", "03_themes.ipynb", "my-notes.txt"):
+        (tmp_path / name).write_text("old")
+    runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
+    assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]

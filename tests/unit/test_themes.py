@@ -449,3 +449,14 @@ def test_bbc_news_five_themes_recover_the_five_sections():
     majority = pd.crosstab(main, bbc["label"]).idxmax(axis=1)
     assert sorted(majority) == ["business", "entertainment", "politics", "sport", "tech"]
     assert normalized_mutual_info_score(bbc["label"], main) > 0.75
+
+
+def test_identical_texts_give_one_theme_holding_them_all():
+    # A campaign letter sent 40 times: max_df would prune every word, and a rank-one matrix has one theme.
+    texts = ["I object to the closure of the Riverside library because children need it."] * 40
+    model = ThemeModel().fit(texts)
+    assert model.n_themes_ == 1 and model.bounds_ == (1, 1)
+    table, assignments = summarise_themes(model, pd.DataFrame({"comment_id": [f"c{i}" for i in range(40)],
+                                                               "text": texts}))
+    assert table["size"].tolist() == [40]
+    assert assignments["theme_id"].notna().all()
