@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +15,9 @@ from helpers.errors import InputError
 from helpers.ingest import read
 from helpers.ingest.blog_page import parse_page
 from helpers.paths import project_root
+from tests.unit.ingest_support import FIXTURES
 
 PAGE = project_root() / "data" / "raw" / "obama-toolkit" / "page.txt"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 FURNITURE = FIXTURES / "page_furniture.txt"
 
 

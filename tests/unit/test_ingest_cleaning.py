@@ -10,15 +10,13 @@ from __future__ import annotations
 import csv
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from helpers.ingest import read
 from helpers.schema import validate_comments, validate_exclusions
 from tests.conftest import EXAMPLE_PAGE, shared_corpus
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+from tests.unit.ingest_support import FIXTURES, table_values
 
 LIBRARY = "The council should keep the library open on Saturdays for working families."
 BUSES = "More buses in the evening would help people who work late shifts at the hospital."
@@ -30,10 +28,6 @@ def _write(tmp_path, rows, name="answers.csv"):
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     return path
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def test_cleaning_a_consultation_export(consultation):
     result = read(consultation, kind="response")
     c, x = result.comments, result.exclusions
     assert c["comment_id"].tolist() == ["1", "5", "6", "7", "8", "9"]
-    assert _values(x, ["record_id", "reason", "source_row"]) == [
+    assert table_values(x, ["record_id", "reason", "source_row"]) == [
         ["10", "blank", 11],  # the reader's own exclusions come first
         ["2", "duplicate_submission", 3],
         ["3", "non_answer", 4],
@@ -75,10 +69,10 @@ def test_cleaning_a_consultation_export(consultation):
     assert (x["source"] == str(consultation)).all()
     assert result.records_read == len(c) + len(x) == 10
     # "No" stays because "8" replies to it, flagged as a placeholder so text analysis leaves it out.
-    assert _values(c, ["comment_id", "is_placeholder"])[3] == ["7", True]
+    assert table_values(c, ["comment_id", "is_placeholder"])[3] == ["7", True]
     assert c.loc[c["comment_id"] == "8", "parent_id"].tolist() == ["7"]
     assert c.loc[c["comment_id"] == "5", "text"].tolist() == ["It’s too expensive to park near the station now."]
-    assert [v for (v,) in _values(c, ["language"])] == ["en", "en", "fr", None, "en", "en"]  # "No" is too short
+    assert [v for (v,) in table_values(c, ["language"])] == ["en", "en", "fr", None, "en", "en"]  # "No" is too short
     assert result.notes == ["1 date is in the future (later than the time of reading); kept as given"]
     assert result.cleaning == {
         "blank": 1,
@@ -137,8 +131,8 @@ FIXTURE_TABLE = [
 @pytest.mark.parametrize(("name", "options", "kept", "excluded"), FIXTURE_TABLE, ids=[r[0] for r in FIXTURE_TABLE])
 def test_fixtures_through_cleaning(name, options, kept, excluded):
     result = read(FIXTURES / name, **options)
-    assert _values(result.comments, ["comment_id", "language"]) == kept
-    assert _values(result.exclusions, ["record_id", "reason"]) == excluded
+    assert table_values(result.comments, ["comment_id", "language"]) == kept
+    assert table_values(result.exclusions, ["record_id", "reason"]) == excluded
     assert result.records_read == read(FIXTURES / name, clean=False, **options).records_read
 
 
@@ -155,7 +149,7 @@ def test_every_reader_output_goes_through_cleaning(tmp_path):
     result = read(p)
     assert result.format == "jsonl"
     assert result.comments["text"].tolist() == [BUSES, "Fish & chips on the pier are too dear now, honestly."]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["b", "non_answer", 2]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [["b", "non_answer", 2]]
 
 
 def test_no_future_note_without_dates(tmp_path):

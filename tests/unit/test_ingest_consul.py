@@ -8,35 +8,22 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import InputError
 from helpers.ingest import consul, detect_format  # noqa: F401  (importing registers the reader)
-from helpers.ingest import read as _read_clean
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FIXTURES, SETTINGS, read_raw, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 DECIDE = FIXTURES / "consul-decide.csv"
 DECIDIM = FIXTURES / "consul-decidim.csv"
 
 
-def read(*args, **kwargs):
-    """The reader's own tables (the cleaning stage of ingest.read is tested elsewhere)."""
-    return _read_clean(*args, clean=False, **kwargs)
-
-
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
-
-
 def test_decide_fixture_threads():
-    r = read(DECIDE)
+    r = read_raw(DECIDE)
     assert r.format == "consul"
-    assert _values(r.comments, ["comment_id", "parent_id", "thread_id", "kind", "author", "source_row"]) == [
+    assert table_values(r.comments, ["comment_id", "parent_id", "thread_id", "kind", "author", "source_row"]) == [
         ["10", None, "7", "comment", "100", 2],
         ["11", "10", "7", "reply", "101", 3],
         ["12", None, "7", "comment", "102", 4],  # no text, but 13 replies to it: kept
@@ -47,7 +34,7 @@ def test_decide_fixture_threads():
     assert r.comments["text"].tolist() == [
         "Primer comentario", "Respuesta", "", "Respuesta a un\ncomentario vacío", "Respuesta huérfana", "Otra",
     ]
-    assert _values(r.exclusions, ["record_id", "reason", "source_row"]) == [["14", "blank", 7]]
+    assert table_values(r.exclusions, ["record_id", "reason", "source_row"]) == [["14", "blank", 7]]
     assert r.comments["votes_up"].tolist() == [2, 0, 0, 1, 0, 0]
     assert r.comments["votes_down"].tolist() == [1, 0, 0, 0, 0, 1]
     assert any("1 replies answer comments that are not in the file" in n for n in r.notes)
@@ -55,7 +42,7 @@ def test_decide_fixture_threads():
 
 
 def test_decide_fixture_madrid_time():
-    r = read(DECIDE)
+    r = read_raw(DECIDE)
     # CET (UTC+1) in January and March before the change on 27 March 2016; CEST (UTC+2) after it
     assert [str(t) for t in r.comments["created_at"]] == [
         "2016-01-10 09:00:00+00:00",
@@ -70,15 +57,15 @@ def test_decide_fixture_madrid_time():
 def test_plain_time_and_other_timezone(tmp_path):
     p = tmp_path / "c.csv"
     p.write_text("id,parentId,proposalId,userId,date,time,text\n1,-1,3,9,2020-02-01,10:15,Hola\n", encoding="utf-8")
-    assert str(read(p).comments["created_at"].iloc[0]) == "2020-02-01 09:15:00+00:00"
-    assert str(read(p, timezone="Europe/London").comments["created_at"].iloc[0]) == "2020-02-01 10:15:00+00:00"
+    assert str(read_raw(p).comments["created_at"].iloc[0]) == "2020-02-01 09:15:00+00:00"
+    assert str(read_raw(p, timezone="Europe/London").comments["created_at"].iloc[0]) == "2020-02-01 10:15:00+00:00"
 
 
 def test_decidim_fixture():
-    r = read(DECIDIM)
+    r = read_raw(DECIDIM)
     assert r.format == "consul"
     url = "https://example.org/processes/p/f/1/proposals/"
-    assert _values(r.comments, ["comment_id", "parent_id", "thread_id", "kind", "author", "text"]) == [
+    assert table_values(r.comments, ["comment_id", "parent_id", "thread_id", "kind", "author", "text"]) == [
         ["1", None, url + "30", "comment", "5", "Good idea"],
         ["2", "1", url + "30", "reply", "6", "Agree with that"],
         ["3", None, url + "31", "comment", "7", "Different proposal"],
@@ -94,7 +81,7 @@ def test_decidim_depth_only(tmp_path):
     p = tmp_path / "depth.csv"
     with p.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([r[:drop] + r[drop + 1 :] for r in rows])
-    r = read(p, format="consul")
+    r = read_raw(p, format="consul")
     assert r.comments["parent_id"].astype(object).where(r.comments["parent_id"].notna(), None).tolist() == [
         None, "1", None, "2",
     ]
@@ -116,7 +103,7 @@ def test_bad_files(tmp_path, content, message):
     p = tmp_path / "c.csv"
     p.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        read(p, format="consul")
+        read_raw(p, format="consul")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +112,7 @@ def test_bad_files(tmp_path, content, message):
 
 def test_decide_madrid_comments():
     path = shared_corpus("decide-madrid-2019", "data", "comments.csv")
-    r = read(path)
+    r = read_raw(path)
     assert r.format == "consul"
     assert r.records_read == 5_633  # SOURCE.txt
     with open(path, encoding="utf-8", newline="") as fh:
@@ -161,7 +148,7 @@ def test_decide_madrid_comments():
 
 def _check(path: Path):
     try:
-        r = read(path, format="consul")
+        r = read_raw(path, format="consul")
     except InputError:
         return
     assert r.records_read == len(r.comments) + len(r.exclusions)

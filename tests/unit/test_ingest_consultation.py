@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import ConfigError, InputError
@@ -20,22 +20,17 @@ from helpers.ingest import read as _read_clean
 from helpers.ingest.registry import sniff_scores
 from helpers.paths import project_root
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FIXTURES, SETTINGS, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 CS = FIXTURES / "consultation-citizenspace.csv"
 CS_MAP = FIXTURES / "consultation-citizenspace.yaml"
 CP = FIXTURES / "consultation-cp1252.csv"
 CP_MAP = FIXTURES / "consultation-cp1252.yaml"
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def read(*args, **kwargs):
     """The reader's own tables (the cleaning stage of ingest.read is tested elsewhere)."""
     return _read_clean(*args, format="consultation", clean=False, **kwargs)
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 def _map(tmp_path: Path, text: str) -> Path:
@@ -46,14 +41,14 @@ def _map(tmp_path: Path, text: str) -> Path:
 
 def test_citizen_space_csv_with_bom_crlf_and_excel_debris():
     r = read(CS, question_map=CS_MAP, timezone="Europe/London")
-    assert _values(
+    assert table_values(
         r.comments, ["comment_id", "thread_id", "question_id", "respondent_id", "kind", "text", "source_row"]
     ) == [
         ["R1:q1", "q1", "q1", "R1", "response", "More buses\nplease", 2],
         ["R2:q1", "q1", "q1", "R2", "response", "Too costly", 4],
         ["R2:q2", "q2", "q2", "R2", "response", "See our report", 4],
     ]
-    assert _values(r.comments, ["respondent_type", "organisation", "consent_to_publish"]) == [
+    assert table_values(r.comments, ["respondent_type", "organisation", "consent_to_publish"]) == [
         ["individual", None, True],
         ["organisation", "Invented Transport Trust", False],
         ["organisation", "Invented Transport Trust", False],
@@ -65,7 +60,7 @@ def test_citizen_space_csv_with_bom_crlf_and_excel_debris():
         "2021-07-01 08:30:00+00:00",
     ]
     assert r.records_read == 3 and r.exclusions.empty  # R3 answered no open question
-    assert _values(
+    assert table_values(
         r.respondents, ["respondent_id", "respondent_type", "organisation", "consent_to_publish", "q1_position", "source_row"]
     ) == [
         ["R1", "individual", None, True, "Agree", 2],
@@ -77,11 +72,11 @@ def test_citizen_space_csv_with_bom_crlf_and_excel_debris():
 
 def test_cp1252_semicolon_file():
     r = read(CP, question_map=CP_MAP)
-    assert _values(r.comments, ["comment_id", "text", "source_row"]) == [
+    assert table_values(r.comments, ["comment_id", "text", "source_row"]) == [
         ["1:q1", "Costs £5 – too much", 2],
         ["2:q1", "“Fine” café", 3],
     ]
-    assert _values(r.respondents, ["respondent_id", "sector"]) == [["1", "Retail"], ["2", "Health"]]
+    assert table_values(r.respondents, ["respondent_id", "sector"]) == [["1", "Retail"], ["2", "Health"]]
 
 
 def test_qualtrics_xlsx_with_three_header_rows(tmp_path):
@@ -101,12 +96,12 @@ def test_qualtrics_xlsx_with_three_header_rows(tmp_path):
         "open:\n  q1: What should change?\n  q2: Q2\nclosed:\n  q3_agree: Q3\n",
     )
     r = read(path, question_map=qmap)
-    assert _values(r.comments, ["comment_id", "text", "source_row"]) == [
+    assert table_values(r.comments, ["comment_id", "text", "source_row"]) == [
         ["R_a:q1", "Longer opening hours\nand more staff", 4],
         ["R_b:q2", "Fewer forms", 5],
     ]
     assert str(r.comments["created_at"].iloc[1]) == "2022-01-06 11:00:00+00:00"
-    assert _values(r.respondents, ["respondent_id", "q3_agree", "source_row"]) == [
+    assert table_values(r.respondents, ["respondent_id", "q3_agree", "source_row"]) == [
         ["R_a", "Agree", 4],
         ["R_b", "Disagree", 5],
         ["R_c", None, 6],
@@ -117,11 +112,11 @@ def test_long_format_and_default_ids(tmp_path):
     p = tmp_path / "long.csv"
     p.write_text("who,question,answer\nA,Q1,Yes please\nA,Q2,\nB,Q1,No thanks\n", encoding="utf-8")
     r = read(p, question_map=_map(tmp_path, "respondent_id: who\nquestion_column: question\ntext_column: answer\n"))
-    assert _values(r.comments, ["comment_id", "thread_id", "respondent_id", "source_row"]) == [
+    assert table_values(r.comments, ["comment_id", "thread_id", "respondent_id", "source_row"]) == [
         ["A:Q1", "Q1", "A", 2],
         ["B:Q1", "Q1", "B", 4],
     ]
-    assert _values(r.exclusions, ["record_id", "reason", "source_row"]) == [["A:Q2", "blank", 3]]
+    assert table_values(r.exclusions, ["record_id", "reason", "source_row"]) == [["A:Q2", "blank", 3]]
     assert r.respondents["respondent_id"].tolist() == ["A", "B"]
     r2 = read(p, question_map=_map(tmp_path, "question_column: question\ntext_column: answer\n"))
     assert r2.comments["comment_id"].tolist() == ["row-2:Q1", "row-4:Q1"]

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import helpers.ingest.disqus  # noqa: F401  (registers the reader)
@@ -22,24 +22,14 @@ from helpers.errors import InputError
 from helpers.ingest import detect_format, read
 from helpers.ingest.disqus import sniff_disqus
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FIXTURES, SETTINGS, mutated_bytes, read_raw, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 THREADS = FIXTURES / "disqus-threads.xml"
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _read(path, **options):
-    """The reader's own tables, without the shared cleaning stage (tested in test_clean.py)."""
-    return read(path, clean=False, **options)
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 @pytest.fixture(scope="module")
 def threads():
-    return _read(THREADS)
+    return read_raw(THREADS)
 
 
 # -- the invented fixture ------------------------------------------------------------------------------
@@ -51,7 +41,7 @@ def test_detected(threads):
 
 
 def test_rows(threads):
-    assert _values(
+    assert table_values(
         threads.comments, ["comment_id", "parent_id", "thread_id", "kind", "source_row"]
     ) == [
         ["thread-100", None, "thread-100", "post", 5],
@@ -78,7 +68,7 @@ def test_values(threads):
 
 
 def test_exclusions(threads):
-    assert _values(threads.exclusions, ["record_id", "reason", "source_row"]) == [
+    assert table_values(threads.exclusions, ["record_id", "reason", "source_row"]) == [
         ["comment-13", "spam", 41],  # isSpam and isDeleted: spam says more
         ["comment-15", "deleted", 58],
         ["comment-17", "blank", 74],
@@ -102,7 +92,7 @@ def test_root_must_be_disqus(tmp_path):
     p = tmp_path / "x.xml"
     p.write_text("<rss><channel/></rss>", encoding="utf-8")
     with pytest.raises(InputError, match="not a Disqus export"):
-        _read(p, format="disqus")
+        read_raw(p, format="disqus")
 
 
 def test_reply_loop(tmp_path):
@@ -116,8 +106,8 @@ def test_reply_loop(tmp_path):
         "</disqus>",
         encoding="utf-8",
     )
-    result = _read(p)
-    assert _values(result.comments, ["comment_id", "parent_id", "kind"]) == [
+    result = read_raw(p)
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind"]) == [
         ["thread-1", None, "post"],
         ["comment-a", "thread-1", "reply"],
         ["comment-b", "thread-1", "reply"],
@@ -173,7 +163,7 @@ def test_acceptance(folder, name, threads, posts, deleted, spam, replies):
         spam,
         replies,
     )
-    result = _read(path)
+    result = read_raw(path)
     assert result.format == "disqus"
     kinds = result.comments["kind"].value_counts().to_dict()
     assert kinds.get("post", 0) == expected["kept_threads"]
@@ -190,8 +180,8 @@ def test_acceptance(folder, name, threads, posts, deleted, spam, replies):
 
 def test_acceptance_isso_threading():
     path = shared_corpus("blog-comment-exports", "isso-import-fixtures", "disqus.xml")
-    result = _read(path)
-    assert _values(result.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
+    result = read_raw(path)
+    assert table_values(result.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
         ["thread-2", None, "thread-2", "post"],
         ["thread-7", None, "thread-7", "post"],
         ["comment-4", "thread-2", "thread-2", "comment"],
@@ -200,13 +190,13 @@ def test_acceptance_isso_threading():
         ["comment-8", "thread-7", "thread-7", "comment"],
         ["comment-11", "thread-2", "thread-2", "reply"],  # "reference to previous deleted post"
     ]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["comment-9", "deleted", 117]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [["comment-9", "deleted", 117]]
     assert "attached to thread-2" in result.exclusions["detail"].iloc[0]
 
 
 def test_acceptance_real_export_texts():
     path = shared_corpus("blog-comment-exports", "disqus-export-yesilmavihayat", "disqus-export.xml")
-    result = _read(path)
+    result = read_raw(path)
     c = result.comments[result.comments["kind"] == "comment"]
     assert c["text"].str.len().gt(0).all()
     assert not c["text"].str.contains("<p>", regex=False).any()  # HTML converted to text
@@ -235,23 +225,6 @@ TOKENS = [
 ]
 
 
-@st.composite
-def mutated(draw, base: bytes) -> bytes:
-    data = bytearray(base)
-    for _ in range(draw(st.integers(1, 6))):
-        i = draw(st.integers(0, len(data)))
-        op = draw(st.sampled_from(["delete", "insert", "replace", "truncate"]))
-        if op == "delete":
-            del data[i : i + draw(st.integers(1, 60))]
-        elif op == "insert":
-            data[i:i] = draw(st.sampled_from(TOKENS) | st.binary(max_size=6))
-        elif op == "replace" and i < len(data):
-            data[i] = draw(st.integers(0, 255))
-        elif op == "truncate":
-            del data[i:]
-    return bytes(data)
-
-
 def check(path: Path):
     try:
         result = read(path, format="disqus", clean=False)
@@ -278,7 +251,7 @@ def test_property_arbitrary_bytes(workdir, data):
 
 
 @SETTINGS
-@given(data=mutated(THREADS.read_bytes()))
+@given(data=mutated_bytes(THREADS.read_bytes(), TOKENS))
 def test_property_mutated_fixture(workdir, data):
     p = workdir / "mutated.xml"
     p.write_bytes(data)
@@ -290,14 +263,14 @@ def test_property_mutated_fixture(workdir, data):
 def test_property_mutated_real_file(workdir, data):
     path = shared_corpus("blog-comment-exports", "isso-import-fixtures", "disqus.xml")
     p = workdir / "mutated-real.xml"
-    p.write_bytes(data.draw(mutated(path.read_bytes())))
+    p.write_bytes(data.draw(mutated_bytes(path.read_bytes(), TOKENS)))
     check(p)
 
 
 def test_with_the_cleaning_stage():
     """read() with cleaning (the default) only moves rows from comments to exclusions."""
     path = shared_corpus("blog-comment-exports", "isso-import-fixtures", "disqus.xml")
-    raw, cleaned = _read(path), read(path)
+    raw, cleaned = read_raw(path), read(path)
     assert cleaned.records_read == raw.records_read == 8
     assert set(cleaned.comments["comment_id"]) <= set(raw.comments["comment_id"])
 

@@ -4,14 +4,13 @@ and the small files written in the tests."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from helpers.errors import InputError
 from helpers.ingest import read
+from tests.unit.ingest_support import FIXTURES, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 MAPPING = {"parent_id": "parent", "author": "user", "created_at": "ts", "votes_up": "ups"}
 
 
@@ -21,28 +20,24 @@ def _jsonl(tmp_path, text, name="c.jsonl"):
     return p
 
 
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
-
-
 def test_fixture():
     result = read(FIXTURES / "threads.jsonl", columns=MAPPING)
     assert result.format == "jsonl"
-    assert _values(
+    assert table_values(
         result.comments, ["comment_id", "parent_id", "thread_id", "kind", "text", "source_row"]
     ) == [
         ["1", None, "1", "comment", "Top", 1],
         ["2", "1", "1", "reply", "Reply", 3],
         ["3", "2", "1", "reply", "Reply to reply", 4],
     ]
-    assert _values(result.comments, ["author", "votes_up"]) == [["ann", 3], ["bob", 0], [None, None]]
+    assert table_values(result.comments, ["author", "votes_up"]) == [["ann", 3], ["bob", 0], [None, None]]
     # 09:00 at +01:00 is 08:00 UTC
     assert [str(t) for t in result.comments["created_at"]] == [
         "2021-01-01 08:00:00+00:00",
         "2021-01-01 10:00:00+00:00",
         "NaT",
     ]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["4", "blank", 6]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [["4", "blank", 6]]
     # the nested "extra" object (with an e-mail address) is not a column of the data model: left behind
     assert not result.comments.astype(str).apply(lambda c: c.str.contains("example.org")).any().any()
 
@@ -79,7 +74,7 @@ def test_null_and_missing_keys_are_missing(tmp_path):
         tmp_path,
         '{"id": 1, "text": "x", "author": null}\n{"id": 2, "text": "y"}\n{"id": 3, "text": "z", "author": "Al"}\n',
     )
-    assert _values(read(p).comments, ["author"]) == [[None], [None], ["Al"]]
+    assert table_values(read(p).comments, ["author"]) == [[None], [None], ["Al"]]
 
 
 @pytest.mark.parametrize(
@@ -111,7 +106,7 @@ def test_errors_name_the_line(tmp_path, text, message, row):
 def test_blank_lines_are_skipped_and_rows_are_lines(tmp_path):
     p = _jsonl(tmp_path, '\n\n{"text": "a"}\n  \n{"text": "b"}\n')
     c = read(p).comments
-    assert _values(c, ["comment_id", "source_row"]) == [["row-3", 3], ["row-5", 5]]
+    assert table_values(c, ["comment_id", "source_row"]) == [["row-3", 3], ["row-5", 5]]
 
 
 def test_crlf_and_bom(tmp_path):

@@ -5,40 +5,30 @@ counts made here with the json module."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import InputError
 from helpers.ingest import (
-    IngestResult,
     detect_format,
     petitions,  # noqa: F401  (registers the reader)
     read,
 )
 from helpers.schema import analysable, validate_comments, validate_exclusions
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FEWER, FIXTURES, SETTINGS, check_bytes, check_read, edited, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 SINGLE = FIXTURES / "petition-single.json"
 FEED = FIXTURES / "petition-feed.json"
-SETTINGS = settings(
-    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
-FEWER = settings(SETTINGS, max_examples=50)  # structured inputs: each example is a full read
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 def test_single_petition():
     result = read(SINGLE)
     assert result.format == "petitions"
     c = result.comments
-    assert _values(
+    assert table_values(
         c, ["comment_id", "parent_id", "thread_id", "author", "kind", "source_row", "votes_up"]
     ) == [["900001", None, "900001", None, "post", 1, 10234]]
     assert c["title"].tolist() == ["Fund a bench in every village green"]
@@ -57,7 +47,7 @@ def test_feed():
     result = read(FEED)
     assert result.format == "petitions"
     c = result.comments
-    assert _values(c, ["comment_id", "thread_id", "kind", "source_row", "votes_up", "url"]) == [
+    assert table_values(c, ["comment_id", "thread_id", "kind", "source_row", "votes_up", "url"]) == [
         ["900010", "900010", "post", 1, 150, "http://data.parliament.uk/resources/100001"],
         ["900011", "900011", "post", 2, 0, "http://data.parliament.uk/resources/100002"],
         ["900013", "900013", "post", 6, None, "http://data.parliament.uk/resources/100004"],
@@ -78,7 +68,7 @@ def test_feed():
         "NaT",
     ]
     assert c["author"].isna().all()
-    assert _values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
         ["900010", "duplicate_record", 3, "petition 900010 was already read as record 1"],
         ["record-4", "malformed", 4, "the list element is not a petition object"],
         ["900012", "blank", 5, "the petition has no title or text"],
@@ -113,11 +103,11 @@ def test_api_list_page(tmp_path):
     p.write_text(json.dumps(page), encoding="utf-8")
     result = read(p)
     # no background or details: the action is the text
-    assert _values(result.comments, ["comment_id", "title", "text", "votes_up", "url"]) == [
+    assert table_values(result.comments, ["comment_id", "title", "text", "votes_up", "url"]) == [
         ["1", "Do A", "Do A", 5, "https://petition.parliament.uk/petitions/1"],
         ["2", "Do B", "Because.", None, None],
     ]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["3", "malformed", 3]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [["3", "malformed", 3]]
 
 
 @pytest.mark.parametrize(
@@ -203,7 +193,7 @@ def test_real_single_petition():
     path = shared_corpus("uk-parliament-petitions", "petition_131215_eu_referendum_rules.json")
     result = read(path)
     assert result.format == "petitions" and result.records_read == 1
-    assert _values(result.comments, ["comment_id", "kind", "votes_up", "title"]) == [
+    assert table_values(result.comments, ["comment_id", "kind", "votes_up", "title"]) == [
         ["131215", "post", 3_555_721, "EU Referendum Rules triggering a 2nd EU Referendum"]
     ]
     assert result.comments["text"].iloc[0].startswith("We the undersigned call upon HM Government")
@@ -213,24 +203,10 @@ def test_real_single_petition():
 # any bytes in: tables or InputError
 
 
-def _check(path: Path, fmt: str | None) -> IngestResult | None:
-    try:
-        result = read(path, format=fmt)
-    except InputError:
-        return None
-    assert result.records_read == len(result.comments) + len(result.exclusions)
-    validate_comments(result.comments, source=str(path))
-    validate_exclusions(result.exclusions, source=str(path))
-    assert (result.comments["source_row"] >= 1).all()
-    return result
-
-
 @SETTINGS
 @given(data=st.binary(max_size=2000), fmt=st.sampled_from(["petitions", None]))
 def test_any_bytes(tmp_path_factory, data, fmt):
-    p = tmp_path_factory.mktemp("b") / "x.json"
-    p.write_bytes(data)
-    _check(p, fmt)
+    check_bytes(tmp_path_factory.mktemp("b") / "x.json", data, fmt)
 
 
 @SETTINGS
@@ -244,12 +220,7 @@ def test_any_bytes(tmp_path_factory, data, fmt):
     cut=st.none() | st.integers(0, 3000),
 )
 def test_mutated_fixtures(tmp_path_factory, which, edits, cut):
-    data = bytearray(which.read_bytes())
-    for pos, value in edits:
-        data[pos % len(data)] = value
-    p = tmp_path_factory.mktemp("m") / which.name
-    p.write_bytes(bytes(data[:cut]))
-    _check(p, "petitions")
+    check_bytes(tmp_path_factory.mktemp("m") / which.name, edited(which.read_bytes(), edits, cut), "petitions")
 
 
 JSON_VALUE = st.recursive(
@@ -274,6 +245,6 @@ JSON_VALUE = st.recursive(
 def test_arbitrary_feed_values(tmp_path_factory, items):
     p = tmp_path_factory.mktemp("f") / "feed.json"
     p.write_text(json.dumps(items), encoding="utf-8")
-    result = _check(p, "petitions")
+    result = check_read(p, "petitions")
     if result is not None:
         assert result.records_read == len(items)

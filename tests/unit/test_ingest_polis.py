@@ -9,28 +9,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import InputError
 from helpers.ingest import detect_format, polis  # noqa: F401  (importing registers the reader)
 from helpers.ingest import read as _read_clean
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FIXTURES, SETTINGS, read_raw, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 MINI = FIXTURES / "polis-mini"
-
-
-def read(*args, **kwargs):
-    """The reader's own tables (the cleaning stage of ingest.read is tested elsewhere)."""
-    return _read_clean(*args, clean=False, **kwargs)
-
-
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 def _copy(tmp_path: Path, *names: str) -> Path:
@@ -42,9 +30,9 @@ def _copy(tmp_path: Path, *names: str) -> Path:
 
 
 def test_fixture_comments_and_exclusions():
-    r = read(MINI)
+    r = read_raw(MINI)
     assert r.format == "polis"
-    assert _values(
+    assert table_values(
         r.comments, ["comment_id", "parent_id", "thread_id", "author", "kind", "text", "source_row", "votes_up", "votes_down"]
     ) == [
         ["0", None, "polis-mini", "0", "comment", "More buses in the evening", 2, 3, 1],
@@ -52,7 +40,7 @@ def test_fixture_comments_and_exclusions():
     ]
     assert [str(t) for t in r.comments["created_at"]] == ["2017-07-14 02:40:00+00:00", "2017-07-14 02:42:00+00:00"]
     assert set(r.comments["source"]) == {str(MINI / "comments.csv")}
-    assert _values(r.exclusions, ["record_id", "reason", "source_row"]) == [
+    assert table_values(r.exclusions, ["record_id", "reason", "source_row"]) == [
         ["1", "moderated_out", 3],
         ["3", "blank", 6],
     ]
@@ -61,8 +49,8 @@ def test_fixture_comments_and_exclusions():
 
 
 def test_fixture_votes_and_respondents():
-    r = read(MINI)
-    assert _values(r.votes, ["comment_id", "voter_id", "vote", "source_row"]) == [
+    r = read_raw(MINI)
+    assert table_values(r.votes, ["comment_id", "voter_id", "vote", "source_row"]) == [
         ["0", "0", 1, 2],
         ["0", "1", -1, 3],
         ["1", "2", 0, 4],  # a vote on a rejected statement stays
@@ -70,7 +58,7 @@ def test_fixture_votes_and_respondents():
     ]
     assert str(r.votes["created_at"].iloc[0]) == "2017-07-14 02:43:20+00:00"
     assert any("1 votes are on statements the moderator rejected" in n for n in r.notes)
-    assert _values(r.respondents, ["respondent_id", "external_group", "source_row"]) == [
+    assert table_values(r.respondents, ["respondent_id", "external_group", "source_row"]) == [
         ["0", "0", 2],
         ["1", None, 3],
         ["2", "1", 4],
@@ -79,8 +67,8 @@ def test_fixture_votes_and_respondents():
 
 def test_votes_from_the_wide_matrix_when_votes_csv_is_missing(tmp_path):
     d = _copy(tmp_path, "comments.csv", "participants-votes.csv")
-    r = read(d)
-    assert _values(r.votes, ["comment_id", "voter_id", "vote", "source_row"]) == [
+    r = read_raw(d)
+    assert table_values(r.votes, ["comment_id", "voter_id", "vote", "source_row"]) == [
         ["0", "0", 1, 2],
         ["0", "1", -1, 3],
         ["1", "2", 0, 4],
@@ -92,14 +80,14 @@ def test_votes_from_the_wide_matrix_when_votes_csv_is_missing(tmp_path):
 
 
 def test_no_vote_files_is_a_note_not_an_error(tmp_path):
-    r = read(_copy(tmp_path, "comments.csv"))
+    r = read_raw(_copy(tmp_path, "comments.csv"))
     assert r.votes is None and r.respondents is None
     assert r.notes == ["votes.csv and participants-votes.csv are missing: no votes loaded"]
     assert len(r.comments) == 2
 
 
 def test_comments_file_reads_its_folder():
-    r = read(MINI / "comments.csv")
+    r = read_raw(MINI / "comments.csv")
     assert r.format == "polis" and len(r.votes) == 4
     assert detect_format(MINI) == "polis"
     assert detect_format(MINI / "comments.csv") == "polis"
@@ -113,8 +101,8 @@ def test_newer_header_without_datetime(tmp_path):
         "1726860676783,2,0,57,0,1,false,true,0.68,Keep the park\n",
         encoding="utf-8",
     )
-    r = read(d)
-    assert _values(r.comments, ["comment_id", "text", "votes_up"]) == [["2", "Keep the park", 57]]
+    r = read_raw(d)
+    assert table_values(r.comments, ["comment_id", "text", "votes_up"]) == [["2", "Keep the park", 57]]
     assert str(r.comments["created_at"].iloc[0]) == "2024-09-20 19:31:16.783000+00:00"
 
 
@@ -132,12 +120,12 @@ def test_bad_files_are_input_errors(tmp_path, name, content, message):
     d = _copy(tmp_path, *(n for n in ("comments.csv",) if n != name))
     (d / name).write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        read(d, format="polis")
+        read_raw(d, format="polis")
 
 
 def test_folder_without_comments(tmp_path):
     with pytest.raises(InputError, match="no comments.csv"):
-        read(tmp_path, format="polis")
+        read_raw(tmp_path, format="polis")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +143,7 @@ def test_every_shared_conversation():
     assert len(folders) == 20  # per SOURCE.txt
     total = 0
     for d in folders:
-        r = read(d)
+        r = read_raw(d)
         expected = _csv_rows(d / "comments.csv")
         assert r.records_read == len(r.comments) + len(r.exclusions) == expected, d.name
         with open(d / "comments.csv", encoding="utf-8", newline="") as fh:
@@ -175,7 +163,7 @@ def test_every_shared_conversation():
 
 
 def test_brexit_consensus_against_source_txt():
-    r = read(shared_corpus("polis-opendata", "brexit-consensus"))
+    r = read_raw(shared_corpus("polis-opendata", "brexit-consensus"))
     assert (len(r.comments), len(r.exclusions), len(r.votes)) == (50, 0, 5_312)  # SOURCE.txt / INVENTORY.tsv
     assert r.votes["voter_id"].nunique() == 204
 
@@ -186,7 +174,7 @@ def test_brexit_consensus_against_source_txt():
 
 def _check(folder: Path):
     try:
-        r = read(folder, format="polis")
+        r = read_raw(folder, format="polis")
     except InputError:
         return
     assert r.records_read == len(r.comments) + len(r.exclusions)

@@ -24,12 +24,10 @@ from helpers.ingest._text import decode_text
 from helpers.ingest.blog_page import parse_page
 from helpers.paths import project_root
 from helpers.schema import validate_comments, validate_exclusions
+from tests.unit.ingest_support import SETTINGS
 
 PAGE = project_root() / "data" / "raw" / "obama-toolkit" / "page.txt"
 PAGE_LINES = PAGE.read_text(encoding="utf-8").split("\n")
-SETTINGS = settings(
-    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
 
 # Characters that matter to the parsers, plus some that do not.
 STRUCTURAL = list(",;\t|\"'{}[]:\n\r .-0123456789") + [

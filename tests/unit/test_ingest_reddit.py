@@ -4,32 +4,22 @@ tests/fixtures/ingest/reddit-thread.ndjson (invented users and posts; no real Re
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import InputError
 from helpers.ingest import (
-    IngestResult,
     detect_format,
     read,
     reddit,  # noqa: F401  (registers the reader)
 )
 from helpers.ingest.reddit import sniff_reddit
-from helpers.schema import analysable, validate_comments, validate_exclusions
+from helpers.schema import analysable
+from tests.unit.ingest_support import FEWER, FIXTURES, SETTINGS, check_bytes, check_read, edited, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 THREAD = FIXTURES / "reddit-thread.ndjson"
-SETTINGS = settings(
-    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
-FEWER = settings(SETTINGS, max_examples=50)  # structured inputs: each example is a full read
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 def _write(tmp_path, lines, name="r.ndjson"):
@@ -44,7 +34,7 @@ def test_fixture_thread():
     result = read(THREAD)
     assert result.format == "reddit"
     c = result.comments
-    assert _values(c, ["comment_id", "parent_id", "thread_id", "kind", "author", "source_row"]) == [
+    assert table_values(c, ["comment_id", "parent_id", "thread_id", "kind", "author", "source_row"]) == [
         ["t3_p1", None, "t3_p1", "post", "river_otter", 1],
         ["t1_c1", "t3_p1", "t3_p1", "comment", "quiet_reader", 2],
         # c2 ([deleted]) is excluded: its reply c3 now hangs from c2's parent, the post
@@ -74,9 +64,9 @@ def test_fixture_thread():
         "2020-09-13 12:32:40+00:00",
         "2020-09-13 12:33:40+00:00",
     ]
-    assert _values(c, ["votes_up"]) == [[12], [5], [None], [None], [None], [None]]
+    assert table_values(c, ["votes_up"]) == [[12], [5], [None], [None], [None], [None]]
     assert c["url"].iloc[0] == "https://www.reddit.com/r/exampletown/comments/p1/should_the_town_library/"
-    assert _values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
         ["t1_c2", "deleted", 4, "body [deleted] on Reddit; its 1 direct reply now points to t3_p1"],
         ["t1_c5", "deleted", 7, "body [removed] on Reddit; its 1 direct reply now points to t1_c4"],
         ["t1_c1", "duplicate_record", 9, "the same id was already read on line 2"],
@@ -100,11 +90,11 @@ def test_chain_of_deleted_comments_and_missing_ancestors(tmp_path):
     result = read(p)
     # no kept ancestor for c (a and b deleted, the post not in the file): parent empty;
     # e's parent d is blank, so e hangs from c; e has no link_id: its thread comes from its chain
-    assert _values(result.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
+    assert table_values(result.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
         ["t1_c", None, "t3_gone", "reply"],
         ["t1_e", "t1_c", "t3_gone", "reply"],
     ]
-    assert _values(result.exclusions, ["record_id", "reason", "detail"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason", "detail"]) == [
         ["t1_a", "deleted", "body [removed] on Reddit"],
         [
             "t1_b",
@@ -131,7 +121,7 @@ def test_removed_submission_is_kept_with_its_title(tmp_path):
         ],
     )
     result = read(p)
-    assert _values(result.comments, ["comment_id", "parent_id", "kind", "title", "text", "author"]) == [
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind", "title", "text", "author"]) == [
         ["t3_s", None, "post", "A title & more", "", None],
         ["t1_k", "t3_s", "comment", None, "reply", None],
     ]
@@ -141,7 +131,9 @@ def test_removed_submission_is_kept_with_its_title(tmp_path):
 def test_record_without_id_is_malformed(tmp_path):
     p = _write(tmp_path, [{"body": "no id", "parent_id": "t3_x", "subreddit": "x"}])
     result = read(p)
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["line-1", "malformed", 1]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [
+        ["line-1", "malformed", 1]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -203,24 +195,10 @@ def test_sniff(head, score):
 # any bytes in: tables or InputError
 
 
-def _check(path: Path, fmt: str | None) -> IngestResult | None:
-    try:
-        result = read(path, format=fmt)
-    except InputError:
-        return None
-    assert result.records_read == len(result.comments) + len(result.exclusions)
-    validate_comments(result.comments, source=str(path))
-    validate_exclusions(result.exclusions, source=str(path))
-    assert (result.comments["source_row"] >= 1).all()
-    return result
-
-
 @SETTINGS
 @given(data=st.binary(max_size=2000), fmt=st.sampled_from(["reddit", None]))
 def test_any_bytes(tmp_path_factory, data, fmt):
-    p = tmp_path_factory.mktemp("b") / "x.ndjson"
-    p.write_bytes(data)
-    _check(p, fmt)
+    check_bytes(tmp_path_factory.mktemp("b") / "x.ndjson", data, fmt)
 
 
 @SETTINGS
@@ -233,12 +211,7 @@ def test_any_bytes(tmp_path_factory, data, fmt):
     cut=st.none() | st.integers(0, 2500),
 )
 def test_mutated_fixture(tmp_path_factory, edits, cut):
-    data = bytearray(THREAD.read_bytes())
-    for pos, value in edits:
-        data[pos % len(data)] = value
-    p = tmp_path_factory.mktemp("m") / "r.ndjson"
-    p.write_bytes(bytes(data[:cut]))
-    _check(p, "reddit")
+    check_bytes(tmp_path_factory.mktemp("m") / "r.ndjson", edited(THREAD.read_bytes(), edits, cut), "reddit")
 
 
 IDS = st.sampled_from(["a", "b", "c", "d", "e"])
@@ -266,6 +239,6 @@ RECORD = st.fixed_dictionaries(
 def test_random_threads(tmp_path_factory, records):
     p = tmp_path_factory.mktemp("t") / "r.ndjson"
     p.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    result = _check(p, "reddit")
+    result = check_read(p, "reddit")
     if result is not None:
         assert result.records_read == len(records)

@@ -23,8 +23,8 @@ from helpers.ingest import (
 from helpers.ingest import registry as registry_module
 from helpers.paths import project_root
 from helpers.schema import empty_exclusions
+from tests.unit.ingest_support import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 PAGE = project_root() / "data" / "raw" / "obama-toolkit" / "page.txt"
 
 

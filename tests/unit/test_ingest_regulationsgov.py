@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import InputError
@@ -19,18 +18,10 @@ from helpers.ingest import regulationsgov as rg  # noqa: F401  (registers the re
 from helpers.ingest.regulationsgov import placeholder_mask
 from helpers.schema import analysable, validate_comments, validate_exclusions
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FEWER, FIXTURES, SETTINGS, check_bytes, check_read, edited, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 COMMENT = FIXTURES / "regs-comment.json"
 BULK = FIXTURES / "regs-bulk.csv"
-SETTINGS = settings(
-    max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
-FEWER = settings(SETTINGS, max_examples=50)  # structured inputs: each example is a full read
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 def _doc(doc_id, comment, **attrs):
@@ -53,7 +44,7 @@ def test_single_comment_file():
     result = read(COMMENT)
     assert result.format == "regulationsgov-json"
     c = result.comments
-    assert _values(c, ["comment_id", "parent_id", "thread_id", "author", "kind", "source_row"]) == [
+    assert table_values(c, ["comment_id", "parent_id", "thread_id", "author", "kind", "source_row"]) == [
         ["EX-2023-0001-0010", None, "EX-2023-0001-0001", None, "response", 1]
     ]
     # &amp;amp; -> &, &amp;rsquo; -> ’, &ndash; -> –, <br/><br/> -> blank line, <b> dropped, <script> gone
@@ -61,7 +52,7 @@ def test_single_comment_file():
         "Dear Centers for Medicare & Medicaid Services,\n\n"
         "A patient’s choice matters – please keep the sex of the provider field.\nThank you."
     ]
-    assert _values(c, ["title", "organisation", "respondent_type", "is_placeholder", "url"]) == [
+    assert table_values(c, ["title", "organisation", "respondent_type", "is_placeholder", "url"]) == [
         [
             "Comment from Example Providers Group",
             "Example Providers Group",
@@ -100,7 +91,7 @@ def test_folder_of_comment_files(tmp_path):
     result = read(folder)
     c = result.comments
     # files in name order: EX-1-0002 .. EX-1-0008, EX-2023-0001-0010 (docket.json is skipped)
-    assert _values(c, ["comment_id", "text", "is_placeholder", "respondent_type"]) == [
+    assert table_values(c, ["comment_id", "text", "is_placeholder", "respondent_type"]) == [
         ["EX-1-0002", "See attached file(s)", True, None],
         ["EX-1-0004", "", True, None],  # no text, but an attachment: the attachment is the comment
         ["EX-1-0006", "Our view: yes.", False, "individual"],
@@ -110,7 +101,7 @@ def test_folder_of_comment_files(tmp_path):
         str(folder / n)
         for n in ("EX-1-0002.json", "EX-1-0004.json", "EX-1-0006.json", "EX-2023-0001-0010.json")
     ]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [
         ["EX-1-0003", "deleted", 1],
         ["EX-1-0005", "blank", 1],
         ["EX-1-0002", "duplicate_record", 1],
@@ -133,8 +124,8 @@ def test_list_page_is_one_record_per_element(tmp_path):
     p = tmp_path / "page.json"
     p.write_text(json.dumps(page), encoding="utf-8")
     result = read(p, format="regulationsgov-json")
-    assert _values(result.comments, ["comment_id", "source_row"]) == [["EX-1-0002", 1], ["EX-1-0003", 2]]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["x", "malformed", 3]]
+    assert table_values(result.comments, ["comment_id", "source_row"]) == [["EX-1-0002", 1], ["EX-1-0003", 2]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [["x", "malformed", 3]]
 
 
 @pytest.mark.parametrize(
@@ -173,7 +164,7 @@ def test_bulk_csv():
     result = read(BULK)
     assert result.format == "regulationsgov-csv"
     c = result.comments
-    assert _values(
+    assert table_values(
         c, ["comment_id", "thread_id", "source_row", "is_placeholder", "respondent_type", "organisation"]
     ) == [
         ["EX-2023-0001-0002", "EX-2023-0001-0001", 2, False, "individual", None],
@@ -202,7 +193,7 @@ def test_bulk_csv():
     ]
     assert c["author"].isna().all()
     assert not c.astype(str).apply(lambda col: col.str.contains("Alys|Nobody|example.invalid")).any().any()
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [
         ["EX-2023-0001-0004", "deleted", 4],
         ["EX-2023-0001-0005", "blank", 5],  # no thread document: would fall back to the docket, but excluded
         ["EX-2023-0001-0002", "duplicate_record", 9],  # line 7 holds a two-line record
@@ -215,7 +206,7 @@ def test_bulk_csv_thread_falls_back_to_docket(tmp_path):
     p.write_text(
         "Document ID,Docket ID,Posted Date,Comment\nX-2,X,2023-01-01T00:00Z,Hello\n", encoding="utf-8"
     )
-    assert _values(read(p).comments, ["comment_id", "thread_id"]) == [["X-2", "X"]]
+    assert table_values(read(p).comments, ["comment_id", "thread_id"]) == [["X-2", "X"]]
 
 
 def test_generic_tables_are_not_claimed(tmp_path):
@@ -273,7 +264,7 @@ def test_real_docket_counts(docket):
     assert isinstance(result, IngestResult) and result.format == "regulationsgov-json"
     assert result.records_read == 647 == len(raw)  # SOURCE.txt: 647 comments
     withdrawn = sorted(k for k, a in raw.items() if a["withdrawn"])
-    assert _values(result.exclusions, ["record_id", "reason"]) == [[k, "deleted"] for k in withdrawn]
+    assert table_values(result.exclusions, ["record_id", "reason"]) == [[k, "deleted"] for k in withdrawn]
     assert len(result.comments) == 647 - len(withdrawn)
     validate_comments(result.comments)
     validate_exclusions(result.exclusions)
@@ -343,26 +334,12 @@ def test_real_docket_double_escaped_copies_match_their_siblings(docket):
 # any bytes in: tables or InputError
 
 
-def _check(path: Path, fmt: str | None) -> IngestResult | None:
-    try:
-        result = read(path, format=fmt)
-    except InputError:
-        return None
-    assert result.records_read == len(result.comments) + len(result.exclusions)
-    validate_comments(result.comments, source=str(path))
-    validate_exclusions(result.exclusions, source=str(path))
-    assert (result.comments["source_row"] >= 1).all()
-    return result
-
-
 @SETTINGS
 @given(
     data=st.binary(max_size=2000), fmt=st.sampled_from(["regulationsgov-json", "regulationsgov-csv", None])
 )
 def test_any_bytes(tmp_path_factory, data, fmt):
-    p = tmp_path_factory.mktemp("b") / "x.json"
-    p.write_bytes(data)
-    _check(p, fmt)
+    check_bytes(tmp_path_factory.mktemp("b") / "x.json", data, fmt)
 
 
 @SETTINGS
@@ -376,13 +353,8 @@ def test_any_bytes(tmp_path_factory, data, fmt):
     cut=st.none() | st.integers(0, 2000),
 )
 def test_mutated_fixtures(tmp_path_factory, which, edits, cut):
-    data = bytearray(which.read_bytes())
-    for pos, value in edits:
-        data[pos % len(data)] = value
-    p = tmp_path_factory.mktemp("m") / which.name
-    p.write_bytes(bytes(data[:cut]))
     fmt = "regulationsgov-json" if which == COMMENT else "regulationsgov-csv"
-    _check(p, fmt)
+    check_bytes(tmp_path_factory.mktemp("m") / which.name, edited(which.read_bytes(), edits, cut), fmt)
 
 
 @FEWER
@@ -412,6 +384,6 @@ def test_arbitrary_attribute_values(tmp_path_factory, comment, attrs):
     doc = _doc("EX-1-0002", comment)
     doc["data"]["attributes"].update(attrs)
     p.write_text(json.dumps(doc), encoding="utf-8")
-    result = _check(p, "regulationsgov-json")
+    result = check_read(p, "regulationsgov-json")
     if result is not None and len(result.comments):
         assert result.comments["kind"].tolist() == ["response"]

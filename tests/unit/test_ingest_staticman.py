@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import helpers.ingest.staticman  # noqa: F401  (registers the reader)
@@ -23,24 +23,14 @@ from helpers.errors import InputError
 from helpers.ingest import detect_format, read
 from helpers.ingest.staticman import sniff_staticman, sniff_staticman_folder
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FIXTURES, SETTINGS, read_raw, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 SITE = FIXTURES / "staticman-site"
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _read(path, **options):
-    """The reader's own tables, without the shared cleaning stage (tested in test_clean.py)."""
-    return read(path, clean=False, **options)
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 @pytest.fixture(scope="module")
 def site():
-    return _read(SITE)
+    return read_raw(SITE)
 
 
 # -- the invented fixture ------------------------------------------------------------------------------
@@ -52,7 +42,7 @@ def test_detected(site):
 
 
 def test_rows(site):
-    assert _values(site.comments, ["comment_id", "parent_id", "thread_id", "kind", "source_row"]) == [
+    assert table_values(site.comments, ["comment_id", "parent_id", "thread_id", "kind", "source_row"]) == [
         ["a1", None, "first-post", "comment", 1],
         ["a2", None, "first-post", "comment", 1],
         ["a3", "a2", "first-post", "reply", 1],  # replying_to '2': the second top-level comment
@@ -80,7 +70,7 @@ def test_values(site):
 
 
 def test_exclusions(site):
-    assert _values(site.exclusions, ["record_id", "reason"]) == [
+    assert table_values(site.exclusions, ["record_id", "reason"]) == [
         ["a5", "unapproved"],
         ["broken", "malformed"],
         ["fm1", "malformed"],
@@ -109,11 +99,11 @@ def test_no_personal_data(site):
 
 
 def test_one_slug_folder_and_one_file():
-    folder = _read(SITE / "first-post")
+    folder = read_raw(SITE / "first-post")
     assert folder.records_read == 6
     assert set(folder.comments["thread_id"]) == {"first-post"}
-    one = _read(SITE / "first-post" / "comment-1500000200000.yml", format="staticman")
-    assert _values(one.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
+    one = read_raw(SITE / "first-post" / "comment-1500000200000.yml", format="staticman")
+    assert table_values(one.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
         ["a3", None, "first-post", "reply"]  # its parent is not in what was read
     ]
     assert one.notes == ["1 repl(ies) name a replying_to that matches no comment; left without a parent"]
@@ -122,7 +112,7 @@ def test_one_slug_folder_and_one_file():
 def test_empty_folder_is_an_error(tmp_path):
     (tmp_path / "notes.txt").write_text("nothing", encoding="utf-8")
     with pytest.raises(InputError, match="no .yml or .yaml comment files"):
-        _read(tmp_path, format="staticman")
+        read_raw(tmp_path, format="staticman")
 
 
 def test_sniff_folder(tmp_path):
@@ -156,7 +146,7 @@ def _expected(folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def made_mistakes():
     folder = shared_corpus("blog-comment-exports", "staticman-made-mistakes", "comments")
-    return folder, _expected(folder), _read(folder)
+    return folder, _expected(folder), read_raw(folder)
 
 
 def test_acceptance_counts(made_mistakes):
@@ -314,12 +304,12 @@ def test_encodings_and_other_theme_keys(tmp_path):
     (post / "comment-2.yml").write_bytes("\ufeff_id: u2\nmessage: Reply\nreplying_to_uid: u1\n".encode("utf-16"))
     (post / "comment-3.yml").write_bytes(b"")
     (post / "comment-4.yml").write_bytes(b"message: \x00\x01")
-    result = _read(tmp_path / "comments")
-    assert _values(result.comments, ["comment_id", "parent_id", "kind", "text"]) == [
+    result = read_raw(tmp_path / "comments")
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind", "text"]) == [
         ["u1", None, "comment", "Caf\u00e9 \u2013 ok"],
         ["u2", "u1", "reply", "Reply"],
     ]
-    assert _values(result.exclusions, ["record_id", "reason"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason"]) == [
         ["comment-3", "malformed"],
         ["comment-4", "malformed"],
     ]

@@ -21,18 +21,13 @@ from helpers.ingest import read
 from helpers.ingest._mapping import thread_roots
 from helpers.ingest.tabular import record_start_lines, sniff_delimiter
 from helpers.paths import shared_corpora_dir
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+from tests.unit.ingest_support import FIXTURES, table_values
 
 
 def _csv(tmp_path, text, name="t.csv", encoding="utf-8"):
     p = tmp_path / name
     p.write_bytes(text.encode(encoding))
     return p
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 # -- the fixtures ----------------------------------------------------------------------------------
@@ -78,15 +73,15 @@ FIXTURE_TABLE = [
 def test_fixture(name, options, kept, excluded):
     result = read(FIXTURES / name, **options)
     assert result.format == "csv"
-    assert _values(result.comments, ["comment_id", "text", "source_row"]) == kept
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == excluded
+    assert table_values(result.comments, ["comment_id", "text", "source_row"]) == kept
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == excluded
     assert result.records_read == len(kept) + len(excluded)
     assert (result.comments["source"] == str(FIXTURES / name)).all()
 
 
 def test_multiline_fixture_threads_and_kinds():
     result = read(FIXTURES / "multiline.csv")
-    assert _values(result.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
+    assert table_values(result.comments, ["comment_id", "parent_id", "thread_id", "kind"]) == [
         ["c1", None, "c1", "comment"],
         ["c2", "c1", "c1", "reply"],
         ["c3", "c2", "c1", "reply"],
@@ -113,7 +108,9 @@ def test_consultation_columns_and_no_personal_data():
         clean=False,  # the reader's columns, before cleaning takes R2's non-answer "Nothing" out
     )
     c = result.comments
-    assert _values(c, ["respondent_id", "question_id", "consent_to_publish", "organisation", "kind"]) == [
+    assert table_values(
+        c, ["respondent_id", "question_id", "consent_to_publish", "organisation", "kind"]
+    ) == [
         ["R1", "Q1", True, None, "response"],
         ["R1", "Q2", True, None, "response"],
         ["R2", "Q1", False, "Bus Users UK", "response"],
@@ -124,7 +121,7 @@ def test_consultation_columns_and_no_personal_data():
 
 def test_the_delimiter_is_not_guessed_from_the_suffix(tmp_path):
     p = _csv(tmp_path, "id|text\n1|a, b; c\n", name="pipes.csv")
-    assert _values(read(p).comments, ["comment_id", "text"]) == [["1", "a, b; c"]]
+    assert table_values(read(p).comments, ["comment_id", "text"]) == [["1", "a, b; c"]]
 
 
 # -- delimiter sniffing ----------------------------------------------------------------------------
@@ -262,7 +259,7 @@ def test_bad_options_are_config_errors(tmp_path, options, message):
 def test_same_named_canonical_columns_are_used_and_others_dropped(tmp_path):
     p = _csv(tmp_path, "ID,Text,Author,Title,email,ip\n1,Hi,Ann,Re: parks,ann@x.org,1.2.3.4\n")
     c = read(p).comments
-    assert _values(c, ["comment_id", "author", "title", "text"]) == [["1", "Ann", "Re: parks", "Hi"]]
+    assert table_values(c, ["comment_id", "author", "title", "text"]) == [["1", "Ann", "Re: parks", "Hi"]]
     assert not {"email", "ip", "Author", "Title", "ID"} & set(c.columns)
 
 
@@ -352,7 +349,7 @@ def test_a_blank_row_that_others_reply_to_is_kept(tmp_path):
     text = "id,text,parent_id\np,,\nq,,p\nr,Reply,q\ns,,\n"
     result = read(_csv(tmp_path, text))
     assert result.comments["comment_id"].tolist() == ["p", "q", "r"]
-    assert _values(result.exclusions, ["record_id", "reason"]) == [["s", "blank"]]
+    assert table_values(result.exclusions, ["record_id", "reason"]) == [["s", "blank"]]
 
 
 def test_thread_roots_on_a_long_chain_without_recursion():
@@ -448,7 +445,7 @@ def test_vote_counts(tmp_path):
     c = read(
         _csv(tmp_path, "id,text,votes_up,down\n1,x,3,0\n2,y,,12\n"), columns={"votes_down": "down"}
     ).comments
-    assert _values(c, ["votes_up", "votes_down"]) == [[3, 0], [None, 12]]
+    assert table_values(c, ["votes_up", "votes_down"]) == [[3, 0], [None, 12]]
     assert str(c["votes_up"].dtype) == "Int64"
     with pytest.raises(InputError, match="votes_up value '2.5'") as err:
         read(_csv(tmp_path, "id,text,votes_up\n1,x,2.5\n"))
@@ -542,12 +539,12 @@ def workbook(tmp_path):
 def test_xlsx_reads_the_chosen_sheet_with_sheet_row_numbers(workbook):
     result = read(workbook, sheet="Responses", timezone="Europe/London", columns={"created_at": "Submitted"})
     assert result.format == "xlsx"
-    assert _values(result.comments, ["comment_id", "text", "source_row"]) == [
+    assert table_values(result.comments, ["comment_id", "text", "source_row"]) == [
         ["101", "Café ☕\nsecond line", 4],
         ["103", "Yes", 7],
     ]
     assert [str(t) for t in result.comments["created_at"]] == ["2021-07-01 09:00:00+00:00", "NaT"]
-    assert _values(result.exclusions, ["record_id", "reason", "source_row"]) == [["102", "blank", 6]]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [["102", "blank", 6]]
     assert "Email" not in result.comments.columns
 
 

@@ -13,8 +13,8 @@ from helpers.ingest import IngestResult, read, write_result
 from helpers.paths import project_root
 from helpers.schema import EXCLUSION_COLUMNS, validate_comments, validate_votes
 from helpers.tables import read_table
+from tests.unit.ingest_support import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 PAGE = project_root() / "data" / "raw" / "obama-toolkit" / "page.txt"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import helpers.ingest.wxr  # noqa: F401  (registers the reader)
@@ -26,25 +26,15 @@ from helpers.ingest._build import utc_dates
 from helpers.ingest._html import html_to_text
 from helpers.ingest.wxr import sniff_wxr
 from tests.conftest import shared_corpus
+from tests.unit.ingest_support import FIXTURES, SETTINGS, mutated_bytes, read_raw, table_values
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 THREADS = FIXTURES / "wxr-threads.xml"
 PREFIX = FIXTURES / "wxr-1.0-prefix.xml"
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _read(path, **options):
-    """The reader's own tables, without the shared cleaning stage (tested in test_clean.py)."""
-    return read(path, clean=False, **options)
-
-
-def _values(df, columns):
-    return df[columns].astype(object).where(df[columns].notna(), None).values.tolist()
 
 
 @pytest.fixture(scope="module")
 def threads():
-    return _read(THREADS)
+    return read_raw(THREADS)
 
 
 # -- the invented fixture ------------------------------------------------------------------------------
@@ -57,7 +47,7 @@ def test_detected_as_wxr(threads):
 
 
 def test_rows(threads):
-    assert _values(
+    assert table_values(
         threads.comments, ["comment_id", "parent_id", "thread_id", "kind", "source_row"]
     ) == [
         ["post-10", None, "post-10", "post", 12],
@@ -93,7 +83,7 @@ def test_dates(threads):
 
 
 def test_exclusions(threads):
-    assert _values(threads.exclusions, ["record_id", "reason", "source_row"]) == [
+    assert table_values(threads.exclusions, ["record_id", "reason", "source_row"]) == [
         ["comment-103", "unapproved", 48],
         ["comment-105", "spam", 64],
         ["comment-108", "blank", 90],
@@ -121,8 +111,8 @@ def test_no_personal_data(threads):
 
 def test_other_namespace_version_and_prefix():
     """WXR 1.0, http:// namespace bound to the prefix "w": found by its URI, not its prefix."""
-    result = _read(PREFIX)
-    assert _values(result.comments, ["comment_id", "parent_id", "kind", "source_row", "text"]) == [
+    result = read_raw(PREFIX)
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind", "source_row", "text"]) == [
         ["post-7", None, "post", 6, ""],
         ["comment-3", "post-7", "comment", 11, "Plain old comment <3"],
     ]
@@ -154,13 +144,13 @@ def _comment(cid, parent=0, approved="1", text="Hi"):
 def test_reply_chain_through_excluded_comments(tmp_path):
     # 1 kept <- 2 spam <- 3 unapproved <- 4 kept: 4 hangs from 1, the nearest kept ancestor
     p = _wxr(tmp_path, _comment(1) + _comment(2, 1, "spam") + _comment(3, 2, "0") + _comment(4, 3))
-    result = _read(p)
-    assert _values(result.comments, ["comment_id", "parent_id", "kind"]) == [
+    result = read_raw(p)
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind"]) == [
         ["post-1", None, "post"],
         ["comment-1", "post-1", "comment"],
         ["comment-4", "comment-1", "reply"],
     ]
-    assert _values(result.exclusions, ["record_id", "reason"]) == [
+    assert table_values(result.exclusions, ["record_id", "reason"]) == [
         ["comment-2", "spam"],
         ["comment-3", "unapproved"],
     ]
@@ -169,8 +159,8 @@ def test_reply_chain_through_excluded_comments(tmp_path):
 
 def test_parent_loop_and_unknown_parent(tmp_path):
     p = _wxr(tmp_path, _comment(1, 2) + _comment(2, 1) + _comment(3, 99))
-    result = _read(p)
-    assert _values(result.comments, ["comment_id", "parent_id", "kind"]) == [
+    result = read_raw(p)
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind"]) == [
         ["post-1", None, "post"],
         ["comment-1", "post-1", "reply"],
         ["comment-2", "post-1", "reply"],
@@ -189,7 +179,7 @@ def test_duplicate_ids_made_unique(tmp_path):
         "</channel></rss>",
         encoding="utf-8",
     )
-    result = _read(p)
+    result = read_raw(p)
     assert result.comments[["comment_id", "parent_id"]].astype(object).values.tolist() == [
         ["post-1", pd.NA],
         ["comment-5", "post-1"],
@@ -219,7 +209,7 @@ def test_input_errors(tmp_path, content, message):
     p = tmp_path / "bad.xml"
     p.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message) as info:
-        _read(p, format="wxr")
+        read_raw(p, format="wxr")
     assert info.value.path == str(p)
 
 
@@ -320,7 +310,7 @@ def test_acceptance(folder, name, n, approved, pings, tracks, replies):
         tracks,
     )
     assert expected["replies"] == replies
-    result = _read(path)
+    result = read_raw(path)
     assert result.format == "wxr"
     kinds = result.comments["kind"].value_counts().to_dict()
     assert kinds.get("post", 0) == expected["items_with_comments"]
@@ -340,7 +330,7 @@ def test_acceptance(folder, name, n, approved, pings, tracks, replies):
 
 def test_acceptance_themeunittestdata_details():
     path = shared_corpus("blog-comment-exports", "wordpress-theme-test-data", "themeunittestdata.wordpress.xml")
-    result = _read(path)
+    result = read_raw(path)
     # SOURCE.txt: 33 comments on 7 posts; 10 threaded replies, one of them (1017) unapproved
     assert (result.comments["kind"] == "post").sum() == 7
     assert (result.comments["kind"] == "reply").sum() == 9
@@ -358,8 +348,8 @@ def test_acceptance_namespace_variants_read_the_same():
     http = shared_corpus("blog-comment-exports", "wordpress-theme-test-data", "64-block-test-data.xml")
     assert 'xmlns:wp="https://wordpress.org/export/1.2/"' in https.read_text(encoding="utf-8")[:2000]
     assert 'xmlns:wp="http://wordpress.org/export/1.2/"' in http.read_text(encoding="utf-8")[:2000]
-    result = _read(http)
-    assert _values(result.comments, ["comment_id", "parent_id", "kind"])[1:] == [
+    result = read_raw(http)
+    assert table_values(result.comments, ["comment_id", "parent_id", "kind"])[1:] == [
         ["comment-2", result.comments["comment_id"].iloc[0], "comment"],
         ["comment-3", "comment-2", "reply"],
     ]
@@ -378,7 +368,7 @@ def test_acceptance_namespace_variants_read_the_same():
 def test_acceptance_comment_less_files(name):
     path = shared_corpus("blog-comment-exports", "wordpress-importer-fixtures", name)
     assert "<wp:comment>" not in path.read_text(encoding="utf-8")
-    result = _read(path, format="wxr")
+    result = read_raw(path, format="wxr")
     assert result.records_read == 0
     assert any("without comments" in note for note in result.notes)
 
@@ -386,7 +376,7 @@ def test_acceptance_comment_less_files(name):
 def test_acceptance_malformed_file():
     path = shared_corpus("blog-comment-exports", "wordpress-importer-fixtures", "malformed-simple.xml")
     with pytest.raises(InputError, match="not well-formed XML") as info:
-        _read(path)
+        read_raw(path)
     assert info.value.path == str(path)
     assert info.value.row == len(path.read_text(encoding="utf-8").splitlines()) + 1  # ends too soon
 
@@ -431,23 +421,6 @@ TOKENS = [
 ]
 
 
-@st.composite
-def mutated(draw, base: bytes) -> bytes:
-    data = bytearray(base)
-    for _ in range(draw(st.integers(1, 6))):
-        i = draw(st.integers(0, len(data)))
-        op = draw(st.sampled_from(["delete", "insert", "replace", "truncate"]))
-        if op == "delete":
-            del data[i : i + draw(st.integers(1, 60))]
-        elif op == "insert":
-            data[i:i] = draw(st.sampled_from(TOKENS) | st.binary(max_size=6))
-        elif op == "replace" and i < len(data):
-            data[i] = draw(st.integers(0, 255))
-        elif op == "truncate":
-            del data[i:]
-    return bytes(data)
-
-
 def check(path: Path, **options):
     """A valid result whose records add up, or InputError naming the file."""
     try:
@@ -476,7 +449,7 @@ def test_property_arbitrary_bytes(workdir, data):
 
 
 @SETTINGS
-@given(data=mutated(THREADS.read_bytes()))
+@given(data=mutated_bytes(THREADS.read_bytes(), TOKENS))
 def test_property_mutated_fixture(workdir, data):
     p = workdir / "mutated.xml"
     p.write_bytes(data)
@@ -488,14 +461,14 @@ def test_property_mutated_fixture(workdir, data):
 def test_property_mutated_real_file(workdir, data):
     path = shared_corpus("blog-comment-exports", "isso-import-fixtures", "wordpress.xml")
     p = workdir / "mutated-real.xml"
-    p.write_bytes(data.draw(mutated(path.read_bytes())))
+    p.write_bytes(data.draw(mutated_bytes(path.read_bytes(), TOKENS)))
     check(p, format="wxr")
 
 
 def test_with_the_cleaning_stage():
     """read() with cleaning (the default) only moves rows from comments to exclusions."""
     path = shared_corpus("blog-comment-exports", "isso-import-fixtures", "wordpress.xml")
-    raw, cleaned = _read(path), read(path)
+    raw, cleaned = read_raw(path), read(path)
     assert cleaned.records_read == raw.records_read == 10
     assert set(cleaned.comments["comment_id"]) <= set(raw.comments["comment_id"])
 

@@ -159,5 +159,9 @@ def test_describe_counts():
 @pytest.mark.parametrize("big", ["a" * 300_000, "1" * 300_000, "+1" * 150_000, "x@" * 150_000,
                                  "http://a.b/?" + "k" * 300_000, "0 " * 150_000])
 def test_pathological_input_is_handled(big):
-    out, _ = redact_text(big)  # terminates quickly (no catastrophic backtracking) and keeps the length order
-    assert isinstance(out, str)
+    # Terminates (catastrophic backtracking would hang the suite) and never makes the text longer:
+    # each input is far longer than any placeholder that could replace part of it.
+    out, _ = redact_text(big)
+    assert isinstance(out, str) and len(out) <= len(big)
+    if big.isalpha():  # letters alone hold no personal data
+        assert out == big

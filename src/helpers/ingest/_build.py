@@ -2,11 +2,13 @@
 
 Shared by the ``wxr``, ``disqus`` and ``staticman`` readers: :func:`build_tables` assembles the
 canonical tables (dates read by :func:`utc_dates`, texts normalised, entities in titles and author
-names decoded), :func:`unique_id` keeps record ids unique, and :func:`break_cycles` re-attaches rows
-whose parent chain loops.
+names decoded), :func:`unique_id` keeps record ids unique, :func:`nearest_kept` finds the nearest kept
+ancestor of a record, and :func:`break_cycles` re-attaches rows whose parent chain loops.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from ._html import unescape_entities
 from ._mapping import thread_roots
 from .registry import Tables
 
-__all__ = ["utc_dates", "build_tables", "unique_id", "break_cycles"]
+__all__ = ["utc_dates", "build_tables", "unique_id", "nearest_kept", "break_cycles"]
 
 _LO = pd.Timestamp("1677-09-22", tz="UTC")
 _HI = pd.Timestamp("2262-04-10", tz="UTC")
@@ -139,6 +141,81 @@ def unique_id(wanted: str, used: set[str], *, prefix: str) -> str:
             k += 1
     used.add(candidate)
     return candidate
+
+
+def nearest_kept(
+    k: int,
+    *,
+    parents: Sequence[str | None],
+    position: Mapping[str, int],
+    ids: Sequence[str],
+    reasons: Sequence[str | None],
+    memo: dict[int, str | None],
+    default: str | None,
+) -> str | None:
+    """Id of the nearest kept ancestor of record ``k``, else ``default``.
+
+    Walks up the parent links from ``k``: ``parents[i]`` is the raw parent reference of record ``i``
+    (``None``: top level) and ``position`` maps a reference to the record it names. A record is kept
+    when its ``reasons`` entry is ``None``; the id reported for it is ``ids[j]``. The walk stops at the
+    first kept ancestor, at a reference that names no record, or when it comes back to a record
+    already visited (a loop), and then gives ``default``. The answer for each excluded record passed
+    on the way is stored in ``memo`` (shared between calls) so long chains of excluded records are
+    walked once.
+
+    Parameters
+    ----------
+    k : int
+        Position of the record whose ancestor is wanted.
+    parents : sequence of str or None
+        Raw parent reference of each record.
+    position : mapping of str to int
+        Position of the record each reference names.
+    ids : sequence of str
+        Id reported for each record.
+    reasons : sequence of str or None
+        Exclusion reason of each record; ``None`` means kept.
+    memo : dict of int to str or None
+        Answers for excluded records found on earlier walks; updated in place.
+    default : str or None
+        What to give when no kept ancestor is found.
+
+    Returns
+    -------
+    str or None
+        The id of the nearest kept ancestor, a memoised answer, or ``default``.
+
+    Examples
+    --------
+    >>> parents = [None, "a", "b", "z"]
+    >>> position = {"a": 0, "b": 1, "c": 2, "z": 3}
+    >>> ids, reasons, memo = ["A", "B", "C", "Z"], [None, "spam", None, None], {}
+    >>> nearest_kept(2, parents=parents, position=position, ids=ids, reasons=reasons, memo=memo, default="post")
+    'A'
+    >>> memo
+    {1: 'A'}
+    >>> nearest_kept(0, parents=parents, position=position, ids=ids, reasons=reasons, memo=memo, default="post")
+    'post'
+    """
+    seen, chain = {k}, []
+    cur = parents[k]
+    result = default
+    while cur is not None:
+        j = position.get(cur)
+        if j is None or j in seen:
+            break
+        if reasons[j] is None:
+            result = ids[j]
+            break
+        if j in memo:
+            result = memo[j]
+            break
+        seen.add(j)
+        chain.append(j)
+        cur = parents[j]
+    for j in chain:
+        memo[j] = result
+    return result
 
 
 def break_cycles(ids: list[str], parents: list[str | None], roots_to: list[str | None]) -> int:

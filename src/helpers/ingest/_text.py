@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from ..errors import ConfigError, InputError
 
-__all__ = ["SNIFF_BYTES", "read_bytes", "decode_text", "head_text", "line_of_offset"]
+__all__ = ["SNIFF_BYTES", "read_bytes", "decode_text", "head_text", "line_of_offset", "json_lines"]
 
 #: How much of a file format detection looks at.
 SNIFF_BYTES = 64 * 1024
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+_DECODE = json.JSONDecoder().decode  # json.loads without its per-call keyword handling
 
 
 def read_bytes(path: Path, *, source: str, limit: int | None = None) -> bytes:
@@ -148,3 +154,62 @@ def head_text(head: bytes) -> str | None:
     else:
         text = head.decode("utf-8", errors="replace")
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def json_lines(text: str, *, source: str) -> tuple[np.ndarray, list[object]]:
+    """Parse each non-blank line of ``text`` as JSON (JSON Lines / NDJSON).
+
+    Blank (white-space only) lines are skipped. The first line that is not valid JSON raises
+    :class:`InputError` naming that line and the reason.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file, lines separated by ``\\n``.
+    source : str
+        The file name used in errors.
+
+    Returns
+    -------
+    positions : numpy.ndarray
+        0-based positions of the non-blank lines (add 1 for line numbers).
+    values : list
+        The parsed value of each of those lines, in order (not necessarily objects).
+
+    Examples
+    --------
+    >>> positions, values = json_lines('{"id": 1}\\n\\n[2]\\n', source="c.jsonl")
+    >>> positions.tolist(), values
+    ([0, 2], [{'id': 1}, [2]])
+    >>> json_lines('{"id": 1}\\n{"id": \\n', source="c.jsonl")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: c.jsonl: row 2: not a valid JSON line: Expecting value at column 8
+    """
+    lines = text.split("\n")
+    present = np.flatnonzero(pd.Series(lines, dtype="string").str.strip().ne("").to_numpy(dtype=bool))
+    wanted = [lines[i] for i in present]
+    try:
+        values = list(map(_DECODE, wanted))
+    except (ValueError, RecursionError):
+        for i, line in zip(present, wanted, strict=True):  # the error path only: find the line
+            try:
+                json.loads(line)
+            except (ValueError, RecursionError):
+                raise _json_error(line, int(i) + 1, source) from None
+        raise  # pragma: no cover - unreachable: some line failed above
+    return present, values
+
+
+def _json_error(line: str, number: int, source: str) -> InputError:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as exc:
+        reason = f"{exc.msg} at column {exc.colno}"
+    except RecursionError:
+        reason = "nested too deeply"
+    except ValueError as exc:
+        reason = str(exc)
+    else:  # pragma: no cover - only called for a line that failed
+        reason = "unreadable"
+    return InputError(f"not a valid JSON line: {reason}", path=source, row=number)

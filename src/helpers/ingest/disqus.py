@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS
-from ._build import break_cycles, build_tables, unique_id
+from ._build import break_cycles, build_tables, nearest_kept, unique_id
 from ._html import html_to_text
 from ._text import head_text
 from ._xml import Node, XMLStream, stream_xml
@@ -155,27 +155,6 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
     # The nearest kept ancestor of each post (memoised over excluded posts).
     memo: dict[int, str | None] = {}
 
-    def nearest_kept(k: int) -> str | None:
-        seen, chain = {k}, []
-        cur = parent_ref[k]
-        result = thread_row(k)
-        while cur is not None:
-            j = by_dsq.get(cur)
-            if j is None or j in seen:
-                break
-            if reasons[j] is None:
-                result = ids[j]
-                break
-            if j in memo:
-                result = memo[j]
-                break
-            seen.add(j)
-            chain.append(j)
-            cur = parent_ref[j]
-        for j in chain:
-            memo[j] = result
-        return result
-
     rows: dict[str, list] = {c: [] for c in (*COMMENT_COLUMNS, "title", "url") if c != "source"}
     excluded: list[tuple[int, str, str, str]] = []
     for t in thread_order:
@@ -199,7 +178,9 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
     kept = []
     parents: list[str | None] = []
     for k in range(n):
-        target = nearest_kept(k)
+        target = nearest_kept(
+            k, parents=parent_ref, position=by_dsq, ids=ids, reasons=reasons, memo=memo, default=thread_row(k)
+        )
         j = by_dsq.get(parent_ref[k]) if parent_ref[k] is not None else None
         if reasons[k] is None:
             kept.append(k)

@@ -10,17 +10,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError
 from ._mapping import map_table
-from ._text import decode_text, head_text, read_bytes
+from ._text import decode_text, head_text, json_lines, read_bytes
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_jsonl", "sniff_jsonl"]
-
-_DECODE = json.JSONDecoder().decode  # json.loads without its per-call keyword handling
 
 
 def sniff_jsonl(head: bytes) -> float:
@@ -52,20 +49,6 @@ def _describe(value: object) -> str:
     )
 
 
-def _json_error(line: str, number: int, source: str) -> InputError:
-    try:
-        json.loads(line)
-    except json.JSONDecodeError as exc:
-        reason = f"{exc.msg} at column {exc.colno}"
-    except RecursionError:
-        reason = "nested too deeply"
-    except ValueError as exc:
-        reason = str(exc)
-    else:  # pragma: no cover - only called for a line that failed
-        reason = "unreadable"
-    return InputError(f"not a valid JSON line: {reason}", path=source, row=number)
-
-
 @register_reader("jsonl", suffixes=(".jsonl", ".ndjson", ".jsonlines"), sniff=sniff_jsonl)
 def read_jsonl(path: Path, options: ReadOptions) -> Tables:
     """Read JSON Lines: one object per line, one contribution per object; ``source_row`` is the line.
@@ -81,18 +64,7 @@ def read_jsonl(path: Path, options: ReadOptions) -> Tables:
     """
     source = options.source
     text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
-    lines = text.split("\n")
-    present = np.flatnonzero(pd.Series(lines, dtype="string").str.strip().ne("").to_numpy(dtype=bool))
-    wanted = [lines[i] for i in present]
-    try:
-        records = list(map(_DECODE, wanted))
-    except (ValueError, RecursionError):
-        for i, line in zip(present, wanted, strict=True):  # the error path only: find the line
-            try:
-                json.loads(line)
-            except (ValueError, RecursionError):
-                raise _json_error(line, int(i) + 1, source) from None
-        raise  # pragma: no cover - unreachable: some line failed above
+    present, records = json_lines(text, source=source)
     for i, record in zip(present, records, strict=True):
         if not isinstance(record, dict):
             raise InputError(

@@ -46,12 +46,11 @@ from ..clean import normalise_text
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._mapping import as_text
-from ._text import decode_text, head_text, read_bytes
+from ._text import decode_text, head_text, json_lines, read_bytes
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_reddit", "sniff_reddit", "is_reddit_record"]
 
-_DECODE = json.JSONDecoder().decode
 _GONE = ("[deleted]", "[removed]")
 _FULLNAME = re.compile(r"^t[13]_[0-9a-z]+$")
 _RAW_HINTS = (
@@ -108,18 +107,6 @@ def sniff_reddit(head: bytes) -> float:
         if is_reddit_record(obj):
             return 0.97
     return 0.0
-
-
-def _json_error(line: str, number: int, source: str) -> InputError:
-    try:
-        json.loads(line)
-    except json.JSONDecodeError as exc:
-        reason = f"{exc.msg} at column {exc.colno}"
-    except (RecursionError, ValueError):
-        reason = "nested too deeply"
-    else:  # pragma: no cover - only called for a line that failed
-        reason = "unreadable"
-    return InputError(f"not a valid JSON line: {reason}", path=source, row=number)
 
 
 def _columns(records: list[dict]) -> dict[str, pd.Series]:
@@ -232,18 +219,7 @@ def read_reddit(path: Path, options: ReadOptions) -> Tables:
     """
     source = options.source
     text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
-    lines = text.split("\n")
-    present = np.flatnonzero(pd.Series(lines, dtype="string").str.strip().ne("").to_numpy(dtype=bool))
-    wanted = [lines[i] for i in present]
-    try:
-        records = list(map(_DECODE, wanted))
-    except (ValueError, RecursionError):
-        for i, line in zip(present, wanted, strict=True):  # the error path only: find the line
-            try:
-                json.loads(line)
-            except (ValueError, RecursionError):
-                raise _json_error(line, int(i) + 1, source) from None
-        raise  # pragma: no cover
+    present, records = json_lines(text, source=source)
     for i, record in zip(present, records, strict=True):
         if not isinstance(record, dict):
             raise InputError("expected a JSON object ({...}) on each line", path=source, row=int(i) + 1)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS
-from ._build import break_cycles, build_tables, unique_id
+from ._build import break_cycles, build_tables, nearest_kept, unique_id
 from ._html import html_to_text
 from ._text import head_text
 from ._xml import Node, XMLStream, stream_xml
@@ -220,35 +220,14 @@ def _read_item(
             local[cid] = k
 
     # Second pass: each kept comment's parent is the nearest kept ancestor, else the post.
-    memo: dict[int, str] = {}
-
-    def nearest_kept(k: int) -> str:
-        """comment_id of the nearest kept ancestor of comment k (the post when there is none)."""
-        seen = {k}
-        chain = []
-        cur = parents_raw[k]
-        result = post_id
-        while cur is not None:
-            j = local.get(cur)
-            if j is None or j in seen:
-                break
-            if reasons[j] is None:
-                result = ids[j]
-                break
-            if j in memo:
-                result = memo[j]
-                break
-            seen.add(j)
-            chain.append(j)
-            cur = parents_raw[j]
-        for j in chain:
-            memo[j] = result
-        return result
+    memo: dict[int, str | None] = {}
 
     reattached: dict[int, list[str]] = {}
     parents: list[str | None] = []
     for k in range(n):
-        target = nearest_kept(k)
+        target = nearest_kept(
+            k, parents=parents_raw, position=local, ids=ids, reasons=reasons, memo=memo, default=post_id
+        )
         parents.append(target)
         cur = local.get(parents_raw[k]) if parents_raw[k] is not None else None
         if reasons[k] is None and cur is not None and reasons[cur] is not None:
