@@ -4,12 +4,18 @@ The package is the shared logic behind the notebooks in ``notebooks/``. Modules,
 
 - :mod:`helpers.schema`     the canonical data model (comments, votes, respondents, exclusions)
 - :mod:`helpers.ingest`     readers for each input format, registered by name, with auto-detection
+- :mod:`helpers.clean`      text cleaning with an audit: mojibake, language, non-answers, duplicates
 - :mod:`helpers.overview`   counts, lengths, threads and who is addressed
 - :mod:`helpers.themes`     the theme model (TF-IDF + NMF), labels, quotes and prevalence
 - :mod:`helpers.sentiment`  VADER sentiment per sentence, comment and theme
 - :mod:`helpers.stats`      confidence intervals and small-sample rules
 - :mod:`helpers.plots`      accessible figures embedded with alt text and a data table
 - :mod:`helpers.report`     escaped HTML building blocks for the briefing
+- :mod:`helpers.redact`     personal-data redaction before text reaches the briefing
+- :mod:`helpers.briefing`   the briefing's sections, written from the run folder
+- :mod:`helpers.render`     the offline nbconvert template, self-containment check, PDF
+- :mod:`helpers.stages`     one function per notebook stage, and the files they hand over
+- :mod:`helpers.interactive` searchable tables for JupyterLab
 - :mod:`helpers.provenance` git commit, input checksums, parameters and package versions
 - :mod:`helpers.config`     run configurations (``params/*.yaml``)
 - :mod:`helpers.runner`     runs the notebook chain with papermill and renders the briefing
