@@ -80,6 +80,10 @@ class BriefingData:
     respondents: pd.DataFrame | None = None
     #: The corpus's short name (the run folder's name when not given).
     corpus_name: str = ""
+    #: Organised campaigns (:func:`helpers.stages.campaigns`): per campaign, and the counts; None when
+    #: the campaigns notebook did not run. ``campaigns["request"]`` is redacted like quotes.
+    campaigns: pd.DataFrame | None = None
+    campaign_notes: dict | None = None
 
     @property
     def corpus(self) -> str:
@@ -170,6 +174,11 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
                                            name_pattern)
             counts["name"] += n
             quotes[tid] = [(cid, str(text)) for (cid, _), text in zip(chosen, texts, strict=True)]
+    campaigns, campaign_notes = None, None
+    if stages.output_path(run, "campaign_notes").is_file():
+        campaign_notes = stages.load(run, "campaign_notes")
+        campaigns = _quotable_campaigns(stages.load(run, "campaigns"), stages.load(run, "campaign_members"),
+                                        comments, allowed, name_pattern, counts)
     return BriefingData(
         run=run,
         comments=comments,
@@ -190,7 +199,35 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         n_no_consent=n_no_consent,
         respondents=respondents,
         corpus_name=corpus,
+        campaigns=campaigns,
+        campaign_notes=campaign_notes,
     )
+
+
+def _quotable_campaigns(table: pd.DataFrame, members: pd.DataFrame, comments: pd.DataFrame, allowed: pd.Series,
+                        name_pattern, counts: dict) -> pd.DataFrame:
+    """The campaigns table with what the briefing may quote of each template.
+
+    ``quote_id`` is the template's first submission whose author allows quoting, among the exact
+    copies of the template (None when none does); ``request`` is what the template asks for, taken
+    from that copy's redacted text, with contributors' names removed.
+    """
+    from .campaigns import request_sentence
+
+    table = table.copy()
+    may_quote = dict(zip(comments["comment_id"], allowed.to_numpy(), strict=True))
+    group_of = members.set_index("comment_id")["duplicate_group"]
+    first_allowed = (members[members["comment_id"].map(may_quote).fillna(False).astype(bool)]
+                     .dropna(subset=["duplicate_group"]).drop_duplicates("duplicate_group")
+                     .set_index("duplicate_group")["comment_id"])
+    quote_ids = table["template_id"].map(group_of).map(first_allowed)
+    text = comments.set_index("comment_id")["text"]
+    requests = [request_sentence(str(text.get(q, ""))) if isinstance(q, str) else "" for q in quote_ids]
+    cleaned, n = redact.redact_names(pd.Series(requests, dtype="string"), name_pattern)
+    counts["name"] += n
+    table["quote_id"] = quote_ids.astype("string")
+    table["request"] = cleaned.to_numpy()
+    return table
 
 
 def quotable(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) -> tuple[pd.Series, int | None]:
@@ -315,6 +352,9 @@ def summary_section(b: BriefingData) -> str:
         if rest:
             s += "; others were " + " and ".join(rest)
         sentences.append(s + ".")
+    campaign = _campaign_sentence(b)
+    if campaign:
+        sentences.append(campaign)
     not_assigned = int(b.theme_notes.get("n_not_assigned", 0))
     if not_assigned:
         share = describe_share(not_assigned, n)
@@ -330,6 +370,70 @@ def summary_section(b: BriefingData) -> str:
     if note:
         body += report.callout(note, kind="warning")
     return report.section("Summary", body, id="summary")
+
+
+def _campaign_sentence(b: BriefingData) -> str:
+    """"N responses, of which M (P%) came from K campaigns; the largest (S responses) asked ..." or ""."""
+    c, table = b.campaign_notes, b.campaigns
+    if not c or not c["n_campaigns"]:
+        return ""
+    n = c["n_responses"]
+    k = c["n_campaigns"]
+    out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} came from "
+           f"{k:,} organised campaign{'s' if k != 1 else ''} (copies of the same letter, often lightly edited)")
+    top = table.iloc[0]
+    if k > 1:
+        out += f"; the largest campaign ({int(top['size']):,} responses)"
+    else:
+        out += f"; the campaign ({int(top['size']):,} responses)"
+    request = _short(str(top["request"] or ""), 240)
+    if not request:
+        return out + "; its text is not quoted (no consent to publish)."
+    return out + f" asked: “{request}”" + ("" if request[-1] in ".!?…" else ".")
+
+
+def campaigns_section(b: BriefingData) -> str:
+    """Organised campaigns: how many responses came from them, both counts, and what the largest asked.
+
+    One line when the campaigns notebook found none; nothing when it did not run.
+    """
+    c, table = b.campaign_notes, b.campaigns
+    if c is None:
+        return ""
+    p = c["parameters"]
+    if not c["n_campaigns"]:
+        return report.section("Organised campaigns", report.paragraph(
+            f"No organised campaigns: no group of at least {p['min_campaign_size']} near-identical responses "
+            f"was found among the {c['n_compared']:,} compared, so every response counts as its own."),
+            id="campaigns")
+    body = report.paragraph(
+        _campaign_sentence(b) + f" Counting each campaign once, the {c['n_compared']:,} responses with text of "
+        f"their own amount to {c['n_distinct_content']:,} distinct pieces of content. Both counts matter: every "
+        "submission is "
+        "counted, but a campaign's size shows how many people sent it, not how many separate arguments it makes.")
+    shown = table.head(10)
+    rows = pd.DataFrame({
+        "Campaign": shown["campaign_id"],
+        "Responses": shown["size"].astype(int),
+        "Share of responses": [describe_share(int(v), c["n_responses"]) for v in shown["size"]],
+        "Distinct versions": shown["n_variants"].astype(int),
+        "With own additions": shown["n_with_additions"].astype(int),
+        "First": shown["first_at"].dt.strftime("%d %b %Y").fillna("not dated"),
+        "Last": shown["last_at"].dt.strftime("%d %b %Y").fillna("not dated"),
+    })
+    if c["time_resolution"] in ("second", "minute"):
+        rows["Most in one minute"] = shown["max_per_minute"].astype("Int64").astype("string").fillna("")
+    caption = "Organised campaigns, largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else "")
+    body += report.table_html(rows, caption=caption, numeric=["Responses", "Distinct versions", "With own additions"])
+    for row in table.head(3).itertuples():
+        if row.quote_id and row.request:
+            body += report.paragraph(f"{row.campaign_id} ({int(row.size):,} responses) asks:")
+            body += report.quote_html(row.request, row.quote_id)
+    if c["time_resolution"] in ("day", "hour", "none"):
+        body += report.paragraph(
+            "The timestamps give only the " + ("day" if c["time_resolution"] != "none" else "absence of dates")
+            + " of each response, so bursts of copies within the same minute cannot be seen.")
+    return report.section("Organised campaigns", body, id="campaigns")
 
 
 def key_numbers_section(b: BriefingData) -> str:
@@ -528,6 +632,7 @@ def methodology_section(b: BriefingData) -> str:
             f"{ing['records_read']:,} records read, {ing['kept']:,} kept and {ing['excluded']:,} excluded"
             + (f" ({excl})" if excl else "") + ". Every excluded record is listed with its reason in "
             "exclusions.parquet in the run folder."),
+        *_campaign_method(b),
         report.heading("Themes", 3),
         report.paragraph(
             "Each comment was turned into TF-IDF weights over words and two-word phrases (English stop words "
@@ -554,6 +659,25 @@ def methodology_section(b: BriefingData) -> str:
         parts.append(report.table_html(k_scores.round(4), caption="How the number of themes was chosen",
                                        numeric=[c for c in k_scores.columns if c != "chosen"]))
     return report.section("Methodology", "".join(parts), id="methodology")
+
+
+def _campaign_method(b: BriefingData) -> list[str]:
+    """The methodology annex's paragraph on campaign detection (nothing when it did not run)."""
+    c = b.campaign_notes
+    if c is None:
+        return []
+    p = c["parameters"]
+    return [report.heading("Organised campaigns", 3), report.paragraph(
+        "Responses were compared after folding case, white space, punctuation and HTML entities; texts then "
+        "equal are exact duplicates. Near-duplicates were found with MinHash signatures of each text's "
+        f"{p['shingle_size']}-word sequences ({p['num_perm']} seeded hash functions) and locality-sensitive "
+        "hashing, and confirmed when two texts shared at least "
+        f"{p['threshold']:.0%} of the shorter one's word sequences. Linked texts were grouped, each group's most "
+        "central text taken as its template, and members too far from the template split off, so unrelated "
+        f"letters are not chained together. A group of at least {p['min_campaign_size']} responses with a "
+        f"template of at least {p['min_words']} words is a campaign. Placeholders (“See attached”, "
+        "“N/A”) are never part of one. A member's sentences that do not come from the template are its "
+        "personal additions. Similarities are estimates (standard error under 0.05).")]
 
 
 def _privacy_text(b: BriefingData) -> str:
@@ -603,6 +727,6 @@ def provenance_section(b: BriefingData) -> str:
 
 def all_sections(b: BriefingData) -> list[str]:
     """The briefing in order: title, summary first, then numbers, themes, tone, caveats, annexes."""
-    return [title_block(b), summary_section(b), key_numbers_section(b), themes_section(b),
+    return [title_block(b), summary_section(b), key_numbers_section(b), campaigns_section(b), themes_section(b),
             sentiment_section(b), breakdown_section(b), caveats_section(b), methodology_section(b),
             provenance_section(b)]

@@ -79,6 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter (YAML value), e.g. -p n_themes=5; repeatable")
 
+    from .campaigns import DEFAULTS as CAMPAIGN
+
+    p = sub.add_parser("campaigns", help="find organised campaigns and near-duplicate responses in a comments table")
+    p.add_argument("table", help="comments table written by `python -m helpers ingest` (.parquet or .csv)")
+    p.add_argument("--out", required=True, help="one row per comment with its campaign id (.csv or .parquet); "
+                                                "the summary per campaign goes beside it as <name>.summary.<suffix>")
+    p.add_argument("--shingle-size", type=int, default=CAMPAIGN["shingle_size"], help="words per shingle")
+    p.add_argument("--threshold", type=float, default=CAMPAIGN["threshold"],
+                   help="smallest estimated overlap of two texts' shingles to count as copies (0-1)")
+    p.add_argument("--min-size", type=int, default=CAMPAIGN["min_campaign_size"],
+                   help="fewest submissions that make a campaign")
+    p.add_argument("--min-words", type=int, default=CAMPAIGN["min_words"],
+                   help="fewest words a campaign's template needs")
+    p.add_argument("--seed", type=int, default=0, help="seed of the MinHash functions")
+
     sub.add_parser("formats", help="list the input formats")
     return parser
 
@@ -124,6 +139,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_campaigns(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .campaigns import campaign_counts, detect_campaigns
+    from .stages import read_comments_table
+    from .tables import write_table
+
+    comments = read_comments_table(args.table)
+    members, campaigns = detect_campaigns(
+        comments, shingle_size=args.shingle_size, threshold=args.threshold, min_campaign_size=args.min_size,
+        min_words=args.min_words, random_state=args.seed)
+    out = Path(args.out)
+    summary = out.with_name(f"{out.name[: -len(out.suffix)] if out.suffix else out.name}.summary{out.suffix}")
+    write_table(members, out)
+    write_table(campaigns, summary)
+    c = campaign_counts(comments, members, campaigns)
+    print(f"{c['n_responses']} responses ({c['n_compared']} with text compared): {c['n_in_campaigns']} "
+          f"({c['share_in_campaigns']:.1%}) in {c['n_campaigns']} campaign(s), largest {c['largest']}; "
+          f"{c['n_distinct_content']} distinct pieces of content counting each campaign once")
+    print(f"wrote campaign of each comment: {out}")
+    print(f"wrote summary per campaign: {summary}")
+    return 0
+
+
 def _cmd_formats(args: argparse.Namespace) -> int:
     from . import ingest
 
@@ -135,7 +174,8 @@ def _cmd_formats(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
-    handler = {"ingest": _cmd_ingest, "run": _cmd_run, "formats": _cmd_formats}[args.command]
+    handler = {"ingest": _cmd_ingest, "run": _cmd_run, "formats": _cmd_formats,
+               "campaigns": _cmd_campaigns}[args.command]
     try:
         return handler(args)
     except ListeningPostError as exc:

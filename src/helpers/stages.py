@@ -11,6 +11,9 @@ comments.parquet       01_ingest    the canonical comments table (:mod:`helpers.
 exclusions.parquet     01_ingest    every record read but not kept, with its reason
 ingest.json            01_ingest    records read = kept + excluded, by reason and kind
 overview.json          02_overview  counts, lengths, dates, threads, addressed names
+campaigns.parquet      03_campaigns one row per comment: duplicate group, campaign, additions
+campaign_summary...    03_campaigns one row per campaign: size, share, template, bursts
+campaigns.json         03_campaigns submissions in campaigns, distinct content, parameters
 themes.parquet         03_themes    one row per theme: label, terms, size, interval, quotes
 theme_assignments...   03_themes    comment -> theme(s), weights; "not assigned" rows
 themes.json            03_themes    number of themes, bounds, the selection curve, params
@@ -42,8 +45,10 @@ __all__ = [
     "save",
     "ingest",
     "load_comments",
+    "read_comments_table",
     "analysed_comments",
     "overview",
+    "campaigns",
     "themes",
     "sentiment",
     "coded_table",
@@ -63,6 +68,9 @@ FILES: dict[str, tuple[str, str]] = {
     "sentiment": ("sentiment.parquet", "04_sentiment"),
     "sentiment_by_theme": ("sentiment_by_theme.parquet", "04_sentiment"),
     "sentiment_notes": ("sentiment.json", "04_sentiment"),
+    "campaign_members": ("campaigns.parquet", "03_campaigns"),
+    "campaigns": ("campaign_summary.parquet", "03_campaigns"),
+    "campaign_notes": ("campaigns.json", "03_campaigns"),
     "coded": ("coded_comments.csv", "90_briefing"),
 }
 
@@ -143,6 +151,14 @@ def load_comments(run: str | os.PathLike) -> pd.DataFrame:
     return validate_comments(load(run, "comments"), source=str(output_path(run, "comments")))
 
 
+def read_comments_table(path: str | os.PathLike) -> pd.DataFrame:
+    """A comments table file as ``python -m helpers ingest`` writes it (.parquet or .csv), validated.
+
+    Raises :class:`helpers.errors.SchemaError` naming the file and row when it is not one.
+    """
+    return validate_comments(read_table(path), source=str(path))
+
+
 def load_exclusions(run: str | os.PathLike) -> pd.DataFrame:
     """The validated exclusions log of the run."""
     return validate_exclusions(load(run, "exclusions"), source=str(output_path(run, "exclusions")))
@@ -175,6 +191,38 @@ def overview(run: str | os.PathLike) -> dict:
     }
     save(run, "overview", result)
     return result
+
+
+# --- 03 campaigns ------------------------------------------------------------------------------
+
+def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, threshold: float | None = None,
+              min_campaign_size: int | None = None, min_words: int | None = None, random_state: int = 0):
+    """Find exact duplicates and organised campaigns (:func:`helpers.campaigns.detect_campaigns`) and
+    write the per-comment membership, the per-campaign summary and the counts.
+
+    Options left as None take :data:`helpers.campaigns.DEFAULTS`.
+
+    Returns
+    -------
+    (members DataFrame, campaigns DataFrame, notes dict)
+    """
+    from .campaigns import DEFAULTS, campaign_counts, detect_campaigns
+
+    given = {"shingle_size": shingle_size, "threshold": threshold, "min_campaign_size": min_campaign_size,
+             "min_words": min_words}
+    options = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
+    comments = load_comments(run)
+    members, table = detect_campaigns(comments, random_state=random_state, **options)
+    notes = {
+        **campaign_counts(comments, members, table),
+        "time_resolution": table.attrs["time_resolution"],
+        "parameters": table.attrs["parameters"],
+    }
+    table.attrs.clear()
+    save(run, "campaign_members", members)
+    save(run, "campaigns", table)
+    save(run, "campaign_notes", notes)
+    return members, table, notes
 
 
 # --- 03 themes ---------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""The briefing's organised-campaign section and sentence, from small run folders built by the stages."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+
+from helpers import briefing, stages
+
+LETTER = ("Dear Minister, I am writing about the plan to close the Riverside library on Saturdays. "
+          "It is the only quiet place in our ward where students can revise for their exams and where older "
+          "residents can use the computers to contact their doctor and their bank. Families borrow books there "
+          "for free, and the reading groups keep many lonely people in touch. Closing it would save very little "
+          "money and would cost the town a great deal. I urge you to keep the library open <b>on Saturdays</b>.")
+OWN = [
+    "The bus service is late every morning and the buses are overcrowded on the high street.",
+    "Recycling collections are missed every week and the bins are far too small for families.",
+    "Potholes on Mill Lane have damaged two of my tyres this winter and nothing has been repaired.",
+    "Street lights on the estate are off after midnight which makes walking home feel unsafe.",
+]
+
+
+def _visible(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _run(folder, rows, *, campaigns=True):
+    source = folder / "comments.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    run = folder / "run"
+    stages.ingest(run, source=str(source), format="csv")
+    stages.overview(run)
+    if campaigns:
+        stages.campaigns(run)
+    stages.themes(run, n_themes=2)
+    stages.sentiment(run)
+    return run
+
+
+@pytest.fixture(scope="module")
+def with_campaign(tmp_path_factory):
+    rows = []
+    for i in range(12):  # 12 copies; the first two authors did not consent to publication
+        text = LETTER if i % 3 else LETTER.replace("Dear Minister,", "Dear Minister, &amp;amp;")
+        if i == 5:
+            text += " My son Tom Okafor studies there every weekend."
+        rows.append({"id": f"c{i + 1}", "author": f"Writer {i}", "text": text,
+                     "consent_to_publish": "no" if i < 2 else "yes"})
+    for i in range(28):
+        rows.append({"id": f"o{i + 1}", "author": f"Resident {i}", "text": f"{OWN[i % 4]} Note {i}.",
+                     "consent_to_publish": "yes"})
+    return briefing.load_briefing_data(_run(tmp_path_factory.mktemp("campaign"), rows))
+
+
+def test_summary_and_section_state_both_views(with_campaign):
+    b = with_campaign
+    summary = _visible(briefing.summary_section(b))
+    # 12 of the 40 responses; the share is 30% with its interval
+    assert "Of the 40 responses, 30%" in summary
+    assert "came from 1 organised campaign (copies of the same letter" in summary
+    # a CSV's text is plain text: the markup in it is shown as written, escaped
+    assert "the campaign (12 responses) asked: “I urge you to keep the library open <b>on Saturdays</b>.”" in summary
+    section = _visible(briefing.campaigns_section(b))
+    # 40 compared, 12 in the campaign: 28 + 1 distinct pieces of content
+    assert "the 40 responses with text of their own amount to 29 distinct pieces of content" in section
+    assert "The timestamps give only" in section  # the CSV has no dates
+
+
+def test_quote_respects_consent_and_escapes_markup(with_campaign):
+    b = with_campaign
+    row = b.campaigns.iloc[0]
+    # the escaped entity folds away, so all copies but c6 (which adds a sentence) are one exact text
+    assert (row["template_id"], row["n_exact"]) == ("c1", 11)
+    assert row["quote_id"] == "c3"  # c1 and c2 did not consent; c3 is the next exact copy
+    section = briefing.campaigns_section(b)
+    assert "<b>" not in section and "&lt;b&gt;" in section and "Comment c3" in _visible(section)
+
+
+def test_method_is_in_the_annex(with_campaign):
+    annex = _visible(briefing.methodology_section(with_campaign))
+    assert "MinHash" in annex and "at least 3 responses" in annex and "3-word sequences" in annex
+
+
+def test_no_campaigns_says_so_in_one_line(tmp_path):
+    rows = [{"id": f"o{i}", "text": f"{OWN[i % 4]} Note {i}."} for i in range(8)]
+    b = briefing.load_briefing_data(_run(tmp_path, rows))
+    section = briefing.campaigns_section(b)
+    assert _visible(section).split("Organised campaigns", 1)[1].strip().startswith("No organised campaigns")
+    assert section.count("<p") == 1
+    assert "organised campaign" not in _visible(briefing.summary_section(b))
+
+
+def test_no_section_when_the_stage_did_not_run(tmp_path):
+    rows = [{"id": f"o{i}", "text": f"{OWN[i % 4]} Note {i}."} for i in range(8)]
+    b = briefing.load_briefing_data(_run(tmp_path, rows, campaigns=False))
+    assert briefing.campaigns_section(b) == ""
+    assert "MinHash" not in briefing.methodology_section(b)
