@@ -68,6 +68,8 @@ __all__ = [
     "attachment_only",
     "time_resolution",
     "sensitivity",
+    "content_units",
+    "MIN_ADDITION_WORDS",
 ]
 
 #: Default parameters, justified in ``notebooks/05_campaigns.ipynb`` and the README.
@@ -407,26 +409,26 @@ def _group(sig: np.ndarray, n_sh: np.ndarray, weight: np.ndarray, eligible: np.n
     similarity : float array, each text's estimated overlap with its group's template (nan if none)
     """
     n = len(sig)
-    idx = np.flatnonzero(eligible)
     group = np.full(n, -1, dtype=np.int64)
     similarity = np.full(n, np.nan)
     templates: list[int] = []
-    if len(idx) < 2:
-        return group, np.zeros(0, dtype=np.int64), similarity
-    i, j = _band_links(sig[idx], bands)
-    i, j = idx[i], idx[j]
-    keep = _overlap(sig, n_sh, i, j) >= threshold
-    i, j = i[keep], j[keep]
-    active = np.zeros(n, dtype=bool)
-    active[idx] = True
+    active = eligible.copy()
     for _ in range(max_rounds):
-        live = active[i] & active[j]
-        li, lj = i[live], j[live]
-        if len(li) == 0:
+        idx = np.flatnonzero(active)
+        if len(idx) < 2:
             break
-        _, comp = connected_components(coo_matrix((np.ones(len(li)), (li, lj)), shape=(n, n)), directed=False)
-        members = np.flatnonzero(active & np.isin(comp, np.unique(comp[li])))
-        _, local = np.unique(comp[members], return_inverse=True)
+        # candidate links among the texts still to place (so every bucket's head is one of them)
+        i, j = _band_links(sig[idx], bands)
+        keep = _overlap(sig, n_sh, idx[i], idx[j]) >= threshold
+        i, j = i[keep], j[keep]
+        if len(i) == 0:
+            break
+        m = len(idx)
+        _, comp = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(m, m)), directed=False)
+        linked = np.zeros(m, dtype=bool)
+        linked[i] = linked[j] = True
+        members = idx[linked]
+        _, local = np.unique(comp[linked], return_inverse=True)
         n_local = int(local.max()) + 1
         medoid = members[_consensus_medoids(sig[members], weight[members], local, n_local)]
         sim = _overlap(sig, n_sh, members, medoid[local])
@@ -449,12 +451,18 @@ def _group(sig: np.ndarray, n_sh: np.ndarray, weight: np.ndarray, eligible: np.n
 # --- templates, additions, bursts -------------------------------------------------------------
 
 def _sentences(text: pd.Series) -> pd.DataFrame:
-    """One row per sentence: ``owner`` (position in ``text``), ``sentence`` (original wording)."""
-    parts = [[p for p in _SENTENCE.split(t) if p.strip()] if isinstance(t, str) else [] for t in text.tolist()]
-    counts = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-    flat = [s.strip() for p in parts for s in p]
-    return pd.DataFrame({"owner": np.repeat(np.arange(len(parts)), counts),
-                         "sentence": pd.array(flat, dtype="string")})
+    """One row per sentence: ``owner`` (position in ``text``), ``sentence`` (original wording, stripped).
+
+    A sentence ends at ".", "!" or "?" followed by white space, or at a line break.
+    """
+    arr = pa.array(text.astype("string").fillna(""), type=pa.large_string())
+    marked = pc.replace_substring_regex(arr, r"([.!?])[ \t\r\f\v]+", "\\1\n")
+    lists = pc.split_pattern(marked, "\n")
+    owner = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    parts = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    keep = pc.greater(pc.utf8_length(parts), 0).to_numpy(zero_copy_only=False)
+    return pd.DataFrame({"owner": owner[keep],
+                         "sentence": pd.Series(parts.filter(pa.array(keep)), dtype="string").array})
 
 
 def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Series, *, shingle_size: int
@@ -676,10 +684,12 @@ def detect_campaigns(
     text = comments["text"].astype("string").reset_index(drop=True)
     times = (comments["created_at"] if "created_at" in comments.columns
              else pd.Series(pd.NaT, index=comments.index, dtype="datetime64[ns, UTC]")).reset_index(drop=True)
-    frame = comments.assign(text=text.to_numpy())
-    if "kind" not in frame.columns:
-        frame = frame.assign(kind="response")
+    frame = pd.DataFrame({"text": text.array,
+                          "kind": comments["kind"].array if "kind" in comments.columns else "response"})
+    if "is_placeholder" in comments.columns:
+        frame["is_placeholder"] = comments["is_placeholder"].array
     matched = analysable(frame).to_numpy(dtype=bool, copy=True)
+    del frame
     if matched.any():
         # placeholders are short: only short texts are tested (the patterns are slow on long ones)
         short = matched & (text.str.len().fillna(0).to_numpy() <= _PLACEHOLDER_MAX_CHARS)
@@ -696,7 +706,10 @@ def detect_campaigns(
     n_unique = len(norm_hashes)
     rep = np.full(n_unique, len(raw_unique), dtype=np.int64)  # a raw text standing for each normalised one
     np.minimum.at(rep, norm_of_raw, np.arange(len(raw_unique)))
-    sig, n_sh, u_words = sig[rep], n_sh[rep], n_words[rep]
+    if n_unique < len(raw_unique):
+        sig, n_sh, n_words = sig[rep], n_sh[rep], n_words[rep]
+    u_words = n_words
+    del raw_unique
     codes = np.full(n, -1, dtype=np.int64)
     codes[matched] = norm_of_raw[raw_codes]
     copies = np.bincount(codes[matched], minlength=n_unique)
@@ -843,3 +856,75 @@ def sensitivity(comments: pd.DataFrame, *, thresholds: tuple[float, ...] = (0.4,
                          "n_in_campaigns": int(members["campaign_id"].notna().sum()),
                          "largest": int(table["size"].max()) if len(table) else 0})
     return pd.DataFrame(rows)
+
+
+#: Personal additions shorter than this many words ("Thanks", a name) are not analysed as texts.
+MIN_ADDITION_WORDS = 5
+
+
+def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """De-duplicated content: each campaign once, its members' personal additions as texts of their own,
+    every other response as itself.
+
+    Parameters
+    ----------
+    comments : DataFrame
+        The rows to analyse (``comment_id``, ``text``), e.g. :func:`helpers.stages.analysed_comments`.
+    members : DataFrame
+        :func:`detect_campaigns`'s per-comment table for (at least) these rows.
+
+    Returns
+    -------
+    units : DataFrame
+        ``unit_id`` (a comment id: the campaign's template, the member whose addition it is, or the
+        response itself), ``text``, ``kind`` ("template", "addition" or "response"), ``campaign_id``
+        and ``n_submissions`` (the submissions whose content the unit stands for).
+    links : DataFrame
+        ``comment_id`` -> ``unit_id``: every row of ``comments`` linked to the unit(s) standing for its
+        content (a campaign member to its template and, when it has one, to its own addition).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c", "d"],
+    ...                   "text": ["Letter.", "Letter.", "Letter. And my own five more words.", "Other."]})
+    >>> m = pd.DataFrame({"comment_id": ["a", "b", "c", "d"], "campaign_id": ["C1", "C1", "C1", None],
+    ...                   "is_template": [True, False, False, False],
+    ...                   "addition": ["", "", "And my own five more words.", None], "addition_words": [0, 0, 6, 0]})
+    >>> units, links = content_units(c, m)
+    >>> units[["unit_id", "kind", "n_submissions"]].values.tolist()
+    [['a', 'template', 3], ['c', 'addition', 1], ['d', 'response', 1]]
+    >>> links.values.tolist()
+    [['a', 'a'], ['b', 'a'], ['c', 'a'], ['c', 'c'], ['d', 'd']]
+    """
+    m = comments[["comment_id", "text"]].merge(
+        members[["comment_id", "campaign_id", "is_template", "addition", "addition_words"]],
+        on="comment_id", how="left", validate="one_to_one")
+    m["order"] = np.arange(len(m))
+    in_campaign = m["campaign_id"].notna().to_numpy()
+    template_of = m[in_campaign & m["is_template"].fillna(False).to_numpy(dtype=bool)].set_index("campaign_id")
+    # a campaign's template may not be among the rows given (e.g. not analysable): its first member stands in
+    firsts = m[in_campaign].drop_duplicates("campaign_id").set_index("campaign_id")
+    template_of = pd.concat([template_of, firsts[~firsts.index.isin(template_of.index)]])
+    base = pd.DataFrame({"comment_id": m["comment_id"], "order": m["order"],
+                         "unit_id": np.where(in_campaign, m["campaign_id"].map(template_of["comment_id"]),
+                                             m["comment_id"]), "rank": 0})
+    has_addition = in_campaign & (m["addition_words"].fillna(0).to_numpy() >= MIN_ADDITION_WORDS)
+    extra = pd.DataFrame({"comment_id": m.loc[has_addition, "comment_id"], "order": m.loc[has_addition, "order"],
+                          "unit_id": m.loc[has_addition, "comment_id"], "rank": 1})
+    links = pd.concat([base, extra]).sort_values(["order", "rank"], kind="stable")
+    n_sub = links.groupby("unit_id", sort=False).size()
+
+    units_template = template_of.reset_index()[["comment_id", "text", "campaign_id"]].assign(kind="template")
+    units_addition = m.loc[has_addition, ["comment_id", "addition", "campaign_id"]].rename(
+        columns={"addition": "text"}).assign(kind="addition")
+    units_response = m.loc[~in_campaign, ["comment_id", "text", "campaign_id"]].assign(kind="response")
+    units = pd.concat([units_template, units_addition, units_response]).rename(columns={"comment_id": "unit_id"})
+    first_link = links.drop_duplicates("unit_id").set_index("unit_id")["order"]
+    units = (units.assign(order=units["unit_id"].map(first_link),
+                          rank=units["kind"].map({"template": 0, "response": 0, "addition": 1}))
+             .sort_values(["order", "rank"], kind="stable"))
+    units["n_submissions"] = units["unit_id"].map(n_sub).astype("int64")
+    units = units[["unit_id", "text", "kind", "campaign_id", "n_submissions"]].reset_index(drop=True)
+    units = units.astype({"unit_id": "string", "text": "string", "kind": "string", "campaign_id": "string"})
+    links = links[["comment_id", "unit_id"]].reset_index(drop=True).astype("string")
+    return units, links

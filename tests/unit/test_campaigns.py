@@ -392,3 +392,23 @@ def test_request_pattern_words_are_whole_words():
     # "supportive" must not count as the cue "support"; the first sentence is the fallback
     assert request_sentence("We are supportive of libraries here. Thanks.") == "We are supportive of libraries here."
     assert request_sentence("A surge in demand is expected soon. Thanks.") == "A surge in demand is expected soon."
+
+
+# --- de-duplicated content ----------------------------------------------------------------------
+
+def test_content_units_count_each_campaign_once():
+    t = _fixture()
+    members, _ = detect_campaigns(t)
+    from helpers.campaigns import content_units
+    from helpers.schema import analysable
+
+    analysed = t[analysable(t).to_numpy() & members["matched"].to_numpy()]
+    units, links = content_units(analysed, members)
+    # the campaign (8 submissions) once, c5's personal paragraph, c7, c8 and the four "I agree."s
+    assert units["unit_id"].tolist() == ["c0", "c5", "c7", "c8", "c12", "c13", "c14", "c15"]
+    assert units["kind"].tolist() == ["template", "addition"] + ["response"] * 6
+    assert units.loc[0, "n_submissions"] == 8
+    assert units.loc[1, "text"] == PERSONAL
+    assert links[links["comment_id"] == "c5"]["unit_id"].tolist() == ["c0", "c5"]
+    assert links[links["comment_id"] == "c16"]["unit_id"].tolist() == ["c0"]
+    assert len(links) == len(analysed) + 1  # every submission once, c5 twice
