@@ -286,11 +286,7 @@ def minhash_signatures(texts: pd.Series, *, shingle_size: int = DEFAULTS["shingl
     n_shingles = np.zeros(n, dtype=np.int64)
     n_words = np.zeros(n, dtype=np.int64)
     text_hash = np.zeros(n, dtype=np.uint64)
-    chars = np.cumsum(texts.astype("string").str.len().fillna(0).to_numpy(dtype=np.int64))
-    total = int(chars[-1]) if n else 0
-    cuts = np.searchsorted(chars, np.arange(_CHUNK_CHARS, total, _CHUNK_CHARS), side="right")
-    bounds = np.unique(np.concatenate([[0], cuts, [n]]))
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in _chunks(texts):
         th, lengths = _token_hashes(texts.iloc[lo:hi])
         n_words[lo:hi] = lengths
         text_hash[lo:hi] = _text_hashes(th, lengths)
@@ -465,18 +461,55 @@ def _sentences(text: pd.Series) -> pd.DataFrame:
                          "sentence": pd.Series(parts.filter(pa.array(keep)), dtype="string").array})
 
 
+def _chunks(texts: pd.Series) -> list[tuple[int, int]]:
+    """Row ranges of ``texts`` holding about :data:`_CHUNK_CHARS` characters each."""
+    n = len(texts)
+    chars = np.cumsum(texts.astype("string").str.len().fillna(0).to_numpy(dtype=np.int64))
+    total = int(chars[-1]) if n else 0
+    cuts = np.searchsorted(chars, np.arange(_CHUNK_CHARS, total, _CHUNK_CHARS), side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [n]])).astype(int)
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
 def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Series, *, shingle_size: int
                         ) -> tuple[pd.Series, np.ndarray]:
     """For each text, the sentences sharing fewer than half their shingles with its campaign's template.
 
     ``campaign[i]`` is the position in ``templates`` of text i's template. Returns the additions
-    (sentences joined by a space; "" when none) and their word counts.
+    (sentences joined by a space; "" when none) and their word counts. Texts are taken in chunks, so
+    memory stays bounded however many copies a campaign has.
     """
     n = len(texts)
-    out = pd.Series([""] * n, dtype="string", index=texts.index)
+    out = np.full(n, "", dtype=object)
     words = np.zeros(n, dtype=np.int64)
     if n == 0:
-        return out, words
+        return pd.Series(out, dtype="string", index=texts.index), words
+    tmpl = _sentences(templates)
+    t_sh, t_counts = _shingle_hashes(*_token_hashes(tmpl["sentence"]), shingle_size)
+    with np.errstate(over="ignore"):
+        t_keys = np.unique(_splitmix(t_sh ^ (np.repeat(tmpl["owner"].to_numpy(), t_counts).astype(np.uint64)
+                                              * _MIX2)))
+    for lo, hi in _chunks(texts):
+        mine = _sentences(texts.iloc[lo:hi])
+        m_th, m_lengths = _token_hashes(mine["sentence"])
+        m_sh, m_counts = _shingle_hashes(m_th, m_lengths, shingle_size)
+        owner_campaign = campaign[lo + mine["owner"].to_numpy()]
+        with np.errstate(over="ignore"):
+            keys = _splitmix(m_sh ^ (np.repeat(owner_campaign, m_counts).astype(np.uint64) * _MIX2))
+        at = np.minimum(np.searchsorted(t_keys, keys), len(t_keys) - 1)
+        found = (t_keys[at] == keys).astype(np.float64)
+        has = m_counts > 0
+        share = np.ones(len(mine))
+        if has.any():
+            share[has] = np.add.reduceat(found, (np.cumsum(m_counts) - m_counts)[has]) / m_counts[has]
+        personal = mine[(share < 0.5) & has]
+        if len(personal):
+            joined = personal.groupby("owner")["sentence"].agg(" ".join)
+            out[lo + joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+            n_words = m_lengths[personal.index.to_numpy()]
+            words[lo:hi] += np.bincount(personal["owner"].to_numpy(), weights=n_words,
+                                        minlength=hi - lo).astype(np.int64)
+    return pd.Series(out, dtype="string", index=texts.index), words
     tmpl = _sentences(templates)
     t_sh, t_counts = _shingle_hashes(*_token_hashes(tmpl["sentence"]), shingle_size)
     t_keys = np.unique(_splitmix(t_sh ^ (np.repeat(tmpl["owner"].to_numpy(), t_counts).astype(np.uint64)
