@@ -31,7 +31,7 @@ from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
-           "themes_section", "sentiment_section", "breakdown_section", "caveats_section",
+           "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
            "methodology_section", "provenance_section", "all_sections"]
 
 #: Longest theme label (characters) and key term shown; longer ones are cut at a word boundary.
@@ -84,6 +84,17 @@ class BriefingData:
     #: the campaigns notebook did not run. ``campaigns["request"]`` is redacted like quotes.
     campaigns: pd.DataFrame | None = None
     campaign_notes: dict | None = None
+    #: Machine coding with a codeframe (``coding.json`` of ``07_codeframe``); when set, ``themes``,
+    #: ``assignments`` and ``sentiment_by_theme`` hold the codes instead of the unsupervised themes.
+    coding: dict | None = None
+    #: Opinion groups from votes (:func:`helpers.stages.opinions`): the notes, groups, statements (texts
+    #: redacted like quotes) and participants' map; notes is None when the notebook did not run.
+    opinion_notes: dict | None = None
+    opinion_groups: pd.DataFrame | None = None
+    opinion_statements: pd.DataFrame | None = None
+    opinion_participants: pd.DataFrame | None = None
+    #: Whether the source had a votes table at all.
+    has_votes: bool = False
 
     @property
     def corpus(self) -> str:
@@ -128,7 +139,9 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     """
     run = Path(run)
     comments = stages.load_comments(run)
-    themes = stages.load(run, "themes")
+    # With machine coding (07_codeframe), the coded corpus takes the unsupervised themes' place.
+    coding = stages.load(run, "coding_notes") if stages.output_path(run, "codes").is_file() else None
+    themes = stages.load(run, "codes" if coding else "themes")
     respondents = stages.load(run, "respondents") if stages.output_path(run, "respondents").is_file() else None
     counts = redact.empty_counts()
     names = redact.contributor_names(comments, stages.load(run, "overview"))
@@ -163,8 +176,10 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     themes["top_terms"] = [
         redact.drop_fragments(clean(pd.Series(list(terms), dtype="string"), label_names).dropna(), fragments)
         for terms in themes["top_terms"]]
-    assignments = stages.load(run, "theme_assignments")
+    assignments = stages.load(run, "code_assignments" if coding else "theme_assignments")
     theme_notes = stages.load(run, "theme_model")
+    if coding:
+        theme_notes = {**theme_notes, "n_not_assigned": coding["n_not_assigned"]}
     allowed, n_no_consent = quotable(comments, respondents)
     n_quotes = min(int(theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)), MAX_QUOTES)
     quotes = choose_quotes(themes, assignments, comments, allowed, n_quotes=n_quotes)
@@ -179,6 +194,17 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         campaign_notes = stages.load(run, "campaign_notes")
         campaigns = _quotable_campaigns(stages.load(run, "campaigns"), stages.load(run, "campaign_members"),
                                         comments, allowed, name_pattern, counts)
+    opinion_notes = opinion_groups = opinion_statements = opinion_participants = None
+    if stages.output_path(run, "opinions").is_file():
+        opinion_notes = stages.load(run, "opinions")
+        if not opinion_notes.get("skipped"):
+            opinion_groups = stages.load(run, "opinion_groups")
+            opinion_participants = stages.load(run, "opinion_participants")
+            opinion_statements = stages.load(run, "opinion_statements")
+            shown = dict(zip(comments["comment_id"].astype(str), comments["text"], strict=True))
+            texts = opinion_statements["comment_id"].astype(str).map(shown).astype("string")
+            opinion_statements["text"], n = redact.redact_names(texts, name_pattern)
+            counts["name"] += n
     return BriefingData(
         run=run,
         comments=comments,
@@ -189,7 +215,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         assignments=assignments,
         theme_notes=theme_notes,
         sentiment=stages.load(run, "sentiment"),
-        sentiment_by_theme=stages.load(run, "sentiment_by_theme"),
+        sentiment_by_theme=stages.load(run, "sentiment_by_code" if coding else "sentiment_by_theme"),
         sentiment_notes=stages.load(run, "sentiment_notes"),
         coded=stages.coded_table(run, redact_personal_data=redact_personal_data,
                                  labels=dict(zip(themes["theme_id"], themes["label"], strict=True))),
@@ -201,6 +227,12 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         corpus_name=corpus,
         campaigns=campaigns,
         campaign_notes=campaign_notes,
+        coding=coding,
+        opinion_notes=opinion_notes,
+        opinion_groups=opinion_groups,
+        opinion_statements=opinion_statements,
+        opinion_participants=opinion_participants,
+        has_votes=stages.output_path(run, "votes").is_file(),
     )
 
 
@@ -467,13 +499,67 @@ def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _figure(row: dict) -> str:
+    text = f"{row['value']:.2f}"
+    if row.get("ci_low") is not None and row.get("ci_high") is not None:
+        text += f" (95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f})"
+    return text
+
+
+def _coding_summary(b: BriefingData) -> str:
+    """One paragraph: who coded what, and how well the machine agrees with the analysts."""
+    c = b.coding
+    noun = _respondent_noun(b)
+    agree = {r["metric"]: r for r in c["agreement"]}
+    text = (f"Responses were coded with the analysts' codeframe (version {c['codeframe']['version']}, "
+            f"{c['codeframe']['n_codes']} codes). Analysts coded {c['n_hand_coded']:,} of the {b.n_analysed:,} "
+            f"{noun} by hand; a classifier trained on their coding coded the other {c['n_machine_coded']:,}. "
+            f"Checked against the analysts by cross-validation, the machine's coding agrees with an F1 of "
+            f"{_figure(agree['micro_f1'])} over all codes, {_figure(agree['macro_f1'])} averaged over codes.")
+    if c.get("analyst_agreement"):
+        a = {r["metric"]: r for r in c["analyst_agreement"]}
+        text += (f" Two analysts coding the same {int(a['micro_f1']['n']):,} {noun} agreed with an F1 of "
+                 f"{_figure(a['micro_f1'])}.")
+    return text + f" A {noun[:-1]} can carry more than one code; sizes count the {noun} given each code."
+
+
+def coding_method_html(b: BriefingData) -> str:
+    """The methodology annex's part on coding: sample size, method, agreement figures (or ``""``)."""
+    c = b.coding
+    if not c:
+        return ""
+    noun = _respondent_noun(b)
+    rows = []
+    for label, key in (("Machine vs analysts", "agreement"), ("Analyst vs analyst", "analyst_agreement")):
+        for r in c.get(key) or []:
+            rows.append({"Comparison": label, "Measure": {"micro_f1": "Micro F1", "macro_f1": "Macro F1",
+                                                          "mean_kappa": "Cohen's kappa (mean over codes)"}[r["metric"]],
+                         "Value": f"{r['value']:.2f}",
+                         "95% interval": (f"{r['ci_low']:.2f} to {r['ci_high']:.2f}"
+                                          if r.get("ci_low") is not None else "not computed"),
+                         f"{noun.capitalize()} compared": f"{int(r['n']):,}"})
+    text = (f"The codes come from the analysts' codeframe (version {c['codeframe']['version']}). Analysts "
+            f"hand-coded {c['n_hand_coded']:,} {noun}; a multi-label classifier (TF-IDF over words, phrases and "
+            "character sequences, one logistic regression per code, each with a probability threshold tuned by "
+            f"cross-validation) coded the remaining {c['n_machine_coded']:,}. Agreement was measured by "
+            f"{c['cv_folds']}-fold cross-validation on the hand-coded {noun}: each was coded by a model that had "
+            "not seen it. Micro F1 pools every decision; macro F1 averages the codes, so rare codes weigh as much "
+            f"as common ones; kappa corrects for chance agreement. Intervals are {c['agreement_method']}. "
+            "Counts of machine-coded responses carry the machine's errors, which their intervals do not include.")
+    if c.get("untrained_codes"):
+        text += (f" Codes with too few hand-coded examples to learn ({', '.join(map(str, c['untrained_codes']))}) "
+                 "were applied only by analysts.")
+    return (report.heading("Coding", 3) + report.paragraph(text)
+            + report.table_html(pd.DataFrame(rows), caption="Agreement of the coding"))
+
+
 def themes_section(b: BriefingData) -> str:
     """Themes ranked by size, each with its key terms and two or three quotes cited by comment id."""
     n = b.n_analysed
     parts = [report.paragraph(
         f"Themes were found automatically in the words of the {n:,} {_respondent_noun(b)}; a comment can "
         f"belong to more than one theme. Sizes count the comments in each theme."
-    )]
+    ) if not b.coding else report.paragraph(_coding_summary(b))]
     table = _themes_overview_table(b, n)
     if n >= SMALL_N and len(b.themes):
         data = b.themes.assign(label=[_label(t) for _, t in b.themes.iterrows()],
@@ -508,7 +594,8 @@ def themes_section(b: BriefingData) -> str:
         if not quotes:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
-        parts.append(report.section(f"Theme {int(t['theme_id'])}: {_label(t)}", body, level=3,
+        name = f"Code {_short(t['code_id'], MAX_TERM)}" if b.coding else f"Theme {int(t['theme_id'])}"
+        parts.append(report.section(f"{name}: {_label(t)}", body, level=3,
                                     id=f"theme-{int(t['theme_id'])}"))
     return report.section("Themes", "".join(parts), id="themes")
 
@@ -635,9 +722,13 @@ def methodology_section(b: BriefingData) -> str:
         *_campaign_method(b),
         report.heading("Themes", 3),
         report.paragraph(
-            "Each comment was turned into TF-IDF weights over words and two-word phrases (English stop words "
-            "removed), and non-negative matrix factorisation (scikit-learn NMF, seeded, so the result is the "
-            f"same on every run) found {notes['n_themes']} theme(s), {chosen} within the bounds {lo} to {hi} "
+            ("Each comment was turned into a sentence embedding (the all-MiniLM-L6-v2 model, run offline), and "
+             "k-means clustering (seeded, so the result is the same on every run) found "
+             if notes.get("method") == "embeddings" else
+             "Each comment was turned into TF-IDF weights over words and two-word phrases (English stop words "
+             "removed), and non-negative matrix factorisation (scikit-learn NMF, seeded, so the result is the "
+             "same on every run) found ")
+            + f"{notes['n_themes']} theme(s), {chosen} within the bounds {lo} to {hi} "
             "that this corpus size allows. A comment belongs to every theme that carries at least "
             f"{notes['parameters']['assign_threshold']:.0%} of its weight; comments below that for every theme "
             "are reported as not assigned. Labels are built from each theme's most distinctive phrases and terms; "
@@ -653,6 +744,7 @@ def methodology_section(b: BriefingData) -> str:
             "only counts are given, because percentages of a handful of comments suggest a precision the data "
             "cannot carry."),
     ]
+    parts.append(coding_method_html(b))
     parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
     k_scores = pd.DataFrame(notes.get("k_scores", []))
     if len(k_scores) > 1:
@@ -677,7 +769,7 @@ def _campaign_method(b: BriefingData) -> list[str]:
         f"letters are not chained together. A group of at least {p['min_campaign_size']} responses with a "
         f"template of at least {p['min_words']} words is a campaign. Placeholders (“See attached”, "
         "“N/A”) are never part of one. A member's sentences that do not come from the template are its "
-        "personal additions. Similarities are estimates (standard error under 0.05).")]
+        "personal additions. Similarities are estimates (standard error at most 0.07).")]
 
 
 def _privacy_text(b: BriefingData) -> str:
@@ -713,6 +805,7 @@ def provenance_section(b: BriefingData) -> str:
         "01_ingest": b.ingest["parameters"],
         "03_themes": b.theme_notes["parameters"],
         "04_sentiment": b.sentiment_notes["parameters"],
+        **({"07_codeframe": b.coding["parameters"]} if b.coding else {}),
         "90_briefing": {"redact_personal_data": b.redacted_personal_data},
     }
     prov = provenance.collect(inputs=[source], parameters=parameters)
@@ -725,8 +818,106 @@ def provenance_section(b: BriefingData) -> str:
     return report.section("Provenance", body, id="provenance")
 
 
+def _pct(n: int, d: int) -> str:
+    """"3 of 7" below :data:`SMALL_N` voters, "43%" above; "none" when nobody voted."""
+    n, d = int(n), int(d)
+    return "none" if not d else (f"{n} of {d}" if d < SMALL_N else f"{n / d:.0%}")
+
+
+def opinions_section(b: BriefingData) -> str:
+    """Opinion groups from votes: how many groups, what divides them, what everyone agrees on.
+
+    Written for a reader who has never seen Polis. One line when the source has no votes (or the
+    opinion-groups notebook did not run), saying why.
+    """
+    n = b.opinion_notes
+    title = "Opinion groups from votes"
+    if n is None or n.get("skipped"):
+        why = ("the source has no votes: opinion groups need people\u2019s agree/disagree votes on statements, "
+               "as collected by tools such as Polis, and these comments carry none"
+               if not b.has_votes else "the opinion-groups notebook (06_opinion_groups) was not run")
+        return report.section(title, report.paragraph(f"This section was skipped: {why}."), id="opinion-groups")
+    groups, st, people = b.opinion_groups, b.opinion_statements, b.opinion_participants
+    n_groups, clustered = int(n["n_groups"]), int(n["n_clustered"])
+    text_of = dict(zip(st["comment_id"].astype(str), st["text"].fillna(""), strict=False))
+
+    def said(cid: Any) -> str:
+        return f"\u201c{_short(text_of.get(str(cid), ''), 200)}\u201d (statement {cid})"
+
+    names = dict(zip(groups["group"].astype(int), groups["group_name"], strict=True))
+    parts = [report.paragraph(
+        f"{n['n_participants']:,} people voted {n['n_votes']:,} times on {n['n_statements']:,} short statements "
+        "written by participants, each vote being agree, disagree or pass. We grouped people by how they "
+        "voted: people who tended to vote the same way on the same statements end up in the same group. "
+        f"The {clustered:,} people who voted on at least {n['min_votes_applied']} statements fell into "
+        f"{n_groups} opinion group{'s' if n_groups != 1 else ''}"
+        + (f"; the other {n['n_not_clustered']:,}, who voted on fewer, are counted but not placed in a group."
+           if n["n_not_clustered"] else "."))]
+    sizes = pd.DataFrame({"Group": [f"Group {g}" for g in groups["group_name"]],
+                          "People": groups["size"].astype(int),
+                          "Share of people grouped": [_pct(v, clustered) for v in groups["size"]]})
+    if n_groups >= 1 and people is not None and len(people):
+        largest = groups.iloc[0]
+        fig = plots.group_map(people, title=f"{n_groups} opinion group{'s' if n_groups != 1 else ''} among "
+                                            f"{clustered:,} voters; the largest, {largest['group_name']}, has "
+                                            f"{int(largest['size']):,}")
+        parts.append(plots.figure_html(
+            fig, alt=(f"Map of {len(people):,} participants placed by how they voted; people close together voted "
+                      "alike. Groups: " + ", ".join(f"{r.group_name} with {int(r.size):,} people"
+                                                    for r in groups.itertuples()) + "."),
+            caption="Each point is a participant; nearby points voted alike. Letters mark each group's centre.",
+            data=sizes, data_caption="Opinion groups and their sizes", numeric=["People"]))
+    else:
+        parts.append(report.table_html(sizes, caption="Opinion groups and their sizes", numeric=["People"]))
+    div = st[st["list"] == "divisive"].head(3)
+    if n_groups >= 2 and len(div):
+        items = "".join(
+            f"<li>{report.esc(said(r.comment_id))}: {report.esc(_pct_text(r.share_most))} of group "
+            f"{report.esc(names.get(int(r.most_agree), r.most_agree))} agree, against "
+            f"{report.esc(_pct_text(r.share_least))} of group {report.esc(names.get(int(r.least_agree), r.least_agree))}.</li>"
+            for r in div.itertuples())
+        parts.append(report.section("What divides the groups", "<ul>" + items + "</ul>", level=3,
+                                    id="opinion-divides"))
+    cons = st[st["list"] == "consensus"]
+    share_cols = sorted(c for c in cons.columns if str(c).startswith("share_") and c not in ("share_most",
+                                                                                           "share_least"))
+    agreed = cons[cons["min_share"] > 0.5].head(5) if "min_share" in cons.columns else cons.iloc[0:0]
+    if len(agreed):
+        items = "".join(
+            f"<li>{report.esc(said(r['comment_id']))}: agreed by "
+            + report.esc(", ".join(f"{_pct_text(r[c])} of group {names.get(int(str(c)[6:]), str(c)[6:])}"
+                                   for c in share_cols if pd.notna(r[c]))) + ".</li>"
+            for _, r in agreed.iterrows())
+        body = report.paragraph("Statements that most people in every group agreed with:") + "<ul>" + items + "</ul>"
+    else:
+        body = report.paragraph("No statement was agreed by most people in every group.")
+    parts.append(report.section("What everyone agrees on", body, level=3, id="opinion-consensus"))
+    rep = st[st["list"] == "representative"]
+    for g in groups.itertuples():
+        mine = rep[rep["group"].astype("Int64") == int(g.group)]
+        lines = "".join(
+            f"<li>{'Agree' if r.repful_for == 'agree' else 'Disagree'} with {report.esc(said(r.comment_id))}: "
+            f"{report.esc(_pct(int(r.n_success), int(r.n_seen)))} of this group\u2019s votes on it, against "
+            f"{report.esc(_pct(int(r.n_success_rest), int(r.n_seen_rest)))} of everyone else\u2019s.</li>"
+            for r in mine.itertuples())
+        parts.append(report.section(
+            f"Group {g.group_name}: {int(g.size):,} people", report.paragraph(
+                "What sets this group apart from the others:") + ("<ul>" + lines + "</ul>" if lines else ""),
+            level=3, id=f"opinion-group-{g.group_name}"))
+    parts.append(report.callout(
+        "People chose to take part and chose which statements to vote on, and anyone could add statements: the "
+        "groups describe these voters, not the public, and a group\u2019s size is not a measure of support in the "
+        "population. Groups are found automatically from the votes (the method Polis uses); they are a summary "
+        "of voting patterns, not membership of any organisation.", kind="warning"))
+    return report.section(title, "".join(parts), id="opinion-groups")
+
+
+def _pct_text(share: Any) -> str:
+    return "no one" if pd.isna(share) else f"{float(share):.0%}"
+
+
 def all_sections(b: BriefingData) -> list[str]:
     """The briefing in order: title, summary first, then numbers, themes, tone, caveats, annexes."""
     return [title_block(b), summary_section(b), key_numbers_section(b), campaigns_section(b), themes_section(b),
-            sentiment_section(b), breakdown_section(b), caveats_section(b), methodology_section(b),
-            provenance_section(b)]
+            sentiment_section(b), breakdown_section(b), opinions_section(b), caveats_section(b),
+            methodology_section(b), provenance_section(b)]
