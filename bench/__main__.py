@@ -62,6 +62,11 @@ def bench_size(n: int, workdir: Path) -> list[dict]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--no-quality", action="store_true",
+                        help="skip the theme and sentiment quality benchmarks (bench/quality.py)")
+    parser.add_argument("--embeddings", action="store_true", help="quality: also score the embeddings path")
+    parser.add_argument("--bertopic", action="store_true",
+                        help="quality: also run BERTopic side by side (needs make bench-bertopic-env)")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="lp-bench-") as tmp:
@@ -73,8 +78,21 @@ def main(argv=None) -> int:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"pipeline-{time.strftime('%Y%m%dT%H%M%S')}.csv"
     table.to_csv(out, index=False)
-    print(f"\nwritten: {out}")
-    return 0
+    print(f"\nwritten: {out}\n")
+    if not args.no_quality:  # themes and sentiment against human coders and published topic models
+        from . import quality
+
+        quality.print_table(quality.quality_table(embeddings=args.embeddings, bertopic=args.bertopic,
+                                                  pipeline=table))
+    from . import campaigns  # organised campaigns: B-cubed F1 on planted campaigns, time, peak memory
+
+    status = campaigns.main(["--sizes", *map(str, args.sizes), "--fcc-sizes", *map(str, args.sizes)])
+    from . import coding  # machine coding against NHS human codes: learning curve, active vs random
+
+    status = status or coding.main([])
+    from . import opinions  # opinion groups against Polis's own group-id: ARI, consensus overlap, time
+
+    return status or opinions.main([])
 
 
 if __name__ == "__main__":

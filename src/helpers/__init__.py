@@ -6,8 +6,15 @@ The package is the shared logic behind the notebooks in ``notebooks/``. Modules,
 - :mod:`helpers.ingest`     readers for each input format, registered by name, with auto-detection
 - :mod:`helpers.clean`      text cleaning with an audit: mojibake, language, non-answers, duplicates
 - :mod:`helpers.overview`   counts, lengths, threads and who is addressed
+- :mod:`helpers.campaigns`  organised campaigns: exact and near-duplicates (MinHash + LSH), templates,
+  personal additions, bursts, and the de-duplicated content units
+- :mod:`helpers.evaluation` B-cubed precision, recall and F1 of a clustering against ground truth
 - :mod:`helpers.themes`     the theme model (TF-IDF + NMF), labels, quotes and prevalence
+- :mod:`helpers.embeddings` optional theme model on MiniLM sentence embeddings (extra ``embeddings``)
 - :mod:`helpers.sentiment`  VADER sentiment per sentence, comment and theme
+- :mod:`helpers.opinions`   opinion groups from votes (Polis-compatible): PCA, k-means, statements
+- :mod:`helpers.codeframe`  analysts' codeframes and coding sheets
+- :mod:`helpers.coding`     machine coding from a hand-coded sample, agreement, active sampling
 - :mod:`helpers.stats`      confidence intervals and small-sample rules
 - :mod:`helpers.plots`      accessible figures embedded with alt text and a data table
 - :mod:`helpers.report`     escaped HTML building blocks for the briefing

@@ -488,15 +488,40 @@ def key_numbers_section(b: BriefingData) -> str:
     return report.section("Key numbers", report.key_numbers(items), id="key-numbers")
 
 
+def _content_view(b: BriefingData) -> int | None:
+    """The number of distinct pieces of content when the run found campaigns and counted themes both
+    ways (each campaign once), else None."""
+    notes = b.theme_notes
+    if (b.campaign_notes and b.campaign_notes["n_campaigns"] and "content_size" in b.themes.columns
+            and notes.get("n_content_units")):
+        return int(notes["n_content_units"])
+    return None
+
+
 def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
     rows = []
+    units = _content_view(b)
     for _, t in b.themes.iterrows():
         row = {"Theme": f"{int(t['theme_id'])}. {_label(t)}", "Comments": int(t["size"])}
         if n >= SMALL_N:
             row["Share"] = f"{t['share']:.0%}"
             row["95% interval"] = f"{t['ci_low']:.0%} to {t['ci_high']:.0%}"
+        if units:
+            row["Counting each campaign once"] = f"{int(t['content_size']):,} of {units:,} ({t['content_share']:.0%})"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _campaign_themes_note(b: BriefingData) -> str:
+    """How campaigns were handled in the themes (or "" when there were none)."""
+    units = _content_view(b)
+    if not units:
+        return ""
+    learned = ("The themes were learned from the distinct content (each campaign's letter once, its senders' "
+               "own additions as texts of their own), so a letter sent many times does not dictate them. "
+               if b.theme_notes.get("fitted_on") == "deduplicated" else "")
+    return (learned + f"Sizes count every submission; the last column counts the {units:,} distinct pieces of "
+            "content instead, each campaign once.")
 
 
 def _figure(row: dict) -> str:
@@ -560,6 +585,8 @@ def themes_section(b: BriefingData) -> str:
         f"Themes were found automatically in the words of the {n:,} {_respondent_noun(b)}; a comment can "
         f"belong to more than one theme. Sizes count the comments in each theme."
     ) if not b.coding else report.paragraph(_coding_summary(b))]
+    if not b.coding and _campaign_themes_note(b):
+        parts.append(report.paragraph(_campaign_themes_note(b)))
     table = _themes_overview_table(b, n)
     if n >= SMALL_N and len(b.themes):
         data = b.themes.assign(label=[_label(t) for _, t in b.themes.iterrows()],
@@ -609,6 +636,13 @@ def sentiment_section(b: BriefingData) -> str:
         f"{describe_share(counts['neutral'], n)} as neutral and {describe_share(counts['negative'], n)} as negative "
         f"(VADER scores of at least +{POSITIVE_THRESHOLD} or at most \u2212{abs(NEGATIVE_THRESHOLD)})."
     )
+    content = b.sentiment_notes.get("content_label_counts")
+    if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:
+        m = int(b.sentiment_notes["content_n_scored"])
+        body += report.paragraph(
+            f"Counting each campaign once ({m:,} distinct pieces of content), {describe_share(content['positive'], m)} "
+            f"read as positive, {describe_share(content['neutral'], m)} as neutral and "
+            f"{describe_share(content['negative'], m)} as negative.")
     if len(b.sentiment_by_theme):
         labels = {t["theme_id"]: _label(t) for _, t in b.themes.iterrows()}
         table = pd.DataFrame({

@@ -5,6 +5,10 @@ Commands
 ingest   read a source into the canonical comments table (plus its exclusions log)
 run      run the whole notebook chain on a corpus and render the briefing
 formats  list the input formats Listening Post reads
+themes   themes of a comments table, as JSON (labels, top terms, sizes, quote ids, comment -> themes)
+sentiment  VADER tone of each comment of a comments table, as CSV or Parquet
+opinions  Polis-style opinion groups from a Polis export folder: participant id and group, as CSV
+code     code a comments table with analysts' codeframe and coded sample; agreement printed
 
 Errors a user can cause print one line on stderr (``error: FILE: row N: what is wrong``) and exit
 with code 2. Tracebacks are for bugs.
@@ -94,7 +98,40 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fewest words a campaign's template needs")
     p.add_argument("--seed", type=int, default=0, help="seed of the MinHash functions")
 
+    p = sub.add_parser("themes", help="find themes in a comments table and write them as JSON")
+    p.add_argument("table", help="comments table written by `python -m helpers ingest` (.parquet or .csv)")
+    p.add_argument("--k", type=int, default=0, help="number of themes; 0 (default) chooses it automatically")
+    p.add_argument("--method", choices=["nmf", "embeddings"], default="nmf",
+                   help="nmf: TF-IDF + NMF (default); embeddings: MiniLM sentence embeddings + k-means "
+                        "(needs pip install -e '.[embeddings]')")
+    p.add_argument("--seed", type=int, default=0, help="random_state of the theme model")
+    p.add_argument("--quotes", type=int, default=3, help="quotes (comment ids) per theme")
+    p.add_argument("--out", required=True, help="output JSON file")
+
+    p = sub.add_parser("sentiment", help="VADER tone of each comment of a comments table")
+    p.add_argument("table", help="comments table written by `python -m helpers ingest` (.parquet or .csv)")
+    p.add_argument("--unit", choices=["sentence", "comment"], default="sentence",
+                   help="score sentences and average them (default), or each text whole")
+    p.add_argument("--out", required=True, help="output table, .csv or .parquet: one row per comment")
+
+    p = sub.add_parser("opinions", help="opinion groups from the votes of a Polis export (participant id, group)")
+    p.add_argument("folder", help="Polis export folder (comments.csv with votes.csv or participants-votes.csv)")
+    p.add_argument("--out", required=True, help="output CSV: participant_id, group (A, B...; empty when not "
+                                                "grouped), n_votes, x, y")
+    p.add_argument("--min-votes", type=int, default=7, help="fewest votes to be grouped (default 7, as Polis)")
+    p.add_argument("--max-groups", type=int, default=5, help="most opinion groups considered (default 5)")
+    p.add_argument("--groups", type=int, default=0, help="fix the number of groups; 0 (default) chooses it")
+    p.add_argument("--seed", type=int, default=0, help="random_state of the group clustering's restarts")
+
     sub.add_parser("formats", help="list the input formats")
+
+    p = sub.add_parser("code", help="code a comments table: analysts' codes where given, a classifier elsewhere")
+    p.add_argument("table", help="comments table written by `python -m helpers ingest` (.parquet or .csv)")
+    p.add_argument("--codeframe", required=True, help="the codeframe YAML (see helpers.codeframe)")
+    p.add_argument("--coded", required=True, help="the coding sheet analysts filled in (.csv or .xlsx)")
+    p.add_argument("--out", required=True, help="one row per response with its codes (.csv or .parquet); the "
+                                                "agreement per code goes beside it as <name>.agreement.<suffix>")
+    p.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds and bootstrap")
     return parser
 
 
@@ -163,6 +200,84 @@ def _cmd_campaigns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_themes(args: argparse.Namespace) -> int:
+    from .stages import analysed_comments, read_comments_table
+    from .tables import write_json
+    from .themes import make_theme_model, summarise_themes, themes_json
+
+    comments = analysed_comments(read_comments_table(args.table))
+    model = make_theme_model(args.method, n_themes=args.k, random_state=args.seed).fit(comments["text"])
+    table, assignments = summarise_themes(model, comments, n_quotes=args.quotes)
+    doc = themes_json(table, assignments, model=model, method=args.method)
+    write_json(doc, args.out)
+    print(f"{doc['n_themes']} themes in {doc['n_comments']} comments ({doc['n_not_assigned']} not assigned); "
+          f"wrote {args.out}")
+    return 0
+
+
+def _cmd_sentiment(args: argparse.Namespace) -> int:
+    from .sentiment import score_comments
+    from .stages import analysed_comments, read_comments_table
+    from .tables import write_table
+
+    scores = score_comments(analysed_comments(read_comments_table(args.table)), unit=args.unit)
+    write_table(scores, args.out)
+    counts = scores["label"].value_counts()
+    print(f"{len(scores)} comments scored: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in
+                                                         ("positive", "neutral", "negative"))
+          + f"; wrote {args.out}")
+    return 0
+
+
+def _cmd_opinions(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .errors import InputError
+    from .opinions import analyse
+    from .opinions.polis import load_export
+    from .tables import write_table
+
+    export = load_export(args.folder)
+    if not len(export.votes):
+        raise InputError("the export has no votes (neither votes.csv nor participants-votes.csv)", path=args.folder)
+    result = analyse(export.votes, exclude=export.moderated_out, min_votes=args.min_votes,
+                     max_groups=args.max_groups, n_groups=args.groups, random_state=args.seed)
+    p = result.participants
+    out = pd.DataFrame({"participant_id": p["participant_id"], "group": p["group_name"],
+                        "n_votes": p["n_votes"], "x": p["x"].round(4), "y": p["y"].round(4)})
+    write_table(out, args.out)
+    sizes = ", ".join(f"{r.group_name} {int(r.size):,}" for r in result.groups.itertuples())
+    print(f"{len(p):,} participants, {result.notes['n_clustered']:,} grouped into {result.notes['n_groups']} "
+          f"opinion groups ({sizes}); wrote {args.out}")
+    return 0
+
+
+def _cmd_code(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .codeframe import read_codeframe, read_coding_sheet
+    from .coding import code_comments
+    from .stages import analysed_comments, read_comments_table
+    from .tables import write_table
+
+    comments = analysed_comments(read_comments_table(args.table))
+    frame = read_codeframe(args.codeframe)
+    hand = read_coding_sheet(args.coded, frame, comment_ids=comments["comment_id"])
+    coded, overall, per_code = code_comments(comments, frame, hand, random_state=args.seed)
+    out = Path(args.out)
+    beside = out.with_name(f"{out.name[: -len(out.suffix)] if out.suffix else out.name}.agreement{out.suffix}")
+    write_table(coded, out)
+    write_table(per_code, beside)
+    n_hand = int((coded["coded_by"] == "analyst").sum())
+    print(f"{len(coded):,} responses: {n_hand:,} coded by analysts, {len(coded) - n_hand:,} by machine")
+    for r in overall.itertuples():
+        print(f"machine vs analysts (cross-validated): {r.metric} {r.value:.3f} "
+              f"(95% interval {r.ci_low:.3f} to {r.ci_high:.3f})")
+    print(f"wrote codes of each response: {out}")
+    print(f"wrote agreement per code: {beside}")
+    return 0
+
+
 def _cmd_formats(args: argparse.Namespace) -> int:
     from . import ingest
 
@@ -175,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
     handler = {"ingest": _cmd_ingest, "run": _cmd_run, "formats": _cmd_formats,
-               "campaigns": _cmd_campaigns}[args.command]
+               "campaigns": _cmd_campaigns, "themes": _cmd_themes, "sentiment": _cmd_sentiment,
+               "opinions": _cmd_opinions, "code": _cmd_code}[args.command]
     try:
         return handler(args)
     except ListeningPostError as exc:

@@ -29,7 +29,8 @@ from matplotlib.ticker import FuncFormatter
 
 from .report import esc, table_html
 
-__all__ = ["OKABE_ITO", "STYLE", "DPI", "apply_style", "bar_chart", "histogram", "figure_html", "png_bytes"]
+__all__ = ["OKABE_ITO", "STYLE", "DPI", "apply_style", "bar_chart", "histogram", "line_chart", "group_map",
+           "figure_html", "png_bytes"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, strongest contrast first.
 OKABE_ITO = {
@@ -264,6 +265,99 @@ def histogram(
     ax.set_ylabel(_plain(ylabel))
     ax.yaxis.grid(True)
     ax.set_axisbelow(True)
+    return fig
+
+
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: list[str],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    mark: Any = None,
+) -> Figure:
+    """Lines of ``data[y]`` against ``data[x]`` (e.g. coherence and stability for each number of
+    themes), each with its own marker and line style so no meaning rests on colour, and a direct label
+    at its last point; ``mark`` (an ``x`` value, such as the chosen number of themes) gets a dashed line.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"k": [2, 3, 4], "coherence": [0.1, 0.3, 0.2], "stability": [0.9, 0.8, 0.6]})
+    >>> fig = line_chart(d, x="k", y=["coherence", "stability"], title="t", xlabel="Themes", ylabel="Score", mark=3)
+    >>> [line.get_label() for line in fig.axes[0].lines][:2]
+    ['coherence', 'stability']
+    """
+    fig, ax = _new_figure(4.2)
+    styles = [("o", "-"), ("s", "--"), ("^", ":"), ("D", "-.")]
+    for i, col in enumerate(y):
+        marker, linestyle = styles[i % len(styles)]
+        d = data[[x, col]].dropna()
+        ax.plot(d[x], d[col], marker=marker, linestyle=linestyle, color=BAR if i == 0 else "#505a5f",
+                label=_plain(col))
+        if len(d):
+            ax.annotate(_plain(col), (d[x].iloc[-1], d[col].iloc[-1]), xytext=(6, 0),
+                        textcoords="offset points", va="center")
+    if mark is not None:
+        ax.axvline(mark, color="#0b0c0c", linestyle=(0, (4, 3)), linewidth=1)
+        ax.annotate(f"chosen: {mark}", (mark, 1), xycoords=("data", "axes fraction"), xytext=(4, -12),
+                    textcoords="offset points")
+    _title(fig, title)
+    ax.set_xlabel(_plain(xlabel))
+    ax.set_ylabel(_plain(ylabel))
+    ax.legend(loc="best", frameon=False)
+    ax.yaxis.grid(True)
+    ax.set_axisbelow(True)
+    return fig
+
+
+def group_map(
+    points: pd.DataFrame,
+    *,
+    title: str,
+    x: str = "x",
+    y: str = "y",
+    group: str = "group_name",
+    other_label: str = "Not grouped",
+) -> Figure:
+    """A map of participants (e.g. opinion groups from votes): one point each, a marker shape and colour
+    per group, the group's letter and size written at its centre, so groups are told apart without
+    colour; participants with no group (``group`` missing) are small grey crosses.
+
+    The axes have no units (positions only say who voted alike), so ticks are hidden.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"x": [0, 0.1, 1, 1.1, 0.5], "y": [0, 0.1, 1, 1.1, 0.5],
+    ...                   "group_name": ["A", "A", "B", "B", None]})
+    >>> fig = group_map(d, title="Two groups")
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)
+    ['A (2)', 'B (2)']
+    """
+    fig, ax = _new_figure(5.2)
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    colours = [OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "reddish_purple", "orange",
+                                      "sky_blue", "black")]
+    g = points[group].astype("string")
+    rest = points[g.isna().to_numpy()]
+    if len(rest):
+        ax.scatter(rest[x], rest[y], marker="x", s=14, color="#6f777b", linewidths=0.8,
+                   label=_plain(f"{other_label} ({len(rest):,})"))
+    for i, name in enumerate(sorted(g.dropna().unique())):
+        sel = points[(g == name).fillna(False).to_numpy()]
+        ax.scatter(sel[x], sel[y], marker=markers[i % len(markers)], s=22, alpha=0.75,
+                   color=colours[i % len(colours)], edgecolors="white", linewidths=0.4,
+                   label=_plain(f"Group {name} ({len(sel):,})"))
+        ax.text(float(sel[x].mean()), float(sel[y].mean()), _plain(f"{name} ({len(sel):,})"), ha="center",
+                va="center", fontsize=14, fontweight="bold", color=TEXT,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": TEXT, "alpha": 0.9})
+    _title(fig, title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("Position on the main dividing line in the votes")
+    ax.set_ylabel("Second dividing line")
+    ax.legend(loc="best", frameon=True, fontsize=11)
     return fig
 
 

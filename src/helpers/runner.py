@@ -4,6 +4,15 @@ briefing notebook is rendered to one self-contained HTML page.
 The pipeline is every ``notebooks/NN_name.ipynb`` in number order. A run configuration's keys are
 routed to the notebooks that declare them in their ``parameters`` cell (plus ``run_dir``, which every
 notebook declares); a key that no notebook declares is an error.
+
+A notebook that only applies to some corpora says so in its metadata::
+
+    "metadata": {"listening_post": {"requires": ["votes"]}}
+
+``requires`` names hand-over files (keys of :data:`helpers.stages.FILES`) that must exist in the run
+folder when the notebook's turn comes; when one is missing the runner skips the notebook, says so in
+its progress log, and leaves no executed copy (``06_opinion_groups`` needs the votes table that only
+some readers write; the briefing says the section was skipped and why).
 """
 
 from __future__ import annotations
@@ -19,7 +28,8 @@ from .config import dump_run_config
 from .errors import ConfigError, InputError, ListeningPostError
 from .tables import atomic_write
 
-__all__ = ["pipeline_notebooks", "notebook_parameters", "route_parameters", "run_pipeline", "RunFailed"]
+__all__ = ["pipeline_notebooks", "notebook_parameters", "notebook_requirements", "missing_requirements",
+           "route_parameters", "run_pipeline", "RunFailed"]
 
 BRIEFING_NOTEBOOK = "90_briefing"
 KERNEL = "python3"
@@ -33,6 +43,21 @@ class RunFailed(ListeningPostError):
         self.user_error = ename in {"InputError", "SchemaError", "ConfigError"}
         detail = evalue if self.user_error else f"{ename}: {evalue}"
         super().__init__(f"{notebook} failed: {' '.join(detail.split())} (executed notebook: {output})")
+
+
+def notebook_requirements(notebook: Path) -> list[str]:
+    """The hand-over files a notebook needs to run (its ``listening_post.requires`` metadata; usually none)."""
+    import json
+
+    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+    return [str(name) for name in meta.get("listening_post", {}).get("requires", [])]
+
+
+def missing_requirements(notebook: Path, run: Path) -> list[str]:
+    """The files ``notebook`` requires that the run folder lacks (file names); empty means it can run."""
+    from .stages import FILES, output_path
+
+    return [FILES[name][0] for name in notebook_requirements(notebook) if not output_path(run, name).is_file()]
 
 
 def pipeline_notebooks(folder: Path | None = None) -> list[Path]:
@@ -149,6 +174,10 @@ def run_pipeline(
     total = time.perf_counter()
     for i, notebook in enumerate(notebooks, 1):
         start = time.perf_counter()
+        missing = missing_requirements(notebook, run)
+        if missing:
+            log(f"[{i}/{len(notebooks)}] {notebook.stem} skipped: this corpus has no {', '.join(missing)}")
+            continue
         log(f"[{i}/{len(notebooks)}] {notebook.stem} ...")
         params = {**routed[notebook.stem], "run_dir": str(run)}
         _execute(notebook, run / notebook.name, params)

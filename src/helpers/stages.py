@@ -20,7 +20,18 @@ themes.json            03_themes    number of themes, bounds, the selection curv
 sentiment.parquet      04_sentiment one row per analysed comment: VADER scores and label
 sentiment_by_theme...  04_sentiment per theme: mean compound with interval, label counts
 sentiment.json         04_sentiment label counts, mean, the scoring parameters
-coded_comments.csv     90_briefing  comment id, themes, sentiment (no personal data)
+codeframe.yaml         07_codeframe the codeframe used (drafted from the themes when none given)
+coding_sheet.csv/.xlsx 07_codeframe responses for analysts to code next, empty code columns
+codes.parquet          07_codeframe codes shaped like themes.parquet (machine coding only)
+code_assignments...    07_codeframe comment -> code(s), shaped like theme_assignments
+code_agreement...      07_codeframe per code: machine-analyst precision, recall, F1, kappa
+sentiment_by_code...   07_codeframe tone per code, shaped like sentiment_by_theme
+coding.json            07_codeframe sample sizes, agreement with 95% intervals, parameters
+opinion_participants.. 06_opinion_groups  participant -> map position, votes, group (Polis-style)
+opinion_groups.parquet 06_opinion_groups  one row per opinion group: size, share
+opinion_statements...  06_opinion_groups  representative, consensus and divisive statements
+opinions.json          06_opinion_groups  counts, number of groups and how chosen, parameters
+coded_comments.csv     90_briefing  comment id, themes (or codes), sentiment (no personal data)
 =====================  ===========  =====================================================
 """
 
@@ -52,6 +63,8 @@ __all__ = [
     "themes",
     "sentiment",
     "coded_table",
+    "codeframe",
+    "opinions",
 ]
 
 #: name -> (file name, notebook that writes it)
@@ -71,6 +84,18 @@ FILES: dict[str, tuple[str, str]] = {
     "campaign_members": ("campaigns.parquet", "03_campaigns"),
     "campaigns": ("campaign_summary.parquet", "03_campaigns"),
     "campaign_notes": ("campaigns.json", "03_campaigns"),
+    "codeframe": ("codeframe.yaml", "07_codeframe"),
+    "coding_sheet": ("coding_sheet.csv", "07_codeframe"),
+    "coding_sheet_xlsx": ("coding_sheet.xlsx", "07_codeframe"),
+    "codes": ("codes.parquet", "07_codeframe"),
+    "code_assignments": ("code_assignments.parquet", "07_codeframe"),
+    "code_agreement": ("code_agreement.parquet", "07_codeframe"),
+    "sentiment_by_code": ("sentiment_by_code.parquet", "07_codeframe"),
+    "coding_notes": ("coding.json", "07_codeframe"),
+    "opinion_participants": ("opinion_participants.parquet", "06_opinion_groups"),
+    "opinion_groups": ("opinion_groups.parquet", "06_opinion_groups"),
+    "opinion_statements": ("opinion_statements.parquet", "06_opinion_groups"),
+    "opinions": ("opinions.json", "06_opinion_groups"),
     "coded": ("coded_comments.csv", "90_briefing"),
 }
 
@@ -227,15 +252,40 @@ def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, thresh
 
 # --- 03 themes ---------------------------------------------------------------------------------
 
+CONTENT_VIEWS = ("deduplicated", "all")
+
+
+def _content(run: str | os.PathLike, comments: pd.DataFrame, content: str):
+    """The de-duplicated content units and links (:func:`helpers.campaigns.content_units`) when
+    ``content`` asks for them and the campaigns stage has run; else (None, None)."""
+    if content not in CONTENT_VIEWS:
+        raise ConfigError(f"content must be one of {', '.join(CONTENT_VIEWS)}, not {content!r}")
+    if not output_path(run, "campaign_members").is_file():
+        return None, None
+    from .campaigns import content_units
+
+    return content_units(comments, load(run, "campaign_members"))
+
+
 def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, n_quotes: int = 3,
-           assign_threshold: float = 0.2):
+           assign_threshold: float = 0.2, method: str = "nmf", content: str = "deduplicated"):
     """Fit the theme model on the analysed comments and write the themes, assignments and model notes.
+
+    ``method`` is ``"nmf"`` (TF-IDF + NMF, the default) or ``"embeddings"`` (MiniLM sentence embeddings
+    and k-means; needs the ``embeddings`` extra): see :func:`helpers.themes.make_theme_model`.
+
+    ``content`` is what the model learns from when the campaigns stage has run: ``"deduplicated"``
+    (each campaign's template once, its members' personal additions as texts of their own, every
+    other response as itself), so a letter sent ten thousand times does not dictate the themes; or
+    ``"all"`` (every submission). Either way every submission is then assigned to themes and counted
+    (``size``), and the themes table also counts the de-duplicated content (``content_size``,
+    ``content_share``: each campaign once).
 
     Returns
     -------
     (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
     """
-    from .themes import ThemeModel, summarise_themes
+    from .themes import make_theme_model, summarise_themes
 
     comments = analysed_comments(load_comments(run))
     if len(comments) < 2:
@@ -243,9 +293,22 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
             f"only {len(comments)} comment(s) with text to analyse: themes need at least 2",
             path=paths.relative_to_root(output_path(run, "comments")),
         )
-    model = ThemeModel(n_themes=n_themes, random_state=random_state, assign_threshold=assign_threshold)
-    model.fit(comments["text"])
+    model = make_theme_model(method, n_themes=n_themes, random_state=random_state,
+                             assign_threshold=assign_threshold)
+    units, _ = _content(run, comments, content)
+    dedup = units is not None and content == "deduplicated" and len(units) >= 2
+    model.fit(units["text"] if dedup else comments["text"])
+    if dedup:  # every submission's weights from the model learned on the distinct content
+        fitted = model.doc_weights_
+        model.doc_weights_ = model.transform(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
+    if units is not None:
+        model.doc_weights_ = fitted if dedup else model.transform(units["text"])
+        content_table, _ = summarise_themes(model, units.rename(columns={"unit_id": "comment_id"}), n_quotes=0)
+        by_terms = content_table.set_index(content_table["top_terms"].map(tuple))
+        key = table["top_terms"].map(tuple)
+        table["content_size"] = key.map(by_terms["size"]).fillna(0).astype("int64").to_numpy()
+        table["content_share"] = table["content_size"] / len(units)
     lo, hi = model.bounds_
     notes = {
         "n_analysed": int(len(comments)),
@@ -254,8 +317,11 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         "bounds": [int(lo), int(hi)],
         "k_scores": model.k_scores_.to_dict("records"),
         "n_not_assigned": int(assignments["theme_id"].isna().sum()),
+        "method": method,
+        "fitted_on": "deduplicated" if dedup else "all",
+        "n_content_units": int(len(units)) if units is not None else None,
         "parameters": {"n_themes": n_themes, "random_state": random_state, "n_quotes": n_quotes,
-                       "assign_threshold": assign_threshold},
+                       "assign_threshold": assign_threshold, "method": method, "content": content},
     }
     save(run, "themes", table)
     save(run, "theme_assignments", assignments)
@@ -265,8 +331,13 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
 
 # --- 04 sentiment ------------------------------------------------------------------------------
 
-def sentiment(run: str | os.PathLike, *, unit: str = "sentence"):
+def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated"):
     """VADER scores per analysed comment and per theme; writes both tables.
+
+    Every submission is scored. When the campaigns stage has run and ``content`` is
+    ``"deduplicated"``, the notes also give the tone of the de-duplicated content
+    (``content_label_counts``, ``content_mean_compound``): each campaign's template once, its members'
+    personal additions as texts of their own, every other response as itself.
 
     Returns
     -------
@@ -284,12 +355,88 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence"):
         "label_counts": {k: int(counts.get(k, 0)) for k in ("positive", "neutral", "negative")},
         "mean_compound": float(scores["compound"].mean()) if len(scores) else None,
         "parameters": {"unit": unit, "implementation": "vaderSentiment (reference VADER)",
-                       "thresholds": [NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD]},
+                       "thresholds": [NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD], "content": content},
     }
+    units, _ = _content(run, comments, content)
+    if units is not None and content == "deduplicated":
+        own = scores.set_index("comment_id")
+        additions = units[units["kind"] == "addition"]
+        extra = score_comments(additions.rename(columns={"unit_id": "comment_id"}), unit=unit).set_index("comment_id")
+        unit_scores = pd.concat([own.loc[units.loc[units["kind"] != "addition", "unit_id"], ["compound", "label"]],
+                                 extra[["compound", "label"]]])
+        c = unit_scores["label"].value_counts()
+        notes["content_n_scored"] = int(len(unit_scores))
+        notes["content_label_counts"] = {k: int(c.get(k, 0)) for k in ("positive", "neutral", "negative")}
+        notes["content_mean_compound"] = float(unit_scores["compound"].mean()) if len(unit_scores) else None
     save(run, "sentiment", scores)
     save(run, "sentiment_by_theme", by_theme)
     save(run, "sentiment_notes", notes)
     return scores, by_theme, notes
+
+
+# --- 07 codeframe ------------------------------------------------------------------------------
+
+def codeframe(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str = "", n_sample: int = 200,
+              n_to_code: int = 100, random_state: int = 0, n_quotes: int = 3, features: str = "tfidf") -> dict:
+    """Codeframe, coding sheet and, given a coded sample, machine coding with measured agreement
+    (:func:`helpers.coding.run_coding`). Empty strings mean "not given".
+
+    Returns
+    -------
+    dict
+        The notes written to ``coding.json``, plus the tables under ``"tables"``.
+    """
+    from .coding import run_coding
+
+    return run_coding(run, codeframe=codeframe, coded_sample=coded_sample, n_sample=n_sample,
+                      n_to_code=n_to_code, random_state=random_state, n_quotes=n_quotes, features=features)
+
+
+# --- 06 opinion groups ------------------------------------------------------------------------
+
+def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5, n_groups: int = 0,
+             k_margin: float = 0.03, random_state: int = 0):
+    """Polis-style opinion groups from the run's votes (:func:`helpers.opinions.analyse`).
+
+    Statements the moderator rejected (``moderated_out`` exclusions) are zeroed, as Polis does. Writes
+    the participants (map and group), groups, statements (representative, consensus, divisive, each
+    with its text) and ``opinions.json``. When the run has no votes table nothing is analysed and only
+    ``opinions.json`` is written, saying why (the runner skips this stage then; see
+    :mod:`helpers.runner`).
+
+    Returns
+    -------
+    (OpinionResult or None, statements DataFrame, notes dict)
+    """
+    from .opinions import analyse, group_name
+
+    if not output_path(run, "votes").is_file():
+        notes = {"skipped": True, "reason": "the source has no votes table (agree/disagree votes on statements)"}
+        save(run, "opinions", notes)
+        return None, pd.DataFrame(), notes
+    votes = load(run, "votes")
+    exclusions = load_exclusions(run)
+    rejected = set(exclusions.loc[exclusions["reason"] == "moderated_out", "record_id"].dropna().astype(str))
+    result = analyse(votes, exclude=rejected, min_votes=min_votes, max_groups=max_groups, n_groups=n_groups,
+                     k_margin=k_margin, random_state=random_state)
+    comments = load_comments(run)
+    text = dict(zip(comments["comment_id"].astype(str), comments["text"].astype("string"), strict=True))
+    parts = []
+    rep = result.representative.assign(list="representative")
+    parts.append(rep.assign(group_name=[group_name(g) for g in rep["group"]]))
+    parts.append(result.consensus.assign(list="consensus"))
+    parts.append(result.divisive.assign(list="divisive"))
+    statements = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=["list", "comment_id"])
+    statements.insert(0, "list", statements.pop("list"))
+    statements["text"] = statements["comment_id"].astype(str).map(text).astype("string")
+    notes = {"skipped": False, **result.notes, "n_votes_on_rejected": int(votes["comment_id"].astype(str)
+                                                                          .isin(rejected).sum())}
+    save(run, "opinion_participants", result.participants)
+    save(run, "opinion_groups", result.groups)
+    save(run, "opinion_statements", statements)
+    save(run, "opinions", notes)
+    return result, statements, notes
 
 
 # --- 90 briefing -------------------------------------------------------------------------------
@@ -304,12 +451,14 @@ def coded_table(run: str | os.PathLike, *, redact_personal_data: bool = True, la
     labels, questions and respondent types pass through :func:`helpers.redact.redact` (unless
     ``redact_personal_data`` is False) and have contributors' names removed. ``labels`` (theme id ->
     label), when given, replaces the themes table's labels (the briefing passes the labels it shows).
+    When ``07_codeframe`` did machine coding (``codes.parquet`` exists), codes take the themes' place.
     """
     from .redact import contributor_names, names_pattern, redact, redact_names
 
     comments = load_comments(run)
-    assignments = load(run, "theme_assignments")
-    themes_table = load(run, "themes")
+    coded = output_path(run, "codes").is_file()  # machine coding ran: codes replace themes
+    assignments = load(run, "code_assignments" if coded else "theme_assignments")
+    themes_table = load(run, "codes" if coded else "themes")
     scores = load(run, "sentiment")
     names = contributor_names(comments, load(run, "overview") if output_path(run, "overview").is_file() else None)
 

@@ -341,12 +341,47 @@ def _as_texts(texts) -> list[str]:
     return series.where(series.notna(), "").astype(str).tolist()
 
 
+def _check_weights(sample_weight, n: int) -> np.ndarray:
+    w = np.asarray(sample_weight, dtype=np.float64).ravel()
+    if w.size != n:
+        raise InputError(f"sample_weight has {w.size} values for {n} texts")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+        raise InputError("sample_weight must be finite, not negative, and not all zero")
+    return w
+
+
 def _normalise_rows(w: np.ndarray) -> np.ndarray:
     w = np.asarray(w, dtype=np.float64)
     total = w.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total > 0, w / np.where(total > 0, total, 1.0), 0.0)
     return out
+
+
+def term_scores(h: np.ndarray, exclusivity: float = 0.5) -> np.ndarray:
+    """How well each term (column) names each theme (row): its weight times its exclusivity.
+
+    ``score[t, w] = h[t, w] * (h[t, w] / sum_s h[s, w]) ** exclusivity``. With ``exclusivity=0`` terms
+    rank by weight alone, so a word that is heavy everywhere ("year", "people") tops several themes;
+    with 1 a term's score is divided among the themes in proportion to its weight in each. This is the
+    "weight x exclusivity" idea of FREX (Bischof & Airoldi 2012) and LDAvis relevance (Sievert &
+    Shirley 2014). On the OCTIS BBC News benchmark (``python -m bench.quality``), 0.5 raised both topic
+    diversity (0.88 to 0.96) and NPMI coherence (0.20 to 0.22) over ranking by weight.
+
+    Examples
+    --------
+    >>> h = np.array([[4.0, 2.0, 0.0], [4.0, 0.0, 1.0]])
+    >>> term_scores(h, 1.0).round(2).tolist()
+    [[2.0, 2.0, 0.0], [2.0, 0.0, 1.0]]
+    >>> term_scores(h, 0.0).tolist() == h.tolist()
+    True
+    """
+    h = np.asarray(h, dtype=np.float64)
+    if exclusivity == 0:
+        return h
+    total = h.sum(axis=0, keepdims=True)
+    share = np.divide(h, total, out=np.zeros_like(h), where=total > 0)
+    return h * share**exclusivity
 
 
 def _top_indices(h: np.ndarray, n: int, eligible: np.ndarray | None = None) -> list[np.ndarray]:
@@ -553,6 +588,9 @@ class ThemeModel(BaseEstimator):
         Seeds every random step.
     extra_stop_words : tuple of str, default ()
         More words to ignore, such as the name of the consultation's subject.
+    term_exclusivity : float, default 0.5
+        How much a theme's top terms favour words it does not share with other themes
+        (:func:`term_scores`); 0 ranks terms by weight alone.
 
     Attributes
     ----------
@@ -596,6 +634,7 @@ class ThemeModel(BaseEstimator):
         assign_threshold=0.2,
         random_state=0,
         extra_stop_words=(),
+        term_exclusivity=0.5,
     ):
         self.n_themes = n_themes
         self.min_themes = min_themes
@@ -607,6 +646,7 @@ class ThemeModel(BaseEstimator):
         self.assign_threshold = assign_threshold
         self.random_state = random_state
         self.extra_stop_words = extra_stop_words
+        self.term_exclusivity = term_exclusivity
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -624,6 +664,8 @@ class ThemeModel(BaseEstimator):
         lo, hi = tuple(self.ngram_range)
         if not (1 <= lo <= hi):
             raise ConfigError(f"ngram_range must be (lo, hi) with 1 <= lo <= hi, not {self.ngram_range!r}")
+        if not 0 <= float(self.term_exclusivity) <= 4:
+            raise ConfigError(f"term_exclusivity must be between 0 and 4, not {self.term_exclusivity!r}")
         if not 0 <= float(self.assign_threshold) <= 1:
             raise ConfigError(f"assign_threshold must be between 0 and 1, not {self.assign_threshold!r}")
         if self.min_themes is not None and self.max_themes is not None and self.min_themes > self.max_themes:
@@ -656,7 +698,7 @@ class ThemeModel(BaseEstimator):
 
     # -- fitting -----------------------------------------------------------------------------------
 
-    def fit(self, texts, y=None):
+    def fit(self, texts, y=None, sample_weight=None):
         """Learn the vocabulary, choose the number of themes, fit NMF and label the themes.
 
         Parameters
@@ -664,6 +706,12 @@ class ThemeModel(BaseEstimator):
         texts : iterable of str
             The comments (missing values count as empty texts).
         y : ignored
+        sample_weight : array-like of shape (n_texts,), optional
+            How much each text counts in the factorisation, e.g. 1 / (copies of a campaign letter),
+            or the number of submissions a de-duplicated text stands for. NMF minimises squared
+            error, so a weight ``w`` is applied by scaling the text's TF-IDF row by ``sqrt(w)``; each
+            text's theme mix (:attr:`doc_weights_`, rows summing to 1) is unaffected by its own
+            weight. The vocabulary and the bounds on the number of themes do not use the weights.
 
         Returns
         -------
@@ -677,6 +725,11 @@ class ThemeModel(BaseEstimator):
         stop = stop_words(self.extra_stop_words)
         analyzer = _Analyzer(stop, tuple(int(v) for v in self.ngram_range))
         vec, X = self._vectorize(docs, analyzer)
+        unweighted = None
+        if sample_weight is not None:
+            w = _check_weights(sample_weight, n)
+            unweighted = X[w == 0] if np.any(w == 0) else None
+            X = (sp.diags(np.sqrt(w).astype(np.float32)) @ X).tocsr()
         names = vec.get_feature_names_out()
         # Copies of one text (a campaign letter) add no dimension: bounds and the limit follow the
         # number of distinct texts, so identical texts give one theme, not several identical ones.
@@ -723,7 +776,9 @@ class ThemeModel(BaseEstimator):
             scores = None
 
         nmf, W = _fit_nmf(X, k, seed_fit)
-        H = nmf.components_
+        if unweighted is not None:  # texts with weight 0 still get their theme mix
+            W[np.asarray(sample_weight, dtype=np.float64).ravel() == 0] = nmf.transform(unweighted)
+        H = term_scores(nmf.components_, float(self.term_exclusivity))
         tops = _top_indices(H, N_TOP_TERMS)
         if scores is None:
             scores = pd.DataFrame(
@@ -755,7 +810,9 @@ class ThemeModel(BaseEstimator):
         resamples = [np.sort(rng.choice(n_s, m, replace=False)) for _ in range(n_resamples)]
         rows = []
         for k in candidates:
-            ref = _top_indices(_fit_nmf(Xs, k, seed, scoring=True)[0].components_, N_TOP_TERMS, eligible)
+            a = float(self.term_exclusivity)
+            ref = _top_indices(term_scores(_fit_nmf(Xs, k, seed, scoring=True)[0].components_, a),
+                               N_TOP_TERMS, eligible)
             coherence = _coherence(binary, ref, names)
             agreements = []
             for idx in resamples:
@@ -763,7 +820,7 @@ class ThemeModel(BaseEstimator):
                 if k > min(part.shape):
                     continue
                 other = _top_indices(
-                    _fit_nmf(part, k, seed, scoring=True)[0].components_, N_TOP_TERMS, eligible
+                    term_scores(_fit_nmf(part, k, seed, scoring=True)[0].components_, a), N_TOP_TERMS, eligible
                 )
                 agreements.append(_agreement(ref, other, n_terms))
             stability = float(np.mean(agreements)) if agreements else float("nan")
@@ -785,9 +842,9 @@ class ThemeModel(BaseEstimator):
         X = self.vectorizer_.transform(_as_texts(texts))
         return _normalise_rows(self.nmf_.transform(X))
 
-    def fit_transform(self, texts, y=None) -> np.ndarray:
+    def fit_transform(self, texts, y=None, sample_weight=None) -> np.ndarray:
         """Fit, then return :attr:`doc_weights_`."""
-        return self.fit(texts).doc_weights_
+        return self.fit(texts, sample_weight=sample_weight).doc_weights_
 
 
 # --------------------------------------------------------------------------------------------------
@@ -935,3 +992,258 @@ def summarise_themes(
     )
     assignments.loc[assignments["theme_id"] == 0, "theme_id"] = pd.NA
     return themes, assignments
+
+
+# --------------------------------------------------------------------------------------------------
+# Agreement between two runs, breakdowns, and choosing the method
+
+
+def matched_agreement(labels_a, labels_b) -> float:
+    """Share of items two clusterings put in corresponding groups, after the best one-to-one matching.
+
+    Groups of ``labels_a`` are matched to groups of ``labels_b`` so as to maximise the number of items
+    they share (Hungarian algorithm on the contingency table); the agreement is that number over the
+    number of items. Missing labels (not assigned) form a group of their own that matches only itself.
+    Used to check that two seeds give the same themes.
+
+    Examples
+    --------
+    >>> matched_agreement([0, 0, 1, 1, 2], [5, 5, 7, 7, 7])
+    0.8
+    >>> matched_agreement([0, 1, None], [1, 0, None])
+    1.0
+    """
+    a = pd.Series(list(labels_a), dtype="object")
+    b = pd.Series(list(labels_b), dtype="object")
+    if len(a) != len(b):
+        raise InputError(f"the two labellings have {len(a)} and {len(b)} items")
+    if len(a) == 0:
+        return float("nan")
+    missing = a.isna() & b.isna()
+    keep = a.notna() & b.notna()
+    ca, ua = pd.factorize(a[keep])
+    cb, ub = pd.factorize(b[keep])
+    table = sp.coo_matrix((np.ones(ca.size), (ca, cb)), shape=(len(ua), len(ub))).toarray()
+    r, c = linear_sum_assignment(-table) if table.size else (np.array([], int), np.array([], int))
+    return float((table[r, c].sum() + missing.sum()) / len(a))
+
+
+#: Columns of the respondents table that describe the respondent rather than answer a closed question.
+_RESPONDENT_FIELDS = frozenset(
+    "respondent_id respondent_type organisation sector region consent_to_publish external_group source "
+    "source_row".split()
+)
+_PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+
+
+def breakdown_columns(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) -> list[str]:
+    """The groupings :func:`theme_breakdown` can use for this data: ``question_id`` and
+    ``respondent_type`` where comments record more than one value, each closed question of the
+    respondents table (agree/disagree and the like), and ``month`` when comments are dated over more
+    than one month (``week`` when within one month but over several weeks).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"comment_id": ["a", "b"], "question_id": ["q1", "q2"], "respondent_id": ["r1", "r2"],
+    ...                   "created_at": pd.to_datetime(["2024-01-05", "2024-03-01"], utc=True)})
+    >>> r = pd.DataFrame({"respondent_id": ["r1", "r2"], "respondent_type": ["Individual", "Individual"],
+    ...                   "q1_position": ["Agree", "Disagree"]})
+    >>> breakdown_columns(c, r)
+    ['question_id', 'q1_position', 'month']
+    """
+    out = []
+    for col in ("question_id", "respondent_type"):
+        if col in comments.columns and comments[col].dropna().nunique() > 1:
+            out.append(col)
+    if respondents is not None and "respondent_id" in comments.columns and len(respondents):
+        if (
+            "respondent_type" not in out
+            and "respondent_type" in respondents.columns
+            and respondents["respondent_type"].dropna().nunique() > 1
+        ):
+            out.append("respondent_type")
+        for col in respondents.columns:
+            if col not in _RESPONDENT_FIELDS and col not in out and respondents[col].dropna().nunique() > 1:
+                out.append(col)
+    if "created_at" in comments.columns:
+        dates = pd.to_datetime(comments["created_at"], utc=True).dropna().dt.tz_localize(None)
+        if dates.dt.to_period("M").nunique() > 1:
+            out.append("month")
+        elif dates.dt.to_period("W").nunique() > 1:
+            out.append("week")
+    return out
+
+
+def _group_values(comments: pd.DataFrame, by: str, respondents: pd.DataFrame | None) -> pd.Series:
+    if by in _PERIODS:
+        if "created_at" not in comments.columns:
+            raise SchemaError(f"comments have no created_at column to break down by {by}")
+        dates = pd.to_datetime(comments["created_at"], utc=True).dt.tz_localize(None)
+        return dates.dt.to_period(_PERIODS[by]).astype("string")
+    if by in comments.columns:
+        return comments[by].astype("string")
+    if respondents is not None and by in respondents.columns and "respondent_id" in comments.columns:
+        lookup = respondents.drop_duplicates("respondent_id").set_index("respondent_id")[by].astype("string")
+        return comments["respondent_id"].map(lookup).astype("string")
+    raise SchemaError(f"cannot break themes down by {by!r}: no such column in the comments or respondents")
+
+
+def theme_breakdown(
+    themes: pd.DataFrame,
+    assignments: pd.DataFrame,
+    comments: pd.DataFrame,
+    *,
+    by: str,
+    respondents: pd.DataFrame | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """How often each theme was raised within each group of comments, with Wilson intervals.
+
+    Parameters
+    ----------
+    themes, assignments : DataFrame
+        From :func:`summarise_themes`.
+    comments : DataFrame
+        The analysed comments (``comment_id`` and the grouping column).
+    by : str
+        A column of ``comments`` (``question_id``, ``respondent_type``...), a column of
+        ``respondents`` (a closed question such as ``q1_position``, joined on ``respondent_id``), or a
+        period of ``created_at``: ``"day"``, ``"week"``, ``"month"``, ``"quarter"`` or ``"year"``.
+        Comments with no value are grouped as "Not stated".
+    respondents : DataFrame, optional
+        The respondents table, for closed questions and respondent types recorded there.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        One row per group and theme (themes in table order, then a "not assigned" row with
+        ``theme_id`` missing): ``group``, ``theme_id``, ``label``, ``n`` (comments of the group in the
+        theme), ``n_group`` (comments in the group), ``share``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme_id": [1, 2], "label": ["buses", "schools"]})
+    >>> a = pd.DataFrame({"comment_id": ["a", "b", "c"], "theme_id": pd.array([1, 2, None], dtype="Int64"),
+    ...                   "is_main": [True, True, True]})
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c"], "question_id": ["q1", "q1", "q2"]})
+    >>> b = theme_breakdown(t, a, c, by="question_id")
+    >>> b[["group", "label", "n", "n_group"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['q1', 'buses', 1, 2], ['q1', 'schools', 1, 2], ['q1', 'not assigned', 0, 2],
+     ['q2', 'buses', 0, 1], ['q2', 'schools', 0, 1], ['q2', 'not assigned', 1, 1]]
+    """
+    for name, frame, cols in (("themes", themes, ["theme_id", "label"]),
+                              ("assignments", assignments, ["comment_id", "theme_id"]),
+                              ("comments", comments, ["comment_id"])):
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise SchemaError(f"{name} lacks column(s) {', '.join(missing)}")
+    group = _group_values(comments, by, respondents).fillna("Not stated")
+    ids = comments["comment_id"].astype("string")
+    group_of = pd.Series(group.to_numpy(), index=ids.to_numpy())
+    n_group = group.value_counts()
+    groups = sorted(n_group.index)
+    theme_ids = list(pd.array(themes["theme_id"], dtype="Int64")) + [pd.NA]
+    code = {int(t): i for i, t in enumerate(theme_ids[:-1])}
+    a = assignments[["comment_id", "theme_id"]].drop_duplicates()
+    a = a[a["comment_id"].astype("string").isin(group_of.index)]
+    t_index = np.array([len(theme_ids) - 1 if pd.isna(t) else code.get(int(t), -1) for t in a["theme_id"]],
+                       dtype=np.int64)
+    g_index = pd.Categorical(group_of.loc[a["comment_id"].astype("string")].to_numpy(), categories=groups).codes
+    ok = t_index >= 0
+    counts = np.zeros((len(groups), len(theme_ids)), dtype=np.int64)
+    np.add.at(counts, (g_index[ok], t_index[ok]), 1)
+    totals = np.array([n_group[g] for g in groups], dtype=np.int64)
+    low, high = wilson_interval(counts, totals[:, None], confidence=confidence)
+    labels = list(themes["label"]) + ["not assigned"]
+    out = pd.DataFrame(
+        {
+            "group": pd.array(np.repeat(groups, len(theme_ids)), dtype="string"),
+            "theme_id": pd.array(theme_ids * len(groups), dtype="Int64"),
+            "label": labels * len(groups),
+            "n": counts.ravel(),
+            "n_group": np.repeat(totals, len(theme_ids)),
+        }
+    )
+    out["share"] = out["n"] / out["n_group"]
+    out["ci_low"] = np.asarray(low).ravel()
+    out["ci_high"] = np.asarray(high).ravel()
+    return out
+
+
+#: Theme methods: ``nmf`` (the default, TF-IDF + NMF) and ``embeddings`` (sentence embeddings and
+#: k-means, needs ``pip install -e ".[embeddings]"``).
+METHODS: tuple[str, ...] = ("nmf", "embeddings")
+
+
+def make_theme_model(method: str = "nmf", **params):
+    """A theme model for ``method``, with ``params`` passed to its constructor.
+
+    ``"nmf"`` gives :class:`ThemeModel`; ``"embeddings"`` gives
+    :class:`helpers.embeddings.EmbeddingThemeModel` (same attributes, so :func:`summarise_themes`
+    works on either).
+
+    Examples
+    --------
+    >>> make_theme_model("nmf", n_themes=3).n_themes
+    3
+    """
+    if method == "nmf":
+        return ThemeModel(**params)
+    if method == "embeddings":
+        from .embeddings import EmbeddingThemeModel
+
+        return EmbeddingThemeModel(**params)
+    raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+
+
+def themes_json(themes: pd.DataFrame, assignments: pd.DataFrame, *, model=None, method: str = "nmf") -> dict:
+    """The themes as a JSON-ready dict (what ``python -m helpers themes`` writes).
+
+    Keys: ``method``, ``n_comments``, ``n_themes``, ``n_not_assigned``, ``themes`` (per theme
+    ``theme_id``, ``label``, ``top_terms`` best first, ``size``, ``main_size``, ``share``, ``ci_low``,
+    ``ci_high``, ``quotes``: comment ids), ``assignments`` (comment id -> list of theme ids, main theme
+    first; empty for a comment in no theme) and, given ``model``, ``k_scores`` and ``bounds``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme_id": [1], "label": ["buses"], "top_terms": [["bus", "late"]], "size": [1],
+    ...                   "main_size": [1], "share": [0.5], "ci_low": [0.09], "ci_high": [0.91],
+    ...                   "quote_ids": [["a"]]})
+    >>> a = pd.DataFrame({"comment_id": ["a", "b"], "theme_id": pd.array([1, None], dtype="Int64"),
+    ...                   "weight": [1.0, None], "is_main": [True, True]})
+    >>> themes_json(t, a)["assignments"]
+    {'a': [1], 'b': []}
+    """
+    a = assignments.sort_values(["comment_id", "is_main", "theme_id"], ascending=[True, False, True], kind="stable")
+    mapping: dict[str, list[int]] = {}
+    for cid, tid in zip(a["comment_id"].astype(str), a["theme_id"], strict=True):
+        ids = mapping.setdefault(cid, [])
+        if not pd.isna(tid):
+            ids.append(int(tid))
+    order = list(dict.fromkeys(assignments["comment_id"].astype(str)))
+    out = {
+        "method": method,
+        "n_comments": len(order),
+        "n_themes": len(themes),
+        "n_not_assigned": sum(1 for c in order if not mapping[c]),
+        "themes": [
+            {
+                "theme_id": int(t["theme_id"]),
+                "label": str(t["label"]),
+                "top_terms": [str(x) for x in t["top_terms"]],
+                "size": int(t["size"]),
+                "main_size": int(t["main_size"]),
+                "share": float(t["share"]),
+                "ci_low": float(t["ci_low"]),
+                "ci_high": float(t["ci_high"]),
+                "quotes": [str(q) for q in t["quote_ids"]],
+            }
+            for _, t in themes.iterrows()
+        ],
+        "assignments": {c: mapping[c] for c in order},
+    }
+    if model is not None:
+        out["bounds"] = [int(b) for b in model.bounds_]
+        out["k_scores"] = model.k_scores_.to_dict("records")
+    return out

@@ -98,3 +98,15 @@ def test_no_section_when_the_stage_did_not_run(tmp_path):
     b = briefing.load_briefing_data(_run(tmp_path, rows, campaigns=False))
     assert briefing.campaigns_section(b) == ""
     assert "MinHash" not in briefing.methodology_section(b)
+
+
+def test_themes_and_tone_count_each_campaign_once(with_campaign):
+    b = with_campaign
+    # 28 own responses + the letter once + c6's own sentence ("My son ... every weekend.", 8 words)
+    assert b.theme_notes["fitted_on"] == "deduplicated" and b.theme_notes["n_content_units"] == 30
+    assert (b.themes["content_size"] <= 30).all() and "content_share" in b.themes
+    assert b.sentiment_notes["content_n_scored"] == 30
+    assert sum(b.sentiment_notes["content_label_counts"].values()) == 30
+    themes = _visible(briefing.themes_section(b))
+    assert "the last column counts the 30 distinct pieces of content instead, each campaign once" in themes
+    assert "Counting each campaign once (30 distinct pieces of content)" in _visible(briefing.sentiment_section(b))

@@ -74,3 +74,70 @@ def test_python_dash_m_entry_point(tmp_path):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "nowhere.txt" in result.stderr
+
+
+def _two_topic_table(tmp_path):
+    texts = ["The bus is late and the bus timetable is wrong.", "Train fares are high and the train is late.",
+             "Run the bus more often; the timetable has gaps.", "The school needs teachers for its pupils.",
+             "Pupils deserve a teacher with time for them.", "Pay every school teacher properly.", "!!!"]
+    table = pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts})
+    path = tmp_path / "comments.csv"
+    table.to_csv(path, index=False)
+    out = tmp_path / "ingested.parquet"
+    assert cli.main(["ingest", str(path), "--format", "csv", "--text-column", "text", "--id-column",
+                     "comment_id", "--out", str(out)]) == 0
+    return out
+
+
+def test_themes_command_writes_the_json_the_issue_asks_for(tmp_path, capsys):
+    import json
+
+    table = _two_topic_table(tmp_path)
+    out = tmp_path / "themes.json"
+    assert cli.main(["themes", str(table), "--k", "2", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert [t["theme_id"] for t in doc["themes"]] == [1, 2]
+    for t in doc["themes"]:
+        assert {"theme_id", "label", "top_terms", "size", "quotes"} <= set(t)
+        assert len(t["top_terms"]) >= 10 and t["size"] == 3 and set(t["quotes"]) <= set(doc["assignments"])
+    bus = doc["assignments"]["c0"]
+    assert doc["assignments"]["c1"] == bus and doc["assignments"]["c2"] == bus
+    assert doc["assignments"]["c3"] != bus and len(bus) == 1
+    # "!!!" is kept by ingest as text, but it has no words: not assigned to any theme
+    assert doc["assignments"].get("c6", []) == []
+    assert "2 themes" in capsys.readouterr().out
+
+
+def test_sentiment_command_writes_one_row_per_comment(tmp_path):
+    table = _two_topic_table(tmp_path)
+    out = tmp_path / "scores.csv"
+    assert cli.main(["sentiment", str(table), "--out", str(out)]) == 0
+    scores = pd.read_csv(out)
+    assert list(scores.columns[:2]) == ["comment_id", "compound"]
+    assert scores["comment_id"].tolist()[:6] == [f"c{i}" for i in range(6)]
+
+
+def test_themes_command_with_a_bad_table_exits_2(tmp_path, capsys):
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert cli.main(["themes", str(bad), "--out", str(tmp_path / "t.json")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.shared
+def test_opinions_command_writes_participant_and_group(tmp_path, capsys):
+    from tests.conftest import shared_corpus
+
+    folder = shared_corpus("polis-opendata", "brexit-consensus")
+    out = tmp_path / "groups.csv"
+    assert cli.main(["opinions", str(folder), "--out", str(out)]) == 0
+    groups = pd.read_csv(out, dtype={"participant_id": str})
+    assert list(groups.columns[:2]) == ["participant_id", "group"]
+    assert len(groups) == 204  # summary.csv: voters 204
+    assert set(groups["group"].dropna()) == {"A", "B"}
+    assert "grouped into 2 opinion groups" in capsys.readouterr().out
+
+
+def test_opinions_command_on_a_missing_folder_exits_2(tmp_path, capsys):
+    assert cli.main(["opinions", str(tmp_path / "nope"), "--out", str(tmp_path / "g.csv")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")

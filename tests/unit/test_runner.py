@@ -5,7 +5,8 @@ import pytest
 from helpers import config, runner
 from helpers.errors import ConfigError
 
-EXPECTED = ["01_ingest", "02_overview", "03_themes", "04_sentiment", "90_briefing"]
+EXPECTED = ["01_ingest", "02_overview", "03_campaigns", "03_themes", "04_sentiment", "06_opinion_groups",
+            "07_codeframe", "90_briefing"]
 
 
 def test_pipeline_order():
@@ -47,3 +48,31 @@ def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
         (tmp_path / name).write_text("old")
     runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
     assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]
+
+
+def test_opinion_groups_run_only_when_the_run_has_votes(tmp_path):
+    # 06_opinion_groups declares {"listening_post": {"requires": ["votes"]}} in its metadata.
+    nb = runner.paths.notebooks_dir() / "06_opinion_groups.ipynb"
+    assert runner.notebook_requirements(nb) == ["votes"]
+    assert runner.missing_requirements(nb, tmp_path) == ["votes.parquet"]
+    (tmp_path / "votes.parquet").write_text("x")
+    assert runner.missing_requirements(nb, tmp_path) == []
+    others = [p for p in runner.pipeline_notebooks() if p.stem != "06_opinion_groups"]
+    assert all(runner.missing_requirements(p, tmp_path.parent) == [] for p in others)
+
+
+def test_runner_skips_a_notebook_whose_requirements_are_missing(tmp_path, monkeypatch):
+    import json
+
+    nb = tmp_path / "nb" / "05_needs_votes.ipynb"
+    nb.parent.mkdir()
+    nb.write_text(json.dumps({"cells": [], "metadata": {"listening_post": {"requires": ["votes"]}},
+                              "nbformat": 4, "nbformat_minor": 5}))
+    executed, lines = [], []
+    monkeypatch.setattr(runner, "_execute", lambda notebook, output, params: executed.append(notebook.stem))
+    monkeypatch.setattr(runner, "route_parameters", lambda config, notebooks, config_path=None:
+                        {n.stem: {} for n in notebooks})
+    with pytest.raises(ConfigError, match="no 90_briefing"):
+        runner.run_pipeline({"corpus": "x", "source": "s"}, out=tmp_path / "run", notebooks=[nb], log=lines.append)
+    assert executed == []
+    assert any("05_needs_votes skipped: this corpus has no votes.parquet" in line for line in lines)

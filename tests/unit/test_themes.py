@@ -231,6 +231,7 @@ def test_estimator_conventions():
         "assign_threshold",
         "random_state",
         "extra_stop_words",
+        "term_exclusivity",
     }
     assert clone(model).get_params() == params
     assert model.fit(TRANSPORT + SCHOOL) is model
@@ -460,3 +461,120 @@ def test_identical_texts_give_one_theme_holding_them_all():
                                                                "text": texts}))
     assert table["size"].tolist() == [40]
     assert assignments["theme_id"].notna().all()
+
+
+# ------------------------------------------------------------------- term exclusivity, sample weights
+
+
+def test_term_scores_worked_by_hand():
+    h = np.array([[3.0, 1.0], [1.0, 0.0]])
+    # exclusivity 1: 3 * 3/4 = 2.25, 1 * 1/1 = 1; 1 * 1/4 = 0.25, 0
+    np.testing.assert_allclose(themes.term_scores(h, 1.0), [[2.25, 1.0], [0.25, 0.0]])
+    # exclusivity 0.5: 3 * sqrt(3/4) = 2.598, 1; 1 * sqrt(1/4) = 0.5
+    np.testing.assert_allclose(themes.term_scores(h, 0.5), [[2.598076, 1.0], [0.5, 0.0]], atol=1e-6)
+
+
+def test_exclusivity_keeps_a_shared_word_off_the_top_of_every_theme():
+    h = np.array([[5.0, 4.0, 0.0], [5.0, 0.0, 4.0]])  # word 0 is heavy in both themes
+    names = np.array(["council", "bus", "school"])
+    by_weight = [names[i[0]] for i in themes._top_indices(themes.term_scores(h, 0.0), 1)]
+    distinct = [names[i[0]] for i in themes._top_indices(themes.term_scores(h, 1.0), 1)]
+    assert by_weight == ["council", "council"] and distinct == ["bus", "school"]
+
+
+def test_unit_sample_weights_change_nothing_and_bad_weights_are_refused(two_topics):
+    texts = TRANSPORT + SCHOOL
+    weighted = ThemeModel().fit(texts, sample_weight=np.ones(len(texts)))
+    np.testing.assert_allclose(weighted.doc_weights_, two_topics.doc_weights_, atol=1e-6)
+    assert weighted.top_terms_ == two_topics.top_terms_
+    with pytest.raises(InputError):
+        ThemeModel().fit(texts, sample_weight=[1.0] * 3)
+    with pytest.raises(InputError):
+        ThemeModel().fit(texts, sample_weight=[-1.0] + [1.0] * 11)
+
+
+def test_a_zero_weight_text_still_gets_its_theme():
+    texts = TRANSPORT + SCHOOL
+    w = np.ones(len(texts))
+    w[0] = 0.0
+    m = ThemeModel(n_themes=2).fit(texts, sample_weight=w)
+    main = m.doc_weights_.argmax(axis=1)
+    assert m.doc_weights_[0].sum() == pytest.approx(1.0) and main[0] == main[1]
+
+
+# ---------------------------------------------------------------------------- agreement of two runs
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ([0, 0, 1, 1], [1, 1, 0, 0], 1.0),  # the same split, names swapped
+        ([0, 0, 1, 1, 2], [5, 5, 7, 7, 7], 0.8),  # groups 1 and 2 merged: one item lost
+        ([0, 1, 2, 3], [0, 0, 0, 0], 0.25),  # one group matches one item
+        ([0, None, None], [0, None, 1], 2 / 3),  # not assigned matches only not assigned
+    ],
+)
+def test_matched_agreement(a, b, expected):
+    assert themes.matched_agreement(a, b) == pytest.approx(expected)
+
+
+def test_two_seeds_give_corresponding_themes(two_topics):
+    other = ThemeModel(random_state=7).fit(TRANSPORT + SCHOOL)
+    assert themes.matched_agreement(two_topics.doc_weights_.argmax(1), other.doc_weights_.argmax(1)) == 1.0
+
+
+# ----------------------------------------------------------------------------------- breakdowns
+
+
+@pytest.fixture()
+def small_result():
+    t = pd.DataFrame({"theme_id": [1, 2], "label": ["buses", "schools"]})
+    a = pd.DataFrame({"comment_id": ["a", "a", "b", "c", "d"], "theme_id": pd.array([1, 2, 1, None, 2], dtype="Int64"),
+                      "is_main": [True, False, True, True, True]})
+    c = pd.DataFrame({"comment_id": ["a", "b", "c", "d"], "respondent_id": ["r1", "r2", "r3", None],
+                      "question_id": ["q1", "q1", "q2", "q2"],
+                      "created_at": pd.to_datetime(["2024-01-03", "2024-01-20", "2024-02-01", None], utc=True)})
+    r = pd.DataFrame({"respondent_id": ["r1", "r2", "r3"], "respondent_type": ["Individual"] * 3,
+                      "q1_position": ["Agree", "Disagree", "Agree"]})
+    return t, a, c, r
+
+
+def test_breakdown_by_question_counts_and_wilson_interval(small_result):
+    t, a, c, _ = small_result
+    b = themes.theme_breakdown(t, a, c, by="question_id")
+    q1 = b[b["group"] == "q1"].set_index("label")
+    assert q1["n"].to_dict() == {"buses": 2, "schools": 1, "not assigned": 0}
+    assert (q1["n_group"] == 2).all()
+    # 1 of 2, z = 1.96: centre (0.5 + 0.9604) / 2.9208 = 0.5, half 1.96 / 2.9208 * sqrt(0.125 + 0.2401) = 0.4055
+    assert q1.loc["schools", "ci_low"] == pytest.approx(0.0945, abs=1e-4)
+    assert q1.loc["schools", "ci_high"] == pytest.approx(0.9055, abs=1e-4)
+    q2 = b[b["group"] == "q2"].set_index("label")
+    assert q2["n"].to_dict() == {"buses": 0, "schools": 1, "not assigned": 1}
+
+
+def test_breakdown_by_closed_question_and_month(small_result):
+    t, a, c, r = small_result
+    assert themes.breakdown_columns(c, r) == ["question_id", "q1_position", "month"]
+    pos = themes.theme_breakdown(t, a, c, by="q1_position", respondents=r).set_index(["group", "label"])["n"]
+    assert pos[("Agree", "buses")] == 1 and pos[("Agree", "not assigned")] == 1
+    assert pos[("Disagree", "buses")] == 1 and pos[("Not stated", "schools")] == 1
+    month = themes.theme_breakdown(t, a, c, by="month").set_index(["group", "label"])
+    assert month.loc[("2024-01", "buses"), "n"] == 2 and month.loc[("2024-01", "buses"), "n_group"] == 2
+    assert month.loc[("Not stated", "schools"), "n"] == 1
+    with pytest.raises(SchemaError):
+        themes.theme_breakdown(t, a, c, by="region", respondents=r)
+
+
+def test_themes_json_maps_every_comment(small_result):
+    t, a, _, _ = small_result
+    t = t.assign(top_terms=[["bus"], ["school"]], size=[2, 2], main_size=[2, 1], share=[0.5, 0.5],
+                 ci_low=[0.15, 0.15], ci_high=[0.85, 0.85], quote_ids=[["a"], ["d"]])
+    doc = themes.themes_json(t, a)
+    assert doc["assignments"] == {"a": [1, 2], "b": [1], "c": [], "d": [2]}
+    assert doc["n_not_assigned"] == 1 and doc["themes"][1]["quotes"] == ["d"]
+
+
+def test_make_theme_model():
+    assert isinstance(themes.make_theme_model("nmf", n_themes=2), ThemeModel)
+    with pytest.raises(ConfigError):
+        themes.make_theme_model("lda")

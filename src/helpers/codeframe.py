@@ -1,0 +1,536 @@
+"""The codeframe and the coding sheet: how analysts' codes get into Listening Post and back out.
+
+A **codeframe** is the list of codes analysts apply to responses, kept in a small YAML file::
+
+    version: 2                      # bump it whenever the codes change; the run folder keeps each version
+    name: Parking consultation
+    codes:
+      - id: C1                      # short, unique: letters, digits, _ . - (it heads a sheet column)
+        name: Cost of parking
+        description: Charges, fines and permits are too expensive.
+        examples: [parking charges, permit price]     # optional phrases
+      - id: C1a
+        name: Cost for blue badge holders
+        parent: C1                  # optional: a code nested under another
+
+:func:`draft_codeframe` proposes one from the theme model (``themes.parquet``): one code per theme,
+named by its label, with its key terms as example phrases, for analysts to edit.
+
+A **coding sheet** (:func:`coding_sheet`, written as CSV or XLSX by :func:`write_coding_sheet`) lists
+responses to hand-code, one row each, with an empty column per code. Analysts put ``1`` (or ``x``,
+``yes``) under every code that applies, ``1`` under ``none`` when no code does, and their initials
+under ``coder``; rows left blank are "not coded yet". Two analysts coding the same response (two
+rows, different ``coder``) give the analysts' agreement. :func:`read_coding_sheet` reads the filled
+sheet back, and a problem (an unknown code column or code, a value that is not a mark, an unknown
+response id, the same response twice from one coder) raises one error naming the file and the
+spreadsheet row (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .errors import ConfigError, InputError
+from .tables import atomic_write
+
+__all__ = [
+    "Codeframe",
+    "read_codeframe",
+    "write_codeframe",
+    "archive_codeframe",
+    "draft_codeframe",
+    "coding_sheet",
+    "write_coding_sheet",
+    "read_coding_sheet",
+    "SHEET_COLUMNS",
+    "NONE_COLUMN",
+]
+
+#: Columns of a coding sheet that are not codes.
+SHEET_COLUMNS: tuple[str, ...] = ("comment_id", "question_id", "text", "coder", "notes")
+#: The column analysts mark when no code applies to a response.
+NONE_COLUMN = "none"
+#: Cell values that mean "this code applies" / "it does not" (compared lower-cased and stripped).
+_YES = {"1", "x", "y", "yes", "true", "1.0", "✓", "✔"}
+_NO = {"", "0", "n", "no", "false", "0.0", "-"}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+#: Characters that make a spreadsheet treat a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Codeframe:
+    """A versioned list of codes.
+
+    Attributes
+    ----------
+    codes : DataFrame
+        One row per code, in the file's order: ``code_id``, ``name``, ``description``, ``examples``
+        (list of str), ``parent`` (a code id or missing).
+    version : int
+        Increases whenever analysts change the codes.
+    name : str
+        What the codeframe is for.
+    source : str
+        Where it came from (a file, or "drafted from themes.parquet").
+    """
+
+    codes: pd.DataFrame
+    version: int = 1
+    name: str = ""
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return self.codes["code_id"].tolist()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The YAML structure (``version``, ``name``, ``codes``) with empty fields left out."""
+        codes = []
+        for row in self.codes.itertuples(index=False):
+            item: dict[str, Any] = {"id": row.code_id, "name": row.name}
+            if isinstance(row.description, str) and row.description:
+                item["description"] = row.description
+            if len(row.examples):
+                item["examples"] = list(row.examples)
+            if isinstance(row.parent, str) and row.parent:
+                item["parent"] = row.parent
+            codes.append(item)
+        return {"version": int(self.version), "name": self.name, "codes": codes}
+
+    def digest(self) -> str:
+        """First 8 hex digits of the SHA-256 of the codes (what changes when a code changes)."""
+        text = yaml.safe_dump(self.to_dict()["codes"], sort_keys=True, allow_unicode=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "code_id": pd.Series([r["code_id"] for r in rows], dtype="object"),
+        "name": pd.Series([r["name"] for r in rows], dtype="object"),
+        "description": pd.Series([r.get("description", "") for r in rows], dtype="object"),
+        "examples": pd.Series([list(r.get("examples", [])) for r in rows], dtype="object"),
+        "parent": pd.Series([r.get("parent") for r in rows], dtype="object"),
+    })
+
+
+def _line_numbers(text: str) -> list[int]:
+    """1-based line of each item of the ``codes`` list (empty when the structure is not as expected)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if getattr(key, "value", None) == "codes" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def read_codeframe(path: str | os.PathLike) -> Codeframe:
+    """Read and check a codeframe YAML file.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the line of the offending code: not YAML, no ``codes`` list, a code
+        without ``id`` or ``name``, an id that is not short letters/digits, a repeated id, an unknown
+        ``parent``, a parent cycle, ``examples`` that are not a list of text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "codes.yaml"
+    >>> _ = p.write_text("version: 3\\ncodes:\\n  - {id: A, name: Access}\\n  - {id: B, name: Buses, parent: A}\\n")
+    >>> frame = read_codeframe(p)
+    >>> frame.version, frame.ids, frame.codes["parent"].tolist()
+    (3, ['A', 'B'], [None, 'A'])
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise ConfigError("codeframe file not found", path=source)
+    text = source.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=source,
+                          row=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list) or not data["codes"]:
+        raise ConfigError("a codeframe needs a non-empty 'codes' list (see helpers.codeframe)", path=source)
+    unknown = sorted(set(data) - {"version", "name", "codes"})
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r} (expected version, name, codes)", path=source)
+    version = data.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ConfigError(f"version must be a whole number of at least 1, not {version!r}", path=source)
+    lines = _line_numbers(text)
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data["codes"]):
+        line = lines[i] if i < len(lines) else None
+
+        def fail(reason: str, line=line) -> ConfigError:
+            return ConfigError(reason, path=source, row=line)
+
+        if not isinstance(item, dict):
+            raise fail("each code must be a mapping with at least id and name")
+        extra = sorted(set(item) - {"id", "name", "description", "examples", "parent"})
+        if extra:
+            raise fail(f"unknown field {extra[0]!r} (expected id, name, description, examples, parent)")
+        code_id = item.get("id")
+        code_id = str(code_id) if isinstance(code_id, int | str) and not isinstance(code_id, bool) else code_id
+        if not isinstance(code_id, str) or not _ID.match(code_id):
+            raise fail(f"code id {code_id!r} must be 1-40 letters, digits, '_', '.' or '-', starting with a "
+                       "letter or digit")
+        if code_id.lower() in {c.lower() for c in (*SHEET_COLUMNS, NONE_COLUMN)}:
+            raise fail(f"code id {code_id!r} is reserved for a coding sheet column")
+        if code_id in seen:
+            raise fail(f"code id {code_id!r} is used twice (first on line {seen[code_id]})")
+        seen[code_id] = line or 0
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"code {code_id!r} has no name")
+        description = item.get("description") or ""
+        if not isinstance(description, str):
+            raise fail(f"code {code_id!r}: description must be text")
+        examples = item.get("examples") or []
+        if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+            raise fail(f"code {code_id!r}: examples must be a list of phrases")
+        parent = item.get("parent")
+        parent = str(parent) if isinstance(parent, int) and not isinstance(parent, bool) else parent
+        if parent is not None and not isinstance(parent, str):
+            raise fail(f"code {code_id!r}: parent must be a code id")
+        rows.append({"code_id": code_id, "name": name.strip(), "description": description.strip(),
+                     "examples": [e.strip() for e in examples if e.strip()], "parent": parent or None,
+                     "line": line})
+    ids = {r["code_id"] for r in rows}
+    parent_of = {r["code_id"]: r["parent"] for r in rows}
+    for r in rows:
+        if r["parent"] is not None and r["parent"] not in ids:
+            raise ConfigError(f"code {r['code_id']!r}: parent {r['parent']!r} is not a code in this codeframe",
+                              path=source, row=r["line"])
+        walk, node = {r["code_id"]}, r["parent"]
+        while node is not None:
+            if node in walk:
+                raise ConfigError(f"code {r['code_id']!r}: its parents form a cycle", path=source, row=r["line"])
+            walk.add(node)
+            node = parent_of[node]
+    return Codeframe(codes=_frame(rows), version=int(version), name=str(data.get("name") or ""),
+                     source=str(source))
+
+
+def write_codeframe(frame: Codeframe, path: str | os.PathLike, *, header: str = "") -> Path:
+    """Write ``frame`` as YAML (atomically), with an optional comment ``header`` above it."""
+    lead = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    text = lead + yaml.safe_dump(frame.to_dict(), sort_keys=False, allow_unicode=True, width=100)
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def archive_codeframe(frame: Codeframe, folder: str | os.PathLike) -> Path:
+    """Keep a copy of this version of the codeframe in ``folder`` (``codeframe-v<N>-<digest>.yaml``).
+
+    Every version used in a run folder stays there: a changed codeframe gets a new file even when its
+    version number was not bumped (the digest differs), and the same codes are never stored twice.
+    """
+    target = Path(folder) / f"codeframe-v{int(frame.version)}-{frame.digest()}.yaml"
+    if not target.is_file():
+        write_codeframe(frame, target, header=f"Codeframe version {frame.version}, as used in a run "
+                                               f"(source: {frame.source or 'unknown'}).")
+    return target
+
+
+def draft_codeframe(themes: pd.DataFrame, *, max_examples: int = 5, name: str = "") -> Codeframe:
+    """A first codeframe from the theme model: one code per theme, for analysts to edit.
+
+    Parameters
+    ----------
+    themes : DataFrame
+        The themes table (``themes.parquet``): ``theme_id``, ``label``, ``top_terms`` and ``size``.
+    max_examples : int, default 5
+        Key terms of each theme kept as the code's example phrases.
+    name : str, optional
+        The codeframe's name.
+
+    Returns
+    -------
+    Codeframe
+        Version 1, codes ``T1``, ``T2``... (by theme id), named by the theme labels.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme_id": [1, 2], "label": ["bus; timetable", "school"], "size": [5, 3],
+    ...                   "top_terms": [["bus", "timetable", "late"], ["school", "teacher"]]})
+    >>> f = draft_codeframe(t, max_examples=2)
+    >>> f.ids, f.codes["examples"].tolist()
+    (['T1', 'T2'], [['bus', 'timetable'], ['school', 'teacher']])
+    """
+    missing = [c for c in ("theme_id", "label", "top_terms") if c not in themes.columns]
+    if missing:
+        raise ConfigError(f"the themes table lacks column {missing[0]!r}: run 03_themes first")
+    rows = []
+    for t in themes.sort_values("theme_id").itertuples(index=False):
+        terms = [str(x) for x in list(t.top_terms)]
+        size = f" ({int(t.size):,} comments)" if hasattr(t, "size") else ""
+        rows.append({
+            "code_id": f"T{int(t.theme_id)}",
+            "name": str(t.label) if isinstance(t.label, str) and t.label else f"Theme {int(t.theme_id)}",
+            "description": f"Drafted from theme {int(t.theme_id)} of the theme model{size}; key terms: "
+                           + ", ".join(terms[:10]) + ". Edit this to say what the code means.",
+            "examples": terms[:max_examples],
+        })
+    return Codeframe(codes=_frame(rows), version=1, name=name, source="drafted from themes.parquet")
+
+
+def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, strata: pd.Series | None = None,
+                 order: pd.Series | None = None, exclude: Any = (), random_state: int = 0) -> pd.DataFrame:
+    """A stratified sample of responses with an empty column per code, for analysts to fill in.
+
+    Parameters
+    ----------
+    comments : DataFrame
+        The responses that may be sampled (``comment_id``, ``text``; ``question_id`` is copied when
+        present).
+    frame : Codeframe
+    n : int, default 200
+        Rows in the sheet (all responses when fewer).
+    strata : Series, optional
+        A group per comment (aligned with ``comments``), e.g. the question crossed with the main
+        theme. Each stratum gets a share of ``n`` in proportion to its size, at least one row while
+        ``n`` allows (largest remainders); rows are drawn at random within it.
+    order : Series, optional
+        Instead of sampling, take the ``n`` responses ranked highest by this score (aligned with
+        ``comments``; the active sampler's priority).
+    exclude : iterable of str
+        Comment ids never put on the sheet (already coded).
+    random_state : int, default 0
+
+    Returns
+    -------
+    DataFrame
+        ``comment_id``, ``question_id`` (when present), ``text``, ``coder``, ``notes``, one empty
+        column per code id, and ``none``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"comment_id": list("abcdef"), "text": ["x"] * 6})
+    >>> f = Codeframe(codes=_frame([{"code_id": "A", "name": "a"}]))
+    >>> sheet = coding_sheet(c, f, n=3, strata=pd.Series(["p", "p", "p", "p", "q", "q"]))
+    >>> list(sheet.columns), len(sheet), int(sheet["comment_id"].isin(["e", "f"]).sum())
+    (['comment_id', 'text', 'coder', 'notes', 'A', 'none'], 3, 1)
+    """
+    if n < 1:
+        raise ConfigError(f"the coding sheet needs at least 1 row, not {n}")
+    keep = ~comments["comment_id"].astype(str).isin({str(x) for x in exclude}).to_numpy()
+    pool = comments.loc[keep].reset_index(drop=True)
+    rng = np.random.default_rng(random_state)
+    if order is not None:
+        score = pd.Series(np.asarray(order, dtype=float)[keep])
+        chosen = np.argsort(-score.to_numpy(), kind="stable")[:n]
+    elif len(pool) <= n:
+        chosen = np.arange(len(pool))
+    else:
+        groups = (pd.Series(np.asarray(strata, dtype=object)[keep]).astype(str) if strata is not None
+                  else pd.Series(["all"] * len(pool)))
+        sizes = groups.value_counts().sort_index()
+        quota = sizes / sizes.sum() * n
+        alloc = np.floor(quota).astype(int)
+        if n >= len(sizes):
+            alloc = alloc.clip(lower=1)
+        short = n - int(alloc.sum())
+        if short > 0:
+            spare = (quota - np.floor(quota)).where(alloc < sizes, -1.0)
+            for g in spare.sort_values(ascending=False, kind="stable").index[:short]:
+                alloc[g] += 1
+        while alloc.sum() > n:  # the at-least-one rule overshot: trim the largest
+            alloc[alloc.idxmax()] -= 1
+        alloc = np.minimum(alloc, sizes)
+        picks = []
+        for g, k in alloc.items():
+            members = np.flatnonzero(groups.to_numpy() == g)
+            picks.append(rng.choice(members, size=int(k), replace=False))
+        chosen = np.sort(np.concatenate(picks)) if picks else np.arange(0)
+    rows = pool.iloc[chosen]
+    sheet = pd.DataFrame({"comment_id": rows["comment_id"].astype(str).to_numpy()})
+    if "question_id" in rows.columns and rows["question_id"].notna().any():
+        sheet["question_id"] = rows["question_id"].astype("string").to_numpy()
+    sheet["text"] = rows["text"].astype("string").to_numpy()
+    sheet["coder"] = ""
+    sheet["notes"] = ""
+    for code in frame.ids:
+        sheet[code] = ""
+    sheet[NONE_COLUMN] = ""
+    return sheet
+
+
+def _neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_coding_sheet(sheet: pd.DataFrame, path: str | os.PathLike, *, frame: Codeframe | None = None) -> Path:
+    """Write a coding sheet as ``.csv`` (UTF-8 with BOM, for Excel) or ``.xlsx`` (with the codeframe on a
+    second sheet when ``frame`` is given). Response text that a spreadsheet would read as a formula is
+    written as plain text."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    safe = sheet.copy()
+    if "text" in safe.columns:
+        safe["text"] = safe["text"].map(_neutralise)
+    if suffix == ".csv":
+        return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig",
+                                                            lineterminator="\n"))
+    if suffix == ".xlsx":
+        def write(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                safe.to_excel(xl, sheet_name="coding", index=False)
+                if frame is not None:
+                    codes = frame.codes.assign(examples=frame.codes["examples"].map("; ".join))
+                    codes.to_excel(xl, sheet_name="codeframe", index=False)
+                for ws in xl.book.worksheets:
+                    for row in ws.iter_rows():
+                        for cell in row:
+                            if cell.data_type == "f":  # never a formula: text from the public
+                                cell.data_type = "s"
+        return atomic_write(target, write)
+    raise InputError(f"unsupported coding sheet type {suffix or '(none)'!r}; use .csv or .xlsx", path=target)
+
+
+def _read_sheet_file(source: Path) -> pd.DataFrame:
+    suffix = source.suffix.lower()
+    if not source.is_file():
+        raise InputError("coding sheet not found", path=source)
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(source, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"cannot read the coding sheet: {exc}", path=source) from None
+    raise InputError(f"unsupported coding sheet type {suffix or '(none)'!r}; use .csv or .xlsx", path=source)
+
+
+def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids: Any = None,
+                      sheet: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read a filled coding sheet: the analysts' codes, one row per response and coder.
+
+    Code columns hold a mark (``1``, ``x``, ``yes``, ``true``; blank, ``0`` or ``no`` for "does not
+    apply"). Instead of code columns a sheet may have one ``codes`` column listing code ids separated
+    by ``;`` or ``,``. Rows with no mark at all are not coded yet and are skipped.
+
+    Parameters
+    ----------
+    path : path
+        The sheet (``.csv`` or ``.xlsx``), named in errors.
+    frame : Codeframe
+    comment_ids : iterable of str, optional
+        The responses of the corpus; a row naming another id is an error.
+    sheet : DataFrame, optional
+        The sheet's content when already in memory (then ``path`` only names it in errors).
+
+    Returns
+    -------
+    DataFrame
+        ``comment_id``, ``coder`` (empty string when not given), ``row`` (the spreadsheet row), then
+        one 0/1 ``int8`` column per code id, in the codeframe's order. The ``none`` mark is implied
+        by a row of zeros.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the spreadsheet row (the header is row 1): an unknown code column or
+        code, a value that is not a mark, ``none`` marked with a code, a missing or unknown
+        comment id, the same response twice from the same coder.
+
+    Examples
+    --------
+    >>> f = Codeframe(codes=_frame([{"code_id": "A", "name": "a"}, {"code_id": "B", "name": "b"}]))
+    >>> s = pd.DataFrame({"comment_id": ["c1", "c2", "c3"], "A": ["1", "", ""], "B": ["x", "", ""],
+    ...                   "none": ["", "1", ""]})
+    >>> read_coding_sheet("sheet.csv", f, sheet=s)[["comment_id", "A", "B"]].to_dict("records")
+    [{'comment_id': 'c1', 'A': 1, 'B': 1}, {'comment_id': 'c2', 'A': 0, 'B': 0}]
+    """
+    source = Path(path)
+    raw = _read_sheet_file(source) if sheet is None else sheet.astype(object).where(sheet.notna(), "")
+    raw = raw.rename(columns=lambda c: str(c).strip())
+    raw = raw.loc[:, [not (c.startswith("Unnamed:") and (raw[c].astype(str).str.strip() == "").all())
+                      for c in raw.columns]]
+    codes = frame.ids
+    by_lower = {c.lower(): c for c in codes}
+    if "comment_id" not in raw.columns:
+        raise InputError("the coding sheet has no comment_id column", path=source, row=1)
+    listed = "codes" in raw.columns and "codes" not in codes
+    known = {c.lower() for c in SHEET_COLUMNS} | {NONE_COLUMN, "codes" if listed else NONE_COLUMN}
+    # Any other column the analysts added (or renamed) is a code the codeframe does not have.
+    code_cols: dict[str, str] = {}
+    for col in raw.columns:
+        if col.lower() in by_lower:
+            code_cols[col] = by_lower[col.lower()]
+        elif col.lower() not in known and col not in SHEET_COLUMNS:
+            raise InputError(f"column {col!r} is not a code of codeframe version {frame.version} "
+                             f"(codes: {', '.join(codes)})", path=source, row=1)
+    n = len(raw)
+    marks = np.zeros((n, len(codes)), dtype=np.int8)
+    position = {c: j for j, c in enumerate(codes)}
+    values = raw.astype(str).apply(lambda s: s.str.strip().str.lower())
+
+    def mark(col: str) -> np.ndarray:
+        v = values[col]
+        bad = ~(v.isin(_YES) | v.isin(_NO))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"column {col!r}: {raw[col].iloc[i]!r} is not a mark (use 1 or x for 'applies', "
+                             "leave blank otherwise)", path=source, row=i + 2)
+        return v.isin(_YES).to_numpy()
+
+    for col, code in code_cols.items():
+        marks[:, position[code]] |= mark(col).astype(np.int8)
+    if listed:
+        for i, cell in enumerate(raw["codes"].astype(str)):
+            for part in re.split(r"[;,]", cell):
+                token = part.strip()
+                if not token:
+                    continue
+                if token.lower() not in by_lower:
+                    raise InputError(f"unknown code {token!r} (codes of version {frame.version}: "
+                                     f"{', '.join(codes)})", path=source, row=i + 2)
+                marks[i, position[by_lower[token.lower()]]] = 1
+    none = mark(NONE_COLUMN) if NONE_COLUMN in raw.columns else np.zeros(n, dtype=bool)
+    both = none & (marks.sum(axis=1) > 0)
+    if both.any():
+        i = int(np.flatnonzero(both)[0])
+        raise InputError("'none' is marked together with a code", path=source, row=i + 2)
+    coded = none | (marks.sum(axis=1) > 0)
+    ids = raw["comment_id"].astype(str).str.strip()
+    missing = coded & (ids == "").to_numpy()
+    if missing.any():
+        raise InputError("a coded row has no comment_id", path=source, row=int(np.flatnonzero(missing)[0]) + 2)
+    if comment_ids is not None:
+        unknown = coded & ~ids.isin({str(c) for c in comment_ids}).to_numpy()
+        if unknown.any():
+            i = int(np.flatnonzero(unknown)[0])
+            raise InputError(f"comment_id {ids.iloc[i]!r} is not a response of this corpus", path=source, row=i + 2)
+    coder = (raw["coder"].astype(str).str.strip() if "coder" in raw.columns else pd.Series([""] * n))
+    out = pd.DataFrame({"comment_id": ids.to_numpy(), "coder": coder.to_numpy(), "row": np.arange(2, n + 2)})
+    for j, code in enumerate(codes):
+        out[code] = marks[:, j]
+    out = out.loc[coded].reset_index(drop=True)
+    dup = out.duplicated(["comment_id", "coder"])
+    if dup.any():
+        r = out.loc[dup].iloc[0]
+        who = f"coder {r['coder']!r}" if r["coder"] else "the same coder (give each analyst's initials under coder)"
+        raise InputError(f"response {r['comment_id']!r} is coded twice by {who}", path=source, row=int(r["row"]))
+    return out

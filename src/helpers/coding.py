@@ -1,0 +1,789 @@
+"""Machine coding with analysts in the loop: train on a hand-coded sample, code the rest, measure agreement.
+
+- :class:`CodingModel` is a multi-label classifier (scikit-learn): TF-IDF over words and two-word
+  phrases plus character 2-4-grams (and the question, when the data has one), one logistic regression
+  per code, and a probability threshold per code tuned by cross-validation to maximise that code's F1.
+  ``encoder`` adds dense features (e.g. sentence embeddings) when given: the optional path.
+- :func:`agreement` scores one coding against another: micro and macro F1, per-code precision, recall
+  and F1, and Cohen's kappa, each with a 95% **bootstrap percentile interval** (responses resampled
+  with replacement, seeded). :meth:`CodingModel.fit` keeps the cross-validated predictions on the
+  hand-coded set (``cv_predictions_``) so the agreement the briefing states is out-of-sample.
+- :func:`analyst_agreement` gives the same figures between two analysts who coded the same responses.
+- :func:`priority` ranks uncoded responses for the next coding sheet (active sampling): responses the
+  model is least sure about for the codes it does worst on, discounted when they resemble what is
+  already coded (coverage).
+- :func:`code_tables` writes the coded corpus in the shape of the theme tables, so the briefing can
+  show codes where it would show themes.
+- :func:`run_coding` is the ``07_codeframe`` stage: codeframe, coding sheet, training, coding, agreement.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from .errors import ConfigError
+from .stats import wilson_interval
+
+__all__ = ["CodingModel", "agreement", "analyst_agreement", "priority", "code_tables", "code_comments",
+           "run_coding", "AGREEMENT_METHOD"]
+
+AGREEMENT_METHOD = ("95% bootstrap percentile intervals (1,000 resamples of the responses, seeded)")
+
+
+def _texts(X: pd.DataFrame) -> list[str]:
+    if "text" not in X.columns:
+        raise ConfigError("the table to code needs a text column")
+    return X["text"].astype("string").fillna("").astype(str).tolist()
+
+
+def _context(X: pd.DataFrame, column: str | None) -> list[str] | None:
+    if not column or column not in X.columns or not X[column].notna().any():
+        return None
+    return X[column].astype("string").fillna("").astype(str).tolist()
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """The probability cut that maximises F1 of ``y`` (0/1) given scores ``p``; midway between scores."""
+    pos = int(y.sum())
+    if pos == 0:
+        return 1.0
+    order = np.argsort(-p, kind="stable")
+    ps, ys = p[order], y[order]
+    tp = np.cumsum(ys)
+    k = np.arange(1, len(ps) + 1)
+    f1 = 2 * tp / (k + pos)
+    # Only cut between distinct scores.
+    last = np.r_[ps[1:] != ps[:-1], True]
+    f1 = np.where(last, f1, -1)
+    i = int(np.argmax(f1))
+    below = ps[i + 1] if i + 1 < len(ps) else 0.0
+    return float((ps[i] + below) / 2)
+
+
+def _decide(proba: np.ndarray, thresholds: np.ndarray, *, at_least_one: bool, multi_label: bool) -> np.ndarray:
+    """0/1 codes from probabilities: each code at or over its threshold (single-label: the best one)."""
+    ratio = proba / np.maximum(thresholds, 1e-9)[None, :]
+    passed = proba >= thresholds[None, :]
+    n = proba.shape[0]
+    best = np.zeros_like(passed)
+    if proba.shape[1]:
+        top = ratio.argmax(axis=1)
+        best[np.arange(n), top] = True
+    if multi_label:
+        out = passed.copy()
+        if at_least_one:
+            empty = ~out.any(axis=1)
+            out[empty] = best[empty]
+    else:
+        out = best & (passed | at_least_one)
+    trained = np.isfinite(thresholds) & (thresholds <= 1.0)
+    return (out & trained[None, :]).astype(np.int8)
+
+
+class CodingModel(BaseEstimator):
+    """Multi-label classifier trained on analysts' codes, with per-code thresholds tuned by CV.
+
+    Parameters
+    ----------
+    C : float, default 4.0
+        Inverse regularisation of each code's logistic regression.
+    cv : int, default 5
+        Folds for the out-of-fold probabilities that tune thresholds and measure agreement.
+    min_examples : int, default 3
+        A code needs at least this many hand-coded examples to be machine-coded; rarer codes are
+        left to analysts (and listed in ``untrained_``).
+    context_column : str, default "question_id"
+        A column whose value (e.g. the question answered) is added as a feature when present.
+    char_ngrams : bool, default True
+        Add character 2-4-grams (within words) to the word features: robust to misspellings.
+    encoder : callable, optional
+        ``texts -> 2-D array`` of dense features (e.g. sentence embeddings) added to TF-IDF.
+    at_least_one : {"auto", True, False}, default "auto"
+        Give every response at least its most likely code. "auto": when fewer than 5% of the
+        hand-coded responses have no code.
+    random_state : int, default 0
+
+    Attributes
+    ----------
+    codes_ : list of str
+        The code ids, in the order of ``Y``'s columns.
+    thresholds_ : ndarray
+        Probability threshold per code (``inf`` for codes too rare to train).
+    untrained_ : list of str
+        Codes with fewer than ``min_examples`` examples (or no negative example).
+    multi_label_ : bool
+        Whether any hand-coded response has more than one code (else one code per response).
+    at_least_one_ : bool
+    cv_proba_, cv_predictions_ : DataFrame
+        Out-of-fold probabilities and 0/1 codes for the training rows (thresholds cross-fitted: each
+        fold's rows are cut with thresholds tuned on the other folds).
+    cv_f1_ : Series
+        Out-of-fold F1 per code (NaN for untrained codes).
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"text": ["late bus", "bus late again", "bus was late", "rude staff",
+    ...                            "staff were rude", "rude and unhelpful staff"] * 3})
+    >>> Y = pd.DataFrame({"bus": [1, 1, 1, 0, 0, 0] * 3, "staff": [0, 0, 0, 1, 1, 1] * 3})
+    >>> m = CodingModel(cv=3).fit(X, Y)
+    >>> m.predict(pd.DataFrame({"text": ["the bus is always late", "very rude staff"]})).to_dict("list")
+    {'bus': [1, 0], 'staff': [0, 1]}
+    """
+
+    def __init__(self, *, C: float = 4.0, cv: int = 5, min_examples: int = 3, context_column: str = "question_id",
+                 char_ngrams: bool = True, encoder: Callable[[list[str]], Any] | None = None,
+                 at_least_one: Any = "auto", random_state: int = 0):
+        self.C = C
+        self.cv = cv
+        self.min_examples = min_examples
+        self.context_column = context_column
+        self.char_ngrams = char_ngrams
+        self.encoder = encoder
+        self.at_least_one = at_least_one
+        self.random_state = random_state
+
+    # --- features ---------------------------------------------------------------------------
+    def _fit_features(self, corpus: pd.DataFrame) -> None:
+        texts = _texts(corpus)
+        min_df = 1 if len(texts) < 200 else 2
+        self.words_ = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True,
+                                      strip_accents="unicode", stop_words=None).fit(texts)
+        self.chars_ = (TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=min_df, sublinear_tf=True,
+                                       max_features=60_000, strip_accents="unicode").fit(texts)
+                       if self.char_ngrams else None)
+        ctx = _context(corpus, self.context_column)
+        self.contexts_ = sorted(set(ctx)) if ctx is not None else []
+
+    def _features(self, X: pd.DataFrame) -> sp.csr_matrix:
+        texts = _texts(X)
+        blocks = [self.words_.transform(texts)]
+        if self.chars_ is not None:
+            blocks.append(self.chars_.transform(texts))
+        if self.contexts_:
+            ctx = _context(X, self.context_column) or [""] * len(texts)
+            index = {c: i for i, c in enumerate(self.contexts_)}
+            cols = np.array([index.get(c, -1) for c in ctx])
+            rows = np.flatnonzero(cols >= 0)
+            blocks.append(sp.csr_matrix((np.ones(rows.size), (rows, cols[rows])),
+                                        shape=(len(texts), len(self.contexts_))))
+        if self.encoder is not None:
+            dense = np.asarray(self.encoder(texts), dtype=float)
+            norms = np.linalg.norm(dense, axis=1, keepdims=True)
+            blocks.append(sp.csr_matrix(dense / np.where(norms > 0, norms, 1)))
+        return sp.hstack(blocks, format="csr")
+
+    def _classifier(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, solver="liblinear", dual=True, class_weight="balanced", max_iter=1000,
+                                  random_state=self.random_state)
+
+    def _fit_codes(self, F, Y: np.ndarray, trained: np.ndarray) -> list[LogisticRegression | None]:
+        return [self._classifier().fit(F, Y[:, j]) if trained[j] else None for j in range(Y.shape[1])]
+
+    @staticmethod
+    def _proba(models, F) -> np.ndarray:
+        out = np.zeros((F.shape[0], len(models)))
+        for j, m in enumerate(models):
+            if m is not None:
+                out[:, j] = m.predict_proba(F)[:, 1]
+        return out
+
+    #: Fewest positive examples for which a code's threshold is tuned; rarer codes keep 0.5 (the
+    #: balanced classifier's even odds), and tuned thresholds stay within [0.2, 0.95], so that a
+    #: handful of examples cannot set a cut that codes everything.
+    MIN_TUNED = 10
+
+    def _threshold(self, y: np.ndarray, p: np.ndarray) -> float:
+        if int(y.sum()) < self.MIN_TUNED:
+            return 0.5
+        return float(np.clip(_best_threshold(y, p), 0.2, 0.95))
+
+    # --- scikit-learn interface -------------------------------------------------------------
+    def fit(self, X: pd.DataFrame, Y: pd.DataFrame, *, corpus: pd.DataFrame | None = None) -> CodingModel:
+        """Train on hand-coded responses.
+
+        Parameters
+        ----------
+        X : DataFrame
+            ``text`` (and the context column when present) of the hand-coded responses.
+        Y : DataFrame
+            One 0/1 column per code, aligned with ``X``.
+        corpus : DataFrame, optional
+            All the responses (coded or not): the vocabulary and word weights are learned from them
+            (no codes are used), which helps when the coded sample is small.
+        """
+        if len(X) != len(Y):
+            raise ConfigError(f"{len(X)} responses but {len(Y)} rows of codes")
+        if len(X) < 2:
+            raise ConfigError("machine coding needs at least 2 hand-coded responses")
+        self.codes_ = [str(c) for c in Y.columns]
+        y = Y.to_numpy(dtype=np.int8)
+        self._fit_features(corpus if corpus is not None else X)
+        F = self._features(X)
+        pos = y.sum(axis=0)
+        trained = (pos >= max(self.min_examples, 2)) & (pos <= len(y) - 2)
+        self.untrained_ = [c for c, t in zip(self.codes_, trained, strict=True) if not t]
+        self.multi_label_ = bool((y.sum(axis=1) > 1).any())
+        none_share = float((y.sum(axis=1) == 0).mean())
+        self.at_least_one_ = bool(none_share < 0.05) if self.at_least_one == "auto" else bool(self.at_least_one)
+        # Out-of-fold probabilities: stratify on each row's rarest code (or "none").
+        rarity = np.where(y > 0, pos[None, :], np.iinfo(np.int64).max)
+        strata = np.where(y.any(axis=1), rarity.argmin(axis=1), -1)
+        counts = pd.Series(strata).value_counts()
+        # Strata of one response join the largest stratum (StratifiedKFold needs two of each).
+        strata = np.where(pd.Series(strata).map(counts).to_numpy() >= 2, strata, counts.index[0])
+        k = int(max(2, min(self.cv, pd.Series(strata).value_counts().min() if len(set(strata)) > 1 else self.cv,
+                           len(y))))
+        k = max(2, min(k, len(y)))
+        folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
+        fold_of = np.zeros(len(y), dtype=int)
+        oof = np.zeros(y.shape)
+        for f, (tr, te) in enumerate(folds.split(np.zeros(len(y)), strata)):
+            fold_of[te] = f
+            ok = trained & (y[tr].sum(axis=0) >= 1) & (y[tr].sum(axis=0) < len(tr))
+            oof[te] = self._proba(self._fit_codes(F[tr], y[tr], ok), F[te])
+        self.thresholds_ = np.array([self._threshold(y[:, j], oof[:, j]) if trained[j] else np.inf
+                                     for j in range(y.shape[1])])
+        # Cross-fitted cuts: fold f's rows are judged with thresholds tuned on the other folds.
+        cv_pred = np.zeros(y.shape, dtype=np.int8)
+        for f in range(k):
+            te, other = fold_of == f, fold_of != f
+            cut = np.array([self._threshold(y[other, j], oof[other, j]) if trained[j] else np.inf
+                            for j in range(y.shape[1])])
+            cv_pred[te] = _decide(oof[te], cut, at_least_one=self.at_least_one_, multi_label=self.multi_label_)
+        index = X.index
+        self.cv_proba_ = pd.DataFrame(oof, columns=self.codes_, index=index)
+        self.cv_predictions_ = pd.DataFrame(cv_pred, columns=self.codes_, index=index)
+        tp = (cv_pred & y).sum(axis=0)
+        denom = cv_pred.sum(axis=0) + y.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = np.where(trained & (denom > 0), 2 * tp / denom, np.nan)
+        self.cv_f1_ = pd.Series(f1, index=self.codes_, name="cv_f1")
+        self.n_folds_ = k
+        self.models_ = self._fit_codes(F, y, trained)
+        self.n_coded_ = len(y)
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Probability of each code for each response (0 for codes too rare to train)."""
+        check_is_fitted(self, "models_")
+        return pd.DataFrame(self._proba(self.models_, self._features(X)), columns=self.codes_, index=X.index)
+
+    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+        """0/1 codes per response: codes whose probability reaches their tuned threshold."""
+        proba = self.predict_proba(X)
+        out = _decide(proba.to_numpy(), self.thresholds_, at_least_one=self.at_least_one_,
+                      multi_label=self.multi_label_)
+        return pd.DataFrame(out, columns=self.codes_, index=X.index)
+
+    def top_terms(self, n: int = 10) -> dict[str, list[str]]:
+        """The words and phrases that most raise each code's probability (empty for untrained codes)."""
+        check_is_fitted(self, "models_")
+        names = self.words_.get_feature_names_out()
+        out = {}
+        for code, m in zip(self.codes_, self.models_, strict=True):
+            if m is None:
+                out[code] = []
+                continue
+            w = m.coef_[0][: len(names)]
+            top = np.argsort(-w, kind="stable")[:n]
+            out[code] = [str(names[i]) for i in top if w[i] > 0]
+        return out
+
+
+# --- agreement ---------------------------------------------------------------------------------
+
+def _scores(tp, fp, fn, tn) -> dict[str, np.ndarray]:
+    """Per-code precision, recall, F1, kappa; micro F1; macro F1 and mean kappa over defined codes.
+    Arrays with a leading batch axis (bootstrap) or none."""
+    tp, fp, fn, tn = (np.asarray(a, dtype=float) for a in (tp, fp, fn, tn))
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # means over no defined code are NaN, on purpose
+        precision = tp / (tp + fp)
+        recall = tp / (tp + fn)
+        f1 = np.where(tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan)
+        n = tp + fp + fn + tn
+        po = (tp + tn) / n
+        pe = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n**2
+        kappa = np.where(pe < 1, (po - pe) / (1 - pe), np.nan)
+        micro = 2 * tp.sum(-1) / (2 * tp.sum(-1) + fp.sum(-1) + fn.sum(-1))
+        macro = np.nanmean(np.where(tp + fn > 0, f1, np.nan), axis=-1)
+        mean_kappa = np.nanmean(np.where(tp + fn > 0, kappa, np.nan), axis=-1)
+    return {"precision": precision, "recall": recall, "f1": f1, "kappa": kappa,
+            "micro_f1": micro, "macro_f1": macro, "mean_kappa": mean_kappa}
+
+
+def agreement(truth: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = 1000, confidence: float = 0.95,
+              random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How well one coding agrees with another (e.g. the machine with the analysts), with intervals.
+
+    Parameters
+    ----------
+    truth, predicted : DataFrame
+        0/1 columns per code (the same columns), one row per response, aligned.
+    n_boot : int, default 1000
+        Bootstrap resamples of the responses for the intervals (0: no intervals).
+    confidence : float, default 0.95
+    random_state : int, default 0
+
+    Returns
+    -------
+    overall : DataFrame
+        Rows ``micro_f1``, ``macro_f1`` (mean of per-code F1 over codes present in ``truth``),
+        ``mean_kappa`` (mean of per-code Cohen's kappa over those codes), with ``value``,
+        ``ci_low``, ``ci_high``, ``n`` (responses).
+    per_code : DataFrame
+        ``code_id``, ``n_true``, ``n_predicted``, ``precision``, ``recall``, ``f1``, ``kappa``, and
+        ``f1_low``/``f1_high`` and ``kappa_low``/``kappa_high`` intervals.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"A": [1, 1, 0, 0], "B": [0, 0, 1, 1]})
+    >>> p = pd.DataFrame({"A": [1, 0, 0, 0], "B": [0, 1, 1, 1]})
+    >>> overall, per_code = agreement(t, p, n_boot=0)
+    >>> overall.set_index("metric")["value"].round(4).to_dict()
+    {'micro_f1': 0.75, 'macro_f1': 0.7333, 'mean_kappa': 0.5}
+    """
+    if list(truth.columns) != list(predicted.columns) or len(truth) != len(predicted):
+        raise ConfigError("the two codings must have the same codes and the same responses")
+    T = truth.to_numpy(dtype=bool)
+    P = predicted.to_numpy(dtype=bool)
+    cells = [(T & P), (~T & P), (T & ~P), (~T & ~P)]
+    counts = [c.sum(axis=0) for c in cells]
+    point = _scores(*counts)
+    n = len(T)
+    alpha = (1 - confidence) / 2
+    boot = None
+    if n_boot and n > 1:
+        rng = np.random.default_rng(random_state)
+        stacked = np.stack([c.astype(np.float64) for c in cells])  # 4 x n x k
+        acc: list[dict[str, np.ndarray]] = []
+        for start in range(0, n_boot, 200):
+            b = min(200, n_boot - start)
+            weights = rng.multinomial(n, np.full(n, 1 / n), size=b).astype(np.float64)  # b x n
+            tp, fp, fn, tn = (weights @ stacked[i] for i in range(4))
+            acc.append(_scores(tp, fp, fn, tn))
+        boot = {k: np.concatenate([a[k] for a in acc]) for k in acc[0]}
+
+    def interval(key: str):
+        if boot is None:
+            return np.nan, np.nan
+        values = boot[key]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return (np.nanquantile(values, alpha, axis=0), np.nanquantile(values, 1 - alpha, axis=0))
+
+    rows = []
+    for key in ("micro_f1", "macro_f1", "mean_kappa"):
+        lo, hi = interval(key)
+        rows.append({"metric": key, "value": float(point[key]), "ci_low": float(lo), "ci_high": float(hi), "n": n})
+    overall = pd.DataFrame(rows)
+    f_lo, f_hi = interval("f1")
+    k_lo, k_hi = interval("kappa")
+    k = T.shape[1]
+
+    def vec(x):
+        return np.broadcast_to(np.asarray(x, dtype=float), (k,))
+
+    per_code = pd.DataFrame({
+        "code_id": [str(c) for c in truth.columns],
+        "n_true": T.sum(axis=0).astype(np.int64),
+        "n_predicted": P.sum(axis=0).astype(np.int64),
+        "precision": point["precision"], "recall": point["recall"], "f1": point["f1"], "kappa": point["kappa"],
+        "f1_low": vec(f_lo), "f1_high": vec(f_hi), "kappa_low": vec(k_lo), "kappa_high": vec(k_hi),
+    })
+    return overall, per_code
+
+
+def analyst_agreement(hand: pd.DataFrame, codes: list[str], **options) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Agreement between two analysts who coded the same responses (the sheet's ``coder`` column).
+
+    Of responses coded by several analysts, the first two (in sheet order) are compared, the first
+    taken as reference; F1 and kappa are symmetric in the two, so the choice does not matter.
+    Returns None when no response was coded twice. ``options`` go to :func:`agreement`.
+
+    Examples
+    --------
+    >>> hand = pd.DataFrame({"comment_id": ["a", "a", "b", "b"], "coder": ["X", "Y", "X", "Y"],
+    ...                      "A": [1, 1, 0, 1], "B": [0, 0, 1, 0]})
+    >>> overall, _ = analyst_agreement(hand, ["A", "B"], n_boot=0)
+    >>> row = overall.set_index("metric").loc["micro_f1"]
+    >>> float(row["value"]), int(row["n"])
+    (0.5, 2)
+    """
+    twice = hand[hand.duplicated("comment_id", keep=False)]
+    if twice.empty:
+        return None
+    order = twice.groupby("comment_id", sort=False).cumcount()
+    first = twice[order == 0].set_index("comment_id")
+    second = twice[order == 1].set_index("comment_id").reindex(first.index)
+    return agreement(first[codes].astype(int), second[codes].astype(int), **options)
+
+
+# --- active sampling ---------------------------------------------------------------------------
+
+def priority(model: CodingModel, X: pd.DataFrame, *, coded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How much coding each response would help, for the next coding sheet (active sampling).
+
+    ``uncertainty`` is, for the code where it is largest, ``weakness * (1 - |p - t| / max(t, 1 - t))``:
+    1 when the probability ``p`` sits at the code's threshold ``t``, weighted by the code's weakness
+    (1 minus its cross-validated F1; 1 for codes too rare to train). ``coverage`` is 1 minus the
+    response's largest cosine similarity (word TF-IDF) to an already coded response, so near-copies of
+    coded text rank low. ``priority = uncertainty * (0.5 + 0.5 * coverage)``.
+
+    Returns
+    -------
+    DataFrame
+        Aligned with ``X``: ``priority``, ``uncertainty``, ``coverage``, ``target_code`` (the code the
+        response would most help).
+    """
+    check_is_fitted(model, "models_")
+    proba = model.predict_proba(X).to_numpy()
+    t = np.where(np.isfinite(model.thresholds_), model.thresholds_, 0.5)
+    weakness = (1 - model.cv_f1_.fillna(0.0).to_numpy()).clip(0.05, 1.0)
+    closeness = 1 - np.abs(proba - t[None, :]) / np.maximum(t, 1 - t)[None, :]
+    trained = np.isfinite(model.thresholds_)
+    # Codes too rare to train: responses most like their (few) examples are unknown; treat as uncertain.
+    closeness[:, ~trained] = 0.5
+    weighted = weakness[None, :] * closeness.clip(0, 1)
+    target = weighted.argmax(axis=1) if weighted.shape[1] else np.zeros(len(X), dtype=int)
+    uncertainty = weighted.max(axis=1) if weighted.shape[1] else np.zeros(len(X))
+    coverage = np.ones(len(X))
+    if coded is not None and len(coded):
+        A = model.words_.transform(_texts(X))
+        B = model.words_.transform(_texts(coded))
+        sim = np.zeros(len(X))
+        for start in range(0, A.shape[0], 5000):
+            block = (A[start:start + 5000] @ B.T).tocsr()
+            sim[start:start + 5000] = block.max(axis=1).toarray().ravel()
+        coverage = 1 - sim.clip(0, 1)
+    return pd.DataFrame({"priority": uncertainty * (0.5 + 0.5 * coverage), "uncertainty": uncertainty,
+                         "coverage": coverage, "target_code": [model.codes_[j] for j in target]}, index=X.index)
+
+
+# --- the coded corpus, shaped like the theme tables --------------------------------------------
+
+def code_tables(comments: pd.DataFrame, frame, hand: pd.DataFrame, machine: pd.DataFrame | None,
+                proba: pd.DataFrame | None, *, top_terms: dict[str, list[str]] | None = None, n_quotes: int = 3
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The codes table and code assignments, in the shape of ``themes.parquet`` and
+    ``theme_assignments.parquet`` (:func:`helpers.themes.summarise_themes`).
+
+    Parameters
+    ----------
+    comments : DataFrame
+        The analysed responses (``comment_id``, ``text``; ``consent_to_publish`` when present).
+    frame : Codeframe
+    hand : DataFrame
+        Analysts' codes (:func:`helpers.codeframe.read_coding_sheet`); a response coded by two analysts
+        takes the first analyst's codes.
+    machine, proba : DataFrame, optional
+        Machine codes and probabilities for the responses not hand-coded (index: comment ids).
+    top_terms : dict, optional
+        code id -> terms (the model's), shown after the code's example phrases.
+    n_quotes : int, default 3
+        Quotes per code: hand-coded responses first (the shortest complete ones), then the machine's
+        most confident.
+
+    Returns
+    -------
+    codes : DataFrame
+        ``theme_id`` (1..k in codeframe order), ``code_id``, ``label`` (the code's name), ``parent``,
+        ``top_terms``, ``size``, ``main_size``, ``share``, ``ci_low``, ``ci_high`` (Wilson 95%),
+        ``quote_ids``, ``n_analyst``, ``n_machine``.
+    assignments : DataFrame
+        ``comment_id``, ``theme_id``, ``weight`` (1 for analysts' codes, else the probability),
+        ``is_main``, ``code_id``, ``coded_by`` ("analyst" or "machine"). A response with no code has
+        one row with ``theme_id`` missing.
+    """
+    codes = frame.ids
+    number = {c: i + 1 for i, c in enumerate(codes)}
+    ids = comments["comment_id"].astype(str).to_numpy()
+    n = len(ids)
+    first = hand.drop_duplicates("comment_id").set_index("comment_id")
+    first = first[first.index.isin(ids)]
+    W = np.zeros((n, len(codes)))
+    by = np.full(n, "machine", dtype=object)
+    pos = pd.Series(np.arange(n), index=ids)
+    hp = pos.reindex(first.index).to_numpy()
+    W[hp] = first[codes].to_numpy(dtype=float)
+    by[hp] = "analyst"
+    if machine is not None and len(machine):
+        mp = pos.reindex(machine.index.astype(str)).to_numpy()
+        weights = machine[codes].to_numpy(dtype=float)
+        if proba is not None:
+            weights = weights * np.maximum(proba[codes].to_numpy(dtype=float), 1e-6)
+        W[mp] = weights
+    else:
+        by[:] = np.where(np.isin(np.arange(n), hp), "analyst", "none")
+    assigned = W > 0
+    has = assigned.any(axis=1)
+    main = np.where(has, W.argmax(axis=1), -1)
+    size = assigned.sum(axis=0)
+    main_size = np.bincount(main[has], minlength=len(codes))
+    low, high = wilson_interval(size, n) if n else (np.full(len(codes), np.nan), np.full(len(codes), np.nan))
+    allowed = np.ones(n, dtype=bool)
+    if "consent_to_publish" in comments.columns:
+        allowed = ~comments["consent_to_publish"].astype("boolean").eq(False).fillna(False).to_numpy(bool)
+    texts = comments["text"].astype("string").fillna("").astype(str).to_numpy()
+    length = np.array([len(t) for t in texts])
+    quotes = []
+    for j in range(len(codes)):
+        ok = assigned[:, j] & allowed & (length >= 20)
+        rank = np.lexsort((length, -W[:, j], by != "analyst"))  # analysts' first, then confidence, then short
+        chosen, seen = [], set()
+        for i in rank:
+            if len(chosen) >= n_quotes or not ok[i]:
+                if len(chosen) >= n_quotes:
+                    break
+                continue
+            key = " ".join(texts[i].lower().split())
+            if key in seen:
+                continue
+            seen.add(key)
+            chosen.append(str(ids[i]))
+        quotes.append(chosen)
+    terms = []
+    for row in frame.codes.itertuples(index=False):
+        extra = (top_terms or {}).get(row.code_id, [])
+        terms.append(list(dict.fromkeys([*row.examples, *extra]))[:10])
+    table = pd.DataFrame({
+        "theme_id": np.arange(1, len(codes) + 1, dtype=np.int64),
+        "code_id": codes,
+        "label": frame.codes["name"].astype(str).to_numpy(),
+        "parent": frame.codes["parent"].to_numpy(),
+        "top_terms": terms,
+        "size": size.astype(np.int64),
+        "main_size": main_size.astype(np.int64),
+        "share": size / n if n else np.full(len(codes), np.nan),
+        "ci_low": np.asarray(low, dtype=float),
+        "ci_high": np.asarray(high, dtype=float),
+        "quote_ids": quotes,
+        "n_analyst": assigned[by == "analyst"].sum(axis=0).astype(np.int64),
+        "n_machine": assigned[by == "machine"].sum(axis=0).astype(np.int64),
+    }).sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    rows, cols = np.nonzero(assigned)
+    none = np.flatnonzero(~has)
+    doc = np.concatenate([rows, none])
+    code_pos = np.concatenate([cols, np.full(none.size, -1)])
+    order = np.lexsort((code_pos, doc))
+    doc, code_pos = doc[order], code_pos[order]
+    assignments = pd.DataFrame({
+        "comment_id": pd.Series(ids[doc], dtype="string"),
+        "theme_id": pd.array([number[codes[c]] if c >= 0 else pd.NA for c in code_pos], dtype="Int64"),
+        "weight": np.where(code_pos >= 0, W[doc, np.maximum(code_pos, 0)], np.nan),
+        "is_main": np.where(code_pos >= 0, code_pos == main[doc], True),
+        "code_id": pd.Series([codes[c] if c >= 0 else None for c in code_pos], dtype="string"),
+        "coded_by": pd.Series(by[doc], dtype="string"),
+    })
+    return table, assignments
+
+
+def code_comments(comments: pd.DataFrame, frame, hand: pd.DataFrame, *, random_state: int = 0,
+                  n_boot: int = 1000) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Code every response: analysts' codes where given, the machine's elsewhere (the ``code`` command).
+
+    Parameters
+    ----------
+    comments : DataFrame
+        The responses with text (``comment_id``, ``text``; ``question_id`` used when present).
+    frame : Codeframe
+    hand : DataFrame
+        From :func:`helpers.codeframe.read_coding_sheet`.
+
+    Returns
+    -------
+    coded : DataFrame
+        One row per response: ``comment_id``, ``codes`` (code ids joined by ``;``, empty for none),
+        ``coded_by`` ("analyst" or "machine"), then a 0/1 column per code.
+    overall, per_code : DataFrame
+        Cross-validated agreement of the machine with the analysts (:func:`agreement`).
+    """
+    first = hand.drop_duplicates("comment_id")
+    if len(first) < 10:
+        raise ConfigError(f"only {len(first)} response(s) are coded: machine coding needs at least 10")
+    by_id = comments.set_index(comments["comment_id"].astype(str))
+    X_hand = by_id.loc[first["comment_id"]].reset_index(drop=True)
+    Y_hand = first[frame.ids].reset_index(drop=True)
+    model = CodingModel(random_state=random_state).fit(X_hand, Y_hand, corpus=comments)
+    rest = by_id.loc[~by_id.index.isin(set(first["comment_id"]))]
+    machine = model.predict(rest) if len(rest) else pd.DataFrame(columns=frame.ids, dtype=np.int8)
+    marks = pd.concat([first.set_index("comment_id")[frame.ids], machine]).reindex(by_id.index).fillna(0)
+    marks = marks.astype(np.int8)
+    coded = pd.DataFrame({"comment_id": by_id.index.to_numpy()})
+    ids = np.array(frame.ids, dtype=object)
+    coded["codes"] = [";".join(ids[row.astype(bool)]) for row in marks.to_numpy()]
+    coded["coded_by"] = np.where(coded["comment_id"].isin(set(first["comment_id"])), "analyst", "machine")
+    for code in frame.ids:
+        coded[code] = marks[code].to_numpy()
+    overall, per_code = agreement(Y_hand, model.cv_predictions_, n_boot=n_boot, random_state=random_state)
+    return coded, overall, per_code
+
+
+def _cached(encode: Callable[[list[str]], Any]) -> Callable[[list[str]], np.ndarray]:
+    """``encode`` with each distinct text encoded once (fit, predict and priority share vectors)."""
+    memo: dict[str, np.ndarray] = {}
+
+    def cached(texts: list[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if todo:
+            memo.update(zip(todo, np.asarray(encode(todo)), strict=True))
+        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, 0))
+
+    return cached
+
+
+# --- the 07_codeframe stage --------------------------------------------------------------------
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+            for r in df.to_dict("records")]
+
+
+def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str = "", n_sample: int = 200,
+               n_to_code: int = 100, random_state: int = 0, n_quotes: int = 3, n_boot: int = 1000,
+               features: str = "tfidf", encoder: Callable | None = None) -> dict:
+    """The ``07_codeframe`` stage: codeframe, coding sheet, and (given a coded sample) machine coding.
+
+    1. The codeframe: read from ``codeframe`` when given, else drafted from ``themes.parquet``; written
+       to the run folder as ``codeframe.yaml`` and kept under ``codeframes/`` by version.
+    2. Without a coded sample: a coding sheet (``coding_sheet.csv`` and ``.xlsx``) of ``n_sample``
+       responses, stratified by question and main theme; no machine coding.
+    3. With one: train :class:`CodingModel`, code every response analysts did not, measure agreement
+       by cross-validation (and between analysts, where two coded the same responses), write the
+       codes tables, tone by code, and a coding sheet of the next ``n_to_code`` responses to code
+       (active sampling, :func:`priority`).
+
+    ``features="embeddings"`` adds all-MiniLM-L6-v2 sentence vectors to TF-IDF
+    (:func:`helpers.embeddings.minilm_encoder`; needs the ``embeddings`` extra); ``encoder`` passes
+    any other ``texts -> array`` function.
+
+    Returns
+    -------
+    dict
+        The notes written to ``coding.json`` (plus in-memory tables under ``"tables"``).
+    """
+    from . import paths, stages
+    from .codeframe import (
+        archive_codeframe,
+        coding_sheet,
+        draft_codeframe,
+        read_codeframe,
+        read_coding_sheet,
+        write_codeframe,
+        write_coding_sheet,
+    )
+
+    run = Path(run)
+    comments = stages.analysed_comments(stages.load_comments(run))
+    if features not in ("tfidf", "embeddings"):
+        raise ConfigError(f"coding features must be 'tfidf' or 'embeddings', not {features!r}")
+    if features == "embeddings" and encoder is None:
+        from .embeddings import minilm_encoder
+
+        encoder = _cached(minilm_encoder())
+    if codeframe:
+        frame = read_codeframe(paths.resolve(codeframe))
+        frame.source = codeframe
+    elif coded_sample:
+        raise ConfigError("a coded sample needs the codeframe it was coded with: set codeframe too")
+    else:
+        frame = draft_codeframe(stages.load(run, "themes"), name=f"Draft from the themes of {run.name}")
+    write_codeframe(frame, stages.output_path(run, "codeframe"),
+                    header=f"Codeframe version {frame.version} ({frame.source}). Edit it, bump the version, and "
+                           "pass it back as the codeframe parameter.")
+    archive_codeframe(frame, run / "codeframes")
+    for name in ("codes", "code_assignments", "code_agreement", "sentiment_by_code"):
+        stages.output_path(run, name).unlink(missing_ok=True)  # stale results of an earlier coding
+    notes: dict[str, Any] = {
+        "codeframe": {"version": frame.version, "name": frame.name, "source": frame.source,
+                      "n_codes": len(frame.ids), "digest": frame.digest()},
+        "n_analysed": int(len(comments)),
+        "machine_coding": False,
+        "parameters": {"codeframe": codeframe, "coded_sample": coded_sample, "n_sample": n_sample,
+                       "n_to_code": n_to_code, "random_state": random_state, "n_quotes": n_quotes,
+                       "n_boot": n_boot, "features": features},
+        "agreement_method": AGREEMENT_METHOD,
+    }
+    tables: dict[str, pd.DataFrame] = {}
+    if not coded_sample:
+        strata = None
+        if "question_id" in comments.columns:
+            strata = comments["question_id"].astype("string").fillna("")
+        if stages.output_path(run, "theme_assignments").is_file():
+            a = stages.load(run, "theme_assignments")
+            main = a[a["is_main"]].set_index("comment_id")["theme_id"].astype("string")
+            theme = comments["comment_id"].map(main).fillna("none")
+            strata = theme if strata is None else strata + "|" + theme
+        sheet = coding_sheet(comments, frame, n=min(n_sample, len(comments)), strata=strata,
+                             random_state=random_state)
+        notes["sheet"] = {"kind": "stratified sample", "n": int(len(sheet))}
+    else:
+        hand = read_coding_sheet(paths.resolve(coded_sample), frame, comment_ids=comments["comment_id"])
+        hand_first = hand.drop_duplicates("comment_id")
+        if len(hand_first) < 10:
+            raise ConfigError(f"only {len(hand_first)} response(s) are coded in the sheet: machine coding needs "
+                              "at least 10", path=coded_sample)
+        text = comments.set_index(comments["comment_id"].astype(str))
+        X_hand = text.loc[hand_first["comment_id"]].reset_index(drop=True)
+        Y_hand = hand_first[frame.ids].reset_index(drop=True)
+        model = CodingModel(random_state=random_state, encoder=encoder).fit(X_hand, Y_hand, corpus=comments)
+        rest_mask = ~comments["comment_id"].astype(str).isin(set(hand_first["comment_id"]))
+        rest = comments.loc[rest_mask].set_index(comments.loc[rest_mask, "comment_id"].astype(str))
+        proba = model.predict_proba(rest) if len(rest) else None
+        machine = model.predict(rest) if len(rest) else None
+        overall, per_code = agreement(Y_hand, model.cv_predictions_, n_boot=n_boot, random_state=random_state)
+        per_code.insert(1, "name", frame.codes["name"].to_numpy())
+        per_code["threshold"] = np.where(np.isfinite(model.thresholds_), model.thresholds_, np.nan)
+        per_code["machine_coded"] = ~per_code["code_id"].isin(model.untrained_)
+        analysts = analyst_agreement(hand, frame.ids, n_boot=n_boot, random_state=random_state)
+        codes_table, assignments = code_tables(comments, frame, hand, machine, proba,
+                                               top_terms=model.top_terms(), n_quotes=n_quotes)
+        stages.save(run, "codes", codes_table)
+        stages.save(run, "code_assignments", assignments)
+        stages.save(run, "code_agreement", per_code)
+        if stages.output_path(run, "sentiment").is_file():
+            from .sentiment import sentiment_by_group
+
+            by_code = sentiment_by_group(stages.load(run, "sentiment"),
+                                         assignments.dropna(subset=["theme_id"]), group="theme_id")
+            stages.save(run, "sentiment_by_code", by_code)
+        order = priority(model, rest, coded=X_hand) if len(rest) else pd.DataFrame({"priority": []})
+        sheet = coding_sheet(rest.reset_index(drop=True), frame, n=max(1, min(n_to_code, len(rest))),
+                             order=order["priority"].to_numpy()) if len(rest) else coding_sheet(
+                                 comments.iloc[:0], frame, n=1)
+        notes.update({
+            "machine_coding": True,
+            "n_hand_coded": int(len(hand_first)),
+            "n_hand_rows": int(len(hand)),
+            "n_coders": int(hand["coder"].replace("", np.nan).nunique()),
+            "n_machine_coded": int(len(rest)),
+            "n_not_assigned": int(assignments["theme_id"].isna().sum()),
+            "n_themes": len(frame.ids),
+            "cv_folds": int(model.n_folds_),
+            "multi_label": model.multi_label_,
+            "at_least_one": model.at_least_one_,
+            "untrained_codes": model.untrained_,
+            "agreement": _records(overall),
+            "analyst_agreement": _records(analysts[0]) if analysts else None,
+            "sheet": {"kind": "active sample (next responses to code)", "n": int(len(sheet))},
+        })
+        tables.update({"codes": codes_table, "assignments": assignments, "agreement": overall,
+                       "per_code": per_code, "analysts": analysts[0] if analysts else None})
+    write_coding_sheet(sheet, stages.output_path(run, "coding_sheet"))
+    write_coding_sheet(sheet, stages.output_path(run, "coding_sheet_xlsx"), frame=frame)
+    stages.save(run, "coding_notes", notes)
+    tables["sheet"] = sheet
+    return {**notes, "tables": tables, "codeframe_table": frame.codes}

@@ -1,0 +1,204 @@
+"""Codeframe files and coding sheets (helpers.codeframe): hand-written inputs, hand-worked expectations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.codeframe import (
+    NONE_COLUMN,
+    archive_codeframe,
+    coding_sheet,
+    draft_codeframe,
+    read_codeframe,
+    read_coding_sheet,
+    write_codeframe,
+    write_coding_sheet,
+)
+from helpers.errors import ConfigError, InputError
+
+GOOD = """\
+version: 2
+name: Parking
+codes:
+  - id: C1
+    name: Cost of parking
+    description: Charges are too high.
+    examples: [parking charges, permit price]
+  - id: C1a
+    name: Blue badge costs
+    parent: C1
+  - id: C2
+    name: Safety
+"""
+
+
+@pytest.fixture
+def frame(tmp_path):
+    path = tmp_path / "codes.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    return read_codeframe(path)
+
+
+def test_read_codeframe_fields(frame):
+    assert frame.version == 2
+    assert frame.name == "Parking"
+    assert frame.ids == ["C1", "C1a", "C2"]
+    assert frame.codes["parent"].tolist() == [None, "C1", None]
+    assert frame.codes.loc[0, "examples"] == ["parking charges", "permit price"]
+    assert frame.codes.loc[2, "description"] == ""
+
+
+def test_write_then_read_round_trip(frame, tmp_path):
+    out = write_codeframe(frame, tmp_path / "again.yaml", header="edited by hand")
+    assert out.read_text(encoding="utf-8").startswith("# edited by hand\n")
+    again = read_codeframe(out)
+    assert again.ids == frame.ids and again.version == 2
+    assert again.digest() == frame.digest()
+
+
+def test_archive_keeps_one_file_per_distinct_version(frame, tmp_path):
+    first = archive_codeframe(frame, tmp_path / "codeframes")
+    assert archive_codeframe(frame, tmp_path / "codeframes") == first
+    frame.codes.loc[2, "name"] = "Safety at night"
+    second = archive_codeframe(frame, tmp_path / "codeframes")
+    assert second != first and second.name.startswith("codeframe-v2-")
+    assert len(list((tmp_path / "codeframes").glob("*.yaml"))) == 2
+
+
+# (YAML text, expected line in the error, expected words)
+BAD = [
+    ("codes: []\n", None, "non-empty 'codes'"),
+    ("codes:\n  - id: A\n    name: a\n  - id: A\n    name: b\n", 4, "used twice"),
+    ("codes:\n  - id: A\n    name: a\n  - id: B\n", 4, "has no name"),
+    ("codes:\n  - id: 'has space'\n    name: a\n", 2, "letters, digits"),
+    ("codes:\n  - id: A\n    name: a\n    parent: Z\n", 2, "parent 'Z'"),
+    ("codes:\n  - id: A\n    name: a\n    parent: B\n  - id: B\n    name: b\n    parent: A\n", 2, "cycle"),
+    ("codes:\n  - id: none\n    name: a\n", 2, "reserved"),
+    ("codes:\n  - id: A\n    name: a\n    colour: red\n", 2, "unknown field 'colour'"),
+    ("version: 0\ncodes:\n  - {id: A, name: a}\n", None, "version"),
+    ("codes: [\n", 2, "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), BAD)
+def test_bad_codeframe_names_file_and_line(tmp_path, text, line, words):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        read_codeframe(path)
+    assert err.value.path == str(path)
+    assert err.value.row == line
+    assert words in err.value.reason
+
+
+def test_draft_codeframe_one_code_per_theme():
+    themes = pd.DataFrame({"theme_id": [2, 1], "label": ["school; teacher", ""], "size": [3, 5],
+                           "top_terms": [["school", "teacher", "pupils"], ["bus"]]})
+    frame = draft_codeframe(themes, max_examples=2)
+    assert frame.ids == ["T1", "T2"]
+    assert frame.codes["name"].tolist() == ["Theme 1", "school; teacher"]
+    assert frame.codes["examples"].tolist() == [["bus"], ["school", "teacher"]]
+    assert "5 comments" in frame.codes.loc[0, "description"]
+
+
+def comments(n_a: int, n_b: int) -> pd.DataFrame:
+    n = n_a + n_b
+    return pd.DataFrame({"comment_id": [f"c{i}" for i in range(n)], "text": [f"text {i}" for i in range(n)],
+                         "question_id": ["qa"] * n_a + ["qb"] * n_b})
+
+
+def test_coding_sheet_allocates_strata_in_proportion(frame):
+    c = comments(30, 10)
+    sheet = coding_sheet(c, frame, n=8, strata=c["question_id"], random_state=1)
+    # 8 * 30/40 = 6 from qa, 8 * 10/40 = 2 from qb
+    assert sheet["question_id"].value_counts().to_dict() == {"qa": 6, "qb": 2}
+    assert list(sheet.columns) == ["comment_id", "question_id", "text", "coder", "notes", "C1", "C1a", "C2",
+                                   NONE_COLUMN]
+    assert (sheet[["C1", "C1a", "C2", NONE_COLUMN]] == "").all().all()
+
+
+def test_coding_sheet_gives_each_small_stratum_a_row(frame):
+    c = comments(98, 2)
+    sheet = coding_sheet(c, frame, n=10, strata=c["question_id"])
+    # qa's quota 9.8 and qb's 0.2: qb still gets one row, qa the other nine
+    assert sheet["question_id"].value_counts().to_dict() == {"qa": 9, "qb": 1}
+
+
+def test_coding_sheet_by_order_and_exclusions(frame):
+    c = comments(5, 0)
+    sheet = coding_sheet(c, frame, n=2, order=pd.Series([0.1, 0.9, 0.5, 0.8, 0.7]), exclude=["c1"])
+    assert sheet["comment_id"].tolist() == ["c3", "c4"]
+
+
+def filled(rows: list[dict]) -> pd.DataFrame:
+    base = {"comment_id": "", "coder": "", "C1": "", "C1a": "", "C2": "", NONE_COLUMN: ""}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def test_read_coding_sheet_marks_and_blank_rows(frame):
+    sheet = filled([{"comment_id": "a", "C1": "1", "C2": "X"}, {"comment_id": "b", NONE_COLUMN: "yes"},
+                    {"comment_id": "c"}, {"comment_id": "d", "C1a": " x "}])
+    hand = read_coding_sheet("s.csv", frame, sheet=sheet, comment_ids=list("abcd"))
+    assert hand["comment_id"].tolist() == ["a", "b", "d"]  # c is not coded yet
+    assert hand[["C1", "C1a", "C2"]].to_numpy().tolist() == [[1, 0, 1], [0, 0, 0], [0, 1, 0]]
+    assert hand["row"].tolist() == [2, 3, 5]
+
+
+def test_read_coding_sheet_codes_column(frame):
+    sheet = pd.DataFrame({"comment_id": ["a", "b"], "codes": ["C1; c2", ""]})
+    hand = read_coding_sheet("s.csv", frame, sheet=sheet)
+    assert hand[["C1", "C1a", "C2"]].to_numpy().tolist() == [[1, 0, 1]]
+
+
+BAD_SHEETS = [
+    (filled([{"comment_id": "a", "C1": "1"}]).assign(C9=""), 1, "column 'C9' is not a code"),
+    (filled([{"comment_id": "a", "C1": "1"}, {"comment_id": "b", "C2": "maybe"}]), 3, "'maybe' is not a mark"),
+    (filled([{"comment_id": "a", "C1": "1", NONE_COLUMN: "1"}]), 2, "'none' is marked together"),
+    (filled([{"comment_id": "a", "C1": "1"}, {"comment_id": "zz", "C1": "1"}]), 3, "'zz' is not a response"),
+    (filled([{"comment_id": "a", "C1": "1"}, {"comment_id": "a", "C2": "1"}]), 3, "coded twice"),
+    (filled([{"comment_id": "", "C1": "1"}]), 2, "no comment_id"),
+    (pd.DataFrame({"comment_id": ["a"], "codes": ["C1;C7"]}), 2, "unknown code 'C7'"),
+    (pd.DataFrame({"id": ["a"], "C1": ["1"]}), 1, "no comment_id column"),
+]
+
+
+@pytest.mark.parametrize(("sheet", "row", "words"), BAD_SHEETS)
+def test_bad_coding_sheet_names_file_and_row(frame, sheet, row, words):
+    with pytest.raises(InputError) as err:
+        read_coding_sheet("sheets/filled.csv", frame, sheet=sheet, comment_ids=["a", "b"])
+    assert err.value.path == "sheets/filled.csv"
+    assert err.value.row == row
+    assert words in err.value.reason
+
+
+def test_two_coders_on_one_response_are_kept(frame):
+    sheet = filled([{"comment_id": "a", "coder": "AB", "C1": "1"}, {"comment_id": "a", "coder": "CD", "C2": "1"}])
+    hand = read_coding_sheet("s.csv", frame, sheet=sheet)
+    assert hand["coder"].tolist() == ["AB", "CD"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_sheet_files_round_trip_and_never_hold_formulas(frame, tmp_path, suffix):
+    c = pd.DataFrame({"comment_id": ["a", "b"], "text": ["=HYPERLINK(\"http://x\")", "fine, multi\nline"]})
+    sheet = coding_sheet(c, frame, n=2)
+    path = write_coding_sheet(sheet, tmp_path / f"sheet{suffix}", frame=frame)
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        ws = load_workbook(path)["coding"]
+        assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+        assert load_workbook(path).sheetnames == ["coding", "codeframe"]
+    back = pd.read_csv(path, dtype=str, keep_default_na=False) if suffix == ".csv" else pd.read_excel(
+        path, dtype=str, keep_default_na=False)
+    assert back["text"].tolist()[0].startswith("'=")
+    assert back["text"].tolist()[1] == "fine, multi\nline"
+    back.loc[0, "C2"] = "1"
+    back.loc[1, NONE_COLUMN] = "1"
+    if suffix == ".csv":
+        back.to_csv(path, index=False)
+    else:
+        back.to_excel(path, index=False)
+    hand = read_coding_sheet(path, frame, comment_ids=["a", "b"])
+    assert hand[["comment_id", "C1", "C2"]].to_dict("records") == [
+        {"comment_id": "a", "C1": 0, "C2": 1}, {"comment_id": "b", "C1": 0, "C2": 0}]
