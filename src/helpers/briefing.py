@@ -458,13 +458,14 @@ def campaigns_section(b: BriefingData) -> str:
     caption = "Organised campaigns, largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else "")
     body += report.table_html(rows, caption=caption, numeric=["Responses", "Distinct versions", "With own additions"])
     for row in table.head(3).itertuples():
-        if row.quote_id and row.request:
+        if pd.notna(row.quote_id) and row.request:
             body += report.paragraph(f"{row.campaign_id} ({int(row.size):,} responses) asks:")
             body += report.quote_html(row.request, row.quote_id)
-    if c["time_resolution"] in ("day", "hour", "none"):
-        body += report.paragraph(
-            "The timestamps give only the " + ("day" if c["time_resolution"] != "none" else "absence of dates")
-            + " of each response, so bursts of copies within the same minute cannot be seen.")
+    undated = {"day": "The timestamps give only the day of each response",
+               "hour": "The timestamps give only the hour of each response",
+               "none": "The responses are not dated"}.get(c["time_resolution"])
+    if undated:
+        body += report.paragraph(undated + ", so bursts of copies within the same minute cannot be seen.")
     return report.section("Organised campaigns", body, id="campaigns")
 
 
@@ -507,7 +508,8 @@ def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
             row["Share"] = f"{t['share']:.0%}"
             row["95% interval"] = f"{t['ci_low']:.0%} to {t['ci_high']:.0%}"
         if units:
-            row["Counting each campaign once"] = f"{int(t['content_size']):,} of {units:,} ({t['content_share']:.0%})"
+            row["Counting each campaign once"] = (f"{int(t['content_size']):,} of {units:,}"
+                                                  + (f" ({t['content_share']:.0%})" if units >= SMALL_N else ""))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -520,8 +522,8 @@ def _campaign_themes_note(b: BriefingData) -> str:
     learned = ("The themes were learned from the distinct content (each campaign's letter once, its senders' "
                "own additions as texts of their own), so a letter sent many times does not dictate them. "
                if b.theme_notes.get("fitted_on") == "deduplicated" else "")
-    return (learned + f"Sizes count every submission; the last column counts the {units:,} distinct pieces of "
-            "content instead, each campaign once.")
+    return (learned + f"Sizes count every submission; the last column counts the {units:,} texts analysed when "
+            "each campaign counts once (its letter once, its senders' own additions separately).")
 
 
 def _figure(row: dict) -> str:
@@ -640,7 +642,8 @@ def sentiment_section(b: BriefingData) -> str:
     if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:
         m = int(b.sentiment_notes["content_n_scored"])
         body += report.paragraph(
-            f"Counting each campaign once ({m:,} distinct pieces of content), {describe_share(content['positive'], m)} "
+            f"Counting each campaign once ({m:,} texts: each letter once, its senders' own additions "
+            f"separately), {describe_share(content['positive'], m)} "
             f"read as positive, {describe_share(content['neutral'], m)} as neutral and "
             f"{describe_share(content['negative'], m)} as negative.")
     if len(b.sentiment_by_theme):

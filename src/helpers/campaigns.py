@@ -45,7 +45,6 @@ found whole, and small ones are checked in the tests and the benchmark.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -58,6 +57,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .clean import classify_non_answers
 from .errors import ConfigError
+from .ingest._html import unescape_series
 from .ingest.regulationsgov import placeholder_mask
 from .schema import RESPONSE_KINDS, analysable
 
@@ -75,7 +75,7 @@ __all__ = [
     "MIN_ADDITION_WORDS",
 ]
 
-#: Default parameters, justified in ``notebooks/05_campaigns.ipynb`` and the README.
+#: Default parameters, justified in ``notebooks/03_campaigns.ipynb`` and the README.
 DEFAULTS = {
     "shingle_size": 3,
     "threshold": 0.5,
@@ -92,7 +92,6 @@ _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime, to combine token hashe
 _CHUNK_CHARS = 30_000_000  # characters hashed at a time (about 5 million words): bounds memory
 
 _TAG = re.compile(r"<[^>]{0,200}>")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # What a letter asks for: the strongest cue first ("I urge CMS to ..."), then weaker ones ("should").
 _REQUEST = (
     re.compile(r"\b(urge|urges|urging|ask you|asking you|call on|calls on|calling on|request that|demand|demands|"
@@ -103,7 +102,7 @@ _REQUEST = (
 # placeholder however it is worded: its content is elsewhere, so its copies are not a campaign.
 _ATTACHMENT_ONLY = re.compile(
     r"^\W*(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\s+(?:the\s+|my\s+|our\s+)?"
-    r"(?:attached|attachment|enclosed|uploaded)", re.IGNORECASE)
+    r"(?:attached|attachment|enclosed|uploaded)[^.!?]{0,120}[.!?]?\W*$", re.IGNORECASE)
 # Overlap is measured against at least this many shingles (about 40 words): two short comments that
 # share one stock sentence ("That is all I wanted to say") are not copies of each other.
 _MIN_OVERLAP_BASE = 40
@@ -126,22 +125,9 @@ _NOT_ALNUM_RE2 = r"[^\p{L}\p{N}]+"  # RE2 (Arrow): anything but letters and digi
 
 def _prepare(text: pd.Series) -> pa.Array:
     """Texts as an Arrow array: entities unescaped however often escaped, tags dropped, lower case."""
-    s = text.astype("string").fillna("")
-    escaped = s.str.contains("&", regex=False).to_numpy(dtype=bool)
-    if escaped.any():
-        def unescape(t: str) -> str:
-            for _ in range(4):  # &amp;amp;amp;lt; needs as many passes as it was escaped
-                u = html.unescape(t)
-                if u == t:
-                    break
-                t = u
-            return t
-
-        s = s.copy()
-        s[escaped] = s[escaped].map(unescape)
+    s = unescape_series(text, max_rounds=4).fillna("")  # &amp;amp;amp;lt; needs as many passes as escapes
     tagged = s.str.contains("<", regex=False).to_numpy(dtype=bool)  # after unescaping: "&lt;b&gt;" is a tag
     if tagged.any():
-        s = s.copy()
         s[tagged] = s[tagged].map(lambda t: _TAG.sub(" ", t))
     return pa.array(s.str.lower(), type=pa.large_string())
 
@@ -517,28 +503,6 @@ def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Se
             words[lo:hi] += np.bincount(personal["owner"].to_numpy(), weights=n_words,
                                         minlength=hi - lo).astype(np.int64)
     return pd.Series(out, dtype="string", index=texts.index), words
-    tmpl = _sentences(templates)
-    t_sh, t_counts = _shingle_hashes(*_token_hashes(tmpl["sentence"]), shingle_size)
-    t_keys = np.unique(_splitmix(t_sh ^ (np.repeat(tmpl["owner"].to_numpy(), t_counts).astype(np.uint64)
-                                          * _MIX2)))
-    mine = _sentences(texts)
-    m_th, m_lengths = _token_hashes(mine["sentence"])
-    m_sh, m_counts = _shingle_hashes(m_th, m_lengths, shingle_size)
-    owner_campaign = campaign[mine["owner"].to_numpy()]
-    with np.errstate(over="ignore"):
-        keys = _splitmix(m_sh ^ (np.repeat(owner_campaign, m_counts).astype(np.uint64) * _MIX2))
-    found = np.isin(keys, t_keys).astype(np.float64)
-    has = m_counts > 0
-    share = np.ones(len(mine))
-    if has.any():
-        share[has] = np.add.reduceat(found, (np.cumsum(m_counts) - m_counts)[has]) / m_counts[has]
-    personal = mine[(share < 0.5) & has]
-    if len(personal):
-        joined = personal.groupby("owner")["sentence"].agg(" ".join)
-        out.iloc[joined.index.to_numpy()] = joined.to_numpy()
-        n_words = m_lengths[personal.index.to_numpy()]
-        words += np.bincount(personal["owner"].to_numpy(), weights=n_words, minlength=n).astype(np.int64)
-    return out, words
 
 
 def attachment_only(text: pd.Series) -> pd.Series:
@@ -570,7 +534,9 @@ def request_sentence(template: str, *, max_chars: int = 300) -> str:
     >>> request_sentence("Dear Minister, we should talk. I urge you to keep the library open. Thanks.")
     'I urge you to keep the library open.'
     """
-    parts = [p.strip() for p in _SENTENCE.split(template or "") if p.strip()]
+    from .sentiment import split_sentences
+
+    parts = [p.strip() for p in split_sentences(template or "") if p.strip()]
     if not parts:
         return ""
     ask = next((p for cue in _REQUEST for p in parts if cue.search(p) and len(p.split()) >= 5), parts[0])
@@ -928,7 +894,7 @@ def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Dat
     >>> c = pd.DataFrame({"comment_id": ["a", "b", "c", "d"],
     ...                   "text": ["Letter.", "Letter.", "Letter. And my own five more words.", "Other."]})
     >>> m = pd.DataFrame({"comment_id": ["a", "b", "c", "d"], "campaign_id": ["C1", "C1", "C1", None],
-    ...                   "is_template": [True, False, False, False],
+    ...                   "is_template": [True, False, False, False], "duplicate_group": [0, 0, 1, 2],
     ...                   "addition": ["", "", "And my own five more words.", None], "addition_words": [0, 0, 6, 0]})
     >>> units, links = content_units(c, m)
     >>> units[["unit_id", "kind", "n_submissions"]].values.tolist()
@@ -937,7 +903,7 @@ def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Dat
     [['a', 'a'], ['b', 'a'], ['c', 'a'], ['c', 'c'], ['d', 'd']]
     """
     m = comments[["comment_id", "text"]].merge(
-        members[["comment_id", "campaign_id", "is_template", "addition", "addition_words"]],
+        members[["comment_id", "campaign_id", "is_template", "duplicate_group", "addition", "addition_words"]],
         on="comment_id", how="left", validate="one_to_one")
     m["order"] = np.arange(len(m))
     in_campaign = m["campaign_id"].notna().to_numpy()
@@ -948,14 +914,18 @@ def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Dat
     base = pd.DataFrame({"comment_id": m["comment_id"], "order": m["order"],
                          "unit_id": np.where(in_campaign, m["campaign_id"].map(template_of["comment_id"]),
                                              m["comment_id"]), "rank": 0})
-    has_addition = in_campaign & (m["addition_words"].fillna(0).to_numpy() >= MIN_ADDITION_WORDS)
+    # one addition unit per distinct version (copies of the same edited letter share it); a stand-in
+    # template's own text is already its campaign's unit
+    has_addition = (in_campaign & (m["addition_words"].fillna(0).to_numpy() >= MIN_ADDITION_WORDS)
+                    & ~m["comment_id"].isin(template_of["comment_id"]).to_numpy())
+    version_unit = m[has_addition].drop_duplicates("duplicate_group").set_index("duplicate_group")["comment_id"]
     extra = pd.DataFrame({"comment_id": m.loc[has_addition, "comment_id"], "order": m.loc[has_addition, "order"],
-                          "unit_id": m.loc[has_addition, "comment_id"], "rank": 1})
+                          "unit_id": m.loc[has_addition, "duplicate_group"].map(version_unit), "rank": 1})
     links = pd.concat([base, extra]).sort_values(["order", "rank"], kind="stable")
     n_sub = links.groupby("unit_id", sort=False).size()
 
     units_template = template_of.reset_index()[["comment_id", "text", "campaign_id"]].assign(kind="template")
-    units_addition = m.loc[has_addition, ["comment_id", "addition", "campaign_id"]].rename(
+    units_addition = m.loc[has_addition].drop_duplicates("duplicate_group")[["comment_id", "addition", "campaign_id"]].rename(
         columns={"addition": "text"}).assign(kind="addition")
     units_response = m.loc[~in_campaign, ["comment_id", "text", "campaign_id"]].assign(kind="response")
     units = pd.concat([units_template, units_addition, units_response]).rename(columns={"comment_id": "unit_id"})

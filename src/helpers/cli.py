@@ -181,14 +181,14 @@ def _cmd_campaigns(args: argparse.Namespace) -> int:
 
     from .campaigns import campaign_counts, detect_campaigns
     from .stages import read_comments_table
-    from .tables import write_table
+    from .tables import beside, write_table
 
     comments = read_comments_table(args.table)
     members, campaigns = detect_campaigns(
         comments, shingle_size=args.shingle_size, threshold=args.threshold, min_campaign_size=args.min_size,
         min_words=args.min_words, random_state=args.seed)
     out = Path(args.out)
-    summary = out.with_name(f"{out.name[: -len(out.suffix)] if out.suffix else out.name}.summary{out.suffix}")
+    summary = beside(out, "summary")
     write_table(members, out)
     write_table(campaigns, summary)
     c = campaign_counts(comments, members, campaigns)
@@ -258,23 +258,23 @@ def _cmd_code(args: argparse.Namespace) -> int:
     from .codeframe import read_codeframe, read_coding_sheet
     from .coding import code_comments
     from .stages import analysed_comments, read_comments_table
-    from .tables import write_table
+    from .tables import beside, write_table
 
     comments = analysed_comments(read_comments_table(args.table))
     frame = read_codeframe(args.codeframe)
     hand = read_coding_sheet(args.coded, frame, comment_ids=comments["comment_id"])
     coded, overall, per_code = code_comments(comments, frame, hand, random_state=args.seed)
     out = Path(args.out)
-    beside = out.with_name(f"{out.name[: -len(out.suffix)] if out.suffix else out.name}.agreement{out.suffix}")
+    agreement_path = beside(out, "agreement")
     write_table(coded, out)
-    write_table(per_code, beside)
+    write_table(per_code, agreement_path)
     n_hand = int((coded["coded_by"] == "analyst").sum())
     print(f"{len(coded):,} responses: {n_hand:,} coded by analysts, {len(coded) - n_hand:,} by machine")
     for r in overall.itertuples():
         print(f"machine vs analysts (cross-validated): {r.metric} {r.value:.3f} "
               f"(95% interval {r.ci_low:.3f} to {r.ci_high:.3f})")
     print(f"wrote codes of each response: {out}")
-    print(f"wrote agreement per code: {beside}")
+    print(f"wrote agreement per code: {agreement_path}")
     return 0
 
 

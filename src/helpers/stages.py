@@ -303,12 +303,16 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         model.doc_weights_ = model.transform(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
     if units is not None:
+        all_weights = model.doc_weights_
         model.doc_weights_ = fitted if dedup else model.transform(units["text"])
         content_table, _ = summarise_themes(model, units.rename(columns={"unit_id": "comment_id"}), n_quotes=0)
-        by_terms = content_table.set_index(content_table["top_terms"].map(tuple))
-        key = table["top_terms"].map(tuple)
-        table["content_size"] = key.map(by_terms["size"]).fillna(0).astype("int64").to_numpy()
+        # the two tables number themes by their own sizes: match them by label and terms
+        size_of = dict(zip(zip(content_table["label"], content_table["top_terms"].map(tuple), strict=True),
+                           content_table["size"], strict=True))
+        table["content_size"] = [int(size_of.get((lab, tuple(terms)), 0))
+                                 for lab, terms in zip(table["label"], table["top_terms"], strict=True)]
         table["content_share"] = table["content_size"] / len(units)
+        model.doc_weights_ = all_weights  # the returned model's weights match the returned tables
     lo, hi = model.bounds_
     notes = {
         "n_analysed": int(len(comments)),

@@ -72,6 +72,18 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     return atomic_write(target, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
 
 
+def beside(path: str | os.PathLike, name: str) -> Path:
+    """The companion file written next to a table: ``out.csv`` -> ``out.<name>.csv``.
+
+    Examples
+    --------
+    >>> beside("results/comments.parquet", "exclusions").as_posix()
+    'results/comments.exclusions.parquet'
+    """
+    target = Path(path)
+    return target.with_name(f"{target.stem}.{name}{target.suffix}")
+
+
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a table written by :func:`write_table`."""
     source = Path(path)

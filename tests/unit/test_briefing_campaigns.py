@@ -66,7 +66,7 @@ def test_summary_and_section_state_both_views(with_campaign):
     section = _visible(briefing.campaigns_section(b))
     # 40 compared, 12 in the campaign: 28 + 1 distinct pieces of content
     assert "the 40 responses with text of their own amount to 29 distinct pieces of content" in section
-    assert "The timestamps give only" in section  # the CSV has no dates
+    assert "The responses are not dated, so bursts" in section  # the CSV has no dates
 
 
 def test_quote_respects_consent_and_escapes_markup(with_campaign):
@@ -108,5 +108,5 @@ def test_themes_and_tone_count_each_campaign_once(with_campaign):
     assert b.sentiment_notes["content_n_scored"] == 30
     assert sum(b.sentiment_notes["content_label_counts"].values()) == 30
     themes = _visible(briefing.themes_section(b))
-    assert "the last column counts the 30 distinct pieces of content instead, each campaign once" in themes
-    assert "Counting each campaign once (30 distinct pieces of content)" in _visible(briefing.sentiment_section(b))
+    assert "the last column counts the 30 texts analysed when each campaign counts once" in themes
+    assert "Counting each campaign once (30 texts" in _visible(briefing.sentiment_section(b))

@@ -20,7 +20,7 @@ from ..schema import (
     validate_respondents,
     validate_votes,
 )
-from ..tables import write_table
+from ..tables import beside, write_table
 from .registry import ReadOptions, detect_format, get_reader
 
 __all__ = ["IngestResult", "read", "write_result"]
@@ -307,7 +307,7 @@ def write_result(result: IngestResult, out: str | os.PathLike) -> dict[str, Path
     if result.respondents is not None:
         tables["respondents"] = result.respondents
     targets = {
-        name: target if name == "comments" else target.with_name(f"{target.stem}.{name}{target.suffix}")
+        name: target if name == "comments" else beside(target, name)
         for name in tables
     }
     token = secrets.token_hex(4)
