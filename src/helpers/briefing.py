@@ -840,8 +840,8 @@ def provenance_section(b: BriefingData) -> str:
     source = b.ingest["parameters"]["source"]
     parameters = {
         "01_ingest": b.ingest["parameters"],
-        "03_themes": b.theme_notes["parameters"],
-        "04_sentiment": b.sentiment_notes["parameters"],
+        "04_themes": b.theme_notes["parameters"],
+        "05_sentiment": b.sentiment_notes["parameters"],
         **({"07_codeframe": b.coding["parameters"]} if b.coding else {}),
         "90_briefing": {"redact_personal_data": b.redacted_personal_data},
     }

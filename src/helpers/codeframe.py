@@ -278,7 +278,7 @@ def draft_codeframe(themes: pd.DataFrame, *, max_examples: int = 5, name: str = 
     """
     missing = [c for c in ("theme_id", "label", "top_terms") if c not in themes.columns]
     if missing:
-        raise ConfigError(f"the themes table lacks column {missing[0]!r}: run 03_themes first")
+        raise ConfigError(f"the themes table lacks column {missing[0]!r}: run 04_themes first")
     rows = []
     for t in themes.sort_values("theme_id").itertuples(index=False):
         terms = [str(x) for x in list(t.top_terms)]

@@ -14,12 +14,12 @@ overview.json          02_overview  counts, lengths, dates, threads, addressed n
 campaigns.parquet      03_campaigns one row per comment: duplicate group, campaign, additions
 campaign_summary...    03_campaigns one row per campaign: size, share, template, bursts
 campaigns.json         03_campaigns submissions in campaigns, distinct content, parameters
-themes.parquet         03_themes    one row per theme: label, terms, size, interval, quotes
-theme_assignments...   03_themes    comment -> theme(s), weights; "not assigned" rows
-themes.json            03_themes    number of themes, bounds, the selection curve, params
-sentiment.parquet      04_sentiment one row per analysed comment: VADER scores and label
-sentiment_by_theme...  04_sentiment per theme: mean compound with interval, label counts
-sentiment.json         04_sentiment label counts, mean, the scoring parameters
+themes.parquet         04_themes    one row per theme: label, terms, size, interval, quotes
+theme_assignments...   04_themes    comment -> theme(s), weights; "not assigned" rows
+themes.json            04_themes    number of themes, bounds, the selection curve, params
+sentiment.parquet      05_sentiment one row per analysed comment: VADER scores and label
+sentiment_by_theme...  05_sentiment per theme: mean compound with interval, label counts
+sentiment.json         05_sentiment label counts, mean, the scoring parameters
 codeframe.yaml         07_codeframe the codeframe used (drafted from the themes when none given)
 coding_sheet.csv/.xlsx 07_codeframe responses for analysts to code next, empty code columns
 codes.parquet          07_codeframe codes shaped like themes.parquet (machine coding only)
@@ -75,12 +75,12 @@ FILES: dict[str, tuple[str, str]] = {
     "respondents": ("respondents.parquet", "01_ingest"),
     "ingest": ("ingest.json", "01_ingest"),
     "overview": ("overview.json", "02_overview"),
-    "themes": ("themes.parquet", "03_themes"),
-    "theme_assignments": ("theme_assignments.parquet", "03_themes"),
-    "theme_model": ("themes.json", "03_themes"),
-    "sentiment": ("sentiment.parquet", "04_sentiment"),
-    "sentiment_by_theme": ("sentiment_by_theme.parquet", "04_sentiment"),
-    "sentiment_notes": ("sentiment.json", "04_sentiment"),
+    "themes": ("themes.parquet", "04_themes"),
+    "theme_assignments": ("theme_assignments.parquet", "04_themes"),
+    "theme_model": ("themes.json", "04_themes"),
+    "sentiment": ("sentiment.parquet", "05_sentiment"),
+    "sentiment_by_theme": ("sentiment_by_theme.parquet", "05_sentiment"),
+    "sentiment_notes": ("sentiment.json", "05_sentiment"),
     "campaign_members": ("campaigns.parquet", "03_campaigns"),
     "campaigns": ("campaign_summary.parquet", "03_campaigns"),
     "campaign_notes": ("campaigns.json", "03_campaigns"),
@@ -250,7 +250,7 @@ def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, thresh
     return members, table, notes
 
 
-# --- 03 themes ---------------------------------------------------------------------------------
+# --- 04 themes ---------------------------------------------------------------------------------
 
 CONTENT_VIEWS = ("deduplicated", "all")
 
@@ -333,7 +333,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     return model, table, assignments, notes
 
 
-# --- 04 sentiment ------------------------------------------------------------------------------
+# --- 05 sentiment ------------------------------------------------------------------------------
 
 def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated"):
     """VADER scores per analysed comment and per theme; writes both tables.

@@ -56,7 +56,7 @@ def test_run_prints_the_briefing_path_last(runs):
 
 
 def test_runner_reports_each_notebook(runs):
-    for name in ("01_ingest", "02_overview", "03_themes", "04_sentiment", "90_briefing"):
+    for name in ("01_ingest", "02_overview", "04_themes", "05_sentiment", "90_briefing"):
         assert re.search(rf"{name} done in \d+\.\d s", runs["first"].stdout)
         assert (runs["out"] / f"{name}.ipynb").is_file()  # executed notebooks are kept
 

@@ -5,7 +5,7 @@ import pytest
 from helpers import config, runner
 from helpers.errors import ConfigError
 
-EXPECTED = ["01_ingest", "02_overview", "03_campaigns", "03_themes", "04_sentiment", "06_opinion_groups",
+EXPECTED = ["01_ingest", "02_overview", "03_campaigns", "04_themes", "05_sentiment", "06_opinion_groups",
             "07_codeframe", "90_briefing"]
 
 
@@ -23,7 +23,7 @@ def test_every_notebook_declares_corpus_and_run_dir():
 def test_routing_sends_keys_only_where_declared():
     routed = runner.route_parameters({"corpus": "x", "source": "s", "n_themes": 4}, runner.pipeline_notebooks())
     assert routed["01_ingest"] == {"corpus": "x", "source": "s"}
-    assert routed["03_themes"] == {"corpus": "x", "n_themes": 4}
+    assert routed["04_themes"] == {"corpus": "x", "n_themes": 4}
     assert routed["90_briefing"] == {"corpus": "x"}
 
 
@@ -44,7 +44,7 @@ def test_notebook_defaults_match_the_bundled_configuration():
 
 
 def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
-    for name in ("themes.parquet", "briefing.html", "briefing.pdf", "03_themes.ipynb", "my-notes.txt"):
+    for name in ("themes.parquet", "briefing.html", "briefing.pdf", "04_themes.ipynb", "my-notes.txt"):
         (tmp_path / name).write_text("old")
     runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
     assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]
