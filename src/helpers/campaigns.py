@@ -545,6 +545,13 @@ def request_sentence(template: str, *, max_chars: int = 300) -> str:
     return ask
 
 
+def _n_responses(comments: pd.DataFrame) -> int:
+    """Rows of a response kind (every row when the table has no ``kind``): what shares are shares of."""
+    if "kind" not in comments.columns:
+        return len(comments)
+    return int(comments["kind"].isin(RESPONSE_KINDS).sum())
+
+
 def time_resolution(times: pd.Series) -> str:
     """The finest unit the timestamps vary in: "none" (no timestamps), "day", "hour", "minute" or "second".
 
@@ -777,21 +784,21 @@ def detect_campaigns(
     members.loc[members["duplicate_group"] < 0, "duplicate_group"] = pd.NA
 
     n_matched = int(matched.sum())
-    kinds = comments["kind"] if "kind" in comments.columns else pd.Series("response", index=comments.index)
-    n_responses = int(kinds.isin(RESPONSE_KINDS).sum())
+    n_responses = _n_responses(comments)
     resolution = time_resolution(times[matched])
     bursts = _bursts(members["campaign_id"], times, resolution)
     in_c = members.dropna(subset=["campaign_id"])
-    per = in_c.groupby("campaign_id")
+    per = in_c.assign(has_addition=in_c["addition_words"] > 0).groupby("campaign_id")
+    stats = pd.DataFrame({"size": per.size(), "n_variants": per["duplicate_group"].nunique(),
+                          "n_with_additions": per["has_addition"].sum(),
+                          "min_similarity": per["similarity"].min()}).reindex(ids)
     campaigns = pd.DataFrame({"campaign_id": pd.array(ids, dtype="string")})
-    campaigns["size"] = per.size().reindex(ids).to_numpy(dtype=np.int64) if len(ids) else np.zeros(0, np.int64)
+    campaigns["size"] = stats["size"].to_numpy(dtype=np.int64)
     campaigns["share"] = campaigns["size"] / max(1, n_responses)
-    campaigns["n_variants"] = per["duplicate_group"].nunique().reindex(ids).to_numpy(dtype=np.int64) \
-        if len(ids) else np.zeros(0, np.int64)
+    campaigns["n_variants"] = stats["n_variants"].to_numpy(dtype=np.int64)
     campaigns["n_exact"] = copies[tmpl_unique].astype(np.int64)
-    campaigns["n_with_additions"] = (per["addition_words"].apply(lambda s: int((s > 0).sum()))
-                                     .reindex(ids).to_numpy(dtype=np.int64)) if len(ids) else np.zeros(0, np.int64)
-    campaigns["min_similarity"] = per["similarity"].min().reindex(ids).to_numpy() if len(ids) else np.zeros(0)
+    campaigns["n_with_additions"] = stats["n_with_additions"].to_numpy(dtype=np.int64)
+    campaigns["min_similarity"] = stats["min_similarity"].to_numpy(dtype=float)
     campaigns["template_id"] = pd.array(members["comment_id"].to_numpy()[tmpl_rows], dtype="string")
     campaigns["template_text"] = pd.array(text.to_numpy()[tmpl_rows], dtype="string")
     campaigns["request"] = pd.array([request_sentence(t) for t in campaigns["template_text"]], dtype="string")
@@ -823,8 +830,7 @@ def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd
     >>> counts["n_responses"], counts["share_in_campaigns"], counts["n_distinct_content"], counts["n_exact_duplicates"]
     (6, 0.5, 3, 1)
     """
-    kinds = comments["kind"] if "kind" in comments.columns else pd.Series("response", index=comments.index)
-    n_responses = int(kinds.isin(RESPONSE_KINDS).sum())
+    n_responses = _n_responses(comments)
     matched = members[members["matched"].astype(bool)]
     n = int(len(matched))
     in_c = int(matched["campaign_id"].notna().sum())
