@@ -1,0 +1,50 @@
+"""Progress bars for long stages: tqdm in the terminal and in notebooks, silent in tests.
+
+Every long loop in ``helpers`` goes through :func:`progress` (an iterable) or :func:`bar` (a manual
+bar), so there is one place that decides whether a bar is shown:
+
+- ``LP_PROGRESS=0`` hides every bar; ``LP_PROGRESS=1`` shows them whatever the size;
+- otherwise a bar is shown only for work of at least :data:`MIN_TOTAL` items, so small corpora (the
+  bundled example) print nothing extra.
+
+``tqdm.auto`` draws a widget in JupyterLab and a text bar in a terminal. Bars go to stderr in a
+terminal; papermill keeps them in the executed notebook.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+__all__ = ["progress", "bar", "enabled", "MIN_TOTAL"]
+
+T = TypeVar("T")
+
+MIN_TOTAL = 50_000  # items below which no bar is drawn (about a second of work for any stage)
+
+
+def enabled(total: int | None) -> bool:
+    """Whether a bar over ``total`` items is shown (see the module docstring)."""
+    flag = os.environ.get("LP_PROGRESS", "")
+    if flag in {"0", "1"}:
+        return flag == "1"
+    return total is not None and total >= MIN_TOTAL
+
+
+def bar(total: int, desc: str, *, unit: str = "comments"):
+    """A manual tqdm bar (``.update(n)``, ``.close()``, or a ``with`` block); disabled per :func:`enabled`."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, disable=not enabled(total),
+                mininterval=1.0, dynamic_ncols=True)
+
+
+def progress(items: Iterable[T], desc: str, *, total: int | None = None, unit: str = "comments") -> Iterator[T]:
+    """``items`` wrapped in a bar of ``total`` items (default ``len(items)``); see :func:`enabled`."""
+    from tqdm.auto import tqdm
+
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    yield from tqdm(items, total=total, desc=desc, unit=unit, unit_scale=True, disable=not enabled(total),
+                    mininterval=1.0, dynamic_ncols=True)
