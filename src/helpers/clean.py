@@ -14,7 +14,10 @@ The cleaning stage, :func:`clean_comments`, runs on every reader's output in
 mojibake), :func:`detect_language` (py3langid's model, scored in batches), and exclusion of blank
 texts, whole-text non-answers (:func:`classify_non_answers`) and duplicate submissions, with an
 audit of every count. On a loaded 2-core machine it takes about 3.5 s of CPU per 100,000 comments of
-60 words, most of it language identification.
+60 words, most of it language identification. The row-by-row steps (:func:`normalise_text`,
+:func:`repair_mojibake`, :func:`detect_language`) work a slice of rows at a time, so their working
+copies stay small; only the exclusion of duplicate submissions and the keeping of thread anchors
+compare rows across the table.
 
 Examples
 --------
@@ -32,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .progress import bar
 from .schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS, OPTIONAL_COMMENT_COLUMNS
 
 __all__ = [
@@ -197,6 +201,8 @@ def normalise_text(s: pd.Series, *, form: str = "NFC", max_blank: int = 1) -> pd
     _check(s)
     if form not in _FORMS:
         raise ValueError(f"form must be one of {', '.join(_FORMS)}, not {form!r}")
+    if len(s) > _SLICE_ROWS:  # row by row, so a slice at a time: working copies stay small
+        return pd.concat([normalise_text(part, form=form, max_blank=max_blank) for part in _slices(s)])
     out = s.copy()
     # Each step runs only on the texts it can change, found with cheap vectorised tests: an ASCII
     # text is in every normal form already, a text without CR has no Windows line breaks, and only
@@ -204,14 +210,47 @@ def normalise_text(s: pd.Series, *, form: str = "NFC", max_blank: int = 1) -> pd
     # lines. Most comments are one ASCII line, so a million of them take about a second.
     non_ascii = _mask(~out.str.isascii().astype("boolean"))
     if non_ascii.any():
-        out[non_ascii] = normalise_unicode(out[non_ascii], form=form)
+        out = _put(out, non_ascii, normalise_unicode(out[non_ascii], form=form))
     has_cr = _mask(out.str.contains("\r", regex=False))
     if has_cr.any():
-        out[has_cr] = normalise_newlines(out[has_cr])
-    multi = _mask(out.str.contains("\n", regex=False))
-    if multi.any():
-        out[multi] = collapse_blank_lines(strip_trailing_spaces(out[multi]), max_blank=max_blank)
+        out = _put(out, has_cr, normalise_newlines(out[has_cr]))
+    # Only a space or tab before a line break, or three line breaks in a row, is changed inside a text
+    # (spaces at its end go with the final strip).
+    spaced = _mask(out.str.contains("[ \t]\n|\n\n\n", regex=True))
+    if spaced.any():
+        out = _put(out, spaced, collapse_blank_lines(strip_trailing_spaces(out[spaced]), max_blank=max_blank))
     return out.str.strip()
+
+
+_ARROW_STRING = pd.StringDtype("pyarrow")  # the "string" dtype: Arrow-backed, missing is pd.NA
+
+
+def _put(s: pd.Series, mask: pd.Series, values: pd.Series) -> pd.Series:
+    """``s`` with ``values`` (in order) where ``mask`` holds: ``s[mask] = values`` on a copy, without
+    pandas' round trip through Python objects for Arrow-backed strings."""
+    if s.dtype == _ARROW_STRING and values.dtype == s.dtype:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        base = pa.array(s.array)
+        if isinstance(base, pa.ChunkedArray):
+            base = base.combine_chunks()
+        new = pa.array(values.array)
+        if isinstance(new, pa.ChunkedArray):
+            new = new.combine_chunks()
+        merged = pc.replace_with_mask(base, pa.array(mask.to_numpy(dtype=bool)), new.cast(base.type))
+        return pd.Series(type(s.array)(merged), index=s.index, name=s.name)
+    out = s.copy()
+    out[mask] = values
+    return out
+
+
+#: Rows cleaned at a time by the row-by-row steps (:func:`normalise_text`, :func:`repair_mojibake`).
+_SLICE_ROWS = 200_000
+
+
+def _slices(s: pd.Series) -> list[pd.Series]:
+    return [s.iloc[i : i + _SLICE_ROWS] for i in range(0, len(s), _SLICE_ROWS)]
 
 
 def _mask(values: pd.Series) -> pd.Series:
@@ -261,13 +300,41 @@ def _ftfy_config():
     )
 
 
-def _fix_one(text: str) -> str:
-    from ftfy import fix_text
+def _fix_one(text: str, segments: dict[tuple[str, bool], str] | None = None) -> str:
+    """One text through ftfy: exactly ``ftfy.fix_text(text, _ftfy_config())`` after Excel's escapes.
+
+    ftfy fixes a text line by line (lines of at most ``max_decode_length`` characters), HTML entities
+    being decoded until a line holding ``<`` is met. The same is done here, with two short cuts that
+    change nothing: a line of plain ASCII without ``&`` is returned as it is (ftfy leaves ASCII alone
+    and has no entity to decode), and each other line is fixed once per ``segments`` cache (the
+    letters of a campaign share most of their lines).
+    """
+    from ftfy import fix_and_explain
 
     for escape, replacement in _EXCEL_ESCAPES.items():
         if escape in text:
             text = text.replace(escape, replacement)
-    return fix_text(text, _ftfy_config())
+    config = _ftfy_config()
+    html = True
+    out = []
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos) + 1 or len(text)
+        end = min(end, pos + config.max_decode_length)
+        segment = text[pos:end]
+        pos = end
+        html = html and "<" not in segment
+        if segment.isascii() and "&" not in segment:
+            out.append(segment)
+            continue
+        key = (segment, html)
+        fixed = segments.get(key) if segments is not None else None
+        if fixed is None:
+            fixed = fix_and_explain(segment, config if html else config._replace(unescape_html=False)).text
+            if segments is not None:
+                segments[key] = fixed
+        out.append(fixed)
+    return "".join(out)
 
 
 def suspect_mojibake(s: pd.Series) -> pd.Series:
@@ -325,11 +392,16 @@ def repair_mojibake(s: pd.Series) -> pd.Series:
     ['“Already” fine… 🙂 ﬁne', nan]
     """
     _check(s)
+    if len(s) > _SLICE_ROWS:  # row by row, so a slice at a time: working copies stay small
+        return pd.concat([repair_mojibake(part) for part in _slices(s)])
     suspect = suspect_mojibake(s)
     if not suspect.any():
         return s.copy()
     codes, uniques = pd.factorize(s[suspect])
-    fixed = np.array([_fix_one(str(u)) for u in uniques], dtype=object)
+    segments: dict[tuple[str, bool], str] = {}
+    fixed = np.array([_fix_one(str(u), segments) for u in uniques], dtype=object)
+    if s.dtype == _ARROW_STRING:
+        return _put(s, suspect, pd.Series(fixed[codes], dtype=_ARROW_STRING))
     out = s.copy()
     out[suspect] = fixed[codes]
     return out
@@ -340,6 +412,8 @@ def repair_mojibake(s: pd.Series) -> pd.Series:
 
 #: Texts longer than this are identified from their first ``max_chars`` characters.
 LANGUAGE_MAX_CHARS = 1000
+# Distinct texts identified at a time (their bytes and working arrays are what memory holds).
+_LANGUAGE_GROUP = 50_000
 
 
 @functools.lru_cache(maxsize=8)
@@ -379,7 +453,7 @@ def _encode_for_langid(text: str, max_chars: int) -> bytes:
 
 
 def _classify_languages(texts: list[str], *, max_chars: int, languages: tuple[str, ...] | None,
-                        cells: int = 8_000_000) -> tuple[np.ndarray, np.ndarray]:
+                        cells: int = 4_000_000) -> tuple[np.ndarray, np.ndarray]:
     """py3langid's naive Bayes decision for many texts at once: (language, probability) per text.
 
     py3langid walks a byte automaton over one text at a time in Python. Here the automaton takes one
@@ -387,7 +461,8 @@ def _classify_languages(texts: list[str], *, max_chars: int, languages: tuple[st
     prefix); the features it emits are counted per text by sorting each text's row of features, and
     the scores are one sparse matrix product: the same arithmetic as
     ``LanguageIdentifier(norm_probs=True).classify``, several times faster. A batch holds at most
-    ``cells`` text bytes (about 100 MB of working memory).
+    ``cells`` text bytes (about 50 MB of working memory, small enough to stay in the processor's
+    caches). Each text's answer depends on that text alone, however the texts are batched.
     """
     import scipy.sparse as sp
 
@@ -426,11 +501,16 @@ def _classify_languages(texts: list[str], *, max_chars: int, languages: tuple[st
             fresh[0] = True
             np.not_equal(rows[1:], rows[:-1], out=fresh[1:])
             fresh[::width] = True  # a row never continues the previous one
-        first = np.flatnonzero(fresh & (rows >= 0))
-        row_of = first // width
-        stop = np.minimum(np.append(first[1:], len(rows)), (row_of + 1) * width)
-        counts = np.log1p((stop - first).astype(np.float32))
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(row_of, minlength=n))))
+        # Every run of equal values starts at a fresh position and ends where the next one starts (a
+        # row's last run ends where the next row starts, which is always fresh).
+        first = np.flatnonzero(fresh)
+        run = np.empty_like(first)
+        np.subtract(first[1:], first[:-1], out=run[:-1])
+        run[-1:] = len(rows) - first[-1:]
+        real = rows[first] >= 0  # the runs of -1 (no feature) are not counted
+        first, run = first[real], run[real]
+        counts = np.log1p(run.astype(np.float32))
+        indptr = np.searchsorted(first, np.arange(n + 1, dtype=np.int64) * width)
         matrix = sp.csr_matrix((counts, rows[first], indptr), shape=(n, ptc.shape[0]))
         scores = np.asarray(matrix @ ptc) + pc
         # py3langid's probabilities: a softmax at temperature sqrt(bytes), calibrated across lengths.
@@ -504,18 +584,25 @@ def detect_language(
     if int(max_chars) != max_chars or max_chars < 1:
         raise ValueError(f"max_chars must be a whole number >= 1, not {max_chars!r}")
     langs = tuple(sorted(set(languages))) if languages is not None else None
-    text = s.astype("string").str.strip()
-    eligible = _mask(text.str.len() >= min_chars)
-    out = pd.Series(pd.NA, index=s.index, dtype="string")
-    if eligible.any():
-        codes, uniques = pd.factorize(text[eligible])
-        uniques = [str(u) for u in uniques]
-        found, confidence = _classify_languages(uniques, max_chars=int(max_chars), languages=langs)
-        # No letter at all (numbers, symbols): no language. Stops at the first letter, so it is cheap.
-        lettered = np.fromiter((any(c.isalpha() for c in u) for u in uniques), dtype=bool, count=len(uniques))
-        found = np.where((confidence >= min_confidence) & lettered, found, None)
-        out[eligible] = pd.array(found[codes], dtype="string")
-    return out
+    # Each distinct text once, a group at a time (bounded memory): stripped, checked for length and for
+    # a letter (none, as in numbers or symbols: no language; an ASCII letter settles it, other texts are
+    # asked character by character, stopping at the first letter), then identified.
+    codes, uniques = pd.factorize(s.astype("string"))
+    found = np.full(len(uniques), None, dtype=object)
+    with bar(len(uniques), "detecting languages") as meter:
+        for start in range(0, len(uniques), _LANGUAGE_GROUP):
+            group = pd.Series(uniques[start : start + _LANGUAGE_GROUP], dtype="string").str.strip()
+            eligible = np.flatnonzero(_mask(group.str.len() >= min_chars).to_numpy())
+            if len(eligible):
+                texts = group.iloc[eligible]
+                lettered = _mask(texts.str.contains("[A-Za-z]", regex=True)).to_numpy(copy=True)
+                texts = [str(u) for u in texts.to_numpy(dtype=object)]
+                for i in np.flatnonzero(~lettered):
+                    lettered[i] = any(c.isalpha() for c in texts[i])
+                language, confidence = _classify_languages(texts, max_chars=int(max_chars), languages=langs)
+                found[start + eligible] = np.where((confidence >= min_confidence) & lettered, language, None)
+            meter.update(len(group))
+    return pd.Series(pd.array(np.where(codes >= 0, found[codes], None), dtype="string"), index=s.index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -790,7 +877,8 @@ def clean_comments(
         },
         columns=list(EXCLUSION_COLUMNS),
     )
-    kept = df[keep].reset_index(drop=True)
+    kept = (df if keep.all() else df[keep]).reset_index(drop=True)
+    del df, before, text  # their copies of the texts are not needed again: memory for what follows
 
     # 3. language ----------------------------------------------------------------------------------
     detected = detect_language(kept["text"], min_chars=min_chars, min_confidence=min_confidence,

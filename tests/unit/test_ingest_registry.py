@@ -256,7 +256,7 @@ def test_records_read_is_kept_plus_excluded():
 
 
 @pytest.mark.parametrize(
-    "module", ["__init__", "registry", "_mapping", "_text", "tabular", "jsonl", "blog_page", "core"]
+    "module", ["__init__", "registry", "_mapping", "_text", "_stream", "tabular", "jsonl", "blog_page", "core"]
 )
 def test_docstring_examples_run(module, monkeypatch):
     monkeypatch.chdir(project_root())

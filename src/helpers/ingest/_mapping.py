@@ -24,6 +24,7 @@ __all__ = [
     "ID_COLUMN_CANDIDATES",
     "MAPPABLE_COLUMNS",
     "map_table",
+    "plan_columns",
     "thread_roots",
     "parse_datetimes",
     "check_timezone",
@@ -156,8 +157,26 @@ def _default_column(available: list[str], candidates: tuple[str, ...], *, source
     return None
 
 
-def _plan(available: list[str], options: ReadOptions) -> tuple[str, str | None, dict[str, str]]:
-    """Which source column feeds the text, the ids and each canonical column."""
+def plan_columns(available: list[str], options: ReadOptions) -> tuple[str, str | None, dict[str, str]]:
+    """Which source column feeds the text, the ids and each canonical column.
+
+    Returns
+    -------
+    text_column : str
+    id_column : str or None
+    mapping : dict of str to str
+        ``{canonical name: source column}`` for the other columns read.
+
+    Raises
+    ------
+    InputError, ConfigError
+        For a column asked for that the file lacks, an ambiguous default, or an unknown option.
+
+    Examples
+    --------
+    >>> plan_columns(["ID", "Comment", "When"], ReadOptions("x.csv", columns={"created_at": "When"}))
+    ('Comment', 'ID', {'created_at': 'When'})
+    """
     source = options.source
     explicit = dict(options.columns or {})
     for key, value in explicit.items():
@@ -498,7 +517,7 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
     raw = raw.reset_index(drop=True)
     available = [str(c) for c in raw.columns]
     raw.columns = available
-    text_col, id_col, mapping = _plan(available, options)
+    text_col, id_col, mapping = plan_columns(available, options)
 
     text = normalise_text(as_text(raw[text_col]).fillna(""))
     blank_text = _blank(text)
@@ -620,6 +639,6 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
         columns=list(EXCLUSION_COLUMNS),
     )
     return Tables(
-        comments=comments[keep].reset_index(drop=True),
+        comments=(comments if keep.all() else comments[keep]).reset_index(drop=True),
         exclusions=exclusions.reset_index(drop=True),
     )

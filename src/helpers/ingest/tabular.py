@@ -5,6 +5,11 @@ cells are all blank (spreadsheet padding such as ``,,,,``) and blank lines are n
 
 ``source_row`` is the line where a record starts, counting the header as line 1, so a quoted field
 spanning several lines pushes the following rows down; for XLSX it is the sheet's row number.
+
+Delimited files are read a block at a time (:mod:`helpers.ingest._stream`) and parsed
+:data:`CHUNK_ROWS` records at a time, keeping only the columns the mapping reads, so a multi-GB
+export needs memory for the table kept, not for the raw file and its copies. The tables, and any
+error with the line it names, are exactly those of parsing the whole file at once.
 """
 
 from __future__ import annotations
@@ -14,14 +19,17 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._mapping import TEXT_COLUMN_CANDIDATES, map_table
-from ._text import decode_text, head_text, read_bytes
+from ..progress import bar
+from ._mapping import TEXT_COLUMN_CANDIDATES, map_table, plan_columns
+from ._stream import BLOCK_BYTES, read_streamed
+from ._text import head_text
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = [
@@ -102,9 +110,13 @@ def sniff_csv(head: bytes) -> float:
     return 0.4 if has_text else 0.0
 
 
-def _csv_module_starts(text: str, delimiter: str) -> list[int] | None:
-    """Start line of every record per Python's csv module (slow path, for irregular quoting)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+def _csv_module_starts(text: str | Iterable[str], delimiter: str) -> list[int] | None:
+    """Start line of every record per Python's csv module (slow path, for irregular quoting).
+
+    ``text`` is the whole text, or its lines (each with its ``"\n"``) one after another.
+    """
+    lines = io.StringIO(text) if isinstance(text, str) else text
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     starts = []
     previous = 0
     try:
@@ -134,27 +146,64 @@ def record_start_lines(buf: bytes, frame: pd.DataFrame) -> np.ndarray | None:
     >>> record_start_lines(b, f).tolist()
     [1, 2, 4, 5]
     """
-    arr = np.frombuffer(buf, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    quotes = np.flatnonzero(arr == 34)
-    outside = (np.searchsorted(quotes, newlines) % 2) == 0
-    ends = np.flatnonzero(outside)  # index (0-based line number) of each newline that ends a record
-    starts = np.concatenate(([1], ends + 2))
-    if buf.endswith(b"\n") and len(ends) and ends[-1] == len(newlines) - 1:
-        starts = starts[:-1]  # nothing after the final line break
-    if len(starts) != len(frame):
-        return None
-    if len(quotes):
-        total_lines = len(newlines) + (0 if buf.endswith(b"\n") else 1)
-        spans = np.diff(np.append(starts, total_lines + 1)) - 1  # line breaks inside each record
-        inner = np.zeros(len(frame), dtype="int64")
-        for col in frame.columns:
-            values = frame[col]
-            if values.str.contains("\n", regex=False).any():
-                inner += values.str.count("\n").fillna(0).to_numpy(dtype="int64")
-        if not np.array_equal(spans, inner):
+    ends = _RecordEnds()
+    ends.feed(buf)
+    return ends.starts(len(frame), lambda: _inner_line_breaks(frame))
+
+
+def _inner_line_breaks(frame: pd.DataFrame) -> np.ndarray:
+    """How many line breaks each row's fields hold, all columns together (values ``str``)."""
+    inner = np.zeros(len(frame), dtype="int64")
+    for col in frame.columns:
+        values = frame[col].tolist()
+        if "\n" in "".join(values):
+            inner += np.fromiter((v.count("\n") for v in values), dtype=np.int64, count=len(values))
+    return inner
+
+
+class _RecordEnds:
+    """Where the records of a CSV byte stream end, fed a block at a time (see :func:`record_start_lines`).
+
+    A newline ends a record unless an odd number of quote marks precede it in the stream.
+    """
+
+    def __init__(self) -> None:
+        self.quotes = 0  # quote marks so far
+        self.newlines = 0  # line breaks so far
+        self.ends: list[np.ndarray] = []  # 0-based number of each line break that ends a record
+        self.ends_with_newline = False
+
+    def feed(self, buf: bytes) -> None:
+        """Scan the next block of the stream."""
+        if not buf:
+            return
+        arr = np.frombuffer(buf, dtype=np.uint8)
+        newlines = np.flatnonzero(arr == 10)
+        quotes = np.flatnonzero(arr == 34)
+        if len(quotes) or self.quotes % 2:
+            ends = np.flatnonzero((self.quotes + np.searchsorted(quotes, newlines)) % 2 == 0)
+        else:
+            ends = np.arange(len(newlines), dtype=np.int64)
+        self.ends.append(ends + self.newlines)
+        self.newlines += len(newlines)
+        self.quotes += len(quotes)
+        self.ends_with_newline = buf.endswith(b"\n")
+
+    def starts(self, n_records: int, inner: Callable[[], np.ndarray]) -> np.ndarray | None:
+        """1-based start line of each record, or None unless there are ``n_records`` of them and each
+        spans as many lines as ``inner()`` (line breaks inside its fields; asked only if there are quotes)."""
+        ends = np.concatenate(self.ends) if self.ends else np.zeros(0, dtype=np.int64)
+        starts = np.concatenate(([1], ends + 2))
+        if self.ends_with_newline and len(ends) and ends[-1] == self.newlines - 1:
+            starts = starts[:-1]  # nothing after the final line break
+        if len(starts) != n_records:
             return None
-    return starts
+        if self.quotes:
+            total_lines = self.newlines + (0 if self.ends_with_newline else 1)
+            spans = np.diff(np.append(starts, total_lines + 1)) - 1  # line breaks inside each record
+            if not np.array_equal(spans, inner()):
+                return None
+        return starts
 
 
 def _parser_error_line(message: str, starts: list[int] | None) -> int | None:
@@ -238,24 +287,30 @@ def _drop_blank_rows(raw: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame,
     """Drop rows whose every cell is empty or white space (blank lines, spreadsheet padding)."""
     if raw.empty:
         return raw, rows
-    blank = np.ones(len(raw), dtype=bool)
-    for col in raw.columns:
-        values = raw[col]
-        blank &= ((values == "") | values.str.isspace()).fillna(True).to_numpy(dtype=bool)
-        if not blank.any():
-            return raw, rows
+    blank = _blank_rows(raw)
+    if not blank.any():
+        return raw, rows
     return raw[~blank].reset_index(drop=True), rows[~blank]
 
 
 def load_delimited(
-    path: Path, *, source: str, encoding: str | None = None, delimiter: str | None = None, drop_blank: bool = True
+    path: Path,
+    *,
+    source: str,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    drop_blank: bool = True,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Every record of a delimited text file as strings, and the 1-based line where each starts.
 
     The one CSV loader of the readers (``csv``, ``consultation``, ``polis``, ``consul``,
     ``regulationsgov-csv``): decode (``encoding``, else UTF-8 with or without BOM, else
     Windows-1252), skip blank lines before the header, sniff the delimiter (unless given), parse
-    with pandas to Python strings, and find the line each record starts on.
+    with pandas, and find the line each record starts on.
+
+    The file is read in blocks and parsed :data:`CHUNK_ROWS` records at a time, so memory holds the
+    records kept, not the raw file and its copies; the answer (and any error, naming the same line)
+    is exactly that of parsing the whole file at once.
 
     Parameters
     ----------
@@ -270,12 +325,11 @@ def load_delimited(
     drop_blank : bool, keyword-only
         Drop records whose every cell is empty or white space (blank lines, ``,,,`` padding), the
         header row included.
-
     Returns
     -------
     frame : DataFrame
-        One row per record, columns 0..n-1, values ``str``; the header is *not* split off (row 0
-        is the file's first non-blank line).
+        One row per record, columns 0..n-1 (those kept), values ``str``; the header is *not* split
+        off (row 0 is the file's first non-blank line).
     starts : ndarray of int64
         The line where each row of ``frame`` starts, counting from 1.
 
@@ -293,74 +347,249 @@ def load_delimited(
     >>> frame.values.tolist(), rows.tolist()
     ([['id', 'text'], ['1', 'two\\nlines'], ['2', 'x']], [2, 3, 6])
     """
-    text = decode_text(read_bytes(path, source=source), encoding=encoding, source=source)
-    # pandas refuses blank lines before the header (with skip_blank_lines=False): skip them here.
-    first = len(text) - len(text.lstrip())
-    first = text.rfind("\n", 0, first) + 1
-    offset = text.count("\n", 0, first)
-    text = text[first:]
-    sep = delimiter or sniff_delimiter(text)
-    buf = text.encode("utf-8")
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(buf),
-            sep=sep,
-            header=None,
-            dtype=object,  # Python strings: much faster than Arrow strings for wide tables
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            quotechar='"',
-            doublequote=True,
-            encoding="utf-8",
-            engine="c",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
-        line = _parser_error_line(message, _csv_module_starts(text, sep))
-        raise InputError(
-            _explain_parser_error(message, sep),
-            path=source,
-            row=line + offset if line is not None else None,
-        ) from None
-    starts = record_start_lines(buf, frame)
-    if starts is None:
-        fallback = _csv_module_starts(text, sep)
-        if fallback is None or len(fallback) != len(frame):
-            raise InputError(
-                "cannot tell on which line each row starts: the quoting is irregular "
-                '(a " inside a field that is not itself in quotes?)',
-                path=source,
+    scan = _DelimitedScan(path, source=source, encoding=encoding, delimiter=delimiter, drop_blank=drop_blank)
+    return read_streamed(path, scan, source=source, encoding=encoding, block_bytes=BLOCK_BYTES)
+
+
+#: Records parsed at a time by :func:`load_delimited`.
+CHUNK_ROWS = 100_000
+
+
+class _Feed(io.RawIOBase):
+    """The text pieces as one UTF-8 byte stream for pandas, scanned for record ends on the way."""
+
+    def __init__(self, first: str, pieces: Iterator[str], on_text: Callable[[str, bytes], None]) -> None:
+        self._pieces = pieces
+        self._on_text = on_text
+        self._buf = b""
+        self._pos = 0
+        self._pending: str | None = first
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while self._pos >= len(self._buf):
+            text = self._pending if self._pending is not None else next(self._pieces, None)
+            self._pending = None
+            if text is None:
+                return 0
+            self._buf, self._pos = text.encode("utf-8"), 0
+            self._on_text(text, self._buf)
+        n = min(len(b), len(self._buf) - self._pos)
+        b[:n] = self._buf[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+
+class _DelimitedScan:
+    """The consumer of :func:`load_delimited`: parses the text pieces chunk by chunk (see there).
+
+    Whole-file checks are made at the end, in the order a whole-file parse makes them: parser errors,
+    then record start lines, then short rows.
+    """
+
+    def __init__(self, path: Path, *, source: str, encoding: str | None, delimiter: str | None,
+                 drop_blank: bool, columns: Callable[[list[str]], list[int] | None] | None = None) -> None:
+        """``columns`` is called once with the first record's cells and returns the positions of the
+        columns to keep (the others are dropped chunk by chunk, to save memory; the kept ones become
+        Arrow-backed strings), or None for all of them."""
+        self.path, self.source, self.encoding = path, source, encoding
+        self.delimiter, self.drop_blank, self.columns = delimiter, drop_blank, columns
+        self.first_cells: list[str] = []  # the first record, all columns
+        self.kept_columns: list[int] | None = None  # positions of the columns kept (None: all)
+        self.blank: np.ndarray = np.zeros(0, dtype=bool)  # each row returned: are all its cells blank?
+
+    def __call__(self, pieces: Iterator[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        source = self.source
+        # pandas refuses blank lines before the header (with skip_blank_lines=False): skip them here.
+        head = ""
+        for piece in pieces:
+            head += piece
+            stripped = head.lstrip()
+            if stripped and len(stripped) > _SAMPLE_CHARS:
+                break
+        first = len(head) - len(head.lstrip())
+        first = head.rfind("\n", 0, first) + 1
+        offset = head.count("\n", 0, first)
+        head = head[first:]
+        sep = self.delimiter or sniff_delimiter(head)
+
+        ends = _RecordEnds()
+        lines: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per physical line: quoted, fields, blank
+
+        def on_text(text: str, buf: bytes) -> None:
+            ends.feed(buf)
+            lines.append(_line_facts(buf, sep))
+            if meter is not None:
+                meter.update(len(buf) // 1024)
+
+        meter = bar(_size_kb(self.path), "reading", unit="kB")
+        feed = _Feed(head, pieces, on_text)
+        del head
+        chunks: list[pd.DataFrame] = []
+        records: list[np.ndarray] = []  # number of each kept record among all records
+        blank_kept: list[np.ndarray] = []
+        inner: list[np.ndarray] = []
+        keep: list[int] | None = None
+        n_records = 0
+        try:
+            reader = pd.read_csv(
+                feed,
+                sep=sep,
+                header=None,
+                dtype=object,  # Python strings: much faster than Arrow strings for wide tables
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                quotechar='"',
+                doublequote=True,
+                encoding="utf-8",
+                engine="c",
+                chunksize=CHUNK_ROWS,
             )
-        starts = np.asarray(fallback, dtype="int64")
-    starts = np.asarray(starts, dtype="int64") + offset
-    frame.columns = range(frame.shape[1])
-    if drop_blank:
-        frame, starts = _drop_blank_rows(frame, starts)
-    _refuse_short_rows(text, starts - offset, sep, frame.shape[1], source=source, offset=offset)
-    return frame, starts
+            n_fields = 0
+            for chunk in reader:
+                if n_records == 0:
+                    n_fields = chunk.shape[1]
+                    self.first_cells = [str(v) for v in chunk.iloc[0].tolist()]
+                    if self.columns is not None:
+                        keep = self.columns(self.first_cells)
+                inner.append(_inner_line_breaks(chunk))
+                blank = _blank_rows(chunk)
+                number = np.arange(n_records, n_records + len(chunk), dtype=np.int64)
+                n_records += len(chunk)
+                if self.drop_blank and blank.any():
+                    chunk, number, blank = chunk[~blank], number[~blank], blank[~blank]
+                blank_kept.append(blank)
+                if keep is not None:
+                    chunk = chunk.iloc[:, keep].astype("string")
+                chunks.append(chunk.reset_index(drop=True))
+                records.append(number)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            message = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+            line = _parser_error_line(message, self._csv_module_starts(sep, offset))
+            raise InputError(
+                _explain_parser_error(message, sep),
+                path=source,
+                row=line + offset if line is not None else None,
+            ) from None
+        finally:
+            meter.close()
+        starts = ends.starts(n_records, lambda: np.concatenate(inner))
+        if starts is None:
+            fallback = self._csv_module_starts(sep, offset)
+            if fallback is None or len(fallback) != n_records:
+                raise InputError(
+                    "cannot tell on which line each row starts: the quoting is irregular "
+                    '(a " inside a field that is not itself in quotes?)',
+                    path=source,
+                )
+            starts = np.asarray(fallback, dtype="int64")
+        kept = np.concatenate(records)
+        checked = kept if self.drop_blank else np.arange(n_records)
+        quoted, fields, blank_lines = (np.concatenate(parts) for parts in zip(*lines, strict=True))
+        _refuse_short_rows(starts[checked], quoted, fields, blank_lines, sep, n_fields, source=source, offset=offset)
+        frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+        frame.columns = range(frame.shape[1])
+        self.kept_columns = keep
+        self.blank = np.concatenate(blank_kept)
+        return frame, starts[kept] + offset
+
+    def _csv_module_starts(self, sep: str, offset: int) -> list[int] | None:
+        """:func:`_csv_module_starts` over the file's text after its ``offset`` leading blank lines."""
+
+        def consume(pieces: Iterator[str]) -> list[int] | None:
+            def lines() -> Iterator[str]:
+                skip = offset
+                for piece in pieces:
+                    parts = piece.split("\n")  # as io.StringIO splits: on "\n" alone
+                    last = parts.pop()
+                    for line in parts:
+                        if skip:
+                            skip -= 1
+                        else:
+                            yield line + "\n"
+                    if last:  # the end of the file, without a final line break
+                        yield last
+
+            return _csv_module_starts(lines(), sep)
+
+        return read_streamed(self.path, consume, source=self.source, encoding=self.encoding,
+                             block_bytes=BLOCK_BYTES)
 
 
-def _refuse_short_rows(text: str, lines: np.ndarray, sep: str, n_fields: int, *, source: str, offset: int) -> None:
+# Bytes that Python's str.strip() removes (ASCII white space and the separators 0x1c-0x1f).
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+
+
+def _line_facts(buf: bytes, sep: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each line of ``buf`` (UTF-8, lines ending in ``"\n"``; the last may not): whether it holds a
+    quote mark, how many fields its delimiters make, and whether it is blank (only white space)."""
+    if not buf.endswith(b"\n"):
+        buf += b"\n"
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    starts = np.concatenate(([0], np.flatnonzero(arr[:-1] == 10) + 1))  # each line with its line break
+
+    def count(byte: int) -> np.ndarray:
+        line = np.searchsorted(starts, np.flatnonzero(arr == byte), side="right") - 1
+        return np.bincount(line, minlength=len(starts))
+
+    quoted = count(34) > 0
+    if len(sep) == 1 and ord(sep) < 128:
+        fields = count(ord(sep)) + 1
+    else:  # pragma: no cover - the delimiters are ASCII
+        fields = np.array([line.count(sep) + 1 for line in buf.decode("utf-8").split("\n")[:-1]], dtype=np.int64)
+    # A line starting with a visible ASCII character is not blank; Python judges the others.
+    first = arr[starts]
+    blank = np.zeros(len(starts), dtype=bool)
+    ends = np.append(starts[1:], len(arr))
+    for i in np.flatnonzero(_ASCII_SPACE[first] | (first >= 128)):
+        blank[i] = not buf[starts[i] : ends[i]].decode("utf-8").strip()
+    return quoted, fields.astype(np.int64), blank
+
+
+def _size_kb(path: Path) -> int:
+    try:
+        return Path(path).stat().st_size // 1024
+    except OSError:
+        return 0
+
+
+def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
+    """True for rows whose every cell is empty or white space (blank lines, spreadsheet padding)."""
+    blank = np.ones(len(raw), dtype=bool)
+    for col in raw.columns:
+        values = raw[col]
+        blank &= ((values == "") | values.str.isspace()).fillna(True).to_numpy(dtype=bool)
+        if not blank.any():
+            break
+    return blank
+
+
+def _refuse_short_rows(
+    lines: np.ndarray, quoted: np.ndarray, fields: np.ndarray, blank: np.ndarray, sep: str, n_fields: int, *,
+    source: str, offset: int,
+) -> None:
     """InputError naming the first unquoted record with fewer fields than the header.
 
     pandas pads a short row with empty fields, which would silently shift or lose values (a file
     written with the wrong delimiter reads as one column of text). A record without quotes has exactly
     one more field than it has delimiters, which is cheap to count; quoted records are left to pandas.
+    ``lines`` are the records' first lines (1-based, after the ``offset`` skipped lines); ``quoted``,
+    ``fields`` and ``blank`` say, for every line, whether it holds a quote mark, how many fields its
+    delimiters make and whether it is blank.
     """
     if n_fields < 2 or not len(lines):
         return
-    physical = pd.Series(text.split("\n"), dtype=object)
-    records = physical.iloc[lines - 1].reset_index(drop=True)
-    unquoted = ~records.str.contains('"', regex=False).to_numpy(dtype=bool)
-    fields = records.str.count(re.escape(sep)).to_numpy() + 1
-    blank = records.str.strip().eq("").to_numpy(dtype=bool)  # blank lines are padding, not records
-    short = unquoted & ~blank & (fields < n_fields)
+    at = lines - 1
+    short = ~quoted[at] & ~blank[at] & (fields[at] < n_fields)  # blank lines are padding, not records
     if short.any():
         i = int(np.argmax(short))
         shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}.get(sep, repr(sep))
         raise InputError(
-            f"this row has {fields[i]} field(s) but the header has {n_fields} (separated by {shown}); "
+            f"this row has {fields[at[i]]} field(s) but the header has {n_fields} (separated by {shown}); "
             "is the file written with another delimiter, or is a field missing?",
             path=source,
             row=int(lines[i]) + offset,
@@ -373,7 +602,8 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
 
     The delimiter is sniffed among comma, semicolon, TAB and pipe; quote marks are ``"`` (doubled
     inside a quoted field). The encoding is ``options.encoding``, else UTF-8 (with or without a
-    byte-order mark), else Windows-1252.
+    byte-order mark), else Windows-1252. The file is read in chunks (see :func:`load_delimited`),
+    keeping only the columns the mapping uses.
 
     Examples
     --------
@@ -387,10 +617,31 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
     [['8', 'blank', 4]]
     """
     source = options.source
-    frame, starts = load_delimited(path, source=source, encoding=options.encoding, drop_blank=False)
-    _, raw, rows = header_of(frame, starts, source=source)
-    raw, rows = _drop_blank_rows(raw, rows)
-    return map_table(raw, rows, options)
+
+    def used_columns(cells: list[str]) -> list[int] | None:
+        """The header's columns that the mapping reads (all of them if the header or the mapping is
+        wrong: that error is raised once the whole file is parsed, as a whole-file read would)."""
+        try:
+            names = _header_names(cells, source=source, row=1)
+            text_col, id_col, mapping = plan_columns(names, options)
+        except InputError:
+            return None
+        wanted = {text_col, id_col, *mapping.values()}
+        return [i for i, name in enumerate(names) if name in wanted]
+
+    scan = _DelimitedScan(path, source=source, encoding=options.encoding, delimiter=None, drop_blank=False,
+                          columns=used_columns)
+    frame, starts = read_streamed(path, scan, source=source, encoding=options.encoding, block_bytes=BLOCK_BYTES)
+    names = _header_names(scan.first_cells, source=source, row=int(starts[0]))
+    if scan.kept_columns is not None:
+        names = [names[i] for i in scan.kept_columns]
+    raw = frame.iloc[1:]
+    del frame
+    raw.columns = names
+    data = ~scan.blank[1:]  # rows whose every cell (kept or not) is blank are not records
+    if not data.all():
+        raw = raw[data]
+    return map_table(raw.reset_index(drop=True), starts[1:][data], options)
 
 
 # ---------------------------------------------------------------------------------------------
