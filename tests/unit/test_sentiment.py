@@ -12,6 +12,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers.errors import ConfigError, SchemaError
 from helpers.sentiment import (
@@ -163,25 +165,21 @@ def test_empty_table():
     assert len(out) == 0 and tuple(out.columns) == SCORE_COLUMNS
 
 
-def test_analyzer_created_once_per_call_and_repeats_scored_once(monkeypatch):
-    import vaderSentiment.vaderSentiment as vs
+def test_each_distinct_sentence_is_scored_once(monkeypatch):
+    from helpers import sentiment
 
-    created, scored = [], []
-    real = vs.SentimentIntensityAnalyzer
+    scored = []
+    real = sentiment._Analyzer.scores
 
-    class Counting(real):
-        def __init__(self, *args, **kwargs):
-            created.append(1)
-            super().__init__(*args, **kwargs)
+    def counting(self, text):
+        scored.append(text)
+        return real(self, text)
 
-        def polarity_scores(self, text):
-            scored.append(text)
-            return super().polarity_scores(text)
-
-    monkeypatch.setattr(vs, "SentimentIntensityAnalyzer", Counting)
+    monkeypatch.setattr(sentiment._Analyzer, "scores", counting)
+    sentiment._unit_scores.cache_clear()
     score_comments(_comments("Same words here.", "Same words here.", "Same words here. Other words."))
-    assert len(created) == 1
     assert sorted(scored) == ["Other words.", "Same words here."]
+    sentiment._unit_scores.cache_clear()
 
 
 def test_bad_arguments():
@@ -189,6 +187,9 @@ def test_bad_arguments():
         score_comments(_comments("x"), unit="paragraph")
     with pytest.raises(SchemaError):
         score_comments(pd.DataFrame({"text": ["no ids"]}))
+    for n_jobs in (0, -2, 1.5, True, "2"):
+        with pytest.raises(ConfigError):
+            score_comments(_comments("x"), n_jobs=n_jobs)
 
 
 # ---------------------------------------------------------------------------------- sentiment_by_group
@@ -281,6 +282,10 @@ def test_agreement_with_human_ratings_on_the_vader_tweets():
     scores = score_comments(table, unit="comment")
     r = np.corrcoef(scores["compound"], table["rating"].astype(float))[0, 1]
     assert r > 0.86
+    # and every tweet (emoticons, capitals, slang, "but", negations) scores as the reference scores it
+    expected = [REFERENCE.polarity_scores(t) for t in table["text"]]
+    assert scores["compound"].tolist() == [e["compound"] for e in expected]
+    assert scores["neg"].tolist() == [e["neg"] for e in expected]
 
 
 def test_a_huge_unbroken_comment_is_scored_in_chunks_quickly():
@@ -293,3 +298,212 @@ def test_a_huge_unbroken_comment_is_scored_in_chunks_quickly():
     assert sum(p.count("good") for p in pieces) == 200_000
     scores = score_comments(pd.DataFrame({"comment_id": ["x"], "text": [text]}))
     assert scores["label"].tolist() == ["positive"]
+
+
+# ------------------------------------------------------------------- equality with the reference code
+#
+# score_comments memoises, skips work VADER's rules cannot need and runs NLTK's Punkt through its own
+# loop (see helpers.sentiment's docstring). Here the expected values come from the reference code
+# itself: NLTK's PunktSentenceTokenizer as it ships, and vaderSentiment's
+# SentimentIntensityAnalyzer.polarity_scores, one sentence at a time, averaged in plain Python.
+
+PROPERTY = settings(max_examples=300, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+# words and phrases that trigger VADER's rules (negation, "no", boosters in and out of capitals,
+# "kind of", "least", "but", idioms, emoticons, emoji) and Punkt's (abbreviations, initials,
+# numbers, ellipses, closing quotes and brackets, "?!")
+TRICKY_WORDS = (
+    "good GOOD bad BAD great awful love hate no No not never so this without doubt least at very "
+    "kind of sort but BUT isn't don't couldn't've nor or the shit bomb bad ass kiss death to die "
+    "for bus stop yeah right extremely EXTREMELY barely hardly quite totally really just enough "
+    "fine cancer :) :( :D <3 lol sux \U0001f642 \U0001f622 \u2639\ufe0f Mr. Dr. e.g. U.K. No. J. "
+    "3.50 12. etc. ... -- ! !! ? ?? ??? \"quoted.\" (aside.) \u201ccurly.\u201d it. He She They"
+).split() + [
+    "the shit", "the bomb", "bad ass", "kiss of death", "to die for", "beating heart", "yeah right",
+    "bus stop", "kind of good", "sort of bad", "just enough", "never so good", "never this bad",
+    "without a doubt", "without doubt good", "at least", "very least", "least good", "no good",
+    "no or nor bad", "no, not great", "couldn't've loved", "not so good but great",
+]
+
+_words = st.lists(st.sampled_from(TRICKY_WORDS) | st.text(min_size=1, max_size=8), min_size=0, max_size=30)
+_texts = _words.map(" ".join) | st.text(max_size=80)
+
+
+def _reference_analyzer():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+REFERENCE = _reference_analyzer()
+
+
+def _nltk_punkt():
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from helpers.sentiment import _PARAMS
+
+    return PunktSentenceTokenizer(_PARAMS)  # NLTK's own patterns, engine and loops
+
+
+NLTK_PUNKT = _nltk_punkt()
+
+
+def _reference_split(text):
+    """split_sentences as it was written before the memos: the same steps, NLTK's tokenizer."""
+    import re
+
+    from helpers.sentiment import _chunks
+
+    if not isinstance(text, str) or not text.strip():
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = re.sub(r"(?<=[a-z,])[ \t]*\n[ \t]*(?=[a-z])", " ", paragraph)
+        for line in paragraph.split("\n"):
+            line = " ".join(line.split())
+            if line:
+                for sentence in NLTK_PUNKT.tokenize(line):
+                    if re.search(r"[^\W_]|[\u2600-\u27bf\U0001f000-\U0001faff]", sentence):
+                        out.extend(_chunks(sentence))
+    return out
+
+
+def _reference_scores(texts, unit="sentence"):
+    """(compound, pos, neu, neg, n_sentences) per text: the sentence scores' plain mean."""
+    rows = []
+    for text in texts:
+        sentences = _reference_split(text)
+        units = sentences if unit == "sentence" else ([text] if sentences else [])
+        if not units:
+            rows.append((math.nan, math.nan, math.nan, math.nan, len(sentences)))
+            continue
+        scores = [REFERENCE.polarity_scores(u) for u in units]
+        rows.append(tuple(sum(s[k] for s in scores) / len(units) for k in ("compound", "pos", "neu", "neg"))
+                    + (len(sentences),))
+    return rows
+
+
+def _as_rows(out):
+    return list(zip(out["compound"], out["pos"], out["neu"], out["neg"], out["n_sentences"], strict=True))
+
+
+def _same(rows, expected):
+    """Equal floats, NaN equal to NaN (no tolerance: the scores must be identical)."""
+    def key(row):
+        return tuple("nan" if isinstance(v, float) and math.isnan(v) else v for v in row)
+
+    return [key(r) for r in rows] == [key(r) for r in expected]
+
+
+LONG = " ".join(["very good", "not bad", "BAD", "kind of nice"] * 60)  # 2,099 characters, no full stop
+
+SAMPLE = [
+    "I love this. This is terrible.",
+    "I love this. This is terrible.",  # an exact copy
+    "This is terrible. I love this!",  # the same sentences, another order
+    "",
+    None,
+    "   ",
+    "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+    "The plot was good, but the characters are uncompelling and the dialog is not great.",
+    "At least it isn't a horrible book. Not bad at all. Without a doubt, an excellent idea.",
+    "Sentiment analysis has never been this good! It is the shit. Kiss of death. Bus stop.",
+    "Roger Dodger is one of the least compelling variations on this theme.",
+    "Make sure you :) or :D today! Catch utf-8 emoji such as \U0001f498 and \U0001f48b and \U0001f601",
+    "No problem. No, it is not good... Really?? Why??? Mr. Smith agreed, e.g. on buses.",
+    "Dear Sir or Madam,\nI object.\n\nYours faithfully,\nA. Resident",
+    "the bus was late and\nthe driver was rude. \u201cDreadful.\u201d (Truly awful.) OK",
+    LONG,
+    LONG + ". " + LONG,
+]
+
+
+def test_scores_equal_the_reference_code_on_a_hand_picked_sample():
+    comments = _comments(*SAMPLE)
+    assert _same(_as_rows(score_comments(comments)), _reference_scores(SAMPLE))
+    by_comment = score_comments(comments, unit="comment")
+    assert _same(_as_rows(by_comment), _reference_scores(SAMPLE, unit="comment"))
+    assert len(LONG) == 2099 and score_comments(comments)["n_sentences"].iloc[15] == 3  # 3 chunks of <= 1,000
+
+
+@PROPERTY
+@given(st.lists(_texts, min_size=1, max_size=6))
+def test_scores_equal_the_reference_code_on_random_texts(texts):
+    texts = texts + texts[:1]  # with a repeated text
+    joined = [". ".join(texts[: i + 1]) for i in range(len(texts))]  # and repeated sentences
+    sample = texts + joined
+    assert _same(_as_rows(score_comments(_comments(*sample))), _reference_scores(sample))
+
+
+@PROPERTY
+@given(_texts)
+def test_fast_vader_equals_polarity_scores(text):
+    from helpers.sentiment import _analyzer
+
+    s = REFERENCE.polarity_scores(text)
+    assert _analyzer().scores(text) == (s["compound"], s["pos"], s["neu"], s["neg"])
+
+
+_punctuation = st.text(alphabet=".?!\"')]}\u201d\u2019\xbb-:;,( aA1\u00e9", min_size=1, max_size=6)
+_line_texts = st.lists(st.sampled_from(TRICKY_WORDS) | _punctuation, min_size=1, max_size=25).map(" ".join)
+
+
+@PROPERTY
+@given(_line_texts | st.text(max_size=60))
+def test_punkt_loop_equals_nltk(text):
+    from helpers.sentiment import _punkt_line
+
+    line = " ".join(text.split())
+    if line:
+        assert _punkt_line(line) == NLTK_PUNKT.tokenize(line)
+
+
+@PROPERTY
+@given(st.lists(_line_texts | st.text(max_size=40), max_size=4).map("\n".join))
+def test_split_sentences_equals_the_reference_split(text):
+    assert split_sentences(text) == _reference_split(text)
+
+
+def test_re_and_regex_agree_on_whitespace_but_for_four_control_characters():
+    # helpers.sentiment runs NLTK's patterns with ``re`` instead of ``regex`` on lines normalised
+    # with str.split(), which removes every character either engine treats as whitespace
+    import re
+
+    regex = pytest.importorskip("regex")
+    every_character = "".join(map(chr, range(0x110000)))
+    differ = set(re.findall(r"\s", every_character)) ^ set(regex.findall(r"\s", every_character))
+    assert sorted(differ) == ["\x1c", "\x1d", "\x1e", "\x1f"]
+    assert all(c.isspace() for c in differ)
+
+
+def test_n_jobs_does_not_change_the_result(monkeypatch):
+    import concurrent.futures
+
+    from helpers import sentiment
+
+    pools = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Recording(real):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    comments = _comments(*(SAMPLE * 3), *[f"Comment {i} is {'good' if i % 2 else 'bad'}." for i in range(20)])
+    one = score_comments(comments, n_jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(sentiment, "PARALLEL_MIN_TEXTS", 1)
+    monkeypatch.setattr(sentiment, "BLOCK_TEXTS", 4)
+    two = score_comments(comments, n_jobs=2)
+    assert pools == [(2,)]  # the worker processes did run
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_scores_are_row_local():
+    # the Dask engine scores partitions separately and concatenates them
+    comments = _comments(*SAMPLE)
+    parts = [score_comments(comments.iloc[:5]), score_comments(comments.iloc[5:])]
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), score_comments(comments))
