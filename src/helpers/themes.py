@@ -19,7 +19,8 @@ The model
 Choosing the number of themes
     With ``n_themes=0`` the model tries candidates between the bounds of :func:`theme_bounds`
     (all of them when there are at most 10, else 10 evenly spaced), each fitted to the same
-    deterministic sample of at most 20,000 comments, and scores each candidate two ways:
+    deterministic sample of at most 20,000 comments (:data:`MAX_SELECTION_DOCS`), and scores each
+    candidate two ways:
 
     - *coherence*: for each theme, the mean normalised pointwise mutual information (NPMI) of pairs
       of its top 10 terms, from how often the two appear in the same comment (Bouma 2009; Aletras &
@@ -46,26 +47,49 @@ Labels and quotes
     :func:`summarise_themes`) are the comments with the highest weight for the theme, skipping
     near-copies of a quote already chosen and preferring comments of at least 8 words.
 
+Learning the themes, and each comment's weights
+    The final NMF is fitted to every comment, or to a deterministic sample of
+    :data:`MAX_FIT_DOCS` (100,000) in a larger corpus. Every comment's theme weights are then solved
+    for the learned themes, one comment at a time (non-negative least squares, :func:`_solve_weights`),
+    so :meth:`ThemeModel.transform` is row-independent: a text's weights depend on that text alone,
+    whatever other texts it is transformed with (in one call or in partitions on a cluster), and equal
+    its row of ``doc_weights_`` when the model was fitted on it.
+
 Reproducibility
     All randomness comes from ``random_state``: the same texts and parameters give identical terms,
-    labels and weights.
+    labels and weights, whatever the number of cores (the parallel fits are independent).
 
-Scale
-    Sparse matrices throughout; the term matrix is float32. Measured on two cores with 100,000
-    synthetic comments of 60 words: 14 s with ``n_themes=12``, 30 s with ``n_themes=40``, and 48 s
-    with the number chosen automatically (30 scoring fits on the 20,000-comment sample, then the
-    final fit). About half of a fixed-k fit is reading the texts into terms (pure Python).
+Cost of each step
+    With n comments of mean length L words, V terms (at most ``max_features``), k themes,
+    s = min(n, 20,000) comments to choose k on, c <= 10 candidates and r = 2 resamples:
+
+    - reading (:class:`_TermVectorizer`): O(n L) NumPy work plus one Python step per *distinct*
+      piece of text (a word with its punctuation), in blocks of 20,000 texts; memory O(n L);
+    - choosing k: three truncated SVDs of the s-comment sample and resamples, then c (1 + r) NMF fits,
+      each O(iterations (nnz_s k + (s + V) k^2)), run on one thread per core;
+    - the final fit: O(iterations (nnz_f k + (f + V) k^2)) on f = min(n, 100,000) comments;
+    - weights: O(nnz k + n k^2 sweeps) (a few dozen sweeps at most for nearly every comment);
+    - labels and quotes: O(n k) to find each theme's top comments, then NLTK on 300 comments a theme.
+
+    Sparse matrices throughout; the term matrix is float32, never dense n x V. Measured on two
+    cores (the themes stage, de-duplicated content): 100,000 synthetic comments (83,000 pieces of
+    content) take about 14 CPU-seconds, 1,000,000 (830,000 pieces) about 57 CPU-seconds and 3.8 GB
+    at peak; before this design, 100,000 took 54 CPU-seconds.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from nltk.collocations import BigramCollocationFinder
 from nltk.metrics import BigramAssocMeasures
@@ -73,10 +97,13 @@ from nltk.stem import PorterStemmer
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator
 from sklearn.decomposition import NMF
+from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast  # NMF's own coordinate-descent step
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 from sklearn.utils import check_random_state
+from sklearn.utils.extmath import randomized_svd
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from .errors import ConfigError, InputError, SchemaError
 from .stats import wilson_interval
@@ -87,6 +114,7 @@ __all__ = [
     "default_min_df",
     "stop_words",
     "summarise_themes",
+    "reuse_fitted_weights",
     "GENERIC_WORDS",
     "RESTORED_WORDS",
     "THEME_COLUMNS",
@@ -138,6 +166,12 @@ _NMF_TOL = 1e-4
 # The scoring fits only need each theme's top terms, which settle long before the weights do.
 _SCORING_MAX_ITER = 200
 _SCORING_TOL = 1e-3
+#: At most this many texts (a deterministic sample) are used to learn the final themes; every text's
+#: weights are then solved for those themes.
+MAX_FIT_DOCS: int = 100_000
+_SOLVE_TOL = 1e-6
+_SOLVE_MAX_SWEEPS = 500
+_SOLVE_BLOCK = 50_000
 _LABEL_DOCS = 300  # top comments per theme read for its label's phrases
 _LABEL_PHRASES = 3
 _QUOTE_CANDIDATES = 200
@@ -180,7 +214,16 @@ def stop_words(extra: Iterable[str] = ()) -> frozenset[str]:
     )
 
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_APOSTROPHES = ("\u2019", "\u2018", "`", "\u02bc")  # read as "'"
+
+
+def _lower(text: str) -> str:
+    """Lower-cased, with every apostrophe-like mark as "'"."""
+    text = text.lower()
+    for mark in _APOSTROPHES:
+        if mark in text:
+            text = text.replace(mark, "'")
+    return text
 # A word (letters, with inner apostrophes or hyphens) or a phrase break (punctuation other than an
 # apostrophe or in-word hyphen, or a free-standing dash). Web and e-mail addresses are breaks too;
 # that alternative is only used when a text could hold one, as it slows the scan.
@@ -201,7 +244,7 @@ def _clauses(text: str) -> list[list[str]]:
     >>> _clauses("Obama's policy-making -- see www.x.org; it's GREAT")
     [['obama', 'policy', 'making'], ['see'], ['it', 'great']]
     """
-    text = text.lower().translate(_APOSTROPHES)
+    text = _lower(text)
     tokens = _TOKENS_WEB if ("@" in text or "://" in text or "www." in text) else _TOKENS
     out: list[list[str]] = []
     run: list[str] = []
@@ -224,37 +267,51 @@ def _clauses(text: str) -> list[list[str]]:
     return out
 
 
+def _words(text: str, tokens: re.Pattern, stop: frozenset[str]) -> list[str | None]:
+    """Content words of lower-cased ``text`` in order, with ``None`` for each phrase break.
+
+    A break is punctuation, a stop word or a word of one letter; clitics are stripped and
+    hyphenated words split, each part a word of its own (a stop-word part is a break).
+    """
+    out: list[str | None] = []
+    for word, _break in tokens.findall(text):
+        if not word:
+            out.append(None)
+            continue
+        if "'" in word:
+            head, _, tail = word.rpartition("'")
+            if tail in _CLITICS:
+                word = head
+        for part in word.split("-") if "-" in word else (word,):
+            out.append(part if len(part) > 1 and part not in stop else None)
+    return out
+
+
+def _tokens_for(text: str) -> re.Pattern:
+    """The scanner for a lower-cased text: the slower one that knows web and e-mail addresses only
+    when the text could hold one."""
+    return _TOKENS_WEB if ("@" in text or "://" in text or "www." in text) else _TOKENS
+
+
 class _Analyzer:
-    """Turns a text into its terms: content words and phrases of adjacent content words."""
+    """Turns a text into its terms: content words and phrases of adjacent content words.
+
+    The reference, one text at a time; :class:`_TermVectorizer` computes the same terms for many
+    texts at once.
+    """
 
     def __init__(self, stop: frozenset[str], ngram_range: tuple[int, int]):
         self.stop = stop
         self.ngram_range = ngram_range
 
     def __call__(self, text: str) -> list[str]:
-        text = text.lower().translate(_APOSTROPHES)
-        tokens = _TOKENS_WEB if ("@" in text or "://" in text or "www." in text) else _TOKENS
-        stop = self.stop
+        text = _lower(text)
         out: list[str] = []
         run: list[str] = []
-        for word, _break in tokens.findall(text):
-            if word:
-                if "'" in word:
-                    head, _, tail = word.rpartition("'")
-                    if tail in _CLITICS:
-                        word = head
-                if "-" in word:  # in-word hyphen: each part is a word, and the phrase goes on
-                    for part in word.split("-"):
-                        if len(part) > 1 and part not in stop:
-                            run.append(part)
-                        elif run:
-                            self._emit(run, out)
-                            run = []
-                    continue
-                if len(word) > 1 and word not in stop:
-                    run.append(word)
-                    continue
-            if run:
+        for word in _words(text, _tokens_for(text), self.stop):
+            if word is not None:
+                run.append(word)
+            elif run:
                 self._emit(run, out)
                 run = []
         if run:
@@ -269,6 +326,232 @@ class _Analyzer:
             out.extend([a + " " + b for a, b in zip(run, run[1:], strict=False)])
         for n in range(max(lo, 3), hi + 1):
             out.extend([" ".join(run[i : i + n]) for i in range(len(run) - n + 1)])
+
+
+_BREAK = -1  # a phrase break in a stream of word ids
+_UNKNOWN = -2  # a content word that is in no term of a fitted vocabulary
+_CODE_BASE = np.int64(1) << 31  # term code: a word id w for a word; (a + 1) * base + b for "a b"
+_CHUNK = 20_000  # texts read at once
+
+
+class _TermVectorizer:
+    """Sublinear TF-IDF over the terms of :class:`_Analyzer` (words and two-word phrases), for many
+    texts at once.
+
+    Gives the same terms, document frequencies and vocabulary as scikit-learn's ``TfidfVectorizer``
+    with ``analyzer=_Analyzer(...)`` (same ``min_df``, ``max_df`` and ``max_features`` rules, features
+    in alphabetical order), but reads the texts in blocks: each block is split at white space by
+    Arrow, each distinct piece of text ("hospital," or "policy-making") is analysed once by the same
+    rules as :class:`_Analyzer`, and words and phrases are counted with NumPy. Texts that could hold a
+    web or e-mail address are read one by one. Rows are in canonical form (sorted column indices), so
+    a text gets the same row whatever other texts it is read with. Only ``ngram_range`` within (1, 2).
+    """
+
+    def __init__(self, analyzer: _Analyzer, *, min_df, max_df, max_features):
+        self.analyzer = analyzer
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+
+    # -- reading texts into word-id streams --------------------------------------------------------
+
+    def _stream(self, docs: list[str], word_id, cache: dict) -> tuple[np.ndarray, np.ndarray]:
+        """(document, word id) of every word and break of ``docs``, in reading order; ``word_id`` maps
+        a word to its id, ``cache`` keeps each piece's ids."""
+        stop = self.analyzer.stop
+        lowered = [_lower(d) for d in docs]
+        plain = [i for i, t in enumerate(lowered) if _tokens_for(t) is _TOKENS]
+        doc_parts, id_parts = [], []
+        if plain:
+            try:
+                split = pc.utf8_split_whitespace(pa.array([lowered[i] for i in plain], type=pa.large_string()))
+            except UnicodeEncodeError:  # lone surrogates (undecodable bytes kept): one at a time
+                plain = []
+        if plain:
+            encoded = pc.dictionary_encode(pc.list_flatten(split))
+            pieces = encoded.dictionary.to_pylist()
+            ids_of = []
+            for piece in pieces:
+                ids = cache.get(piece)
+                if ids is None:
+                    # a piece of dashes only stands free between spaces: a break (see _WORD_OR_BREAK)
+                    words = [None] if piece and not piece.strip("-") else _words(piece, _TOKENS, stop)
+                    ids = cache[piece] = [_BREAK if w is None else word_id(w) for w in words]
+                ids_of.append(ids)
+            lengths = np.fromiter(map(len, ids_of), dtype=np.int64, count=len(ids_of))
+            flat = np.fromiter((i for ids in ids_of for i in ids), dtype=np.int64, count=int(lengths.sum()))
+            starts = np.cumsum(lengths) - lengths
+            which = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            n_out = lengths[which]
+            pos = np.repeat(starts[which] - (np.cumsum(n_out) - n_out), n_out) + np.arange(int(n_out.sum()))
+            per_doc = pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64)
+            piece_doc = np.repeat(np.asarray(plain, dtype=np.int64), per_doc)
+            doc_parts.append(np.repeat(piece_doc, n_out))
+            id_parts.append(flat[pos])
+        is_plain = np.zeros(len(docs), dtype=bool)
+        is_plain[plain] = True
+        rest = np.flatnonzero(~is_plain).tolist()
+        for i in rest:  # web or e-mail addresses (or text Arrow cannot hold): one text at a time
+            words = _words(lowered[i], _tokens_for(lowered[i]), stop)
+            doc_parts.append(np.full(len(words), i, dtype=np.int64))
+            id_parts.append(np.array([_BREAK if w is None else word_id(w) for w in words], dtype=np.int64))
+        if not id_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        doc, ids = np.concatenate(doc_parts), np.concatenate(id_parts)
+        if rest and plain:
+            order = np.argsort(doc, kind="stable")
+            doc, ids = doc[order], ids[order]
+        return doc, ids
+
+    def _codes(self, docs: list[str], word_id, cache: dict) -> tuple[np.ndarray, np.ndarray]:
+        """(document, term code) of every term occurrence in ``docs`` (see :data:`_CODE_BASE`)."""
+        doc, ids = self._stream(docs, word_id, cache)
+        lo, hi = self.analyzer.ngram_range
+        docs_out, codes_out = [], []
+        if lo <= 1:
+            keep = ids >= 0
+            docs_out.append(doc[keep])
+            codes_out.append(ids[keep])
+        if lo <= 2 <= hi and ids.size > 1:
+            a, b = ids[:-1], ids[1:]
+            keep = (a >= 0) & (b >= 0) & (doc[:-1] == doc[1:])
+            docs_out.append(doc[:-1][keep])
+            codes_out.append((a[keep] + 1) * _CODE_BASE + b[keep])
+        if not codes_out:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(docs_out), np.concatenate(codes_out)
+
+    # -- fitting -----------------------------------------------------------------------------------
+
+    def fit_transform(self, docs: list[str]) -> sp.csr_matrix:
+        """Learn the vocabulary and idf from ``docs``; return their TF-IDF rows."""
+        from .progress import bar
+
+        n = len(docs)
+        words: dict[str, int] = {}
+
+        def word_id(w: str) -> int:
+            i = words.get(w)
+            if i is None:
+                i = words[w] = len(words)
+            return i
+
+        cache: dict = {}
+        blocks = []  # (counts with block-local columns, the term code of each column)
+        with bar(n, "themes: reading") as progress:
+            for start in range(0, n, _CHUNK):
+                part = docs[start : start + _CHUNK]
+                doc, code = self._codes(part, word_id, cache)
+                local, uniq = pd.factorize(code)
+                counts = sp.csr_matrix((np.ones(code.size, np.float32), (doc, local)), shape=(len(part), len(uniq)))
+                counts.sum_duplicates()
+                blocks.append((counts, np.asarray(uniq, dtype=np.int64)))
+                progress.update(len(part))
+        all_codes = np.concatenate([u for _, u in blocks]) if blocks else np.zeros(0, np.int64)
+        global_id, codes = pd.factorize(all_codes)
+        codes = np.asarray(codes, dtype=np.int64)
+        if codes.size == 0:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        offsets = np.cumsum([0] + [u.size for _, u in blocks])
+        for b, (counts, _) in enumerate(blocks):
+            counts.indices = global_id[offsets[b] : offsets[b + 1]][counts.indices].astype(np.int32)
+        df = np.zeros(codes.size, np.int64)
+        tf = np.zeros(codes.size, np.float64)
+        for counts, _ in blocks:
+            df += np.bincount(counts.indices, minlength=codes.size)
+            tf += np.bincount(counts.indices, weights=counts.data, minlength=codes.size)
+
+        # scikit-learn's CountVectorizer rules, on the features in alphabetical order
+        names_of = np.array(list(words), dtype=object)
+        max_count = self.max_df if isinstance(self.max_df, int | np.integer) else self.max_df * n
+        min_count = self.min_df if isinstance(self.min_df, int | np.integer) else self.min_df * n
+        if max_count < min_count:
+            raise ValueError("max_df corresponds to < documents than min_df")
+        candidate = np.flatnonzero((df <= max_count) & (df >= min_count))
+        terms = self._names(codes[candidate], names_of)
+        alpha = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
+        candidate, terms = candidate[alpha], [terms[i] for i in alpha]
+        if self.max_features is not None and len(candidate) > self.max_features:
+            top = (-tf[candidate].astype(np.float32)).argsort()[: self.max_features]
+            keep = np.sort(top)
+            candidate, terms = candidate[keep], [terms[i] for i in keep]
+        if not terms:
+            raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+        column = np.full(codes.size, -1, dtype=np.int64)
+        column[candidate] = np.arange(candidate.size)
+        self._set_vocabulary(codes[candidate], terms, names_of)
+
+        parts = []
+        for counts, _ in blocks:
+            col = column[counts.indices]
+            keep = col >= 0
+            r = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[keep]
+            parts.append(_count_matrix(r, col[keep], counts.data[keep], (counts.shape[0], len(terms))))
+        blocks.clear()
+        counts = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, len(terms)), dtype=np.float32)
+        counts.sort_indices()
+        self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        self.idf_ = self._tfidf.idf_
+        return self._tfidf.transform(counts, copy=False)
+
+    @staticmethod
+    def _names(codes: np.ndarray, names_of: np.ndarray) -> list[str]:
+        bigram = codes >= _CODE_BASE
+        out = names_of[np.where(bigram, 0, codes)] if codes.size else np.zeros(0, dtype=object)
+        a, b = codes[bigram] // _CODE_BASE - 1, codes[bigram] % _CODE_BASE
+        out = out.copy()
+        out[bigram] = [x + " " + y for x, y in zip(names_of[a], names_of[b], strict=True)]
+        return out.tolist()
+
+    def _set_vocabulary(self, codes: np.ndarray, terms: list[str], names_of: np.ndarray) -> None:
+        """Keep what :meth:`transform` needs: the words of the terms, and each term's column."""
+        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        self._feature_names = np.array(terms, dtype=object)
+        bigram = codes >= _CODE_BASE
+        a = np.where(bigram, codes // _CODE_BASE - 1, codes)
+        b = np.where(bigram, codes % _CODE_BASE, -1)
+        used = np.unique(np.concatenate([a, b[bigram]]))
+        self.words_ = {str(w): i for i, w in enumerate(names_of[used])}
+        new = np.full(names_of.size, -1, dtype=np.int64)
+        new[used] = np.arange(used.size)
+        self._unigram_column = np.full(used.size, -1, dtype=np.int64)
+        self._unigram_column[new[a[~bigram]]] = np.flatnonzero(~bigram)
+        self._bigram_codes = (new[a[bigram]] + 1) * _CODE_BASE + new[b[bigram]]
+        self._bigram_columns = np.flatnonzero(bigram)
+
+    # -- using the vocabulary ----------------------------------------------------------------------
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return self._feature_names.copy()
+
+    def transform(self, docs) -> sp.csr_matrix:
+        """TF-IDF rows of ``docs`` over the fitted vocabulary (row ``i`` depends on ``docs[i]`` only)."""
+        docs = list(docs)
+        words = self.words_
+        bigrams = pd.Index(self._bigram_codes)
+        cache: dict = {}
+        rows, cols = [], []
+        for start in range(0, len(docs), _CHUNK):
+            doc, code = self._codes(docs[start : start + _CHUNK], lambda w: words.get(w, _UNKNOWN), cache)
+            bigram = code >= _CODE_BASE
+            col = np.empty(code.size, dtype=np.int64)
+            col[~bigram] = self._unigram_column[code[~bigram]]
+            found = bigrams.get_indexer(code[bigram])
+            col[bigram] = np.where(found >= 0, self._bigram_columns[found], -1)
+            keep = col >= 0
+            rows.append(doc[keep] + start)
+            cols.append(col[keep])
+        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        counts = _count_matrix(r, c, np.ones(r.size, np.float32), (len(docs), len(self.vocabulary_)))
+        return self._tfidf.transform(counts, copy=False) if len(docs) else counts
+
+
+def _count_matrix(rows, cols, counts, shape) -> sp.csr_matrix:
+    """float32 CSR of ``counts`` at (``rows``, ``cols``), repeats summed, column indices sorted."""
+    m = sp.csr_matrix((np.asarray(counts, np.float32), (rows, cols)), shape=shape)
+    m.sum_duplicates()
+    return m
 
 
 def default_min_df(n_docs: int) -> int:
@@ -337,8 +620,11 @@ def _candidates(lo: int, hi: int) -> list[int]:
 def _as_texts(texts) -> list[str]:
     if isinstance(texts, str):
         raise InputError("texts must be a list or column of texts, not a single string")
-    series = pd.Series(list(texts), dtype="object")
-    return series.where(series.notna(), "").astype(str).tolist()
+    if isinstance(texts, pd.Series) and not isinstance(texts.dtype, pd.CategoricalDtype):
+        series = texts
+    else:
+        series = pd.Series(list(texts), dtype="object")
+    return series.fillna("").astype(str).tolist()
 
 
 def _check_weights(sample_weight, n: int) -> np.ndarray:
@@ -382,6 +668,24 @@ def term_scores(h: np.ndarray, exclusivity: float = 0.5) -> np.ndarray:
     total = h.sum(axis=0, keepdims=True)
     share = np.divide(h, total, out=np.zeros_like(h), where=total > 0)
     return h * share**exclusivity
+
+
+def _top_rows(values: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` largest ``values``, largest first, ties in index order: the first ``n`` of
+    ``np.argsort(-values, kind="stable")``, in O(len(values) + n log n).
+
+    Examples
+    --------
+    >>> _top_rows(np.array([0.1, 0.5, 0.3, 0.5, 0.0]), 3).tolist()
+    [1, 3, 2]
+    """
+    values = np.asarray(values)
+    if values.size <= n or n <= 0:
+        return np.argsort(-values, kind="stable")[: max(n, 0)]
+    cut = np.partition(values, values.size - n)[values.size - n]  # the n-th largest value
+    above = np.flatnonzero(values > cut)
+    idx = np.concatenate([above, np.flatnonzero(values == cut)[: n - above.size]])
+    return idx[np.argsort(-values[idx], kind="stable")]
 
 
 def _top_indices(h: np.ndarray, n: int, eligible: np.ndarray | None = None) -> list[np.ndarray]:
@@ -449,8 +753,42 @@ def _agreement(tops_a: list[np.ndarray], tops_b: list[np.ndarray], n_terms: int)
     return float(jac[r, c].sum() / max(len(tops_a), len(tops_b)))
 
 
-def _fit_nmf(X, k: int, seed: int, *, scoring: bool = False) -> tuple[NMF, np.ndarray]:
-    """Fit NMF; return the model and the document weights.
+def _svd(X, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The leading ``k`` singular triplets of ``X`` (scikit-learn's randomized SVD, as its NNDSVD start
+    computes them) and the mean of ``X``: what :func:`_nndsvda` needs for any number of themes up to ``k``."""
+    U, S, Vt = randomized_svd(X, k, random_state=seed)
+    return U, S, Vt, float(X.mean())
+
+
+def _nndsvda(svd, k: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """NNDSVD start (Boutsidis & Gallopoulos 2008) of ``k`` themes, zeros filled with the mean of ``X``
+    ("nndsvda"), from the first ``k`` triplets of :func:`_svd`: scikit-learn's ``init="nndsvda"``, with
+    one SVD shared by every number of themes."""
+    U, S, Vt, avg = svd
+    W = np.zeros((U.shape[0], k))
+    H = np.zeros((k, Vt.shape[1]))
+    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+    H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
+    for j in range(1, k):
+        x, y = U[:, j], Vt[j, :]
+        x_p, y_p = np.maximum(x, 0), np.maximum(y, 0)
+        x_n, y_n = np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
+        m_p = np.linalg.norm(x_p) * np.linalg.norm(y_p)
+        m_n = np.linalg.norm(x_n) * np.linalg.norm(y_n)
+        u, v, sigma = (x_p, y_p, m_p) if m_p > m_n else (x_n, y_n, m_n)
+        u_norm, v_norm = np.linalg.norm(u), np.linalg.norm(v)
+        lbd = np.sqrt(S[j] * sigma)
+        W[:, j] = lbd * u / u_norm if u_norm else 0.0
+        H[j, :] = lbd * v / v_norm if v_norm else 0.0
+    W[W < 1e-6] = 0
+    H[H < 1e-6] = 0
+    W[W == 0] = avg
+    H[H == 0] = avg
+    return W.astype(dtype), H.astype(dtype)
+
+
+def _fit_nmf(X, k: int, seed: int, *, scoring: bool = False, svd=None) -> NMF:
+    """Fit NMF (coordinate descent) from the NNDSVDa start, computed from ``svd`` when given.
 
     Scoring fits (used to choose the number of themes) stop earlier. With one theme the NNDSVD start
     is already the optimum (the leading singular vectors of a non-negative matrix are non-negative),
@@ -459,17 +797,63 @@ def _fit_nmf(X, k: int, seed: int, *, scoring: bool = False) -> tuple[NMF, np.nd
     """
     nmf = NMF(
         n_components=k,
-        init="nndsvda",
+        init="nndsvda" if svd is None else "custom",
         solver="cd",
         max_iter=_SCORING_MAX_ITER if scoring else _NMF_MAX_ITER,
         tol=_SCORING_TOL if scoring else _NMF_TOL,
         random_state=seed,
     )
+    start = {} if svd is None else dict(zip(("W", "H"), _nndsvda(svd, k, X.dtype), strict=True))
+    if scoring:  # run on several threads: the caller silences the warning (catch_warnings is not thread-safe)
+        return nmf.fit(X, **start)
     with warnings.catch_warnings():
-        if scoring or k == 1:
+        if k == 1:
             warnings.simplefilter("ignore", ConvergenceWarning)
-        W = nmf.fit_transform(X)
-    return nmf, W
+        nmf.fit(X, **start)
+    return nmf
+
+
+def _solve_weights(X, H: np.ndarray, *, desc: str = "themes: weights") -> np.ndarray:
+    """Each row's theme weights for fixed themes ``H``: ``argmin_{w >= 0} ||x - w H||`` (non-negative
+    least squares), row by row.
+
+    Coordinate descent from zero with scikit-learn's own NMF update (:mod:`sklearn.decomposition`'s
+    ``cd`` solver), stopping a row once a sweep over its themes changes no weight by more than
+    :data:`_SOLVE_TOL` of its largest weight (at most :data:`_SOLVE_MAX_SWEEPS` sweeps). Every step
+    uses the row's own numbers only, so a text's weights are the same whatever texts it is solved
+    with. Cost O(nnz(X) k + n k^2 sweeps), in blocks of :data:`_SOLVE_BLOCK` rows.
+    """
+    from .progress import bar
+
+    H = np.asarray(H, dtype=np.float64)
+    n, k = X.shape[0], H.shape[0]
+    Ht = np.ascontiguousarray(H.T)
+    HHt = H @ Ht
+    order = np.arange(k, dtype=np.intp)
+    W = np.zeros((n, k))
+    with bar(n, desc) as progress:
+        for start in range(0, n, _SOLVE_BLOCK):
+            XHt = np.asarray(X[start : start + _SOLVE_BLOCK].astype(np.float64) @ Ht)
+            w = np.zeros_like(XHt)
+            active = np.arange(XHt.shape[0])
+            for _ in range(_SOLVE_MAX_SWEEPS):
+                before = w[active]
+                wa = before.copy()
+                _update_cdnmf_fast(wa, HHt, np.ascontiguousarray(XHt[active]), order)
+                w[active] = wa
+                done = np.abs(wa - before).max(axis=1) <= _SOLVE_TOL * wa.max(axis=1)
+                active = active[~done]
+                if active.size == 0:
+                    break
+            W[start : start + _SOLVE_BLOCK] = w
+            progress.update(XHt.shape[0])
+    return W
+
+
+def _n_workers(n_jobs: int) -> int:
+    """Threads for ``n_jobs`` independent fits: one per core this process may use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(n_jobs, cores))
 
 
 def _choose(scores: pd.DataFrame) -> int:
@@ -534,7 +918,7 @@ def _labels(
     phrases = []
     for t in range(weights.shape[1]):
         col = weights[:, t]
-        order = np.argsort(-col, kind="stable")[:_LABEL_DOCS]
+        order = _top_rows(col, _LABEL_DOCS)
         strong = order[col[order] >= max(threshold, 1e-12)]
         take = strong if strong.size else order[col[order] > 0]
         clauses = [c for i in take for c in _clauses(docs[i])]
@@ -595,7 +979,7 @@ class ThemeModel(BaseEstimator):
     Attributes
     ----------
     n_themes_ : int
-    vectorizer_ : TfidfVectorizer
+    vectorizer_ : _TermVectorizer (scikit-learn's TfidfVectorizer for phrases of three words or more)
     nmf_ : NMF
     feature_names_ : ndarray of str
     top_terms_ : list of list of str
@@ -604,6 +988,7 @@ class ThemeModel(BaseEstimator):
         Short readable labels, such as "social media; engagement; political system".
     doc_weights_ : ndarray of shape (n_docs, n_themes_)
         Each row sums to 1 (the comment's mix of themes), or is all zero for a comment with no terms.
+        Equal to :meth:`transform` of the fitted texts.
     bounds_ : tuple of int
         The (fewest, most) themes allowed for this corpus: :func:`theme_bounds` of the number of
         distinct texts.
@@ -679,14 +1064,17 @@ class ThemeModel(BaseEstimator):
         attempts = [(min_df, self.max_df), (1, 1.0)]
         problem = ""
         for mn, mx in attempts:
-            vec = TfidfVectorizer(
-                analyzer=analyzer,
-                sublinear_tf=True,
-                min_df=mn,
-                max_df=mx,
-                max_features=self.max_features,
-                dtype=np.float32,  # half the memory, and NMF runs about twice as fast
-            )
+            if analyzer.ngram_range[1] <= 2:
+                vec = _TermVectorizer(analyzer, min_df=mn, max_df=mx, max_features=self.max_features)
+            else:  # phrases of three words or more: scikit-learn's vectoriser, one text at a time
+                vec = TfidfVectorizer(
+                    analyzer=analyzer,
+                    sublinear_tf=True,
+                    min_df=mn,
+                    max_df=mx,
+                    max_features=self.max_features,
+                    dtype=np.float32,  # half the memory, and NMF runs about twice as fast
+                )
             try:
                 return vec, vec.fit_transform(docs).tocsr()
             except ValueError as exc:  # empty vocabulary, or max_df below min_df
@@ -700,6 +1088,10 @@ class ThemeModel(BaseEstimator):
 
     def fit(self, texts, y=None, sample_weight=None):
         """Learn the vocabulary, choose the number of themes, fit NMF and label the themes.
+
+        NMF learns the themes from every text, or from a deterministic sample of
+        :data:`MAX_FIT_DOCS` when there are more; every text's weights (:attr:`doc_weights_`) are then
+        solved for those themes exactly as :meth:`transform` would.
 
         Parameters
         ----------
@@ -725,11 +1117,10 @@ class ThemeModel(BaseEstimator):
         stop = stop_words(self.extra_stop_words)
         analyzer = _Analyzer(stop, tuple(int(v) for v in self.ngram_range))
         vec, X = self._vectorize(docs, analyzer)
-        unweighted = None
+        Xw = X  # the rows NMF learns from
         if sample_weight is not None:
             w = _check_weights(sample_weight, n)
-            unweighted = X[w == 0] if np.any(w == 0) else None
-            X = (sp.diags(np.sqrt(w).astype(np.float32)) @ X).tocsr()
+            Xw = (sp.diags(np.sqrt(w).astype(np.float32)) @ X).tocsr()
         names = vec.get_feature_names_out()
         # Copies of one text (a campaign letter) add no dimension: bounds and the limit follow the
         # number of distinct texts, so identical texts give one theme, not several identical ones.
@@ -759,9 +1150,9 @@ class ThemeModel(BaseEstimator):
         sample_rng = np.random.default_rng(seed_sample)
         if n > MAX_SELECTION_DOCS:
             sample = np.sort(sample_rng.choice(n, MAX_SELECTION_DOCS, replace=False))
-            Xs = X[sample]
+            Xs = Xw[sample]
         else:
-            Xs = X
+            Xs = Xw
         binary = (Xs > 0).astype(np.float64).tocsc()
         # A term used in a single comment says nothing about which words go together: themes are
         # scored on their top terms among those used in at least two comments of the sample.
@@ -775,9 +1166,12 @@ class ThemeModel(BaseEstimator):
             k = candidates[0]
             scores = None
 
-        nmf, W = _fit_nmf(X, k, seed_fit)
-        if unweighted is not None:  # texts with weight 0 still get their theme mix
-            W[np.asarray(sample_weight, dtype=np.float64).ravel() == 0] = nmf.transform(unweighted)
+        if n > MAX_FIT_DOCS:  # learn the themes from a sample; every text's weights are solved below
+            fit_rows = np.random.default_rng([seed_sample, 1]).choice(n, MAX_FIT_DOCS, replace=False)
+            Xw = Xw[np.sort(fit_rows)]
+        with threadpool_limits(1):  # the BLAS steps are small; a second BLAS thread only waits
+            nmf = _fit_nmf(Xw, k, seed_fit)
+        del Xw
         H = term_scores(nmf.components_, float(self.term_exclusivity))
         tops = _top_indices(H, N_TOP_TERMS)
         if scores is None:
@@ -798,37 +1192,55 @@ class ThemeModel(BaseEstimator):
         self.feature_names_ = names
         self.n_themes_ = int(k)
         self.top_terms_ = [[str(names[i]) for i in top] for top in tops]
-        self.doc_weights_ = _normalise_rows(W)
+        # the unweighted rows: a text's mix does not depend on its weight, and equals transform's
+        self.doc_weights_ = _normalise_rows(_solve_weights(X, nmf.components_))
         self.labels_ = _labels(docs, self.doc_weights_, self.top_terms_, stop, float(self.assign_threshold))
         self.k_scores_ = scores.reset_index(drop=True)
         return self
 
     def _score_candidates(self, Xs, binary, eligible, names, candidates, seed, rng) -> pd.DataFrame:
+        """Coherence and stability of each candidate number of themes (see the module docstring).
+
+        Every fit starts from NNDSVDa; the SVD behind it is computed once per matrix (the sample and
+        each resample) for the largest candidate and shared by all. The fits are independent and run
+        on a thread per core (the coordinate-descent steps release the GIL).
+        """
         n_s, n_terms = Xs.shape
         m = max(1, min(n_s, math.ceil(_RESAMPLE_FRACTION * n_s)))
         n_resamples = next(r for floor, r in _RESAMPLES if n_s >= floor)
         resamples = [np.sort(rng.choice(n_s, m, replace=False)) for _ in range(n_resamples)]
+        parts = [Xs] + [Xs[idx] for idx in resamples]
+        a = float(self.term_exclusivity)
+        jobs = [(p, k) for k in sorted(candidates, reverse=True) for p in range(len(parts))
+                if p == 0 or k <= min(parts[p].shape)]
+
+        def svd(part):
+            return _svd(part, min(max(candidates), min(part.shape)), seed)
+
+        def top_terms(job):
+            p, k = job
+            nmf = _fit_nmf(parts[p], k, seed, scoring=True, svd=svds[p])
+            return _top_indices(term_scores(nmf.components_, a), N_TOP_TERMS, eligible)
+
+        with threadpool_limits(1), warnings.catch_warnings(), ThreadPoolExecutor(_n_workers(len(jobs))) as pool:
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            svds = list(pool.map(svd, parts))
+            found = dict(zip(jobs, pool.map(top_terms, jobs), strict=True))
         rows = []
         for k in candidates:
-            a = float(self.term_exclusivity)
-            ref = _top_indices(term_scores(_fit_nmf(Xs, k, seed, scoring=True)[0].components_, a),
-                               N_TOP_TERMS, eligible)
-            coherence = _coherence(binary, ref, names)
-            agreements = []
-            for idx in resamples:
-                part = Xs[idx]
-                if k > min(part.shape):
-                    continue
-                other = _top_indices(
-                    term_scores(_fit_nmf(part, k, seed, scoring=True)[0].components_, a), N_TOP_TERMS, eligible
-                )
-                agreements.append(_agreement(ref, other, n_terms))
+            ref = found[(0, k)]
+            agreements = [_agreement(ref, found[(p, k)], n_terms) for p in range(1, len(parts)) if (p, k) in found]
             stability = float(np.mean(agreements)) if agreements else float("nan")
-            rows.append({"k": k, "coherence": coherence, "stability": stability})
+            rows.append({"k": k, "coherence": _coherence(binary, ref, names), "stability": stability})
         return pd.DataFrame(rows)
 
     def transform(self, texts) -> np.ndarray:
-        """Theme weights of new texts, each row summing to 1 (or all zero when a text has no terms).
+        """Theme weights of texts, each row summing to 1 (or all zero when a text has no terms).
+
+        Row-independent: a text's weights depend on that text alone (never on the other texts given
+        with it), and for a text the model was fitted on they equal its row of :attr:`doc_weights_`.
+        Each distinct text is read and solved once (:func:`_solve_weights`). Cost O(total length +
+        n k^2 sweeps).
 
         Examples
         --------
@@ -839,8 +1251,9 @@ class ThemeModel(BaseEstimator):
         [[1.0, 0.0], [0.0, 0.0]]
         """
         check_is_fitted(self, "nmf_")
-        X = self.vectorizer_.transform(_as_texts(texts))
-        return _normalise_rows(self.nmf_.transform(X))
+        codes, distinct = pd.factorize(np.asarray(_as_texts(texts), dtype=object))
+        X = self.vectorizer_.transform(list(distinct))
+        return _normalise_rows(_solve_weights(X, self.nmf_.components_))[codes]
 
     def fit_transform(self, texts, y=None, sample_weight=None) -> np.ndarray:
         """Fit, then return :attr:`doc_weights_`."""
@@ -849,6 +1262,36 @@ class ThemeModel(BaseEstimator):
 
 # --------------------------------------------------------------------------------------------------
 # Summaries
+
+
+def reuse_fitted_weights(texts, fitted_texts, fitted_weights: np.ndarray, transform) -> np.ndarray:
+    """Theme weights of ``texts``: for a text among ``fitted_texts`` (the texts a model was fitted on,
+    in order) its row of ``fitted_weights`` (the model's ``doc_weights_``), for the others
+    ``transform(others)`` (a Series of them, in order).
+
+    Exact for :class:`ThemeModel`, whose :meth:`~ThemeModel.transform` depends on each text alone and
+    equals :attr:`~ThemeModel.doc_weights_` on the texts it was fitted on; it spares reading and
+    solving those texts again (in the themes stage, every response that is not part of a campaign).
+
+    Examples
+    --------
+    >>> w = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> reuse_fitted_weights(["b", "c", "a"], ["a", "b"], w, lambda t: np.full((len(t), 2), 0.5)).tolist()
+    [[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]
+    """
+    texts = pd.Series(_as_texts(texts), dtype=object)
+    fitted = pd.Index(_as_texts(fitted_texts), dtype=object)
+    first = ~fitted.duplicated()
+    pos = fitted[first].get_indexer(texts)
+    found = pos >= 0
+    fitted_weights = np.asarray(fitted_weights)
+    out = np.zeros((len(texts), fitted_weights.shape[1]), dtype=fitted_weights.dtype)
+    out[found] = fitted_weights[np.flatnonzero(first)[pos[found]]]
+    if not found.all():
+        out[~found] = transform(texts[~found].reset_index(drop=True))
+    return out
+
+
 
 
 def _pick_quotes(
@@ -863,8 +1306,8 @@ def _pick_quotes(
     comments of at least :data:`_QUOTE_MIN_WORDS` words first."""
     if n_quotes <= 0:
         return []
-    order = np.argsort(-weights, kind="stable")
-    order = order[allowed[order]][:_QUOTE_CANDIDATES]
+    order = _top_rows(np.where(allowed, weights, -np.inf), _QUOTE_CANDIDATES)
+    order = order[allowed[order]]
     if order.size == 0:
         return []
     long_enough = np.array([len(texts[i].split()) >= _QUOTE_MIN_WORDS for i in order], dtype=bool)
@@ -1144,11 +1587,12 @@ def theme_breakdown(
     n_group = group.value_counts()
     groups = sorted(n_group.index)
     theme_ids = list(pd.array(themes["theme_id"], dtype="Int64")) + [pd.NA]
-    code = {int(t): i for i, t in enumerate(theme_ids[:-1])}
     a = assignments[["comment_id", "theme_id"]].drop_duplicates()
     a = a[a["comment_id"].astype("string").isin(group_of.index)]
-    t_index = np.array([len(theme_ids) - 1 if pd.isna(t) else code.get(int(t), -1) for t in a["theme_id"]],
-                       dtype=np.int64)
+    assigned = pd.array(a["theme_id"], dtype="Int64")
+    # a theme's position in the table; the last for "not assigned"; -1 for a theme not in the table
+    t_index = pd.Index(np.asarray(theme_ids[:-1], dtype=np.int64)).get_indexer(assigned.fillna(-1).to_numpy(np.int64))
+    t_index[np.asarray(assigned.isna())] = len(theme_ids) - 1
     g_index = pd.Categorical(group_of.loc[a["comment_id"].astype("string")].to_numpy(), categories=groups).codes
     ok = t_index >= 0
     counts = np.zeros((len(groups), len(theme_ids)), dtype=np.int64)

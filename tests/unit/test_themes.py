@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -213,6 +214,106 @@ def test_transform_new_texts(two_topics):
     np.testing.assert_allclose(w[[0, 2]].sum(axis=1), 1.0)
     assert (w[1] == 0).all()
     np.testing.assert_allclose(m.transform(TRANSPORT + SCHOOL).argmax(axis=1), m.doc_weights_.argmax(axis=1))
+
+
+# Texts that exercise every reading rule: clitics, hyphens, free-standing dashes, curly apostrophes,
+# web and e-mail addresses, digits inside words, non-ASCII letters, copies and empty texts.
+TRICKY = [
+    "The bus-lane's new timetable -- see www.example.org/bus-lane for the bus timetable.",
+    "Bus lane?  Mail me@example.org: the bus lane timetable is wrong - lanes wrong.",
+    "- bus lane - train fares\n- train fares again",
+    "Don\u2019t close the bus lane; the bus timetable works",
+    "x2y abc1def bus2lane",
+    "Caf\u00e9 ownership and caf\u00e9 ownership of the STRASSE stra\u00dfe",
+    "",
+    "The bus timetable changed and the bus is always late.",
+    "The bus timetable changed and the bus is always late.",
+    "train fares, train fares, bus lane, policy-making and decision-making",
+    "   leading and trailing spaces around train fares   ",
+    "http://x.org/train-fares train fares www.bus.lane",
+]
+UNENCODABLE = ["train fares \udc80 bus lane", "bus lane"]  # a lone surrogate: Arrow cannot hold it
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 2), (1, 1), (2, 2)])
+@pytest.mark.parametrize(("min_df", "max_df", "max_features"), [(1, 1.0, None), (2, 0.9, None), (1, 1.0, 7)])
+def test_vectorizer_matches_scikit_learn_with_the_reference_analyser(ngram_range, min_df, max_df, max_features):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = themes._Analyzer(stop_words(), ngram_range)
+    docs = TRICKY + TRANSPORT + SCHOOL + UNENCODABLE
+    reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df, max_df=max_df,
+                                max_features=max_features, dtype=np.float32)
+    expected = reference.fit_transform(docs).toarray()
+    fast = themes._TermVectorizer(analyzer, min_df=min_df, max_df=max_df, max_features=max_features)
+    got = fast.fit_transform(docs)
+    assert list(fast.get_feature_names_out()) == list(reference.get_feature_names_out())
+    np.testing.assert_allclose(got.toarray(), expected, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(fast.transform(docs[::-1]).toarray(), reference.transform(docs[::-1]).toarray(),
+                               rtol=1e-6, atol=1e-7)
+    assert got.has_sorted_indices
+
+
+def test_reference_analyser_reads_the_tricky_texts_as_documented():
+    analyzer = themes._Analyzer(stop_words(), (1, 2))
+    assert analyzer(TRICKY[0]) == ["bus", "lane", "new", "timetable", "bus lane", "lane new", "new timetable",
+                                   "bus", "timetable", "bus timetable"]
+    # the address is a break; "bus-lane's" is "bus lane"; a free-standing dash ends the phrase
+    assert analyzer(TRICKY[1]) == ["bus", "lane", "bus lane", "mail", "bus", "lane", "timetable", "bus lane",
+                                   "lane timetable", "wrong", "lanes", "wrong", "lanes wrong"]
+    assert analyzer(TRICKY[4]) == ["abc", "def", "bus", "lane", "abc def", "def bus", "bus lane"]
+
+
+def test_arrow_splits_at_the_same_white_space_as_python():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    texts = ["a" + c + "b" for c in chars]
+    arrow = pc.list_value_length(pc.utf8_split_whitespace(pa.array(texts))).to_numpy()
+    python = np.array([len(t.split()) for t in texts])
+    assert [hex(ord(c)) for c, a, b in zip(chars, arrow, python, strict=True) if a != b] == []
+
+
+def test_transform_is_row_independent_and_matches_the_fit():
+    docs = TRANSPORT + SCHOOL + TRICKY
+    m = ThemeModel(n_themes=3).fit(docs)
+    whole = m.transform(docs)
+    np.testing.assert_array_equal(whole, m.doc_weights_)
+    for cut in (1, 5, 17):
+        parts = [m.transform(docs[:cut]), m.transform(docs[cut:])]
+        np.testing.assert_array_equal(np.vstack(parts), whole)
+    np.testing.assert_array_equal(m.transform(docs[::-1]), whole[::-1])
+    np.testing.assert_array_equal(m.transform([docs[7]] * 3), np.vstack([whole[7]] * 3))
+    assert m.transform([]).shape == (0, 3)
+
+
+def test_weights_solve_non_negative_least_squares():
+    from scipy.optimize import nnls
+
+    rng = np.random.default_rng(0)
+    H = np.kron(np.eye(4), np.ones(3)) + 0.3 * rng.random((4, 12))  # four themes of three main terms
+    X = rng.random((30, 12)) * (rng.random((30, 12)) < 0.4)
+    X[3] = 0  # a row with no terms: all-zero weights
+    got = themes._solve_weights(sp.csr_matrix(X.astype(np.float32)), H)
+    expected = np.array([nnls(H.T, x.astype(np.float32).astype(np.float64))[0] for x in X])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    assert (got[3] == 0).all()
+
+
+def test_reuse_fitted_weights_equals_transform(two_topics):
+    texts = [SCHOOL[2], "A new text about the late bus", TRANSPORT[0], SCHOOL[2], ""]
+    got = themes.reuse_fitted_weights(texts, TRANSPORT + SCHOOL, two_topics.doc_weights_, two_topics.transform)
+    np.testing.assert_array_equal(got, two_topics.transform(texts))
+
+
+def test_deterministic_when_learning_the_themes_on_a_sample(monkeypatch):
+    monkeypatch.setattr(themes, "MAX_FIT_DOCS", 10)  # learn from a sample of 10, solve every text
+    docs = TRANSPORT + SCHOOL + TRANSPORT[:3]
+    a, b = ThemeModel(n_themes=2, random_state=3).fit(docs), ThemeModel(n_themes=2, random_state=3).fit(docs)
+    np.testing.assert_array_equal(a.doc_weights_, b.doc_weights_)
+    np.testing.assert_array_equal(a.doc_weights_, a.transform(docs))
+    assert _split(a.doc_weights_[:12]) == {frozenset(range(6)), frozenset(range(6, 12))}
 
 
 def test_estimator_conventions():
@@ -578,3 +679,11 @@ def test_make_theme_model():
     assert isinstance(themes.make_theme_model("nmf", n_themes=2), ThemeModel)
     with pytest.raises(ConfigError):
         themes.make_theme_model("lda")
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 7, 20, 50])
+def test_top_rows_is_a_stable_argsort_prefix(n):
+    rng = np.random.default_rng(n)
+    values = rng.integers(0, 5, 40).astype(float) / 4  # many ties
+    values[::7] = -np.inf
+    np.testing.assert_array_equal(themes._top_rows(values, n), np.argsort(-values, kind="stable")[:n])
