@@ -23,12 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
 from .schema import EXCLUSION_REASONS
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
+from .textscan import arrow_strings
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
            "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
@@ -42,6 +46,7 @@ MAX_QUOTES = 3
 #: Characters of a quoted comment kept before it is cleaned and shortened for the page (quotes show
 #: at most 600 characters).
 _QUOTE_SCAN = 20_000
+_QUOTE_BLOCK = 256  # texts fetched at a time while walking a theme's members for quotes
 
 _KIND_WORDS = {"post": ("post", "posts"), "comment": ("comment", "comments"), "reply": ("reply", "replies"),
                "pingback": ("pingback", "pingbacks"), "trackback": ("trackback", "trackbacks"),
@@ -159,6 +164,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         counts["name"] += n
         return out
 
+    as_read = comments  # the coded table is built from the table as read
     comments = comments.copy()
     # Names are looked for only in what is shown (quotes below, titles, labels): one pattern of every
     # contributor's name over every comment would cost (names x text length).
@@ -217,7 +223,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         sentiment=stages.load(run, "sentiment"),
         sentiment_by_theme=stages.load(run, "sentiment_by_code" if coding else "sentiment_by_theme"),
         sentiment_notes=stages.load(run, "sentiment_notes"),
-        coded=stages.coded_table(run, redact_personal_data=redact_personal_data,
+        coded=stages.coded_table(run, redact_personal_data=redact_personal_data, comments=as_read,
                                  labels=dict(zip(themes["theme_id"], themes["label"], strict=True))),
         redacted_personal_data=redact_personal_data,
         redaction_counts=counts,
@@ -247,9 +253,14 @@ def _quotable_campaigns(table: pd.DataFrame, members: pd.DataFrame, comments: pd
     from .campaigns import request_sentence
 
     table = table.copy()
-    may_quote = dict(zip(comments["comment_id"], allowed.to_numpy(), strict=True))
+    ids = arrow_strings(members["comment_id"])
+    quotable_ids = arrow_strings(comments.loc[allowed.to_numpy(bool), "comment_id"])
+    if isinstance(quotable_ids, pa.ChunkedArray):  # is_in takes its value set as one array
+        quotable_ids = quotable_ids.combine_chunks()
+    # Arrow's is_in: pandas' own isin on Arrow strings converts the value set one scalar at a time
+    may_quote = pc.fill_null(pc.is_in(ids, value_set=quotable_ids.cast(ids.type)), False).to_numpy(zero_copy_only=False)
     group_of = members.set_index("comment_id")["duplicate_group"]
-    first_allowed = (members[members["comment_id"].map(may_quote).fillna(False).astype(bool)]
+    first_allowed = (members[may_quote]
                      .dropna(subset=["duplicate_group"]).drop_duplicates("duplicate_group")
                      .set_index("duplicate_group")["comment_id"])
     quote_ids = table["template_id"].map(group_of).map(first_allowed)
@@ -297,24 +308,36 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
     """Up to ``n_quotes`` quotes per theme: the theme model's picks that may be quoted, topped up with
     the theme's other most typical members that may (highest weight first, no repeated text).
 
+    Cost: O(n) to index the quotable texts and sort and group the members (whole columns at once, no
+    per-comment Python objects), then a walk down each theme's members, a block of texts at a time,
+    that stops once it has ``n_quotes``.
+
     Returns
     -------
     dict
         theme_id -> list of (comment_id, text).
     """
     ok = comments.loc[allowed.to_numpy(bool)]
-    text_by_id = dict(zip(ok["comment_id"].astype(str), ok["text"].fillna("").astype(str), strict=True))
+    text_of = pd.Series(ok["text"].fillna("").astype("string").to_numpy(), index=ok["comment_id"].astype(str))
     members = (assignments.dropna(subset=["theme_id"]).sort_values("weight", ascending=False, kind="stable"))
-    by_theme = {int(t): list(g["comment_id"].astype(str)) for t, g in members.groupby("theme_id")}
+    member_ids = members["comment_id"].astype("string").array
+    rows_of = {int(t): rows for t, rows in members.groupby("theme_id").indices.items()}
+
+    def candidates(picks: list[str], rows: Any) -> Any:
+        """(comment id, its quotable text or None): the model's picks, then members by weight."""
+        for start in range(-_QUOTE_BLOCK, len(rows), _QUOTE_BLOCK):
+            ids = picks if start < 0 else [str(c) for c in member_ids.take(rows[start:start + _QUOTE_BLOCK])]
+            texts = text_of.reindex(ids).tolist()
+            yield from zip(ids, (t if isinstance(t, str) else None for t in texts), strict=True)
+
     out: dict[int, list[tuple[str, str]]] = {}
     for _, t in themes.iterrows():
         tid = int(t["theme_id"])
         chosen: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for cid in [str(c) for c in list(t["quote_ids"])] + by_theme.get(tid, []):
+        for cid, text in candidates([str(c) for c in list(t["quote_ids"])], rows_of.get(tid, np.arange(0))):
             if len(chosen) >= n_quotes:
                 break
-            text = text_by_id.get(cid)
             key = " ".join((text or "").lower().split())
             if not key or key in seen or cid in {c for c, _ in chosen}:
                 continue

@@ -357,8 +357,9 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
             alloc[alloc.idxmax()] -= 1
         alloc = np.minimum(alloc, sizes)
         picks = []
+        values = groups.to_numpy()
         for g, k in alloc.items():
-            members = np.flatnonzero(groups.to_numpy() == g)
+            members = np.flatnonzero(values == g)
             picks.append(rng.choice(members, size=int(k), replace=False))
         chosen = np.sort(np.concatenate(picks)) if picks else np.arange(0)
     rows = pool.iloc[chosen]

@@ -48,6 +48,7 @@ GRID = "#b1b4b6"  # GOV.UK border grey
 BAR = OKABE_ITO["blue"]  # 5.1:1 against white
 DPI = 110  # PNG resolution: a 7-inch figure is 770 px wide, sharp at page width and small on disk
 WIDTH_IN = 7.0  # narrow enough that text stays legible when a phone scales the image down
+DATA_ROWS = 1000  # most rows of the data shown under a figure (the caption then says how many there are)
 
 STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
@@ -256,7 +257,10 @@ def histogram(
     >>> [int(p.get_height()) for p in fig.axes[0].patches]
     [1, 2, 3]
     """
-    v = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").astype(float).dropna().to_numpy()
+    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype="object")
+    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+        s = pd.to_numeric(s.astype("object"), errors="coerce")  # numbers already need no conversion
+    v = s.astype(float).dropna().to_numpy()
     fig, ax = _new_figure(4.2)
     ax.hist(v, bins=bins, color=BAR, edgecolor="white", linewidth=0.8)
     _title(fig, title)
@@ -398,6 +402,8 @@ def figure_html(
         The table's caption (default: ``caption``).
     **table_options
         Passed to :func:`helpers.report.table_html` (``numeric``, ``formats``, ``max_rows`` ...).
+        ``max_rows`` defaults to :data:`DATA_ROWS`, so that a chart of a million comments does not
+        carry a million-row table (the table's caption then says "first 1,000 of ... rows").
 
     Examples
     --------
@@ -420,7 +426,7 @@ def figure_html(
         f'<figcaption class="lp-figure__caption">{esc(caption)}</figcaption>',
     ]
     if data is not None:
-        table = table_html(data, caption=data_caption or caption, **table_options)
+        table = table_html(data, caption=data_caption or caption, **{"max_rows": DATA_ROWS, **table_options})
         parts.append(
             '<details class="lp-details"><summary>Show the data behind this chart</summary>'
             f'<div class="lp-details__body">{table}</div></details>'

@@ -260,3 +260,10 @@ def test_notebook_sections_render_to_a_self_contained_page(data):
     out = briefing_html(nbformat.from_dict(new_notebook(cells=cells)))
     assert check_self_contained(out) == []
     assert out.count("<h1") == 1
+
+
+def test_coded_table_joins_each_comments_theme_ids_in_order():
+    assigned = pd.DataFrame({"comment_id": ["b", "a", "b", "c", "b"],
+                             "theme_id": pd.array([10, 3, 2, 1, 3], dtype="Int64")})
+    assert stages._joined_ids(assigned).to_dict() == {"a": "3", "b": "2;3;10", "c": "1"}
+    assert stages._joined_ids(assigned.iloc[:0]).to_dict() == {}

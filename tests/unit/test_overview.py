@@ -1,7 +1,10 @@
+import random
+import re
+
 import pandas as pd
 import pytest
 
-from helpers import overview
+from helpers import overview, textscan
 
 
 def test_counts_by_kind_in_canonical_order():
@@ -82,3 +85,43 @@ def test_comment_table_truncates_at_a_word_and_omits_authors():
     out = overview.comment_table(t, max_chars=13)
     assert out["text"].tolist() == ["alpha beta…"]
     assert "author" not in out.columns and "created_at" not in out.columns
+
+
+def _random_texts(pieces, n, seed, longest=12):
+    rnd = random.Random(seed)
+    return [("".join(rnd.choice(pieces) for _ in range(rnd.randrange(longest))) if i % 50 else None)
+            for i in range(n)]
+
+
+def test_word_counts_agree_with_the_pattern_on_random_text():
+    # Python's re on the word pattern is the reference; the pieces cover every case of the pattern:
+    # apostrophes inside, before and after words, digits before, inside and after letters, non-ASCII
+    # letters and digits, combining marks, underscores, line breaks.
+    pieces = ["a", "Zé", "9", "٣", "_", "'", "’", "''", " ", "\n", "-", "ß", "e\u0301", "Ⅷ", "²", "x'", "'y", "42'"]
+    texts = _random_texts(pieces, 5000, seed=1)
+    expected = [len(re.findall(overview._WORD, t or "")) for t in texts]
+    s = pd.Series(texts, dtype="string", index=range(10, 5010))
+    got = overview.word_counts(s)
+    assert got.tolist() == expected and got.index.equals(s.index)
+
+
+def test_address_prefilters_let_through_every_text_a_cue_matches():
+    pieces = ["Thanks", "thank you", "Hi", "Dear", "hey", " ", "  ", ",", ", ", "\n", "\t", ". ", "! ", "?\u00a0",
+              "\u2003", "Laura", "Mary-Jane", "O'Neil", "Sir", "However", "you", "your", "I", "I'm", "I’d", "we",
+              "agreed", "post", "points", "work,", "@", "Em!", "é", "x", "chi"]
+    prefilters = overview._address_prefilters()
+    texts = [t or "" for t in _random_texts(pieces, 4000, seed=2)]
+    found = {cue: 0 for cue, _ in overview._ADDRESS_PATTERNS}
+    for cue, pattern in overview._ADDRESS_PATTERNS:
+        let_through = textscan.may_match(pd.Series(texts), prefilters[cue])
+        for text, maybe in zip(texts, let_through, strict=True):
+            if pattern.search(text):
+                found[cue] += 1
+                assert maybe, (cue, text)
+    assert all(found.values())  # every cue was exercised
+
+
+def test_addressed_names_only_reads_texts_the_prefilter_lets_through():
+    t = pd.DataFrame({"comment_id": ["a", "b", "c"],
+                      "text": ["Dear Sir, thanks.", None, "Nothing to see here. Hi Jo, you there?"]})
+    assert overview.addressed_names(t).to_dict("records") == [{"comment_id": "c", "name": "Jo", "cue": "thanks"}]

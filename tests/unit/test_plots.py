@@ -184,3 +184,12 @@ def test_figure_html_is_deterministic_and_small(themes):
     first = page()
     assert first == page()
     assert len(first) < 200_000
+
+
+def test_figure_data_table_is_capped_unless_asked_otherwise():
+    data = pd.DataFrame({"comment_id": [f"c{i}" for i in range(1500)], "score": [0.5] * 1500})
+    html = plots.figure_html(plots.histogram(data["score"], title="t", xlabel="x"), alt="a", caption="c", data=data)
+    assert html.count("<tr>") == 1 + 1000 and "(first 1,000 of 1,500 rows)" in html and ">c999<" in html
+    html = plots.figure_html(plots.histogram(data["score"], title="t", xlabel="x"), alt="a", caption="c", data=data,
+                             max_rows=None)
+    assert html.count("<tr>") == 1 + 1500 and "first" not in html

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 
 from helpers import redact
 from helpers.redact import PLACEHOLDERS, luhn_valid, redact_names, redact_text
+from helpers.textscan import may_match
 
 EMAIL, PHONE, POSTCODE = PLACEHOLDERS["email"], PLACEHOLDERS["phone"], PLACEHOLDERS["postcode"]
 NI, CARD, URL = PLACEHOLDERS["ni_number"], PLACEHOLDERS["card"], PLACEHOLDERS["url_secret"]
@@ -165,3 +168,31 @@ def test_pathological_input_is_handled(big):
     assert isinstance(out, str) and len(out) <= len(big)
     if big.isalpha():  # letters alone hold no personal data
         assert out == big
+
+
+def test_prefilter_lets_through_every_text_a_kind_changes():
+    # Pieces of every kind (valid and invalid), separators, Unicode digits and letters that fold to
+    # ASCII ones under IGNORECASE (ſ -> s, K -> k), joined at random.
+    pieces = ["07700 900123", "020 7946 0958", "+44 (0)20 7946 0958", "(415) 555-2671", "415.555.2671",
+              "0044 20 7946 0958", "4111 1111 1111 1111", "4111-1111-1111-1112", "QQ 12 34 56 C", "qq123456c",
+              "SW1A 2AA", "m1 1ae", "M5 2nd", "GIR 0AA", "jo@example.org", "a@b", "WWW.x.org/?key=1",
+              "https://x.example/doc?id=4&token=abc", "http://u:p@h.com", " ", ", ", ".", "-", "(", ")", "+",
+              "1", "12", "123", "٣", "٣٣٣٣٣٣٣٣", "ſ", "K", "é", "x", "2019", "£1,250.99", "\n", "\u00a0"]
+    rnd = random.Random(4)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(8))) for _ in range(6000)]
+    changed = {kind: 0 for kind in redact.KINDS}
+    for kind in redact.KINDS:
+        let_through = may_match(pd.Series(texts), redact._prefilter(frozenset({kind})))
+        repl = redact._REPLACEMENTS.get(kind, redact.PLACEHOLDERS[kind])
+        for text, maybe in zip(texts, let_through, strict=True):
+            if redact._COMPILED[kind].sub(repl, text) != text:
+                changed[kind] += 1
+                assert maybe, (kind, text)
+    assert all(changed.values())  # every kind was exercised
+
+
+def test_texts_the_prefilter_rejects_come_back_unchanged_in_place():
+    s = pd.Series(["plain words", "mail jo@example.com", None, "also plain"], index=["a", "b", "c", "d"])
+    out, counts = redact.redact(s)
+    assert out.tolist() == ["plain words", f"mail {EMAIL}", pd.NA, "also plain"]
+    assert out.index.tolist() == ["a", "b", "c", "d"] and counts["email"] == 1
