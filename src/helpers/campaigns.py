@@ -65,6 +65,10 @@ __all__ = [
     "DEFAULTS",
     "normalise_for_matching",
     "minhash_signatures",
+    "band_keys",
+    "bucket_links",
+    "split_links",
+    "lsh_links",
     "detect_campaigns",
     "campaign_counts",
     "request_sentence",
@@ -319,30 +323,73 @@ def _take(values: np.ndarray, index: np.ndarray, fill, *, where: np.ndarray | No
 
 # --- candidate links, verification, grouping -----------------------------------------------------
 
-def _band_links(sig: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i, j), i < j, of texts that share at least one whole band: each text is linked to the
-    first text of each bucket it lands in."""
+def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
+    """The LSH bucket of each text in each band: a 64-bit hash of the band's part of the signature.
+
+    Row-local (a text's keys depend on its signature alone), so they can be computed in partitions.
+
+    Returns
+    -------
+    ndarray of uint64, shape (len(sig), bands)
+        Column ``t`` is band ``t``'s key; texts with equal keys in one band share a bucket.
+    """
     n, num_perm = sig.shape
     rows = num_perm // bands
-    keys = []
+    out = np.empty((n, bands), dtype=np.uint64)
     for t in range(bands):
         with np.errstate(over="ignore"):
             h = np.full(n, np.uint64(t), dtype=np.uint64)
             for c in range(rows):
                 h = h * _PRIME + sig[:, t * rows + c]
-            h = _splitmix(h)
-        order = np.argsort(h, kind="stable")
-        hs = h[order]
-        first = np.ones(n, dtype=bool)
-        first[1:] = hs[1:] != hs[:-1]
-        head = order[np.maximum.accumulate(np.where(first, np.arange(n), 0))]
-        linked = ~first
-        i, j = head[linked], order[linked]
-        keys.append(np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j))
-    if not keys:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = np.unique(np.concatenate(keys))
-    return pairs // n, pairs % n
+            out[:, t] = _splitmix(h)
+    return out
+
+
+def bucket_links(key: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Link each text to the first text (smallest ``index``) of its bucket, within one band.
+
+    Parameters
+    ----------
+    key : uint64 array
+        The texts' bucket keys in one band (:func:`band_keys`).
+    index : int64 array
+        The texts' positions (ascending), which name them in the links.
+
+    Returns
+    -------
+    int64 array
+        One pair key ``i * 2**32 + j`` (``i < j``) per text that is not first in its bucket.
+    """
+    order = np.argsort(key, kind="stable")  # stable: within a bucket, texts stay in index order
+    ks = key[order]
+    first = np.ones(len(ks), dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    head = order[np.maximum.accumulate(np.where(first, np.arange(len(ks)), 0))]
+    linked = ~first
+    i, j = index[head[linked]].astype(np.int64), index[order[linked]].astype(np.int64)
+    return (np.minimum(i, j) << np.int64(32)) | np.maximum(i, j)
+
+
+def lsh_links(sig: np.ndarray, bands: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i, j), i < j, of texts that share at least one whole band: each text is linked to the
+    first text of each bucket it lands in (:func:`bucket_links` in every band). Sorted, unique.
+
+    Examples
+    --------
+    >>> sig = np.array([[1, 2], [1, 3], [4, 3], [1, 2]], dtype=np.uint32)
+    >>> [a.tolist() for a in lsh_links(sig, 2)]  # band 0 links 1 and 3 to 0; band 1 links 2 to 1, 3 to 0
+    [[0, 0, 1], [1, 3, 2]]
+    """
+    keys = band_keys(sig, bands)
+    index = np.arange(len(sig), dtype=np.int64)
+    links = [bucket_links(keys[:, t], index) for t in range(bands)]
+    return split_links(np.unique(np.concatenate(links)) if links else np.zeros(0, dtype=np.int64))
+
+
+def split_links(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (i, j) positions of pair keys made by :func:`bucket_links`."""
+    pairs = np.asarray(pairs, dtype=np.int64)
+    return pairs >> np.int64(32), pairs & np.int64(0xFFFFFFFF)
 
 
 def _overlap(sig: np.ndarray, n_sh: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -388,8 +435,9 @@ def _consensus_medoids(sig: np.ndarray, weight: np.ndarray, group: np.ndarray, n
 
 
 def _group(sig: np.ndarray, n_sh: np.ndarray, weight: np.ndarray, eligible: np.ndarray, *,
-           threshold: float, bands: int, max_rounds: int = 6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group distinct texts into near-duplicate groups.
+           threshold: float, bands: int, max_rounds: int = 6, band_links=lsh_links
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group distinct texts into near-duplicate groups (``band_links``: see :func:`detect_campaigns`).
 
     Returns
     -------
@@ -407,7 +455,7 @@ def _group(sig: np.ndarray, n_sh: np.ndarray, weight: np.ndarray, eligible: np.n
         if len(idx) < 2:
             break
         # candidate links among the texts still to place (so every bucket's head is one of them)
-        i, j = _band_links(sig[idx], bands)
+        i, j = band_links(sig[idx], bands)
         keep = _overlap(sig, n_sh, idx[i], idx[j]) >= threshold
         i, j = i[keep], j[keep]
         if len(i) == 0:
@@ -635,6 +683,8 @@ def detect_campaigns(
     num_perm: int = DEFAULTS["num_perm"],
     bands: int = DEFAULTS["bands"],
     random_state: int = 0,
+    minhash=minhash_signatures,
+    band_links=lsh_links,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Find exact duplicates and organised campaigns in a comments table (see the module's docstring).
 
@@ -658,6 +708,10 @@ def detect_campaigns(
         MinHash hash functions, and how many bands the signature is cut into for LSH.
     random_state : int, keyword-only
         Seed of the hash functions.
+    minhash, band_links : callable, keyword-only
+        How the row-local MinHash step (as :func:`minhash_signatures`) and the LSH bucketing (as
+        :func:`lsh_links`) are computed. The defaults run in memory; :mod:`helpers.dask_engine` passes
+        partition-parallel ones with the same results.
 
     Returns
     -------
@@ -712,9 +766,8 @@ def detect_campaigns(
 
     # exact duplicates: the same raw text first (cheap), then the same normalised text
     raw_codes, raw_unique = pd.factorize(text[matched], sort=False)
-    sig, n_sh, n_words, text_hash = minhash_signatures(pd.Series(raw_unique, dtype="string"),
-                                                       shingle_size=shingle_size, num_perm=num_perm,
-                                                       random_state=random_state)
+    sig, n_sh, n_words, text_hash = minhash(pd.Series(raw_unique, dtype="string"), shingle_size=shingle_size,
+                                            num_perm=num_perm, random_state=random_state)
     norm_of_raw, norm_hashes = pd.factorize(text_hash, sort=False)
     n_unique = len(norm_hashes)
     rep = np.full(n_unique, len(raw_unique), dtype=np.int64)  # a raw text standing for each normalised one
@@ -731,7 +784,7 @@ def detect_campaigns(
     eligible = u_words >= min_words
 
     group, templates, sim = _group(sig, n_sh, copies.astype(np.float64), eligible,
-                                   threshold=threshold, bands=bands)
+                                   threshold=threshold, bands=bands, band_links=band_links)
     # a distinct eligible text with enough copies of its own is a group by itself
     alone = (group < 0) & eligible & (copies >= min_campaign_size)
     extra = np.flatnonzero(alone)

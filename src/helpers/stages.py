@@ -132,20 +132,25 @@ def save(run: str | os.PathLike, name: str, value: Any) -> Path:
 
 def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column: str = "",
            id_column: str = "", columns: dict | None = None, kind: str = "comment",
-           timezone: str = "UTC", question_map: str = "", sheet: str = "", encoding: str = ""):
+           timezone: str = "UTC", question_map: str = "", sheet: str = "", encoding: str = "",
+           engine: str = "pandas", dask_scheduler: str = "local"):
     """Read ``source`` with the named (or detected) reader and write the comments, exclusions and
     summary to the run folder. Empty-string options mean "not set".
+
+    ``engine`` ("pandas" or "dask") and ``dask_scheduler`` ("local" or ``tcp://HOST:PORT``) choose
+    where the row-local steps of this and the campaigns, themes and sentiment stages run
+    (:mod:`helpers.dask_engine`); the outputs are the same either way.
 
     Returns
     -------
     helpers.ingest.IngestResult
     """
-    from . import ingest as readers
+    from .dask_engine import get_engine
 
     options = {"format": format, "text_column": text_column, "id_column": id_column, "columns": columns or None,
                "question_map": paths.resolve(question_map) if question_map else None,
                "sheet": sheet, "encoding": encoding}
-    result = readers.read(
+    result = get_engine(engine, dask_scheduler).read(
         paths.resolve(source), kind=kind, timezone=timezone, **{k: v for k, v in options.items() if v}
     )
     # Record where rows came from relative to the project, so tables do not depend on the clone's path.
@@ -196,11 +201,15 @@ def analysed_comments(comments: pd.DataFrame) -> pd.DataFrame:
 
 # --- 02 overview -------------------------------------------------------------------------------
 
-def overview(run: str | os.PathLike) -> dict:
-    """Describe the corpus (:mod:`helpers.overview`) and write ``overview.json``."""
+def overview(run: str | os.PathLike, *, comments: pd.DataFrame | None = None) -> dict:
+    """Describe the corpus (:mod:`helpers.overview`) and write ``overview.json``.
+
+    ``comments``, when given, is the run's comments table already loaded (:func:`load_comments`), so a
+    notebook that shows it too does not read a million rows twice. O(total characters).
+    """
     from . import overview as ov
 
-    comments = load_comments(run)
+    comments = load_comments(run) if comments is None else comments
     exclusions = load_exclusions(run)
     authors = comments["author"].dropna()
     result = {
@@ -221,23 +230,27 @@ def overview(run: str | os.PathLike) -> dict:
 # --- 03 campaigns ------------------------------------------------------------------------------
 
 def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, threshold: float | None = None,
-              min_campaign_size: int | None = None, min_words: int | None = None, random_state: int = 0):
+              min_campaign_size: int | None = None, min_words: int | None = None, random_state: int = 0,
+              engine: str = "pandas", dask_scheduler: str = "local"):
     """Find exact duplicates and organised campaigns (:func:`helpers.campaigns.detect_campaigns`) and
     write the per-comment membership, the per-campaign summary and the counts.
 
-    Options left as None take :data:`helpers.campaigns.DEFAULTS`.
+    Options left as None take :data:`helpers.campaigns.DEFAULTS`; ``engine`` and ``dask_scheduler``: see
+    :func:`ingest`.
 
     Returns
     -------
     (members DataFrame, campaigns DataFrame, notes dict)
     """
-    from .campaigns import DEFAULTS, campaign_counts, detect_campaigns
+    from .campaigns import DEFAULTS, campaign_counts
+    from .dask_engine import get_engine
 
     given = {"shingle_size": shingle_size, "threshold": threshold, "min_campaign_size": min_campaign_size,
              "min_words": min_words}
     options = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
     comments = load_comments(run)
-    members, table = detect_campaigns(comments, random_state=random_state, **options)
+    members, table = get_engine(engine, dask_scheduler).detect_campaigns(comments, random_state=random_state,
+                                                                         **options)
     notes = {
         **campaign_counts(comments, members, table),
         "time_resolution": table.attrs["time_resolution"],
@@ -268,7 +281,8 @@ def _content(run: str | os.PathLike, comments: pd.DataFrame, content: str):
 
 
 def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, n_quotes: int = 3,
-           assign_threshold: float = 0.2, method: str = "nmf", content: str = "deduplicated"):
+           assign_threshold: float = 0.2, method: str = "nmf", content: str = "deduplicated",
+           engine: str = "pandas", dask_scheduler: str = "local"):
     """Fit the theme model on the analysed comments and write the themes, assignments and model notes.
 
     ``method`` is ``"nmf"`` (TF-IDF + NMF, the default) or ``"embeddings"`` (MiniLM sentence embeddings
@@ -281,12 +295,17 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     (``size``), and the themes table also counts the de-duplicated content (``content_size``,
     ``content_share``: each campaign once).
 
+    With ``engine="dask"`` (see :func:`ingest`) the model is fitted here and every text's theme
+    weights are computed in partitions on the cluster.
+
     Returns
     -------
     (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
     """
-    from .themes import make_theme_model, summarise_themes
+    from .dask_engine import get_engine
+    from .themes import make_theme_model, reuse_fitted_weights, summarise_themes
 
+    runner = get_engine(engine, dask_scheduler)
     comments = analysed_comments(load_comments(run))
     if len(comments) < 2:
         raise ConfigError(
@@ -297,14 +316,18 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
                              assign_threshold=assign_threshold)
     units, _ = _content(run, comments, content)
     dedup = units is not None and content == "deduplicated" and len(units) >= 2
-    model.fit(units["text"] if dedup else comments["text"])
+    fitted_texts = units["text"] if dedup else comments["text"]
+    fitted = model.fit(fitted_texts).doc_weights_
+
+    def weights(texts):  # a text the model was fitted on keeps its weights; the others are transformed
+        return reuse_fitted_weights(texts, fitted_texts, fitted, lambda rest: runner.transform(model, rest))
+
     if dedup:  # every submission's weights from the model learned on the distinct content
-        fitted = model.doc_weights_
-        model.doc_weights_ = model.transform(comments["text"])
+        model.doc_weights_ = weights(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
     if units is not None:
         all_weights = model.doc_weights_
-        model.doc_weights_ = fitted if dedup else model.transform(units["text"])
+        model.doc_weights_ = fitted if dedup else weights(units["text"])
         content_table, _ = summarise_themes(model, units.rename(columns={"unit_id": "comment_id"}), n_quotes=0)
         # the two tables number themes by their own sizes: match them by label and terms
         size_of = dict(zip(zip(content_table["label"], content_table["top_terms"].map(tuple), strict=True),
@@ -335,7 +358,8 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
 
 # --- 05 sentiment ------------------------------------------------------------------------------
 
-def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated"):
+def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated",
+              engine: str = "pandas", dask_scheduler: str = "local"):
     """VADER scores per analysed comment and per theme; writes both tables.
 
     Every submission is scored. When the campaigns stage has run and ``content`` is
@@ -343,14 +367,28 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     (``content_label_counts``, ``content_mean_compound``): each campaign's template once, its members'
     personal additions as texts of their own, every other response as itself.
 
+    ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions).
+
     Returns
     -------
     (scores DataFrame, by-theme DataFrame, notes dict)
     """
-    from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, score_comments, sentiment_by_group
+    from .dask_engine import get_engine
+    from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, sentiment_by_group
 
+    score_comments = get_engine(engine, dask_scheduler).score_comments
     comments = analysed_comments(load_comments(run))
-    scores = score_comments(comments, unit=unit)
+    units, _ = _content(run, comments, content)
+    dedup = units is not None and content == "deduplicated"
+    # the personal additions are scored in the same call, so sentences they share with the comments
+    # are scored once; each row's score depends only on its own text
+    frame = comments[["comment_id", "text"]]
+    if dedup:
+        additions = units.loc[units["kind"] == "addition", ["unit_id", "text"]]
+        additions = additions.rename(columns={"unit_id": "comment_id"}).astype(frame.dtypes.to_dict())
+        frame = pd.concat([frame, additions], ignore_index=True)
+    scored = score_comments(frame, unit=unit)
+    scores = scored.iloc[:len(comments)].reset_index(drop=True)
     assignments = load(run, "theme_assignments")
     by_theme = sentiment_by_group(scores, assignments.dropna(subset=["theme_id"]), group="theme_id")
     counts = scores["label"].value_counts()
@@ -361,11 +399,9 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         "parameters": {"unit": unit, "implementation": "vaderSentiment (reference VADER)",
                        "thresholds": [NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD], "content": content},
     }
-    units, _ = _content(run, comments, content)
-    if units is not None and content == "deduplicated":
+    if dedup:
         own = scores.set_index("comment_id")
-        additions = units[units["kind"] == "addition"]
-        extra = score_comments(additions.rename(columns={"unit_id": "comment_id"}), unit=unit).set_index("comment_id")
+        extra = scored.iloc[len(comments):].set_index("comment_id")
         unit_scores = pd.concat([own.loc[units.loc[units["kind"] != "addition", "unit_id"], ["compound", "label"]],
                                  extra[["compound", "label"]]])
         c = unit_scores["label"].value_counts()
@@ -445,8 +481,24 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
 
 # --- 90 briefing -------------------------------------------------------------------------------
 
-def coded_table(run: str | os.PathLike, *, redact_personal_data: bool = True, labels: dict | None = None
-                ) -> pd.DataFrame:
+def _joined_ids(assigned: pd.DataFrame) -> pd.Series:
+    """Per comment id, its theme ids in ascending order joined by ";" (``"2;5"``). Vectorised: one
+    sort, then one Arrow join across the k-th theme of every comment; O(n log n) for n assignments."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ordered = assigned.sort_values(["comment_id", "theme_id"])
+    rank = ordered.groupby("comment_id", sort=False).cumcount().to_numpy()
+    wide = (ordered.assign(rank=rank, theme=ordered["theme_id"].astype("string"))
+            .pivot(index="comment_id", columns="rank", values="theme"))
+    columns = [pa.array(wide[k].array, type=pa.large_string()) for k in wide.columns]
+    joined = pc.binary_join_element_wise(*columns, pa.scalar(";", pa.large_string()), null_handling="skip") \
+        if columns else []
+    return pd.Series(pd.array(joined, dtype="string"), index=wide.index, name="theme_id")
+
+
+def coded_table(run: str | os.PathLike, *, redact_personal_data: bool = True, labels: dict | None = None,
+                comments: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per contribution: id, kind, themes and sentiment (and question and respondent type where
     the source has them). No names, no text: safe to share.
 
@@ -456,10 +508,12 @@ def coded_table(run: str | os.PathLike, *, redact_personal_data: bool = True, la
     ``redact_personal_data`` is False) and have contributors' names removed. ``labels`` (theme id ->
     label), when given, replaces the themes table's labels (the briefing passes the labels it shows).
     When ``07_codeframe`` did machine coding (``codes.parquet`` exists), codes take the themes' place.
+    ``comments``, when given, is the run's comments table as :func:`load_comments` returns it (the
+    briefing has it loaded already). O(n log n) for n comments and assignments, no per-row loop.
     """
     from .redact import contributor_names, names_pattern, redact, redact_names
 
-    comments = load_comments(run)
+    comments = load_comments(run) if comments is None else comments
     coded = output_path(run, "codes").is_file()  # machine coding ran: codes replace themes
     assignments = load(run, "code_assignments" if coded else "theme_assignments")
     themes_table = load(run, "codes" if coded else "themes")
@@ -478,8 +532,7 @@ def coded_table(run: str | os.PathLike, *, redact_personal_data: bool = True, la
     else:
         labels = {int(k): v for k, v in labels.items()}
     assigned = assignments.dropna(subset=["theme_id"]).astype({"theme_id": "Int64"})
-    all_ids = (assigned.sort_values(["comment_id", "theme_id"]).groupby("comment_id")["theme_id"]
-               .agg(lambda s: ";".join(str(int(t)) for t in s)))
+    all_ids = _joined_ids(assigned)
     main = assigned[assigned["is_main"]].set_index("comment_id")["theme_id"]
     out = pd.DataFrame({"comment_id": comments["comment_id"], "kind": comments["kind"]})
     out["analysed"] = analysable(comments).to_numpy()

@@ -16,12 +16,15 @@ import pytest
 from helpers import cli
 from helpers.campaigns import (
     attachment_only,
+    band_keys,
+    bucket_links,
     campaign_counts,
     detect_campaigns,
     minhash_signatures,
     normalise_for_matching,
     request_sentence,
     sensitivity,
+    split_links,
     time_resolution,
 )
 from helpers.errors import ConfigError
@@ -412,3 +415,20 @@ def test_content_units_count_each_campaign_once():
     assert links[links["comment_id"] == "c5"]["unit_id"].tolist() == ["c0", "c5"]
     assert links[links["comment_id"] == "c16"]["unit_id"].tolist() == ["c0"]
     assert len(links) == len(analysed) + 1  # every submission once, c5 twice
+
+
+def test_bucket_links_link_each_text_to_the_first_of_its_bucket():
+    # buckets by key: 3 -> texts 11, 13; 5 -> texts 10, 12, 14; 7 -> text 15 alone
+    key = np.array([5, 3, 5, 3, 5, 7], dtype=np.uint64)
+    index = np.arange(10, 16, dtype=np.int64)
+    i, j = split_links(np.sort(bucket_links(key, index)))
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == [(10, 12), (10, 14), (11, 13)]
+
+
+def test_band_keys_depend_on_the_band_and_its_part_of_the_signature_only():
+    sig = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [9, 9, 3, 4]], dtype=np.uint32)
+    keys = band_keys(sig, 2)
+    assert keys.shape == (3, 2)
+    assert keys[0, 0] == keys[1, 0] != keys[2, 0]
+    assert keys[0, 1] == keys[2, 1] != keys[1, 1]
+    assert band_keys(np.array([[3, 4, 1, 2]], dtype=np.uint32), 2)[0, 0] != keys[0, 1]  # band 0 is not band 1
