@@ -7,17 +7,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CORPUS ?= obama-toolkit
 CONFIG ?= params/$(CORPUS).yaml
+# Corpus sizes of `make bench-large` (seeded synthetic comments).
+LARGE_SIZES ?= 10000 100000 1000000
 # Set-up is redone when the dependency list changes.
 STAMP  := $(VENV)/.installed
 # The briefing's browser tests drive the system Chromium with playwright-core and axe-core (npm).
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup report test lab bench bench-bertopic-env lint format clean distclean
+.PHONY: help setup report test lab bench bench-large bench-bertopic-env lint format clean distclean
 
 help: ## list the targets
 	@echo "Listening Post -- make targets:"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
-	@echo "Variables: CORPUS=$(CORPUS) (runs params/<CORPUS>.yaml), PYTHON=$(PYTHON)"
+	@echo "Variables: CORPUS=$(CORPUS) (runs params/<CORPUS>.yaml), PYTHON=$(PYTHON), LARGE_SIZES=$(LARGE_SIZES) (bench-large)"
 
 setup: $(STAMP) ## create .venv and install the project and its dependencies (idempotent; report and test run it)
 
@@ -44,9 +46,13 @@ $(NODE_STAMP): package.json package-lock.json
 lab: setup ## open JupyterLab on the notebooks, in the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-bench: setup ## time each stage, then theme and sentiment quality against human and published figures
+bench: setup ## whole pipeline at 10k and 100k comments (time, memory per stage), then quality benches
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-large: setup $(NODE_STAMP) ## whole pipeline at 10k, 100k and 1M comments; issue-7 targets; 1M briefing in Chromium
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m bench.pipeline --sizes $(LARGE_SIZES) --browser $(BENCH_ARGS)
 
 bench-bertopic-env: ## benchmark-only venv with BERTopic (bench/bertopic/.venv), for make bench BENCH_ARGS=--bertopic
 	@test -x bench/bertopic/.venv/bin/python || $(PYTHON) -m venv bench/bertopic/.venv

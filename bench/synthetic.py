@@ -8,7 +8,8 @@ Written for this project (no text copied from any dataset).
 * :func:`generate_campaigns` -- organised campaigns planted among organic comments: invented template
   letters mail-merged and edited as real copies are, arriving in bursts, plus placeholder responses
   that are not a campaign; returns the ground truth for scoring a campaign detector (B-cubed, see
-  :mod:`helpers.evaluation`). :func:`read_fcc_templates` reads the FCC 17-108 templates in
+  :mod:`helpers.evaluation`); with ``reply_share``, some organic comments reply to earlier ones, in
+  threads (:func:`reply_parents`). :func:`read_fcc_templates` reads the FCC 17-108 templates in
   ``../shared/corpora`` at run time to seed a second set.
 """
 
@@ -376,7 +377,8 @@ class PlantedCampaigns(NamedTuple):
     """What :func:`generate_campaigns` returns (unpacks as ``comments, truth, campaigns``).
 
     comments
-        id (``s0000000``...), text, created_at (UTC, NaT for a few): the corpus a detector sees.
+        id (``s0000000``...), text, created_at (UTC, NaT for a few): the corpus a detector sees; with
+        ``reply_share`` also parent_id (the id of the comment replied to, ``<NA>`` for top-level ones).
     truth
         one row per comment, same order: id, kind (``organic``, ``campaign``, ``placeholder``),
         campaign (the template key, ``<NA>`` unless a campaign copy), edits (comma-separated names from
@@ -406,7 +408,7 @@ class PlantedCampaigns(NamedTuple):
 def generate_campaigns(n: int, *, campaign_share: float = 0.3, n_campaigns: int | None = None,
                        placeholder_share: float = 0.02, missing_time_share: float = 0.005,
                        templates: dict[str, str | list[str]] | None = None, edit_rates: dict | None = None,
-                       words: int = 60, seed: int = 0) -> PlantedCampaigns:
+                       words: int = 60, reply_share: float = 0.0, seed: int = 0) -> PlantedCampaigns:
     """A seeded corpus of ``n`` comments with organised campaigns planted in it, and the ground truth.
 
     ``campaign_share`` of the comments are copies of ``n_campaigns`` template letters (all of
@@ -418,7 +420,8 @@ def generate_campaigns(n: int, *, campaign_share: float = 0.3, n_campaigns: int 
     bot-like batches sharing the same second or minute. ``placeholder_share`` are placeholder responses
     ("See attached file(s)", "N/A"), which are NOT a campaign in the ground truth; the rest are organic
     comments of about ``words`` words (a richer, vectorised cousin of :func:`generate`). Rows are in
-    order of submission, ids numbered in that order.
+    order of submission, ids numbered in that order. With ``reply_share``, that share of the organic
+    comments are replies in threads (see :func:`reply_parents`).
 
     Parameters
     ----------
@@ -435,6 +438,10 @@ def generate_campaigns(n: int, *, campaign_share: float = 0.3, n_campaigns: int 
         Overrides of :data:`EDIT_RATES` (e.g. ``{"before": 0.0}``).
     words : int
         Mean length of an organic comment, in words.
+    reply_share : float
+        Share of the organic comments that reply to an earlier comment; when above 0, ``comments`` has a
+        ``parent_id`` column. The replies are drawn from their own random stream, so everything else is
+        the same corpus as with ``reply_share=0``.
     seed : int
         Seed of every random choice: the same arguments give the same corpus.
 
@@ -488,6 +495,9 @@ def generate_campaigns(n: int, *, campaign_share: float = 0.3, n_campaigns: int 
     ids = np.char.add("s", np.char.zfill(np.arange(n).astype(str), 7))
     comments = pd.DataFrame({"id": pd.array(ids, dtype="string"), "text": pd.array(texts[order], dtype="string"),
                              "created_at": created})
+    if reply_share > 0:
+        comments["parent_id"] = reply_parents(comments["id"], kind[order] == "organic", share=reply_share,
+                                              rng=np.random.default_rng([seed, 1]))
     truth = pd.DataFrame({
         "id": comments["id"],
         "kind": pd.array(kind[order], dtype="string"),
@@ -507,6 +517,51 @@ def generate_campaigns(n: int, *, campaign_share: float = 0.3, n_campaigns: int 
         "topic": pd.array(topics, dtype="string"),
     })
     return PlantedCampaigns(comments, truth, campaigns)
+
+
+def reply_parents(ids: pd.Series, eligible: np.ndarray, *, share: float, rng: np.random.Generator,
+                  mean_gap: int = 100) -> pd.Series:
+    """Parent ids that turn ``share`` of the ``eligible`` rows into replies, forming reply threads.
+
+    Rows are in order of submission. A reply answers an earlier row (any kind, itself perhaps a reply,
+    so threads grow deeper than one level) a geometric number of rows back (at least one, mean
+    ``mean_gap``, no further back than the first row), so conversations stay close in time; the first
+    row cannot be a reply.
+
+    Parameters
+    ----------
+    ids : Series of str
+        The comment ids, in order of submission.
+    eligible : array of bool
+        Which rows may be replies (the organic comments).
+    share : float
+        Share of the eligible rows (row 0 aside) that become replies.
+    rng : numpy.random.Generator
+        The random stream.
+    mean_gap : int
+        Mean distance, in rows, from a reply back to its parent.
+
+    Returns
+    -------
+    Series of str
+        The parent's id for each reply, ``<NA>`` for top-level comments (same index as ``ids``).
+
+    Examples
+    --------
+    >>> ids = pd.Series([f"c{i}" for i in range(6)], dtype="string")
+    >>> parents = reply_parents(ids, np.ones(6, dtype=bool), share=0.5, rng=np.random.default_rng(0))
+    >>> int(parents.notna().sum()), bool(parents.iloc[0] is pd.NA)
+    (2, True)
+    """
+    if not 0 <= share <= 1:
+        raise ValueError(f"reply_share must be between 0 and 1, not {share}")
+    candidates = np.flatnonzero(np.asarray(eligible, dtype=bool))
+    candidates = candidates[candidates > 0]
+    replies = np.sort(rng.choice(candidates, int(round(share * len(candidates))), replace=False))
+    gap = np.minimum(rng.geometric(1 / mean_gap, len(replies)), replies)
+    parent = pd.Series(pd.NA, index=ids.index, dtype="string")
+    parent.iloc[replies] = ids.to_numpy()[replies - gap]
+    return parent
 
 
 def campaign_sizes(total: int, k: int, *, rng: np.random.Generator) -> np.ndarray:

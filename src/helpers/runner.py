@@ -13,10 +13,15 @@ A notebook that only applies to some corpora says so in its metadata::
 folder when the notebook's turn comes; when one is missing the runner skips the notebook, says so in
 its progress log, and leaves no executed copy (``06_opinion_groups`` needs the votes table that only
 some readers write; the briefing says the section was skipped and why).
+
+The runner prints which notebook is running and how long each took, and keeps the same figures in
+``timings.json`` in the run folder (see :func:`write_timings`), which ``python -m bench.pipeline``
+reads.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
@@ -29,10 +34,11 @@ from .errors import ConfigError, InputError, ListeningPostError
 from .tables import atomic_write
 
 __all__ = ["pipeline_notebooks", "notebook_parameters", "notebook_requirements", "missing_requirements",
-           "route_parameters", "run_pipeline", "RunFailed"]
+           "route_parameters", "run_pipeline", "write_timings", "RunFailed", "TIMINGS_FILE"]
 
 BRIEFING_NOTEBOOK = "90_briefing"
 KERNEL = "python3"
+TIMINGS_FILE = "timings.json"
 
 
 class RunFailed(ListeningPostError):
@@ -106,9 +112,47 @@ def _clear_outputs(run: Path, notebooks: list[Path]) -> None:
     from .stages import FILES
 
     names = [name for name, _ in FILES.values()] + [nb.name for nb in notebooks]
-    names += ["briefing.html", "briefing.pdf", "run_config.yaml"]
+    names += ["briefing.html", "briefing.pdf", "run_config.yaml", TIMINGS_FILE]
     for name in names:
         (run / name).unlink(missing_ok=True)
+
+
+def write_timings(run: Path, stages: list[dict[str, Any]], *, total_seconds: float, complete: bool) -> Path:
+    """Write ``timings.json`` into the run folder: how long each step of the run took.
+
+    Parameters
+    ----------
+    run : Path
+        The run folder.
+    stages : list of dict
+        One entry per step, in run order: ``stage`` (the notebook's name, ``render`` or ``pdf``),
+        ``status`` (``ran`` or ``skipped``), ``started`` (Unix time, seconds) and ``seconds``
+        (wall-clock time, kernel start-up included for a notebook; 0 when skipped).
+    total_seconds : float
+        Wall-clock time since the run started.
+    complete : bool
+        False while the run is under way (the file is rewritten after every step, so a failed run
+        still shows how far it got).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> out = write_timings(folder, [{"stage": "01_ingest", "status": "ran", "started": 0.0, "seconds": 1.25}],
+    ...                     total_seconds=1.5, complete=True)
+    >>> json.loads(out.read_text())["stages"][0]["seconds"]
+    1.25
+    """
+    body = {"complete": complete, "total_seconds": round(total_seconds, 3),
+            "stages": [{**s, "seconds": round(s["seconds"], 3)} for s in stages]}
+    out = run / TIMINGS_FILE
+    atomic_write(out, lambda tmp: tmp.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8"))
+    return out
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
@@ -172,25 +216,39 @@ def run_pipeline(
     atomic_write(run / "run_config.yaml", lambda tmp: tmp.write_text(dump_run_config(config), encoding="utf-8"))
     log(f"Listening Post: corpus {portable['corpus']!r} -> {run}")
     total = time.perf_counter()
+    timings: list[dict[str, Any]] = []
+
+    def timed(stage: str, start: float, wall: float, status: str = "ran") -> float:
+        seconds = time.perf_counter() - start if status == "ran" else 0.0
+        timings.append({"stage": stage, "status": status, "started": round(wall, 3), "seconds": seconds})
+        write_timings(run, timings, total_seconds=time.perf_counter() - total, complete=False)
+        return seconds
+
     for i, notebook in enumerate(notebooks, 1):
-        start = time.perf_counter()
+        start, wall = time.perf_counter(), time.time()
         missing = missing_requirements(notebook, run)
         if missing:
+            timed(notebook.stem, start, wall, "skipped")
             log(f"[{i}/{len(notebooks)}] {notebook.stem} skipped: this corpus has no {', '.join(missing)}")
             continue
         log(f"[{i}/{len(notebooks)}] {notebook.stem} ...")
         params = {**routed[notebook.stem], "run_dir": str(run)}
         _execute(notebook, run / notebook.name, params)
-        log(f"[{i}/{len(notebooks)}] {notebook.stem} done in {time.perf_counter() - start:.1f} s")
+        log(f"[{i}/{len(notebooks)}] {notebook.stem} done in {timed(notebook.stem, start, wall):.1f} s")
     briefing = run / f"{BRIEFING_NOTEBOOK}.ipynb"
     if not briefing.is_file():
         raise ConfigError(f"the pipeline has no {BRIEFING_NOTEBOOK} notebook", path=paths.notebooks_dir())
+    start, wall = time.perf_counter(), time.time()
     html_path = render_briefing(briefing, run / "briefing.html")
     problems = check_self_contained(html_path.read_text(encoding="utf-8"))
     if problems:
         raise InputError(f"the briefing is not self-contained: {problems[0]}", path=html_path)
+    timed("render", start, wall)
+    start, wall = time.perf_counter(), time.time()
     pdf = print_pdf(html_path, run / "briefing.pdf")  # None when Chromium is not installed
+    timed("pdf", start, wall, "ran" if pdf else "skipped")
     if pdf:
         log(f"Printed {pdf.name} (A4)")
+    write_timings(run, timings, total_seconds=time.perf_counter() - total, complete=True)
     log(f"Rendered the briefing in {time.perf_counter() - total:.1f} s in all")
     return html_path

@@ -44,7 +44,8 @@ def test_notebook_defaults_match_the_bundled_configuration():
 
 
 def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
-    for name in ("themes.parquet", "briefing.html", "briefing.pdf", "04_themes.ipynb", "my-notes.txt"):
+    for name in ("themes.parquet", "briefing.html", "briefing.pdf", "04_themes.ipynb", "timings.json",
+                 "my-notes.txt"):
         (tmp_path / name).write_text("old")
     runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
     assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]
@@ -76,3 +77,79 @@ def test_runner_skips_a_notebook_whose_requirements_are_missing(tmp_path, monkey
         runner.run_pipeline({"corpus": "x", "source": "s"}, out=tmp_path / "run", notebooks=[nb], log=lines.append)
     assert executed == []
     assert any("05_needs_votes skipped: this corpus has no votes.parquet" in line for line in lines)
+
+
+def test_runner_writes_how_long_each_step_took(tmp_path, monkeypatch):
+    # A fake clock that only the fake steps move: 01 takes 2.5 s, the briefing notebook 4 s, the HTML
+    # 1 s and the PDF 0.5 s; 06 is skipped (no votes). Wall-clock time starts at 1000.
+    import json
+    import types
+
+    from helpers import render
+
+    clock = {"now": 0.0}
+    monkeypatch.setattr(runner, "time", types.SimpleNamespace(perf_counter=lambda: clock["now"],
+                                                               time=lambda: 1000.0 + clock["now"]))
+    cost = {"01_read": 2.5, "90_briefing": 4.0}
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    notebooks = []
+    for name, meta in (("01_read", {}), ("06_needs_votes", {"listening_post": {"requires": ["votes"]}}),
+                       ("90_briefing", {})):
+        notebooks.append(folder / f"{name}.ipynb")
+        notebooks[-1].write_text(json.dumps({"cells": [], "metadata": meta, "nbformat": 4, "nbformat_minor": 5}))
+
+    def fake_execute(notebook, output, params):
+        clock["now"] += cost[notebook.stem]
+        output.write_text("{}")
+
+    def fake_render(notebook, html):
+        clock["now"] += 1.0
+        html.write_text("<html></html>")
+        return html
+
+    def fake_pdf(html, pdf):
+        clock["now"] += 0.5
+        pdf.write_bytes(b"%PDF-")
+        return pdf
+
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    monkeypatch.setattr(runner, "route_parameters", lambda config, notebooks, config_path=None:
+                        {n.stem: {} for n in notebooks})
+    monkeypatch.setattr(render, "render_briefing", fake_render)
+    monkeypatch.setattr(render, "check_self_contained", lambda text: [])
+    monkeypatch.setattr(render, "print_pdf", fake_pdf)
+    lines = []
+    runner.run_pipeline({"corpus": "x", "source": "s"}, out=tmp_path / "run", notebooks=notebooks,
+                        log=lines.append)
+    timings = json.loads((tmp_path / "run" / "timings.json").read_text())
+    assert timings == {"complete": True, "total_seconds": 8.0, "stages": [
+        {"stage": "01_read", "status": "ran", "started": 1000.0, "seconds": 2.5},
+        {"stage": "06_needs_votes", "status": "skipped", "started": 1002.5, "seconds": 0.0},
+        {"stage": "90_briefing", "status": "ran", "started": 1002.5, "seconds": 4.0},
+        {"stage": "render", "status": "ran", "started": 1006.5, "seconds": 1.0},
+        {"stage": "pdf", "status": "ran", "started": 1007.5, "seconds": 0.5},
+    ]}
+    assert "[1/3] 01_read done in 2.5 s" in lines and "[3/3] 90_briefing done in 4.0 s" in lines
+
+
+def test_a_failed_run_leaves_timings_up_to_the_failure(tmp_path, monkeypatch):
+    import json
+
+    notebooks = [tmp_path / "01_read.ipynb", tmp_path / "02_fail.ipynb", tmp_path / "90_briefing.ipynb"]
+    for nb in notebooks:
+        nb.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+    def execute(notebook, output, params):
+        if notebook.stem == "02_fail":
+            raise runner.RunFailed(notebook.stem, "ValueError", "boom", output)
+
+    monkeypatch.setattr(runner, "_execute", execute)
+    monkeypatch.setattr(runner, "route_parameters", lambda config, notebooks, config_path=None:
+                        {n.stem: {} for n in notebooks})
+    with pytest.raises(runner.RunFailed):
+        runner.run_pipeline({"corpus": "x", "source": "s"}, out=tmp_path / "run", notebooks=notebooks,
+                            log=lambda line: None)
+    timings = json.loads((tmp_path / "run" / "timings.json").read_text())
+    assert timings["complete"] is False
+    assert [(s["stage"], s["status"]) for s in timings["stages"]] == [("01_read", "ran")]

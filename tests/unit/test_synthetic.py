@@ -17,6 +17,7 @@ from bench.synthetic import (
     generate,
     generate_campaigns,
     read_fcc_templates,
+    reply_parents,
 )
 from helpers.ingest.regulationsgov import placeholder_mask
 from tests.conftest import shared_corpus
@@ -206,3 +207,36 @@ def test_fcc_templates_read_at_run_time():
     comments, truth, campaigns = generate_campaigns(3000, templates=templates, campaign_share=0.5, seed=0)
     assert set(truth["campaign"].dropna()) == set(templates)
     assert truth["campaign"].notna().sum() == 1500
+
+
+def test_replies_are_added_without_changing_anything_else(planted, tmp_path):
+    comments, truth, campaigns = generate_campaigns(6000, seed=11, reply_share=0.2)
+    pd.testing.assert_frame_equal(comments.drop(columns="parent_id"), planted.comments)
+    pd.testing.assert_frame_equal(truth, planted.truth)
+    pd.testing.assert_frame_equal(campaigns, planted.campaigns)
+    replies = comments["parent_id"].notna().to_numpy()
+    organic = (truth["kind"] == "organic").to_numpy()
+    assert not (replies & ~organic).any()  # only organic comments reply
+    eligible = int(organic[1:].sum())  # the first row has nothing earlier to answer
+    assert replies.sum() == round(0.2 * eligible)
+    position = pd.Series(np.arange(len(comments)), index=comments["id"].to_numpy())
+    parent_at = position[comments.loc[replies, "parent_id"].to_numpy()].to_numpy()
+    assert (parent_at < np.flatnonzero(replies)).all()  # a reply answers an earlier comment
+    # ... and the project's CSV reader turns them into threaded replies
+    from helpers import ingest
+
+    source = tmp_path / "replies.csv"
+    comments.to_csv(source, index=False)
+    read = ingest.read(source, format="csv", text_column="text", id_column="id").comments
+    assert (read["kind"] == "reply").sum() == replies.sum()
+    assert read["thread_id"].nunique() == (read["kind"] == "comment").sum()  # one thread per top-level comment
+
+
+def test_reply_parents_worked_by_hand():
+    ids = pd.Series(["c0", "c1", "c2", "c3", "c4", "c5"], dtype="string")
+    eligible = np.array([True, True, False, True, True, True])
+    # every eligible row but the first replies (share 1); a mean gap of 1 row means the row just before
+    parents = reply_parents(ids, eligible, share=1.0, rng=np.random.default_rng(0), mean_gap=1)
+    assert parents.tolist() == [pd.NA, "c0", pd.NA, "c2", "c3", "c4"]
+    with pytest.raises(ValueError, match="reply_share"):
+        reply_parents(ids, eligible, share=1.5, rng=np.random.default_rng(0))
