@@ -2,7 +2,7 @@
 
 First :mod:`bench.pipeline`: for each size (default 10,000 and 100,000 comments) a seeded synthetic
 corpus runs through the real runner (``python -m helpers run``) in a subprocess; one table per size
-gives seconds and comments per second per notebook, render and PDF, peak resident memory of the whole
+gives seconds and comments per second per notebook, render and PDF, peak memory (proportional set size) of the whole
 process tree, and the total as a multiple of one TfidfVectorizer.fit_transform pass over the same texts
 (the floor any bag-of-words analysis pays); then which issue-7 targets hold. CSVs go under
 bench/results/. ``make bench-large`` runs ``python -m bench.pipeline`` alone, with 1,000,000 comments.

@@ -5,8 +5,8 @@ organic comments of about 72 words, 30% campaign copies, placeholders, timestamp
 comments replying in threads) is written as CSV beside a run configuration, and the real runner,
 ``python -m helpers run CONFIG --out RUN``, runs it in a subprocess: ingest, overview, campaigns,
 themes, sentiment, (opinion groups, skipped: no votes), codeframe, briefing, HTML and PDF. Meanwhile
-this process samples the resident memory of the runner and every process under it (the notebook
-kernels, Chromium printing the PDF) every 0.2 s and adds it up. Seconds per step come from the run's
+this process samples the memory of the runner and every process under it (the notebook kernels,
+their worker processes, Chromium printing the PDF) every 0.2 s and adds it up (:func:`tree_memory`). Seconds per step come from the run's
 ``timings.json`` (:func:`helpers.runner.write_timings`); each step's peak memory is the highest sample
 taken while it ran. One ``TfidfVectorizer().fit_transform`` pass over the same texts, in its own
 subprocess and in the same run, gives the floor any bag-of-words analysis pays.
@@ -18,8 +18,8 @@ Chromium through the browser tests' ``tests/browser/check.mjs`` (no console erro
 Tables are written as CSV under ``bench/results/`` (``pipeline-<time>.csv`` and
 ``pipeline-targets-<time>.csv``) so runs can be compared.
 
-Peak memory is a sum of resident sets, so pages shared between processes (Chromium's, mostly) count
-more than once: it overstates, never understates, what the machine needs. MB are MiB (2**20 bytes).
+Peak memory is the sum of the processes' proportional set sizes, so a page shared between processes
+(a forked worker and its kernel, Chromium's libraries) counts once. MB are MiB (2**20 bytes).
 """
 
 from __future__ import annotations
@@ -93,8 +93,15 @@ def write_corpus(n: int, folder: Path, *, seed: int = 0) -> Path:
 # ------------------------------------------------------------------------------------------ running
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of process ``pid`` and all its descendants (0 once it has gone)."""
+def tree_memory(pid: int) -> int:
+    """Memory of process ``pid`` and all its descendants, in bytes (0 once it has gone).
+
+    Each process counts its proportional set size (PSS: private pages, plus each shared page divided
+    by the number of processes sharing it), so the pages a forked worker shares with its parent (the
+    sentiment stage forks its kernel) and Chromium's shared libraries count once, as the machine pays
+    for them. Where PSS cannot be read (not Linux, or not permitted), the resident set size, which
+    overstates.
+    """
     import psutil
 
     try:
@@ -105,14 +112,17 @@ def tree_rss(pid: int) -> int:
     total = 0
     for proc in procs:
         try:
-            total += proc.memory_info().rss
+            try:
+                total += proc.memory_full_info().pss
+            except (AttributeError, psutil.AccessDenied):  # no PSS on this platform
+                total += proc.memory_info().rss
         except psutil.Error:  # ended between listing and reading
             pass
     return total
 
 
 class TreeSampler(threading.Thread):
-    """Samples :func:`tree_rss` of ``pid`` every ``interval`` seconds into ``samples`` (Unix time, bytes)."""
+    """Samples :func:`tree_memory` of ``pid`` every ``interval`` seconds into ``samples`` (Unix time, bytes)."""
 
     def __init__(self, pid: int, interval: float = SAMPLE_SECONDS):
         super().__init__(daemon=True)
@@ -122,7 +132,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.is_set():
-            self.samples.append((time.time(), tree_rss(self.pid)))
+            self.samples.append((time.time(), tree_memory(self.pid)))
             self._done.wait(self.interval)
 
     def stop(self) -> list[tuple[float, int]]:
@@ -197,7 +207,7 @@ def stage_table(n: int, timings: dict, samples: list[tuple[float, int]], *, tota
     timings : dict
         The run's ``timings.json``: ``stages`` with ``stage``, ``status``, ``started``, ``seconds``.
     samples : list of (float, int)
-        Memory samples, (Unix time, resident bytes of the whole process tree).
+        Memory samples, (Unix time, bytes of the whole process tree: :func:`tree_memory`).
     total_seconds : float
         The runner's wall-clock time, Python start-up included.
     floor : dict
@@ -212,7 +222,7 @@ def stage_table(n: int, timings: dict, samples: list[tuple[float, int]], *, tota
     DataFrame
         comments, stage (the notebook's name without its number, ``render``, ``pdf``, ``other`` for
         the runner's own start-up and routing, ``tfidf floor``, ``TOTAL``), status, seconds,
-        comments_per_second, peak_rss_mb (the highest sample while the step ran; the total's is the
+        comments_per_second, peak_mb (the highest sample while the step ran; the total's is the
         highest of the run), cells_seconds, slowest_cell_seconds, x_tfidf_floor, briefing_bytes.
 
     Examples
@@ -220,7 +230,7 @@ def stage_table(n: int, timings: dict, samples: list[tuple[float, int]], *, tota
     >>> timings = {"stages": [{"stage": "01_ingest", "status": "ran", "started": 100.0, "seconds": 4.0}]}
     >>> t = stage_table(1000, timings, [(101.0, 2 * MB), (106.0, 3 * MB)], total_seconds=5.0,
     ...                 floor={"seconds": 2.5, "peak_mb": 1.0})
-    >>> t["stage"].tolist(), t["seconds"].tolist(), t["peak_rss_mb"].tolist()[::3]
+    >>> t["stage"].tolist(), t["seconds"].tolist(), t["peak_mb"].tolist()[::3]
     (['ingest', 'other', 'tfidf floor', 'TOTAL'], [4.0, 1.0, 2.5, 5.0], [2.0, 3.0])
     >>> float(t["x_tfidf_floor"].iloc[-1])
     2.0
@@ -231,7 +241,7 @@ def stage_table(n: int, timings: dict, samples: list[tuple[float, int]], *, tota
     def row(stage, seconds, *, status="ran", peak=None, **extra):
         rows.append({"comments": n, "stage": stage, "status": status, "seconds": round(seconds, 3),
                      "comments_per_second": round(n / seconds, 1) if seconds > 0 and stage != "other" else None,
-                     "peak_rss_mb": None if peak is None else round(peak, 1), **extra})
+                     "peak_mb": None if peak is None else round(peak, 1), **extra})
 
     for step in timings["stages"]:
         name = step["stage"]
@@ -245,7 +255,7 @@ def stage_table(n: int, timings: dict, samples: list[tuple[float, int]], *, tota
     row("tfidf floor", floor["seconds"], status=None, peak=floor.get("peak_mb"))
     row("TOTAL", total_seconds, status=None, peak=max((rss for _, rss in samples), default=0) / MB if samples else None,
         x_tfidf_floor=round(total_seconds / floor["seconds"], 2), briefing_bytes=briefing_bytes)
-    columns = ["comments", "stage", "status", "seconds", "comments_per_second", "peak_rss_mb", "cells_seconds",
+    columns = ["comments", "stage", "status", "seconds", "comments_per_second", "peak_mb", "cells_seconds",
                "slowest_cell_seconds", "x_tfidf_floor", "briefing_bytes"]
     return pd.DataFrame(rows).reindex(columns=columns)
 
@@ -265,13 +275,13 @@ def check_targets(table: pd.DataFrame, *, browser: dict | None = None) -> pd.Dat
     Examples
     --------
     >>> t = pd.DataFrame({"comments": [100_000, 1_000_000], "stage": ["TOTAL", "TOTAL"],
-    ...                   "seconds": [50.0, 700.0], "peak_rss_mb": [900.0, 6000.0],
+    ...                   "seconds": [50.0, 700.0], "peak_mb": [900.0, 6000.0],
     ...                   "x_tfidf_floor": [3.0, 5.0], "briefing_bytes": [200_000, 2_500_000]})
     >>> check_targets(t)[["measured", "holds"]].values.tolist()
     [[50.0, True], [700.0, False], [6000.0, True], [5.0, False], [14.0, False], [2500000.0, True]]
     """
     totals = table[table["stage"] == "TOTAL"].set_index("comments")
-    figures = {n: {"seconds": r["seconds"], "peak_mb": r["peak_rss_mb"], "x_floor": r["x_tfidf_floor"]}
+    figures = {n: {"seconds": r["seconds"], "peak_mb": r["peak_mb"], "x_floor": r["x_tfidf_floor"]}
                for n, r in totals.iterrows()}
     if 100_000 in figures:
         for f in figures.values():
@@ -381,7 +391,7 @@ def print_size(table: pd.DataFrame) -> None:
     n = int(table["comments"].iloc[0])
     total = table[table["stage"] == "TOTAL"].iloc[0]
     print(f"\n{n:,} synthetic comments, end to end: {total['seconds']:.1f} s, "
-          f"{total['x_tfidf_floor']:.1f}x the TF-IDF floor, peak {total['peak_rss_mb']:,.0f} MB, "
+          f"{total['x_tfidf_floor']:.1f}x the TF-IDF floor, peak {total['peak_mb']:,.0f} MB, "
           f"briefing.html {int(total['briefing_bytes']):,} bytes", flush=True)
     shown = table.drop(columns=["comments", "briefing_bytes"])
     print(shown.to_string(index=False, na_rep=""), flush=True)

@@ -24,7 +24,7 @@ TIMINGS = {"complete": True, "total_seconds": 6.9, "stages": [
     {"stage": "render", "status": "ran", "started": 106.0, "seconds": 0.5},
     {"stage": "pdf", "status": "skipped", "started": 106.5, "seconds": 0.0},
 ]}
-# (Unix time, resident bytes of the process tree); the first falls before the run's first step
+# (Unix time, bytes of the process tree); the first falls before the run's first step
 SAMPLES = [(99.9, 1 * MB), (101.0, 2 * MB), (103.9, 5 * MB), (104.5, 3 * MB), (105.5, 4 * MB),
            (106.2, 1.5 * MB), (107.0, 0.5 * MB)]
 
@@ -50,7 +50,7 @@ def test_stage_table_one_row_per_step_then_the_rest_the_floor_and_the_total(tabl
 
 
 def test_stage_table_peak_memory_is_the_highest_sample_while_each_step_ran(table):
-    peaks = table.set_index("stage")["peak_rss_mb"]
+    peaks = table.set_index("stage")["peak_mb"]
     assert peaks["ingest"] == 5.0  # samples at 101.0 and 103.9 fall in [100, 104]
     assert peaks["briefing"] == 4.0  # 104.5 and 105.5 fall in [104, 106]
     assert peaks["render"] == 1.5  # 106.2 falls in [106, 106.5]
@@ -69,7 +69,7 @@ def test_stage_table_total_against_the_floor_cells_and_briefing(table):
 
 
 def totals(rows):
-    return pd.DataFrame([{"comments": n, "stage": "TOTAL", "seconds": s, "peak_rss_mb": m, "x_tfidf_floor": x,
+    return pd.DataFrame([{"comments": n, "stage": "TOTAL", "seconds": s, "peak_mb": m, "x_tfidf_floor": x,
                           "briefing_bytes": b} for n, s, m, x, b in rows])
 
 
@@ -127,13 +127,41 @@ def test_corpus_and_configuration_are_what_the_runner_accepts(tmp_path):
     assert len(data) == 300 and data["parent_id"].notna().any()
 
 
-def test_tree_rss_adds_up_the_descendants():
+def test_tree_memory_adds_up_the_descendants():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        alone = pipeline.tree_rss(child.pid)
+        alone = pipeline.tree_memory(child.pid)
         assert alone > 0
-        assert pipeline.tree_rss(os.getpid()) > alone  # this process plus the child
+        assert pipeline.tree_memory(os.getpid()) > alone  # this process plus the child
     finally:
         child.kill()
         child.wait()
-    assert pipeline.tree_rss(child.pid) == 0  # gone
+    assert pipeline.tree_memory(child.pid) == 0  # gone
+
+
+FORKED = """
+import os, sys, time
+block = b"x" * (300 * 2**20)  # 300 MiB, every page touched
+if os.fork() == 0:  # the child shares the block's pages with its parent until either writes them
+    time.sleep(60)
+    os._exit(0)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="proportional set size is read from Linux /proc")
+def test_tree_memory_counts_pages_a_forked_child_shares_once():
+    parent = subprocess.Popen([sys.executable, "-c", FORKED], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        measured = pipeline.tree_memory(parent.pid) / 2**20
+        # the block is 300 MiB and both processes map it; resident sets would add up to over 600 MiB
+        assert 300 <= measured < 400
+    finally:
+        import psutil
+
+        for child in psutil.Process(parent.pid).children():
+            child.kill()
+        parent.kill()
+        parent.wait()
