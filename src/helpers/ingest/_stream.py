@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import InputError
-from ._text import _UTF16_BOMS, _binary_error, decode_text, read_bytes
+from ._text import _UTF16_BOMS, _binary_error, decode_text, open_input, read_bytes
 
 __all__ = ["BLOCK_BYTES", "read_streamed", "text_pieces"]
 
@@ -38,19 +38,6 @@ class _Recode(Exception):
     def __init__(self, byte: int, line: int) -> None:
         super().__init__(byte, line)
         self.byte, self.line = byte, line
-
-
-def _open(path: Path, source: str):
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError("no such file", path=source) from None
-    except IsADirectoryError:
-        raise InputError("this is a folder, not a file", path=source) from None
-    except PermissionError:
-        raise InputError("permission denied: cannot read the file", path=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
 
 
 def _read(fh, size: int, source: str) -> bytes:
@@ -79,7 +66,7 @@ def _decoded_blocks(
     ``cp1252`` is set when an earlier pass found the file is not UTF-8 (it carries the first invalid
     byte and its line, for the error if Windows-1252 fails too).
     """
-    with _open(path, source) as fh:
+    with open_input(path, source=source) as fh:
         block = _read(fh, block_bytes, source)
         if not block:
             raise InputError("the file is empty", path=source)

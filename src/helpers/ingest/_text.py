@@ -21,6 +21,21 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _DECODE = json.JSONDecoder().decode  # json.loads without its per-call keyword handling
 
 
+def open_input(path: Path, *, source: str):
+    """``path`` opened for reading bytes, or :class:`InputError` saying in one line why it cannot be
+    (the one place the readers turn a failed open into an error naming ``source``)."""
+    try:
+        return open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    except FileNotFoundError:
+        raise InputError("no such file", path=source) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a file", path=source) from None
+    except PermissionError:
+        raise InputError("permission denied: cannot read the file", path=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
+
+
 def read_bytes(path: Path, *, source: str, limit: int | None = None) -> bytes:
     """The whole file (or its first ``limit`` bytes), or :class:`InputError` if it cannot be read.
 
@@ -33,17 +48,11 @@ def read_bytes(path: Path, *, source: str, limit: int | None = None) -> bytes:
     ...
     helpers.errors.InputError: file.csv: no such file
     """
-    try:
-        with open(path, "rb") as fh:
+    with open_input(path, source=source) as fh:
+        try:
             data = fh.read() if limit is None else fh.read(limit)
-    except FileNotFoundError:
-        raise InputError("no such file", path=source) from None
-    except IsADirectoryError:
-        raise InputError("this is a folder, not a file", path=source) from None
-    except PermissionError:
-        raise InputError("permission denied: cannot read the file", path=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
     if limit is None and (not data or data.isspace()):
         raise InputError("the file is empty", path=source)
     return data

@@ -17,6 +17,7 @@ import defusedxml
 from defusedxml.expatreader import DefusedExpatParser
 
 from ..errors import InputError
+from ._text import open_input
 
 __all__ = ["Node", "XMLStream", "Capture", "stream_xml"]
 
@@ -194,14 +195,7 @@ def stream_xml(path: Path, *, source: str, capture: Capture, info: XMLStream | N
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
     parser.CharacterDataHandler = handler.characters
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 (closed in finally; the generator yields in between)
-    except FileNotFoundError:
-        raise InputError("no such file", path=source) from None
-    except IsADirectoryError:
-        raise InputError("this is a folder, not a file", path=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
+    fh = open_input(path, source=source)  # closed in finally; the generator yields in between
     try:
         empty = True
         while True:
