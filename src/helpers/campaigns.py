@@ -59,6 +59,7 @@ from .clean import classify_non_answers
 from .errors import ConfigError
 from .ingest._html import unescape_series
 from .ingest.regulationsgov import placeholder_mask
+from .parallel import imap_blocks
 from .schema import RESPONSE_KINDS, analysable
 
 __all__ = [
@@ -94,6 +95,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime, to combine token hashes in order
 _CHUNK_CHARS = 30_000_000  # characters hashed at a time (about 5 million words): bounds memory
+_PARALLEL_MIN_TEXTS = 50_000  # texts from which chunks are hashed in worker processes
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 # What a letter asks for: the strongest cue first ("I urge CMS to ..."), then weaker ones ("should").
@@ -242,10 +244,43 @@ def _shingle_hashes(token_hash: np.ndarray, lengths: np.ndarray, k: int) -> tupl
     return sh[np.cumsum(valid[:-1]) > 0], counts
 
 
+def _signature_chunk(texts: pd.Series, shingle_size: int, a: np.ndarray, b: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`minhash_signatures` of some texts: the rows (positions) with shingles and their
+    signatures, then every text's number of distinct shingles, number of words and text hash."""
+    n = len(texts)
+    th, lengths = _token_hashes(texts)
+    text_hash = _text_hashes(th, lengths)
+    sh, counts = _shingle_hashes(th, lengths, shingle_size)
+    has = counts > 0
+    n_shingles = np.zeros(n, dtype=np.int64)
+    if not has.any():
+        return np.zeros(0, dtype=np.int64), np.zeros((0, len(a)), dtype=np.uint32), n_shingles, lengths, text_hash
+    owner = np.repeat(np.arange(n, dtype=np.uint64), counts)
+    keyed = np.sort((owner << np.uint64(40)) | (sh >> np.uint64(24)))  # 40 hash bits per text suffice
+    new = np.ones(len(keyed), dtype=bool)
+    new[1:] = keyed[1:] != keyed[:-1]
+    n_shingles = np.bincount((keyed[new] >> np.uint64(40)).astype(np.int64), minlength=n)
+    starts = (np.cumsum(counts) - counts)[has]
+    sh32 = (sh >> np.uint64(32)).astype(np.uint32)
+    hv, shifted = np.empty_like(sh32), np.empty_like(sh32)
+    block = np.empty((len(a), len(starts)), dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for p in range(len(a)):
+            np.bitwise_xor(sh32, b[p], out=hv)
+            np.multiply(hv, a[p], out=hv)
+            np.right_shift(hv, np.uint32(16), out=shifted)
+            np.bitwise_xor(hv, shifted, out=hv)
+            np.minimum.reduceat(hv, starts, out=block[p])
+    return np.flatnonzero(has), block.T, n_shingles, lengths, text_hash
+
+
 def minhash_signatures(texts: pd.Series, *, shingle_size: int = DEFAULTS["shingle_size"],
-                       num_perm: int = DEFAULTS["num_perm"], random_state: int = 0
+                       num_perm: int = DEFAULTS["num_perm"], random_state: int = 0,
+                       n_jobs: int | None = None
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """MinHash signatures of each text's set of word shingles, computed in chunks of texts.
+    """MinHash signatures of each text's set of word shingles, computed in chunks of texts (in worker
+    processes for a large input).
 
     Parameters
     ----------
@@ -253,6 +288,9 @@ def minhash_signatures(texts: pd.Series, *, shingle_size: int = DEFAULTS["shingl
         Texts as given; they are normalised here (:func:`normalise_for_matching`).
     shingle_size, num_perm, random_state : keyword-only
         Words per shingle; hash functions per signature; seed of the hash functions.
+    n_jobs : int, optional
+        Worker processes for chunks of a large input (:func:`helpers.parallel.map_blocks`); None or
+        -1: one per core. The result does not depend on it.
 
     Returns
     -------
@@ -283,32 +321,13 @@ def minhash_signatures(texts: pd.Series, *, shingle_size: int = DEFAULTS["shingl
     n_shingles = np.zeros(n, dtype=np.int64)
     n_words = np.zeros(n, dtype=np.int64)
     text_hash = np.zeros(n, dtype=np.uint64)
-    for lo, hi in _chunks(texts):
-        th, lengths = _token_hashes(texts.iloc[lo:hi])
-        n_words[lo:hi] = lengths
-        text_hash[lo:hi] = _text_hashes(th, lengths)
-        sh, counts = _shingle_hashes(th, lengths, shingle_size)
-        has = counts > 0
-        if not has.any():
-            continue
-        owner = np.repeat(np.arange(hi - lo, dtype=np.uint64), counts)
-        keyed = np.sort((owner << np.uint64(40)) | (sh >> np.uint64(24)))  # 40 hash bits per text suffice
-        new = np.ones(len(keyed), dtype=bool)
-        new[1:] = keyed[1:] != keyed[:-1]
-        n_shingles[lo:hi] = np.bincount((keyed[new] >> np.uint64(40)).astype(np.int64), minlength=hi - lo)
-        starts = (np.cumsum(counts) - counts)[has]
-        rows = np.flatnonzero(has) + lo
-        sh32 = (sh >> np.uint64(32)).astype(np.uint32)
-        hv, shifted = np.empty_like(sh32), np.empty_like(sh32)
-        block = np.empty((num_perm, len(starts)), dtype=np.uint32)
-        with np.errstate(over="ignore"):
-            for p in range(num_perm):
-                np.bitwise_xor(sh32, b[p], out=hv)
-                np.multiply(hv, a[p], out=hv)
-                np.right_shift(hv, np.uint32(16), out=shifted)
-                np.bitwise_xor(hv, shifted, out=hv)
-                np.minimum.reduceat(hv, starts, out=block[p])
-        sig[rows] = block.T
+    bounds = _chunks(texts)
+    chunks = [texts.iloc[lo:hi] for lo, hi in bounds]
+    for (lo, hi), (rows, block, shingles, words, hashes) in zip(
+        bounds, imap_blocks(_signature_chunk, chunks, shingle_size, a, b, n_jobs=n_jobs,
+                            min_items=_PARALLEL_MIN_TEXTS, desc="MinHash signatures"), strict=True):
+        sig[lo + rows] = block
+        n_shingles[lo:hi], n_words[lo:hi], text_hash[lo:hi] = shingles, words, hashes
     return sig, n_shingles, n_words, text_hash
 
 
@@ -502,6 +521,24 @@ def _sentences(text: pd.Series) -> pd.DataFrame:
                          "sentence": pd.Series(parts.filter(pa.array(keep)), dtype="string").array})
 
 
+def _join_runs(owner: np.ndarray, sentence: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each owner's sentences joined by a space, in one Arrow pass (``owner`` non-decreasing).
+
+    Returns the distinct owners and, for each, the joined text (object array of str).
+
+    Examples
+    --------
+    >>> owners, joined = _join_runs(np.array([0, 0, 3]), pd.Series(["a b.", "c.", "d"], dtype="string"))
+    >>> owners.tolist(), joined.tolist()
+    ([0, 3], ['a b. c.', 'd'])
+    """
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    values = pa.array(sentence.astype("string").array, type=pa.large_string())
+    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(owner)], type=pa.int64()), values)
+    joined = pc.binary_join(lists, pa.scalar(" ", type=pa.large_string()))
+    return owner[starts], joined.to_numpy(zero_copy_only=False)
+
+
 def _chunks(texts: pd.Series) -> list[tuple[int, int]]:
     """Row ranges of ``texts`` holding about :data:`_CHUNK_CHARS` characters each."""
     n = len(texts)
@@ -510,6 +547,33 @@ def _chunks(texts: pd.Series) -> list[tuple[int, int]]:
     cuts = np.searchsorted(chars, np.arange(_CHUNK_CHARS, total, _CHUNK_CHARS), side="right")
     bounds = np.unique(np.concatenate([[0], cuts, [n]])).astype(int)
     return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
+def _additions_chunk(part: tuple[pd.Series, np.ndarray], t_keys: np.ndarray, shingle_size: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_personal_additions` of some texts (with their campaigns' positions): the positions
+    with additions, their additions joined, and every text's number of added words."""
+    texts, campaign = part
+    mine = _sentences(texts)
+    m_th, m_lengths = _token_hashes(mine["sentence"])
+    m_sh, m_counts = _shingle_hashes(m_th, m_lengths, shingle_size)
+    owner_campaign = campaign[mine["owner"].to_numpy()]
+    with np.errstate(over="ignore"):
+        keys = _splitmix(m_sh ^ (np.repeat(owner_campaign, m_counts).astype(np.uint64) * _MIX2))
+    at = np.minimum(np.searchsorted(t_keys, keys), len(t_keys) - 1)
+    found = (t_keys[at] == keys).astype(np.float64)
+    has = m_counts > 0
+    share = np.ones(len(mine))
+    if has.any():
+        share[has] = np.add.reduceat(found, (np.cumsum(m_counts) - m_counts)[has]) / m_counts[has]
+    personal = mine[(share < 0.5) & has]
+    words = np.zeros(len(texts), dtype=np.int64)
+    if not len(personal):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), words
+    owners, joined = _join_runs(personal["owner"].to_numpy(), personal["sentence"])
+    n_words = m_lengths[personal.index.to_numpy()]
+    words += np.bincount(personal["owner"].to_numpy(), weights=n_words, minlength=len(texts)).astype(np.int64)
+    return owners, joined, words
 
 
 def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Series, *, shingle_size: int
@@ -530,26 +594,13 @@ def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Se
     with np.errstate(over="ignore"):
         t_keys = np.unique(_splitmix(t_sh ^ (np.repeat(tmpl["owner"].to_numpy(), t_counts).astype(np.uint64)
                                               * _MIX2)))
-    for lo, hi in _chunks(texts):
-        mine = _sentences(texts.iloc[lo:hi])
-        m_th, m_lengths = _token_hashes(mine["sentence"])
-        m_sh, m_counts = _shingle_hashes(m_th, m_lengths, shingle_size)
-        owner_campaign = campaign[lo + mine["owner"].to_numpy()]
-        with np.errstate(over="ignore"):
-            keys = _splitmix(m_sh ^ (np.repeat(owner_campaign, m_counts).astype(np.uint64) * _MIX2))
-        at = np.minimum(np.searchsorted(t_keys, keys), len(t_keys) - 1)
-        found = (t_keys[at] == keys).astype(np.float64)
-        has = m_counts > 0
-        share = np.ones(len(mine))
-        if has.any():
-            share[has] = np.add.reduceat(found, (np.cumsum(m_counts) - m_counts)[has]) / m_counts[has]
-        personal = mine[(share < 0.5) & has]
-        if len(personal):
-            joined = personal.groupby("owner")["sentence"].agg(" ".join)
-            out[lo + joined.index.to_numpy()] = joined.to_numpy(dtype=object)
-            n_words = m_lengths[personal.index.to_numpy()]
-            words[lo:hi] += np.bincount(personal["owner"].to_numpy(), weights=n_words,
-                                        minlength=hi - lo).astype(np.int64)
+    bounds = _chunks(texts)
+    parts = [(texts.iloc[lo:hi], campaign[lo:hi]) for lo, hi in bounds]
+    for (lo, hi), (owners, joined, n_words) in zip(
+        bounds, imap_blocks(_additions_chunk, parts, t_keys, shingle_size, size=lambda part: len(part[0]),
+                            min_items=_PARALLEL_MIN_TEXTS, desc="personal additions"), strict=True):
+        out[lo + owners] = joined
+        words[lo:hi] = n_words
     return pd.Series(out, dtype="string", index=texts.index), words
 
 

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .progress import bar
+from .parallel import map_blocks
 from .schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS, OPTIONAL_COMMENT_COLUMNS
 
 __all__ = [
@@ -525,6 +525,28 @@ def _classify_languages(texts: list[str], *, max_chars: int, languages: tuple[st
     return result, confidence
 
 
+def _detect_group(texts, min_chars: int, max_chars: int, languages: tuple[str, ...] | None,
+                  min_confidence: float) -> np.ndarray:
+    """The language of each of some distinct texts, or None (see :func:`detect_language`).
+
+    The texts are stripped, checked for length and for a letter (none, as in numbers or symbols: no
+    language; an ASCII letter settles it, other texts are asked character by character, stopping at
+    the first letter), then identified.
+    """
+    group = pd.Series(texts, dtype="string").str.strip()
+    found = np.full(len(group), None, dtype=object)
+    eligible = np.flatnonzero(_mask(group.str.len() >= min_chars).to_numpy())
+    if len(eligible):
+        picked = group.iloc[eligible]
+        lettered = _mask(picked.str.contains("[A-Za-z]", regex=True)).to_numpy(copy=True)
+        picked = [str(u) for u in picked.to_numpy(dtype=object)]
+        for i in np.flatnonzero(~lettered):
+            lettered[i] = any(c.isalpha() for c in picked[i])
+        language, confidence = _classify_languages(picked, max_chars=max_chars, languages=languages)
+        found[eligible] = np.where((confidence >= min_confidence) & lettered, language, None)
+    return found
+
+
 def detect_language(
     s: pd.Series,
     *,
@@ -532,6 +554,7 @@ def detect_language(
     max_chars: int = LANGUAGE_MAX_CHARS,
     min_confidence: float = 0.5,
     languages: Sequence[str] | None = None,
+    n_jobs: int | None = None,
 ) -> pd.Series:
     """The language of each text, as an ISO 639-1 code ("en", "fr", ...), or missing if unsure.
 
@@ -560,6 +583,9 @@ def detect_language(
         The lowest probability (py3langid's normalised probability, 0 to 1) accepted.
     languages : sequence of str, keyword-only
         ISO 639-1 codes to choose among (default: every language the model knows).
+    n_jobs : int, optional
+        Worker processes for more than one group of distinct texts (see
+        :func:`helpers.parallel.map_blocks`); None or -1: one per core. The result does not depend on it.
 
     Returns
     -------
@@ -584,25 +610,18 @@ def detect_language(
     if int(max_chars) != max_chars or max_chars < 1:
         raise ValueError(f"max_chars must be a whole number >= 1, not {max_chars!r}")
     langs = tuple(sorted(set(languages))) if languages is not None else None
-    # Each distinct text once, a group at a time (bounded memory): stripped, checked for length and for
-    # a letter (none, as in numbers or symbols: no language; an ASCII letter settles it, other texts are
-    # asked character by character, stopping at the first letter), then identified.
+    # Each distinct text once, a group at a time (bounded memory; groups in worker processes when
+    # there are several): see _detect_group.
     codes, uniques = pd.factorize(s.astype("string"))
-    found = np.full(len(uniques), None, dtype=object)
-    with bar(len(uniques), "detecting languages") as meter:
-        for start in range(0, len(uniques), _LANGUAGE_GROUP):
-            group = pd.Series(uniques[start : start + _LANGUAGE_GROUP], dtype="string").str.strip()
-            eligible = np.flatnonzero(_mask(group.str.len() >= min_chars).to_numpy())
-            if len(eligible):
-                texts = group.iloc[eligible]
-                lettered = _mask(texts.str.contains("[A-Za-z]", regex=True)).to_numpy(copy=True)
-                texts = [str(u) for u in texts.to_numpy(dtype=object)]
-                for i in np.flatnonzero(~lettered):
-                    lettered[i] = any(c.isalpha() for c in texts[i])
-                language, confidence = _classify_languages(texts, max_chars=int(max_chars), languages=langs)
-                found[start + eligible] = np.where((confidence >= min_confidence) & lettered, language, None)
-            meter.update(len(group))
-    return pd.Series(pd.array(np.where(codes >= 0, found[codes], None), dtype="string"), index=s.index)
+    _language_model(langs)  # loaded before workers fork, so they share it
+    parts = [uniques[i : i + _LANGUAGE_GROUP] for i in range(0, len(uniques), _LANGUAGE_GROUP)]
+    found = map_blocks(_detect_group, parts, int(min_chars), int(max_chars), langs, float(min_confidence),
+                       n_jobs=n_jobs, desc="detecting languages")
+    out = np.full(len(codes), None, dtype=object)
+    if found:
+        known = codes >= 0  # missing texts have code -1 and stay missing
+        out[known] = np.concatenate(found)[codes[known]]
+    return pd.Series(pd.array(out, dtype="string"), index=s.index)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,11 +58,7 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import re
-import sys
-import warnings
-from multiprocessing import current_process, get_context
 
 import numpy as np
 import pandas as pd
@@ -70,7 +66,7 @@ from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenc
 from vaderSentiment import vaderSentiment as _vader
 
 from .errors import ConfigError, SchemaError
-from .progress import bar
+from .parallel import blocks, map_blocks, resolve_n_jobs
 from .stats import _t_bounds
 
 __all__ = [
@@ -516,43 +512,10 @@ def _score_block(texts: list[str], unit: str) -> tuple[np.ndarray, np.ndarray]:
     return sums.reshape(len(texts), 4), n_sentences
 
 
-def _resolve_n_jobs(n_jobs: int | None) -> int:
-    """``n_jobs`` as a number of processes: None or -1 means every core this process may use."""
-    if n_jobs is None or n_jobs == -1:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise ConfigError(f"n_jobs must be a positive integer, -1 or None, not {n_jobs!r}")
-    return int(n_jobs)
-
-
-def _score_distinct(texts: list[str], unit: str, n_jobs: int) -> tuple[np.ndarray, np.ndarray]:
+def _score_distinct(texts: list[str], unit: str, n_jobs: int | None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_score_block` over all ``texts``, in blocks, in worker processes when it pays."""
-    blocks = [texts[i:i + BLOCK_TEXTS] for i in range(0, len(texts), BLOCK_TEXTS)]
-    results = []
-    with bar(len(texts), "sentiment") as progress_bar:
-        # a daemonic process (a Dask worker, say) may not start processes of its own
-        parallel = n_jobs > 1 and len(blocks) > 1 and len(texts) >= PARALLEL_MIN_TEXTS
-        if parallel and not current_process().daemon:
-            from concurrent.futures import ProcessPoolExecutor
-
-            # fork: workers start at once and inherit the loaded lexicon; they only run pure Python
-            # and NumPy. Elsewhere (macOS, Windows) fork is unsafe or missing: spawn.
-            method = "fork" if sys.platform.startswith("linux") else "spawn"
-            with warnings.catch_warnings(), ProcessPoolExecutor(
-                min(n_jobs, len(blocks)), mp_context=get_context(method)
-            ) as pool:
-                # Python 3.12+ warns that fork in a multi-threaded process (a Jupyter kernel) may
-                # deadlock a child that takes a lock another thread held; ours take none
-                warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
-                                        category=DeprecationWarning)
-                scored = pool.map(_score_block, blocks, [unit] * len(blocks))
-                for block, result in zip(blocks, scored, strict=True):
-                    results.append(result)
-                    progress_bar.update(len(block))
-        else:
-            for block in blocks:
-                results.append(_score_block(block, unit))
-                progress_bar.update(len(block))
+    results = map_blocks(_score_block, blocks(texts, BLOCK_TEXTS), unit, n_jobs=n_jobs,
+                         min_items=PARALLEL_MIN_TEXTS, desc="sentiment")
     if not results:
         return np.empty((0, 4)), np.empty(0, dtype=np.int64)
     return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
@@ -599,7 +562,7 @@ def score_comments(
     if unit not in ("sentence", "comment"):
         raise ConfigError(f"unit must be 'sentence' or 'comment', not {unit!r}")
     _require(comments, ["comment_id", "text"], "comments")
-    n_jobs = _resolve_n_jobs(n_jobs)
+    resolve_n_jobs(n_jobs)  # a bad value is refused even when the input is small
     texts = comments["text"].astype("object").where(comments["text"].notna(), "")
     codes, distinct = pd.factorize(texts.to_numpy(), sort=False)
     sums, n_sentences = _score_distinct(list(distinct), unit, n_jobs)

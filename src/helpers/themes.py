@@ -106,6 +106,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .errors import ConfigError, InputError, SchemaError
+from .parallel import blocks, map_blocks
 from .stats import wilson_interval
 
 __all__ = [
@@ -332,6 +333,9 @@ _BREAK = -1  # a phrase break in a stream of word ids
 _UNKNOWN = -2  # a content word that is in no term of a fitted vocabulary
 _CODE_BASE = np.int64(1) << 31  # term code: a word id w for a word; (a + 1) * base + b for "a b"
 _CHUNK = 20_000  # texts read at once
+# Distinct texts per block of transform (below the progress bars' threshold: a worker draws none)
+_TRANSFORM_BLOCK = 25_000
+_PARALLEL_MIN_TEXTS = 50_000  # distinct texts from which transform uses worker processes
 
 
 class _TermVectorizer:
@@ -813,6 +817,11 @@ def _fit_nmf(X, k: int, seed: int, *, scoring: bool = False, svd=None) -> NMF:
     return nmf
 
 
+def _transform_block(texts: list[str], vectorizer, H: np.ndarray) -> np.ndarray:
+    """:meth:`ThemeModel.transform` of some distinct texts (run in a worker process)."""
+    return _normalise_rows(_solve_weights(vectorizer.transform(texts), H))
+
+
 def _solve_weights(X, H: np.ndarray, *, desc: str = "themes: weights") -> np.ndarray:
     """Each row's theme weights for fixed themes ``H``: ``argmin_{w >= 0} ||x - w H||`` (non-negative
     least squares), row by row.
@@ -1239,7 +1248,8 @@ class ThemeModel(BaseEstimator):
 
         Row-independent: a text's weights depend on that text alone (never on the other texts given
         with it), and for a text the model was fitted on they equal its row of :attr:`doc_weights_`.
-        Each distinct text is read and solved once (:func:`_solve_weights`). Cost O(total length +
+        Each distinct text is read and solved once (:func:`_solve_weights`), blocks of them in worker
+        processes for a large input (:func:`helpers.parallel.map_blocks`). Cost O(total length +
         n k^2 sweeps).
 
         Examples
@@ -1252,8 +1262,11 @@ class ThemeModel(BaseEstimator):
         """
         check_is_fitted(self, "nmf_")
         codes, distinct = pd.factorize(np.asarray(_as_texts(texts), dtype=object))
-        X = self.vectorizer_.transform(list(distinct))
-        return _normalise_rows(_solve_weights(X, self.nmf_.components_))[codes]
+        parts = blocks(list(distinct), _TRANSFORM_BLOCK)
+        solved = map_blocks(_transform_block, parts, self.vectorizer_, self.nmf_.components_,
+                            min_items=_PARALLEL_MIN_TEXTS, desc="themes: weights")
+        weights = np.vstack(solved) if solved else np.zeros((0, self.n_themes_))
+        return weights[codes]
 
     def fit_transform(self, texts, y=None, sample_weight=None) -> np.ndarray:
         """Fit, then return :attr:`doc_weights_`."""

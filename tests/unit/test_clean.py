@@ -249,6 +249,34 @@ def test_detect_language_matches_py3langid_on_every_distinct_text():
     assert again.tolist() == [lang for lang, _ in expected[::-1] + expected]
 
 
+def test_detect_language_of_nothing_but_missing_values():
+    assert detect_language(pd.Series([None, None], dtype="string")).isna().tolist() == [True, True]
+    assert detect_language(pd.Series([], dtype="string")).tolist() == []
+
+
+def test_detect_language_in_worker_processes_gives_the_same_answer(monkeypatch):
+    import concurrent.futures
+
+    from helpers import clean
+
+    pools = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Recording(real):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    texts = pd.Series([*SENTENCES.values(), None, "Too short", *SENTENCES.values()], dtype="string")
+    one = detect_language(texts, n_jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(clean, "_LANGUAGE_GROUP", 2)  # several groups of distinct texts
+    two = detect_language(texts, n_jobs=2)
+    assert pools == [(2,)]  # the worker processes did run
+    assert one.tolist()[: len(SENTENCES)] == list(SENTENCES)  # each sentence's own language
+    pd.testing.assert_series_equal(one, two)
+
+
 def test_detect_language_restricted_and_truncated():
     text = SENTENCES["es"]
     assert detect_language(pd.Series([text]), languages=["en", "fr"], min_confidence=0.0).tolist()[0] in ("en", "fr")

@@ -1,0 +1,147 @@
+"""Row-local work on every core: blocks of items mapped in worker processes, results in order.
+
+Language detection, MinHash signatures and VADER scoring treat each text on its own, so a large
+input can be cut into blocks and the blocks handed to worker processes; the answer is the same as
+one process gives, because no block's result depends on another block. :func:`map_blocks` is the one
+place that decides how:
+
+- ``n_jobs`` (:func:`resolve_n_jobs`): None or -1 means every core this process may use, 1 means
+  none; the result never depends on it;
+- below ``min_items`` items, or with a single block, or inside a daemonic process (a Dask worker,
+  which may not start processes of its own), everything runs here, in order;
+- on Linux the workers are forked, so they start at once and share the parent's loaded models (a
+  lexicon, a language model) page by page; elsewhere (macOS, Windows) fork is unsafe or missing and
+  they are spawned.
+
+The functions mapped must be module-level (picklable) and pure: they take a block and return its
+result, touching no shared state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing import current_process, get_context
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .errors import ConfigError
+from .progress import bar
+
+__all__ = ["resolve_n_jobs", "map_blocks", "imap_blocks", "blocks"]
+
+B = TypeVar("B")
+R = TypeVar("R")
+
+
+def resolve_n_jobs(n_jobs: int | None) -> int:
+    """``n_jobs`` as a number of processes: None or -1 means every core this process may use.
+
+    Examples
+    --------
+    >>> resolve_n_jobs(1), resolve_n_jobs(3)
+    (1, 3)
+    >>> resolve_n_jobs(0)
+    Traceback (most recent call last):
+    ...
+    helpers.errors.ConfigError: n_jobs must be a positive integer, -1 or None, not 0
+    """
+    if n_jobs is None or n_jobs == -1:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise ConfigError(f"n_jobs must be a positive integer, -1 or None, not {n_jobs!r}")
+    return int(n_jobs)
+
+
+def blocks(items: Sequence[B], size: int) -> list[Sequence[B]]:
+    """``items`` cut into consecutive slices of ``size`` (the last may be shorter).
+
+    Examples
+    --------
+    >>> blocks([1, 2, 3, 4, 5], 2)
+    [[1, 2], [3, 4], [5]]
+    """
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def map_blocks(
+    func: Callable[..., R],
+    parts: Sequence[Any],
+    *args: Any,
+    n_jobs: int | None = None,
+    min_items: int = 0,
+    desc: str = "",
+    size: Callable[[Any], int] = len,
+) -> list[R]:
+    """``[func(part, *args) for part in parts]``, in worker processes when it pays.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function of one part (and ``args``); pure.
+    parts : sequence
+        The blocks of work, in order.
+    *args
+        Passed to every call after the part.
+    n_jobs : int, optional
+        Worker processes (see :func:`resolve_n_jobs`).
+    min_items : int, default 0
+        Items (the sum of ``size(part)``) below which everything runs in this process: starting
+        workers costs about a tenth of a second.
+    desc : str, optional
+        A progress bar over the items, with this description (see :mod:`helpers.progress`).
+    size : callable, default len
+        The number of items in a part (for ``min_items`` and the progress bar).
+
+    Returns
+    -------
+    list
+        One result per part, in the order of ``parts``, whatever ``n_jobs``.
+
+    Examples
+    --------
+    >>> map_blocks(sum, [[1, 2], [3], [4, 5, 6]], n_jobs=1)
+    [3, 3, 15]
+    """
+    return list(imap_blocks(func, parts, *args, n_jobs=n_jobs, min_items=min_items, desc=desc, size=size))
+
+
+def imap_blocks(
+    func: Callable[..., R],
+    parts: Sequence[Any],
+    *args: Any,
+    n_jobs: int | None = None,
+    min_items: int = 0,
+    desc: str = "",
+    size: Callable[[Any], int] = len,
+) -> Iterator[R]:
+    """:func:`map_blocks` one result at a time, in order, so the caller can store each as it comes.
+
+    Examples
+    --------
+    >>> [r for r in imap_blocks(max, [[1, 2], [3]], n_jobs=1)]
+    [2, 3]
+    """
+    jobs = resolve_n_jobs(n_jobs)
+    total = sum(size(p) for p in parts)
+    with bar(total, desc or "working") as meter:
+        parallel = jobs > 1 and len(parts) > 1 and total >= min_items and not current_process().daemon
+        if not parallel:
+            for part in parts:
+                yield func(part, *args)
+                meter.update(size(part))
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        with warnings.catch_warnings(), ProcessPoolExecutor(min(jobs, len(parts)), mp_context=get_context(method)) \
+                as pool:
+            # Python 3.12+ warns that fork in a multi-threaded process (a Jupyter kernel) may deadlock
+            # a child that takes a lock another thread held; the mapped functions take none.
+            warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning)
+            for part, result in zip(parts, pool.map(func, parts, *([a] * len(parts) for a in args)), strict=True):
+                yield result
+                meter.update(size(part))
