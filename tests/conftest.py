@@ -27,3 +27,23 @@ def shared_corpus(*parts: str) -> Path:
 @pytest.fixture
 def example_page() -> Path:
     return EXAMPLE_PAGE
+
+
+@pytest.fixture
+def worker_pools(monkeypatch) -> list:
+    """Force :mod:`helpers.parallel` to use two worker processes, whatever the machine, and record
+    each process pool started (its arguments), so a test can check that the workers did run."""
+    import concurrent.futures
+
+    from helpers import parallel
+
+    pools: list = []
+
+    class Recording(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(parallel, "resolve_n_jobs", lambda n_jobs: 2)
+    return pools

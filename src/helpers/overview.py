@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from .progress import progress
+from .parallel import map_blocks
 from .schema import KINDS, reply_depths
 from .textscan import char_table, code_points, may_match, re2_class
 
@@ -199,6 +199,28 @@ def _address_prefilters() -> dict[str, str]:
     }
 
 
+_NAMES_BLOCK = 20_000  # distinct texts per block of addressed_names
+_PARALLEL_MIN_TEXTS = 50_000  # distinct texts from which the blocks run in worker processes
+
+
+def _addressed_block(part: tuple[list[str], np.ndarray]) -> list[list[tuple[str, str]]]:
+    """For each text, the (name, cue) pairs it addresses, first mention first; ``part`` holds the
+    texts and, per text and cue, whether the cue's pre-filter let the text through."""
+    out = []
+    for text, cues in zip(*part, strict=True):
+        hits = sorted(
+            (m.start("name"), m.group("name"), cue)
+            for (cue, pattern), wanted in zip(_ADDRESS_PATTERNS, cues, strict=True) if wanted
+            for m in pattern.finditer(text)
+            if m.group("name") not in _NOT_NAMES
+        )
+        seen: dict[str, str] = {}
+        for _, name, cue in hits:
+            seen.setdefault(name, cue)
+        out.append(list(seen.items()))
+    return out
+
+
 def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     """Who each contribution addresses by name ("Thank you Laura", "Andrew, you raise...", "@Mitch").
 
@@ -218,27 +240,23 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     >>> addressed_names(t).to_dict("records")
     [{'comment_id': 'r1', 'name': 'Laura', 'cue': 'thanks'}, {'comment_id': 'r1', 'name': 'Andrew', 'cue': 'opening'}]
     """
-    rows = []
     # A cue's exact pattern runs (one text at a time) only on the texts its pre-filter lets through
     # (_address_prefilters: one O(characters) pass per cue in Arrow); no other text can hold the cue.
+    # Each distinct text is read once (a campaign's copies are many).
     prefilters = _address_prefilters()
     keep = may_match(comments["text"], "|".join(prefilters.values()))  # one pass; then each cue on those
-    ids, texts = comments["comment_id"][keep], comments["text"][keep].fillna("")
+    ids = comments["comment_id"][keep]
+    codes, distinct = pd.factorize(comments["text"][keep].fillna("").astype(str))
+    texts = pd.Series(distinct, dtype="string")
     maybe = np.column_stack([may_match(texts, prefilters[cue]) for cue, _ in _ADDRESS_PATTERNS]) if len(texts) \
         else np.zeros((0, len(_ADDRESS_PATTERNS)), dtype=bool)
-    for comment_id, text, cues in progress(zip(ids.tolist(), texts.tolist(), maybe, strict=True), "addressed names",
-                                           total=len(texts)):
-        hits = sorted(
-            (m.start("name"), m.group("name"), cue)
-            for (cue, pattern), wanted in zip(_ADDRESS_PATTERNS, cues, strict=True) if wanted
-            for m in pattern.finditer(str(text))
-            if m.group("name") not in _NOT_NAMES
-        )
-        seen: set[str] = set()
-        for _, name, cue in hits:
-            if name not in seen:
-                seen.add(name)
-                rows.append((comment_id, name, cue))
+    parts = [(distinct[i:i + _NAMES_BLOCK].tolist(), maybe[i:i + _NAMES_BLOCK])
+             for i in range(0, len(distinct), _NAMES_BLOCK)]
+    found = [names for block in map_blocks(_addressed_block, parts, min_items=_PARALLEL_MIN_TEXTS,
+                                           size=lambda part: len(part[0]), desc="addressed names")
+             for names in block]
+    rows = [(comment_id, name, cue) for comment_id, code in zip(ids.tolist(), codes.tolist(), strict=True)
+            for name, cue in found[code]]
     return pd.DataFrame(rows, columns=["comment_id", "name", "cue"], dtype="string")
 
 

@@ -157,28 +157,16 @@ def test_detects_the_campaign_and_only_it():
     assert row["request"] == S5
 
 
-def test_chunks_in_worker_processes_give_the_same_result(monkeypatch):
+def test_chunks_in_worker_processes_give_the_same_result(monkeypatch, worker_pools):
     # a large corpus is hashed, chunk by chunk, in worker processes: the answer does not change
-    import concurrent.futures
-
     from helpers import campaigns as module
-    from helpers import parallel
 
     serial = detect_campaigns(_fixture())
-    pools = []
-    real = concurrent.futures.ProcessPoolExecutor
-
-    class Recording(real):
-        def __init__(self, *args, **kwargs):
-            pools.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    assert worker_pools == []
     monkeypatch.setattr(module, "_CHUNK_CHARS", 400)  # a few texts per chunk
     monkeypatch.setattr(module, "_PARALLEL_MIN_TEXTS", 1)
-    monkeypatch.setattr(parallel, "resolve_n_jobs", lambda n_jobs: 2)  # two workers, whatever the machine
     parallel = detect_campaigns(_fixture())
-    assert len(pools) >= 2  # signatures and personal additions both ran in workers
+    assert len(worker_pools) >= 2  # signatures and personal additions both ran in workers
     for a, b in zip(serial, parallel, strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert parallel[0].set_index("comment_id").loc["c5", "addition"] == PERSONAL

@@ -254,27 +254,16 @@ def test_detect_language_of_nothing_but_missing_values():
     assert detect_language(pd.Series([], dtype="string")).tolist() == []
 
 
-def test_detect_language_in_worker_processes_gives_the_same_answer(monkeypatch):
-    import concurrent.futures
-
+def test_detect_language_in_worker_processes_gives_the_same_answer(monkeypatch, worker_pools):
     from helpers import clean
-
-    pools = []
-    real = concurrent.futures.ProcessPoolExecutor
-
-    class Recording(real):
-        def __init__(self, *args, **kwargs):
-            pools.append(args)
-            super().__init__(*args, **kwargs)
 
     texts = pd.Series([*SENTENCES.values(), None, "Too short", *SENTENCES.values()], dtype="string")
     one = detect_language(texts, n_jobs=1)
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
-    monkeypatch.setattr(clean, "_LANGUAGE_GROUP", 2)  # several groups of distinct texts
-    two = detect_language(texts, n_jobs=2)
-    assert pools == [(2,)]  # the worker processes did run
     assert one.tolist()[: len(SENTENCES)] == list(SENTENCES)  # each sentence's own language
-    pd.testing.assert_series_equal(one, two)
+    assert worker_pools == []
+    monkeypatch.setattr(clean, "_LANGUAGE_GROUP", 2)  # several groups of distinct texts
+    pd.testing.assert_series_equal(detect_language(texts), one)
+    assert worker_pools == [(2,)]  # the worker processes did run
 
 
 def test_detect_language_restricted_and_truncated():

@@ -72,6 +72,32 @@ def test_addressed_names_on_the_example_corpus_sentences():
     ]
 
 
+def test_addressed_names_of_copies_are_given_for_each_copy_in_comment_order():
+    # a campaign's copies are read once but every copy gets its rows
+    letter = "Thank you Laura. Andrew, you raise a point."
+    t = pd.DataFrame({"comment_id": ["a", "b", "c"], "text": [letter, "Thanks Mitch!", letter]})
+    got = overview.addressed_names(t).to_dict("records")
+    assert got == [
+        {"comment_id": "a", "name": "Laura", "cue": "thanks"},
+        {"comment_id": "a", "name": "Andrew", "cue": "opening"},
+        {"comment_id": "b", "name": "Mitch", "cue": "thanks"},
+        {"comment_id": "c", "name": "Laura", "cue": "thanks"},
+        {"comment_id": "c", "name": "Andrew", "cue": "opening"},
+    ]
+
+
+def test_addressed_names_in_worker_processes_are_the_same(monkeypatch, worker_pools):
+    t = pd.DataFrame({"comment_id": [f"c{i}" for i in range(6)], "text": [
+        "Thank you Laura. Andrew, you raise a point.", "Thanks Mitch!", "No names here.",
+        "Great post, Em!", "Thank you Laura. Andrew, you raise a point.", "@Jo I agree"]})
+    serial = overview.addressed_names(t)
+    monkeypatch.setattr(overview, "_NAMES_BLOCK", 2)
+    monkeypatch.setattr(overview, "_PARALLEL_MIN_TEXTS", 1)
+    pd.testing.assert_frame_equal(overview.addressed_names(t), serial)
+    assert worker_pools == [(2,)]
+    assert serial["comment_id"].tolist() == ["c0", "c0", "c1", "c3", "c4", "c4", "c5"]
+
+
 def test_addressed_names_ignores_sentence_openers():
     t = pd.DataFrame({"comment_id": ["x", "y"], "text": [
         "However, I disagree. Thanks everyone. Meanwhile, nothing.",

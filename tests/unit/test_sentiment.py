@@ -479,26 +479,15 @@ def test_re_and_regex_agree_on_whitespace_but_for_four_control_characters():
     assert all(c.isspace() for c in differ)
 
 
-def test_n_jobs_does_not_change_the_result(monkeypatch):
-    import concurrent.futures
-
+def test_n_jobs_does_not_change_the_result(monkeypatch, worker_pools):
     from helpers import sentiment
-
-    pools = []
-    real = concurrent.futures.ProcessPoolExecutor
-
-    class Recording(real):
-        def __init__(self, *args, **kwargs):
-            pools.append(args)
-            super().__init__(*args, **kwargs)
 
     comments = _comments(*(SAMPLE * 3), *[f"Comment {i} is {'good' if i % 2 else 'bad'}." for i in range(20)])
     one = score_comments(comments, n_jobs=1)
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
     monkeypatch.setattr(sentiment, "PARALLEL_MIN_TEXTS", 1)
     monkeypatch.setattr(sentiment, "BLOCK_TEXTS", 4)
     two = score_comments(comments, n_jobs=2)
-    assert pools == [(2,)]  # the worker processes did run
+    assert worker_pools == [(2,)]  # the worker processes did run
     pd.testing.assert_frame_equal(one, two)
 
 

@@ -288,27 +288,13 @@ def test_transform_is_row_independent_and_matches_the_fit():
     assert m.transform([]).shape == (0, 3)
 
 
-def test_transform_in_worker_processes_gives_the_same_weights(monkeypatch):
-    import concurrent.futures
-
-    from helpers import parallel
-
+def test_transform_in_worker_processes_gives_the_same_weights(monkeypatch, worker_pools):
     docs = TRANSPORT + SCHOOL + TRICKY
     m = ThemeModel(n_themes=3).fit(docs)
-    pools = []
-    real = concurrent.futures.ProcessPoolExecutor
-
-    class Recording(real):
-        def __init__(self, *args, **kwargs):
-            pools.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
     monkeypatch.setattr(themes, "_TRANSFORM_BLOCK", 4)
     monkeypatch.setattr(themes, "_PARALLEL_MIN_TEXTS", 1)
-    monkeypatch.setattr(parallel, "resolve_n_jobs", lambda n_jobs: 2)  # two workers, whatever the machine
     np.testing.assert_array_equal(m.transform(docs), m.doc_weights_)
-    assert pools == [(2,)]
+    assert worker_pools == [(2,)]
 
 
 def test_weights_solve_non_negative_least_squares():
