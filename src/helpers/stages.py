@@ -195,8 +195,15 @@ def load_exclusions(run: str | os.PathLike) -> pd.DataFrame:
 
 
 def analysed_comments(comments: pd.DataFrame) -> pd.DataFrame:
-    """The rows text analysis reads (see :func:`helpers.schema.analysable`), in table order."""
-    return comments.loc[analysable(comments)].reset_index(drop=True)
+    """The rows text analysis reads (see :func:`helpers.schema.analysable`), in table order.
+
+    Idempotent, and cheap on a table that is already just those rows (returned as it is, not copied).
+    """
+    mask = analysable(comments)
+    if mask.all() and isinstance(comments.index, pd.RangeIndex) and comments.index.start == 0 \
+            and comments.index.step == 1:
+        return comments
+    return comments.loc[mask].reset_index(drop=True)
 
 
 # --- 02 overview -------------------------------------------------------------------------------
@@ -231,12 +238,12 @@ def overview(run: str | os.PathLike, *, comments: pd.DataFrame | None = None) ->
 
 def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, threshold: float | None = None,
               min_campaign_size: int | None = None, min_words: int | None = None, random_state: int = 0,
-              engine: str = "pandas", dask_scheduler: str = "local"):
+              engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None):
     """Find exact duplicates and organised campaigns (:func:`helpers.campaigns.detect_campaigns`) and
     write the per-comment membership, the per-campaign summary and the counts.
 
     Options left as None take :data:`helpers.campaigns.DEFAULTS`; ``engine`` and ``dask_scheduler``: see
-    :func:`ingest`.
+    :func:`ingest`; ``comments``: the run's comments table when already loaded (:func:`overview`).
 
     Returns
     -------
@@ -248,7 +255,7 @@ def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, thresh
     given = {"shingle_size": shingle_size, "threshold": threshold, "min_campaign_size": min_campaign_size,
              "min_words": min_words}
     options = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
-    comments = load_comments(run)
+    comments = load_comments(run) if comments is None else comments
     members, table = get_engine(engine, dask_scheduler).detect_campaigns(comments, random_state=random_state,
                                                                          **options)
     notes = {
@@ -282,7 +289,7 @@ def _content(run: str | os.PathLike, comments: pd.DataFrame, content: str):
 
 def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, n_quotes: int = 3,
            assign_threshold: float = 0.2, method: str = "nmf", content: str = "deduplicated",
-           engine: str = "pandas", dask_scheduler: str = "local"):
+           engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None):
     """Fit the theme model on the analysed comments and write the themes, assignments and model notes.
 
     ``method`` is ``"nmf"`` (TF-IDF + NMF, the default) or ``"embeddings"`` (MiniLM sentence embeddings
@@ -298,6 +305,9 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     With ``engine="dask"`` (see :func:`ingest`) the model is fitted here and every text's theme
     weights are computed in partitions on the cluster.
 
+    ``comments``, when given, is the run's comments table, or its analysed rows
+    (:func:`analysed_comments`), already loaded: a notebook that shows them too reads them once.
+
     Returns
     -------
     (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
@@ -306,7 +316,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     from .themes import make_theme_model, reuse_fitted_weights, summarise_themes
 
     runner = get_engine(engine, dask_scheduler)
-    comments = analysed_comments(load_comments(run))
+    comments = analysed_comments(load_comments(run) if comments is None else comments)
     if len(comments) < 2:
         raise ConfigError(
             f"only {len(comments)} comment(s) with text to analyse: themes need at least 2",
@@ -359,7 +369,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
 # --- 05 sentiment ------------------------------------------------------------------------------
 
 def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated",
-              engine: str = "pandas", dask_scheduler: str = "local"):
+              engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None):
     """VADER scores per analysed comment and per theme; writes both tables.
 
     Every submission is scored. When the campaigns stage has run and ``content`` is
@@ -367,7 +377,8 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     (``content_label_counts``, ``content_mean_compound``): each campaign's template once, its members'
     personal additions as texts of their own, every other response as itself.
 
-    ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions).
+    ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions);
+    ``comments``: as in :func:`themes`.
 
     Returns
     -------
@@ -377,7 +388,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, sentiment_by_group
 
     score_comments = get_engine(engine, dask_scheduler).score_comments
-    comments = analysed_comments(load_comments(run))
+    comments = analysed_comments(load_comments(run) if comments is None else comments)
     units, _ = _content(run, comments, content)
     dedup = units is not None and content == "deduplicated"
     # the personal additions are scored in the same call, so sentences they share with the comments

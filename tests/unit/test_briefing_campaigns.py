@@ -110,3 +110,25 @@ def test_themes_and_tone_count_each_campaign_once(with_campaign):
     themes = _visible(briefing.themes_section(b))
     assert "the last column counts the 30 texts analysed when each campaign counts once" in themes
     assert "Counting each campaign once (30 texts" in _visible(briefing.sentiment_section(b))
+
+
+def test_stages_given_the_loaded_comments_write_the_same_results(tmp_path):
+    # notebooks load the comments once and hand them to the stages: the results must not change,
+    # whether they hand over the whole table or only its analysed rows
+    rows = [{"id": f"c{i}", "text": LETTER, "parent_id": ""} for i in range(6)]
+    rows += [{"id": f"o{i}", "text": f"{OWN[i % 4]} Note {i}.", "parent_id": ""} for i in range(12)]
+    # a blank comment stays in the table (a reply hangs from it) but is not analysed
+    rows += [{"id": "blank", "text": "   ", "parent_id": ""}, {"id": "r1", "text": OWN[0], "parent_id": "blank"}]
+    run = _run(tmp_path, rows)
+    names = ("campaign_members", "campaigns", "themes", "theme_assignments", "sentiment", "sentiment_by_theme")
+    before = {name: stages.load(run, name) for name in names}
+    comments = stages.load_comments(run)
+    analysed = stages.analysed_comments(comments)
+    assert stages.analysed_comments(analysed) is analysed  # already only the analysed rows: not copied
+    assert len(comments) == 20 and len(analysed) == 19  # the blank comment is kept but not analysed
+    stages.campaigns(run, comments=comments)
+    for given in (comments, analysed):
+        stages.themes(run, n_themes=2, comments=given)
+        stages.sentiment(run, comments=given)
+        for name in names:
+            pd.testing.assert_frame_equal(stages.load(run, name), before[name], obj=name)
