@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,15 @@ import pandas as pd
 
 from ..errors import ConfigError, InputError
 
-__all__ = ["SNIFF_BYTES", "read_bytes", "decode_text", "head_text", "line_of_offset", "json_lines"]
+__all__ = [
+    "SNIFF_BYTES",
+    "read_bytes",
+    "decode_text",
+    "head_text",
+    "line_of_offset",
+    "json_lines",
+    "json_object_pieces",
+]
 
 #: How much of a file format detection looks at.
 SNIFF_BYTES = 64 * 1024
@@ -165,7 +174,7 @@ def head_text(head: bytes) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def json_lines(text: str, *, source: str) -> tuple[np.ndarray, list[object]]:
+def json_lines(text: str, *, source: str, line_offset: int = 0) -> tuple[np.ndarray, list[object]]:
     """Parse each non-blank line of ``text`` as JSON (JSON Lines / NDJSON).
 
     Blank (white-space only) lines are skipped. The first line that is not valid JSON raises
@@ -174,14 +183,17 @@ def json_lines(text: str, *, source: str) -> tuple[np.ndarray, list[object]]:
     Parameters
     ----------
     text : str
-        The decoded file, lines separated by ``\\n``.
+        The decoded file, or whole lines of it, separated by ``\\n``.
     source : str
         The file name used in errors.
+    line_offset : int, optional
+        How many lines of the file come before ``text`` (0 for the whole file): positions and the
+        line an error names count from the start of the file.
 
     Returns
     -------
     positions : numpy.ndarray
-        0-based positions of the non-blank lines (add 1 for line numbers).
+        0-based positions in the file of the non-blank lines (add 1 for line numbers).
     values : list
         The parsed value of each of those lines, in order (not necessarily objects).
 
@@ -194,6 +206,8 @@ def json_lines(text: str, *, source: str) -> tuple[np.ndarray, list[object]]:
     Traceback (most recent call last):
     ...
     helpers.errors.InputError: c.jsonl: row 2: not a valid JSON line: Expecting value at column 8
+    >>> json_lines('{"id": 3}\\n', source="c.jsonl", line_offset=4)[0].tolist()
+    [4]
     """
     lines = text.split("\n")
     present = np.flatnonzero(pd.Series(lines, dtype="string").str.strip().ne("").to_numpy(dtype=bool))
@@ -205,9 +219,68 @@ def json_lines(text: str, *, source: str) -> tuple[np.ndarray, list[object]]:
             try:
                 json.loads(line)
             except (ValueError, RecursionError):
-                raise _json_error(line, int(i) + 1, source) from None
+                raise _json_error(line, line_offset + int(i) + 1, source) from None
         raise  # pragma: no cover - unreachable: some line failed above
-    return present, values
+    return present + line_offset, values
+
+
+def json_object_pieces(
+    pieces: Iterable[str], *, source: str, refuse: Callable[[object], str]
+) -> Iterator[tuple[np.ndarray, list[dict]]]:
+    """Parse JSON Lines one piece of a file at a time, every line an object.
+
+    ``pieces`` are consecutive runs of whole lines of one file (as
+    :func:`helpers.ingest._stream.text_pieces` yields them), so that only one piece's values are
+    held at a time. Positions count from the start of the file, and the errors are those of
+    :func:`json_lines` on the whole text followed by a check that every value is an object: a line
+    that is not valid JSON, anywhere in the file, is reported before an earlier line holding some
+    other value. So once such a line is found nothing more is yielded, but the rest is still parsed.
+
+    Parameters
+    ----------
+    pieces : iterable of str
+        The text, whole lines at a time, each piece but the last ending with ``"\\n"``.
+    source : str
+        The file name used in errors.
+    refuse : callable
+        Given the first value that is not an object, the reason to give (naming its line).
+
+    Yields
+    ------
+    positions : numpy.ndarray
+        0-based positions in the file of the piece's non-blank lines.
+    objects : list of dict
+        The object on each of those lines.
+
+    Examples
+    --------
+    >>> pieces = ['{"id": 1}\\n\\n', '{"id": 2}\\n']
+    >>> [(p.tolist(), v) for p, v in json_object_pieces(pieces, source="c.jsonl", refuse=repr)]
+    [([0], [{'id': 1}]), ([2], [{'id': 2}])]
+    >>> list(json_object_pieces(['[1]\\n', '{"id": 2}\\n'], source="c.jsonl", refuse=repr))
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: c.jsonl: row 1: [1]
+    >>> list(json_object_pieces(['[1]\\n', '{"id": \\n'], source="c.jsonl", refuse=repr))
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: c.jsonl: row 2: not a valid JSON line: Expecting value at column 8
+    """
+    lines = 0  # lines of the file before this piece
+    refused: InputError | None = None
+    for piece in pieces:
+        positions, values = json_lines(piece, source=source, line_offset=lines)
+        lines += piece.count("\n")
+        if refused is not None:
+            continue  # only looking for a line that is not JSON, which is reported first
+        bad = next((i for i, value in enumerate(values) if not isinstance(value, dict)), None)
+        if bad is None:
+            yield positions, values  # type: ignore[misc]
+            del values  # held by the caller alone while the next piece is parsed
+        else:
+            refused = InputError(refuse(values[bad]), path=source, row=int(positions[bad]) + 1)
+    if refused is not None:
+        raise refused
 
 
 def _json_error(line: str, number: int, source: str) -> InputError:

@@ -2,7 +2,12 @@
 
 Blank lines are skipped; every other line must hold one JSON object. Keys play the part of a CSV's
 columns and are mapped by :func:`helpers.ingest._mapping.map_table`, with the same defaults. Values
-that are not strings are written as JSON would (``true``, ``12``, nested objects as JSON text).
+that are not strings are written as JSON would (``true``, ``12``, nested objects as JSON text),
+each value as it is: an integer is never turned into a float, so ids past 2**53 keep every digit.
+
+The file is read a block at a time (:func:`helpers.ingest._stream.read_streamed`), and each block's
+objects are at once turned into columns of text: the file is never held whole, as text or as
+parsed objects. Errors are those of reading the file in one go.
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ._mapping import map_table
-from ._text import decode_text, head_text, json_lines, read_bytes
+from ._mapping import as_text, map_table
+from ._stream import read_streamed
+from ._text import head_text, json_object_pieces
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_jsonl", "sniff_jsonl"]
@@ -49,6 +55,49 @@ def _describe(value: object) -> str:
     )
 
 
+def _not_an_object(value: object) -> str:
+    return f"expected a JSON object ({{...}}) on each line, found {_describe(value)}"
+
+
+def _text_columns(objects: list[dict]) -> dict[str, pd.Series]:
+    """Every key of ``objects`` as a column of text, keys in order of first appearance (missing: NA).
+
+    Built from the values as JSON gave them, with no type inference on the way (object columns): an
+    integer column with a gap is not turned into floats, which would round ids past 2**53.
+
+    Examples
+    --------
+    >>> cols = _text_columns([{"id": 9007199254740993, "n": 1.5}, {"id": None, "x": [1]}])
+    >>> {key: col.tolist() for key, col in cols.items()}
+    {'id': ['9007199254740993', <NA>], 'n': ['1.5', <NA>], 'x': [<NA>, '[1]']}
+    """
+    values = pd.DataFrame(objects, dtype=object)  # keys in order of first appearance, missing NaN
+    return {str(key): as_text(column) for key, column in values.items()}
+
+
+def _join(parts: list[dict[str, pd.Series]], sizes: list[int]) -> pd.DataFrame:
+    """The pieces' columns end to end: keys in order of first appearance, NA in pieces without them.
+
+    Examples
+    --------
+    >>> parts = [_text_columns([{"b": 1}]), _text_columns([{"a": "x", "b": None}])]
+    >>> _join(parts, [1, 1]).astype(object).values.tolist()
+    [['1', <NA>], [<NA>, 'x']]
+    """
+    keys = dict.fromkeys(key for part in parts for key in part)
+    columns = {
+        key: pd.concat(
+            [
+                part[key] if key in part else pd.Series(pd.NA, index=range(size), dtype="string")
+                for part, size in zip(parts, sizes, strict=True)
+            ],
+            ignore_index=True,
+        )
+        for key in keys
+    }
+    return pd.DataFrame(columns, index=pd.RangeIndex(sum(sizes)))
+
+
 @register_reader("jsonl", suffixes=(".jsonl", ".ndjson", ".jsonlines"), sniff=sniff_jsonl)
 def read_jsonl(path: Path, options: ReadOptions) -> Tables:
     """Read JSON Lines: one object per line, one contribution per object; ``source_row`` is the line.
@@ -63,14 +112,15 @@ def read_jsonl(path: Path, options: ReadOptions) -> Tables:
     [['1', <NA>, 'comment', 1], ['2', '1', 'reply', 3]]
     """
     source = options.source
-    text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
-    present, records = json_lines(text, source=source)
-    for i, record in zip(present, records, strict=True):
-        if not isinstance(record, dict):
-            raise InputError(
-                f"expected a JSON object ({{...}}) on each line, found {_describe(record)}",
-                path=source,
-                row=int(i) + 1,
-            )
-    raw = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    return map_table(raw, present + 1, options)
+
+    def consume(pieces) -> tuple[list[np.ndarray], list[dict[str, pd.Series]]]:
+        lines, parts = [], []
+        for positions, objects in json_object_pieces(pieces, source=source, refuse=_not_an_object):
+            lines.append(positions + 1)
+            parts.append(_text_columns(objects))
+            del objects  # not held while the next piece is parsed
+        return lines, parts
+
+    lines, parts = read_streamed(path, consume, source=source, encoding=options.encoding)
+    rows = np.concatenate(lines) if lines else np.zeros(0, dtype="int64")
+    return map_table(_join(parts, [len(piece) for piece in lines]), rows, options)

@@ -31,6 +31,10 @@ Mapping:
   ``duplicate_record`` (dumps often hold a record twice), naming that line.
 
 ``source_row`` is the line the record is on.
+
+The file is read a block at a time (:func:`helpers.ingest._stream.read_streamed`), and each block's
+records are at once reduced to the few fields read, as text: a multi-GB dump is never held whole,
+as text or as parsed records. Errors are those of reading the file in one go.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ from ..clean import normalise_text
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._mapping import as_text
-from ._text import decode_text, head_text, json_lines, read_bytes
+from ._stream import read_streamed
+from ._text import head_text, json_object_pieces
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_reddit", "sniff_reddit", "is_reddit_record"]
@@ -143,6 +148,32 @@ def _columns(records: list[dict]) -> dict[str, pd.Series]:
     }
 
 
+def _read_columns(
+    path: Path, *, source: str, encoding: str | None
+) -> tuple[np.ndarray, dict[str, pd.Series]]:
+    """The line of every record and its :func:`_columns`, reading the file a block at a time."""
+
+    def consume(pieces) -> tuple[list[np.ndarray], list[dict[str, pd.Series]]]:
+        lines, parts = [], []
+        for positions, records in json_object_pieces(pieces, source=source, refuse=_not_an_object):
+            if records:
+                lines.append(positions + 1)
+                parts.append(_columns(records))
+            del records  # not held while the next piece is parsed
+        return lines, parts
+
+    lines, parts = read_streamed(path, consume, source=source, encoding=encoding)
+    if len(parts) <= 1:
+        rows = lines[0] if lines else np.zeros(0, dtype="int64")
+        return rows.astype("int64"), parts[0] if parts else _columns([])
+    columns = {key: pd.concat([part[key] for part in parts], ignore_index=True) for key in parts[0]}
+    return np.concatenate(lines).astype("int64"), columns
+
+
+def _not_an_object(value: object) -> str:
+    return "expected a JSON object ({...}) on each line"
+
+
 def _unescape(values: pd.Series) -> pd.Series:
     """Undo Reddit's escaping of ``<``, ``>`` and ``&`` (once, vectorised; ``&amp;`` last)."""
     return (
@@ -218,14 +249,8 @@ def read_reddit(path: Path, options: ReadOptions) -> Tables:
     [['t3_p1', <NA>, 't3_p1', 'post', <NA>], ['t1_c1', 't3_p1', 't3_p1', 'comment', <NA>], ['t1_c2', 't1_c1', 't3_p1', 'reply', <NA>]]
     """
     source = options.source
-    text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
-    present, records = json_lines(text, source=source)
-    for i, record in zip(present, records, strict=True):
-        if not isinstance(record, dict):
-            raise InputError("expected a JSON object ({...}) on each line", path=source, row=int(i) + 1)
-    rows = (present + 1).astype("int64")
-    n = len(records)
-    raw = _columns(records)
+    rows, raw = _read_columns(path, source=source, encoding=options.encoding)
+    n = len(rows)
 
     kind = raw["kind"]
     is_post = kind.eq("t3").fillna(False).to_numpy(dtype=bool)
