@@ -87,8 +87,10 @@ def word_counts(texts: pd.Series) -> pd.Series:
     return pd.Series(counts, index=texts.index, name=texts.name)
 
 
-def length_summary(comments: pd.DataFrame) -> pd.DataFrame:
+def length_summary(comments: pd.DataFrame, words: pd.Series | None = None) -> pd.DataFrame:
     """Words per contribution by kind: count, median, minimum, maximum and total.
+
+    ``words``, when given, is :func:`word_counts` of ``comments["text"]`` already worked out.
 
     Examples
     --------
@@ -96,7 +98,7 @@ def length_summary(comments: pd.DataFrame) -> pd.DataFrame:
     >>> length_summary(t).to_dict("records")[0]
     {'kind': 'post', 'count': 1, 'median_words': 2.0, 'min_words': 2, 'max_words': 2, 'total_words': 2}
     """
-    words = word_counts(comments["text"])
+    words = word_counts(comments["text"]) if words is None else words
     rows = []
     for kind in KINDS:
         w = words[comments["kind"] == kind]

@@ -208,11 +208,13 @@ def analysed_comments(comments: pd.DataFrame) -> pd.DataFrame:
 
 # --- 02 overview -------------------------------------------------------------------------------
 
-def overview(run: str | os.PathLike, *, comments: pd.DataFrame | None = None) -> dict:
+def overview(run: str | os.PathLike, *, comments: pd.DataFrame | None = None,
+             words: pd.Series | None = None) -> dict:
     """Describe the corpus (:mod:`helpers.overview`) and write ``overview.json``.
 
     ``comments``, when given, is the run's comments table already loaded (:func:`load_comments`), so a
-    notebook that shows it too does not read a million rows twice. O(total characters).
+    notebook that shows it too does not read a million rows twice; ``words``, its texts' word counts
+    (:func:`helpers.overview.word_counts`) likewise. O(total characters).
     """
     from . import overview as ov
 
@@ -222,7 +224,7 @@ def overview(run: str | os.PathLike, *, comments: pd.DataFrame | None = None) ->
     result = {
         "ingest": load(run, "ingest"),
         "by_kind": ov.counts_by_kind(comments).to_dict("records"),
-        "lengths": ov.length_summary(comments).to_dict("records"),
+        "lengths": ov.length_summary(comments, words).to_dict("records"),
         "dates": ov.date_summary(comments),
         "threads": ov.thread_summary(comments),
         "authors": {"n_with_author": int(len(authors)), "n_distinct": int(authors.nunique())},
