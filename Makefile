@@ -50,9 +50,9 @@ bench: setup ## whole pipeline at 10k and 100k comments (time, memory per stage)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-bench-large: setup $(NODE_STAMP) ## whole pipeline at 10k, 100k and 1M comments; issue-7 targets; 1M briefing in Chromium
+bench-large: setup $(NODE_STAMP) ## whole pipeline at 10k, 100k and 1M comments; 100k on Dask too; issue-7 targets; 1M briefing in Chromium
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	$(BIN)/python -m bench.pipeline --sizes $(LARGE_SIZES) --browser $(BENCH_ARGS)
+	$(BIN)/python -m bench.pipeline --sizes $(LARGE_SIZES) --browser --dask 100000 $(BENCH_ARGS)
 
 bench-bertopic-env: ## benchmark-only venv with BERTopic (bench/bertopic/.venv), for make bench BENCH_ARGS=--bertopic
 	@test -x bench/bertopic/.venv/bin/python || $(PYTHON) -m venv bench/bertopic/.venv

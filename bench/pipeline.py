@@ -1,4 +1,4 @@
-"""``python -m bench.pipeline [--sizes N ...] [--browser]``: the whole pipeline, end to end, measured.
+"""``python -m bench.pipeline [--sizes N ...] [--browser] [--dask N]``: the whole pipeline, end to end, measured.
 
 For each size, a seeded synthetic corpus (:func:`bench.synthetic.generate_campaigns` with ``words=45``:
 organic comments of about 72 words, 30% campaign copies, placeholders, timestamps, 20% of organic
@@ -15,6 +15,8 @@ Prints one table per size (step, seconds, comments per second, peak RSS; the tot
 of the TF-IDF floor; the briefing's size), then which of the issue-7 targets the sizes measured allow
 checking hold (:data:`TARGETS`). ``--browser`` also opens the largest run's briefing in headless
 Chromium through the browser tests' ``tests/browser/check.mjs`` (no console errors, no requests).
+``--dask N`` runs size N a second time on the Dask engine (``engine: dask`` on a local cluster of one
+worker per core) and checks its time against the pandas engine's and that every table is identical.
 Tables are written as CSV under ``bench/results/`` (``pipeline-<time>.csv`` and
 ``pipeline-targets-<time>.csv``) so runs can be compared.
 
@@ -62,9 +64,25 @@ TARGETS: tuple[tuple[str, int, str, float], ...] = (
     ("1,000,000 comments: total / TF-IDF floor", 1_000_000, "x_floor", 4),
     ("time at 1,000,000 / time at 100,000", 1_000_000, "x_100k", 12),
 )
+DASK_LIMIT = 1.5  # issue 7: the Dask engine on a 2-worker local cluster at most 1.5x the pandas engine's time
+#: The run's tables that must be identical whichever engine made them.
+ENGINE_TABLES = ("comments", "exclusions", "campaign_members", "campaigns", "themes", "theme_assignments",
+                 "sentiment", "sentiment_by_theme")
 
 
 # ------------------------------------------------------------------------------------------ corpus
+
+
+def dask_config(config: Path) -> Path:
+    """A copy of run configuration ``config`` that runs on the Dask engine (a local 2-worker cluster on
+    this machine: ``engine: dask``, ``dask_scheduler: local``), saved beside it."""
+    import yaml
+
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    out = config.with_name(f"{config.stem}-dask.yaml")
+    out.write_text(yaml.safe_dump({**settings, "engine": "dask", "dask_scheduler": "local"}, sort_keys=False),
+                   encoding="utf-8")
+    return out
 
 
 def write_corpus(n: int, folder: Path, *, seed: int = 0) -> Path:
@@ -260,12 +278,14 @@ def stage_table(n: int, timings: dict, samples: list[tuple[float, int]], *, tota
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
-def check_targets(table: pd.DataFrame, *, browser: dict | None = None) -> pd.DataFrame:
+def check_targets(table: pd.DataFrame, *, browser: dict | None = None, dask: dict | None = None) -> pd.DataFrame:
     """Which of :data:`TARGETS` hold, for the sizes in ``table`` (:func:`stage_table` rows, any sizes).
 
     A target whose size was not measured is left out. The briefing of the largest size is checked
     against :data:`BRIEFING_LIMIT_BYTES`, and ``browser`` (:func:`check_in_browser`'s result), when
-    given, says whether it opened cleanly.
+    given, says whether it opened cleanly; ``dask`` (:func:`bench_dask`'s result), when given, adds
+    the Dask engine's time against the pandas engine's (:data:`DASK_LIMIT`) and whether their tables
+    are identical.
 
     Returns
     -------
@@ -294,6 +314,12 @@ def check_targets(table: pd.DataFrame, *, browser: dict | None = None) -> pd.Dat
         size = float(totals.loc[largest, "briefing_bytes"])
         rows.append({"target": f"briefing of {largest:,} comments (bytes, < 3 MB)", "measured": size,
                      "limit": BRIEFING_LIMIT_BYTES, "holds": size < BRIEFING_LIMIT_BYTES})
+    if dask is not None:
+        n = dask["comments"]
+        rows.append({"target": f"Dask engine (local 2-worker cluster) / pandas engine, {n:,} comments",
+                     "measured": dask["ratio"], "limit": DASK_LIMIT, "holds": dask["ratio"] <= DASK_LIMIT})
+        rows.append({"target": f"tables that differ between the engines, {n:,} comments",
+                     "measured": float(len(dask["differs"])), "limit": 0, "holds": not dask["differs"]})
     if browser is not None:
         problems = browser_problems(browser)
         rows.append({"target": "that briefing opens in headless Chromium: console errors + requests + failures",
@@ -362,20 +388,63 @@ def bench_size(n: int, workdir: Path, *, seed: int = 0) -> pd.DataFrame:
                        briefing_bytes=(run / "briefing.html").stat().st_size, cells=cells)
 
 
-def bench(sizes: list[int], *, keep: Path | None = None, browser: bool = False, seed: int = 0
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def different_tables(a: Path, b: Path, names=ENGINE_TABLES) -> list[str]:
+    """The tables among ``names`` that differ between run folders ``a`` and ``b`` (or exist in one only)."""
+    from helpers import stages
+
+    out = []
+    for name in names:
+        present = [stages.output_path(run, name).is_file() for run in (a, b)]
+        if not any(present):
+            continue
+        if not all(present):
+            out.append(name)
+            continue
+        try:
+            pd.testing.assert_frame_equal(stages.load(a, name), stages.load(b, name))
+        except AssertionError:
+            out.append(name)
+    return out
+
+
+def bench_dask(n: int, workdir: Path, pandas_seconds: float) -> dict:
+    """Run size ``n`` (already run by :func:`bench_size` in ``workdir``) again on the Dask engine.
+
+    Returns ``{"comments", "pandas_seconds", "dask_seconds", "ratio", "differs"}``, ``differs`` naming
+    the tables (:data:`ENGINE_TABLES`) that are not identical to the pandas engine's.
+    """
+    print(f"pipeline bench: {n:,} comments again on the Dask engine (local cluster) ...", file=sys.stderr, flush=True)
+    run = workdir / f"run-{n}-dask"
+    result = run_pipeline(dask_config(workdir / f"synthetic-{n}.yaml"), run)
+    if result["returncode"]:
+        raise RunnerFailed(f"the runner failed on {n:,} comments with engine dask (exit {result['returncode']}); "
+                           f"see {run}")
+    return {"comments": n, "pandas_seconds": round(pandas_seconds, 3), "dask_seconds": round(result["seconds"], 3),
+            "ratio": round(result["seconds"] / pandas_seconds, 3),
+            "differs": different_tables(workdir / f"run-{n}", run)}
+
+
+def bench(sizes: list[int], *, keep: Path | None = None, browser: bool = False, seed: int = 0,
+          dask: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run :func:`bench_size` for each size; the stage table of all sizes and the targets table.
 
     ``keep`` keeps the corpora and run folders there (default: a temporary folder, removed).
     ``browser`` opens the largest size's briefing in headless Chromium (:func:`check_in_browser`).
+    ``dask``, one of ``sizes``: that size is also run on the Dask engine (:func:`bench_dask`).
     """
+    if dask is not None and dask not in sizes:
+        raise ValueError(f"the Dask comparison size {dask:,} is not one of the sizes run")
     with tempfile.TemporaryDirectory(prefix="lp-bench-pipeline-") as tmp:
         workdir = Path(keep) if keep else Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        tables = []
+        tables, engines = [], None
         for n in sizes:
             tables.append(bench_size(n, workdir, seed=seed))
             print_size(tables[-1])
+            if n == dask:
+                total = tables[-1].loc[tables[-1]["stage"] == "TOTAL", "seconds"].iloc[0]
+                engines = bench_dask(n, workdir, float(total))
+                print_dask(engines)
         table = pd.concat(tables, ignore_index=True)
         result = None
         if browser:
@@ -384,7 +453,7 @@ def bench(sizes: list[int], *, keep: Path | None = None, browser: bool = False, 
             result = check_in_browser(page)
             for problem in browser_problems(result):
                 print(f"  {problem}", file=sys.stderr)
-    return table, check_targets(table, browser=result)
+    return table, check_targets(table, browser=result, dask=engines)
 
 
 def print_size(table: pd.DataFrame) -> None:
@@ -395,6 +464,13 @@ def print_size(table: pd.DataFrame) -> None:
           f"briefing.html {int(total['briefing_bytes']):,} bytes", flush=True)
     shown = table.drop(columns=["comments", "briefing_bytes"])
     print(shown.to_string(index=False, na_rep=""), flush=True)
+
+
+def print_dask(engines: dict) -> None:
+    differs = ", ".join(engines["differs"]) or "none"
+    print(f"\n{engines['comments']:,} comments on the Dask engine: {engines['dask_seconds']:.1f} s against "
+          f"{engines['pandas_seconds']:.1f} s on pandas ({engines['ratio']:.2f}x); tables that differ: {differs}",
+          flush=True)
 
 
 def print_targets(targets: pd.DataFrame) -> None:
@@ -425,13 +501,15 @@ def main(argv=None) -> int:
                         help="open the largest run's briefing in headless Chromium (tests/browser/check.mjs)")
     parser.add_argument("--keep", type=Path, help="keep corpora and run folders in this folder")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpora")
+    parser.add_argument("--dask", type=int, metavar="N",
+                        help="also run size N on the Dask engine (local cluster): time and identical tables")
     parser.add_argument("--floor", help=argparse.SUPPRESS)  # internal: the TF-IDF floor's subprocess
     args = parser.parse_args(argv)
     if args.floor:
         _floor_child(args.floor)
         return 0
     try:
-        report(*bench(args.sizes, keep=args.keep, browser=args.browser, seed=args.seed))
+        report(*bench(args.sizes, keep=args.keep, browser=args.browser, seed=args.seed, dask=args.dask))
     except RunnerFailed as exc:
         print(f"pipeline bench: {exc}", file=sys.stderr)
         return 1

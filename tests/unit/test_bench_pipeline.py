@@ -105,6 +105,31 @@ def test_the_browser_check_is_a_target_when_run():
     assert pipeline.browser_problems({"fatal": "no Chromium"}) == ["failed: no Chromium"]
 
 
+def test_the_dask_engine_is_two_targets_when_run():
+    t = totals([(100_000, 50.0, 1000.0, 13.0, 200_000)])
+    same = {"comments": 100_000, "pandas_seconds": 50.0, "dask_seconds": 70.0, "ratio": 1.4, "differs": []}
+    got = pipeline.check_targets(t, dask=same)
+    assert got["target"].tolist()[-2:] == [
+        "Dask engine (local 2-worker cluster) / pandas engine, 100,000 comments",
+        "tables that differ between the engines, 100,000 comments"]
+    assert got["measured"].tolist()[-2:] == [1.4, 0.0] and got["holds"].tolist()[-2:] == [True, True]
+    slow = {**same, "dask_seconds": 80.0, "ratio": 1.6, "differs": ["themes"]}
+    assert pipeline.check_targets(t, dask=slow)["holds"].tolist()[-2:] == [False, False]
+
+
+def test_dask_configuration_and_table_comparison(tmp_path):
+    path = pipeline.write_corpus(300, tmp_path)
+    cfg = config.load_run_config(pipeline.dask_config(path))
+    assert (cfg["engine"], cfg["dask_scheduler"], cfg["corpus"]) == ("dask", "local", "synthetic-300")
+    a, b = tmp_path / "a", tmp_path / "b"
+    for run, share in ((a, [0.5, 0.5]), (b, [0.5, 0.25])):
+        run.mkdir()
+        pd.DataFrame({"theme_id": [1, 2], "share": share}).to_parquet(run / "themes.parquet")
+        pd.DataFrame({"comment_id": ["x"], "compound": [0.1]}).to_parquet(run / "sentiment.parquet")
+    (b / "exclusions.parquet").write_bytes((a / "themes.parquet").read_bytes())  # in one run only
+    assert pipeline.different_tables(a, b) == ["exclusions", "themes"]
+
+
 def test_notebook_cells_adds_papermill_durations(tmp_path):
     nb = tmp_path / "01_x.ipynb"
     nb.write_text(json.dumps({"cells": [
