@@ -186,11 +186,14 @@ def normalise_for_matching(text: pd.Series) -> pd.Series:
     ['dear cms patients safety now', '']
     """
     vocabulary, index, lengths = _words(text)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(vocabulary[index].tolist(),
-                                                                      type=pa.large_string()))
-    joined = pc.binary_join(lists, pa.scalar(" ", type=pa.large_string()))
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=text.index, dtype="string")
+    joined = _join_lists(np.concatenate([[0], np.cumsum(lengths)]), pa.array(vocabulary[index].tolist()))
+    return pd.Series(joined, index=text.index, dtype="string")
+
+
+def _join_lists(offsets: np.ndarray, values: pa.Array) -> np.ndarray:
+    """``" ".join(values[offsets[i]:offsets[i + 1]])`` for each i, in one Arrow pass (object array of str)."""
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), values.cast(pa.large_string()))
+    return pc.binary_join(lists, pa.scalar(" ", type=pa.large_string())).to_numpy(zero_copy_only=False)
 
 
 def _token_hashes(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -533,10 +536,7 @@ def _join_runs(owner: np.ndarray, sentence: pd.Series) -> tuple[np.ndarray, np.n
     ([0, 3], ['a b. c.', 'd'])
     """
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    values = pa.array(sentence.astype("string").array, type=pa.large_string())
-    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(owner)], type=pa.int64()), values)
-    joined = pc.binary_join(lists, pa.scalar(" ", type=pa.large_string()))
-    return owner[starts], joined.to_numpy(zero_copy_only=False)
+    return owner[starts], _join_lists(np.r_[starts, len(owner)], pa.array(sentence.astype("string").array))
 
 
 def _chunks(texts: pd.Series) -> list[tuple[int, int]]:
