@@ -26,6 +26,10 @@ The package is the shared logic behind the notebooks in ``notebooks/``. Modules,
 - :mod:`helpers.provenance` git commit, input checksums, parameters and package versions
 - :mod:`helpers.config`     run configurations (``params/*.yaml``)
 - :mod:`helpers.runner`     runs the notebook chain with papermill and renders the briefing
+- :mod:`helpers.parallel`   row-local work in worker processes on every core, results in order
+- :mod:`helpers.dask_engine` the pandas and Dask engines: the row-local steps in partitions on a cluster
+- :mod:`helpers.textscan`   Arrow pre-filters that pick the texts an exact pattern can match
+- :mod:`helpers.progress`   progress bars for long stages (tqdm)
 - :mod:`helpers.paths`, :mod:`helpers.tables`, :mod:`helpers.errors`   plumbing
 
 Run ``python -m helpers --help`` for the command line.
