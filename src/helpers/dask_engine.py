@@ -25,7 +25,8 @@ two-worker cluster, and that a worker killed mid-run loses and duplicates nothin
 task whose input is part of the task graph, so the scheduler re-runs it elsewhere).
 
 ``dask_scheduler: local`` starts a :class:`distributed.LocalCluster` (one single-threaded worker
-process per core, no dashboard, only errors logged) once per Python process. ``tcp://HOST:PORT``
+process per core, no dashboard, only errors logged) once per Python process; the runner starts one
+for the whole run and its notebooks share it (:data:`SHARED_CLUSTER_ENV`). ``tcp://HOST:PORT``
 connects to a running scheduler; its workers must be able to import this project at the same
 version (``pip install -e .`` on each), which is checked when connecting.
 
@@ -140,13 +141,32 @@ class PandasEngine:
 
 # --- Dask ---------------------------------------------------------------------------------------
 
-def _local_client():
-    """A LocalCluster with one single-threaded worker process per core, and a client on it."""
-    from distributed import Client, LocalCluster
+#: Environment variable through which the runner hands its notebooks the address of the one local
+#: cluster they share (:func:`new_local_cluster`); ``dask_scheduler: local`` then connects to it.
+SHARED_CLUSTER_ENV = "LP_DASK_SHARED_CLUSTER"
+
+
+def new_local_cluster():
+    """A :class:`distributed.LocalCluster` of one single-threaded worker process per core, no dashboard,
+    only errors logged: what ``dask_scheduler: local`` runs on. The caller closes it."""
+    from distributed import LocalCluster
 
     n = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                        silence_logs=logging.ERROR)
+
+
+def _local_client():
+    """A client on the local cluster: the runner's shared one (:data:`SHARED_CLUSTER_ENV`), which this
+    process must not close, or else one of its own, closed when the process ends."""
+    from distributed import Client
+
+    shared = os.environ.get(SHARED_CLUSTER_ENV)
+    if shared:
+        client = Client(shared, timeout="20s")
+        atexit.register(_close, client)
+        return client
+    cluster = new_local_cluster()
     client = Client(cluster)
     atexit.register(_close, client, cluster)
     return client
@@ -213,7 +233,7 @@ def connect(scheduler: str = "local", *, timeout: float = 20):
 
 def disconnect(scheduler: str | None = None) -> None:
     """Close the client made by :func:`connect` for ``scheduler`` (every client when None), and the
-    LocalCluster behind a "local" one."""
+    LocalCluster behind a "local" one (unless it is the runner's shared cluster)."""
     for name in [scheduler] if scheduler is not None else list(_CLIENTS):
         client = _CLIENTS.pop(name, None)
         if client is not None:

@@ -153,3 +153,38 @@ def test_a_failed_run_leaves_timings_up_to_the_failure(tmp_path, monkeypatch):
     timings = json.loads((tmp_path / "run" / "timings.json").read_text())
     assert timings["complete"] is False
     assert [(s["stage"], s["status"]) for s in timings["stages"]] == [("01_read", "ran")]
+
+
+def test_a_pandas_run_or_a_remote_scheduler_starts_no_cluster(monkeypatch):
+    import os
+
+    from helpers.dask_engine import SHARED_CLUSTER_ENV
+
+    monkeypatch.delenv(SHARED_CLUSTER_ENV, raising=False)
+    for cfg in ({"corpus": "x"}, {"engine": "pandas"}, {"engine": "dask", "dask_scheduler": "tcp://h:8786"}):
+        with runner.shared_dask_cluster(cfg) as address:
+            assert address is None and SHARED_CLUSTER_ENV not in os.environ
+
+
+def test_a_local_dask_run_shares_one_cluster_and_leaves_nothing_behind(monkeypatch):
+    import os
+
+    import distributed
+
+    from helpers import dask_engine
+
+    monkeypatch.delenv(dask_engine.SHARED_CLUSTER_ENV, raising=False)
+    dask_engine.disconnect("local")
+    lines = []
+    with runner.shared_dask_cluster({"engine": "dask"}, lines.append) as address:
+        assert os.environ[dask_engine.SHARED_CLUSTER_ENV] == address
+        client = dask_engine.connect("local")  # what a notebook's kernel does with dask_scheduler: local
+        assert client.scheduler.address == address and client.cluster is None  # not a cluster of its own
+        assert client.submit(sum, [1, 2]).result() == 3
+        dask_engine.disconnect("local")  # the notebook is done: the shared cluster stays up
+        assert dask_engine.connect("local").submit(len, "abc").result() == 3
+        dask_engine.disconnect("local")
+    assert dask_engine.SHARED_CLUSTER_ENV not in os.environ
+    assert lines and lines[0].startswith("Dask: one local cluster of ")
+    with pytest.raises(OSError):
+        distributed.Client(address, timeout="2s")  # closed with the run
