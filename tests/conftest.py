@@ -31,7 +31,8 @@ def example_page() -> Path:
 
 @pytest.fixture
 def worker_pools(monkeypatch) -> list:
-    """Force :mod:`helpers.parallel` to use two worker processes, whatever the machine, and record
+    """Force :mod:`helpers.parallel` to use two worker processes, whatever the machine (even for an
+    explicit ``n_jobs=1``: a test that wants one process asserts that no pool started), and record
     each process pool started (its arguments), so a test can check that the workers did run."""
     import concurrent.futures
 

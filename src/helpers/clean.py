@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .parallel import map_blocks
+from .parallel import blocks, map_blocks
 from .schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS, OPTIONAL_COMMENT_COLUMNS
 
 __all__ = [
@@ -614,8 +614,7 @@ def detect_language(
     # there are several): see _detect_group.
     codes, uniques = pd.factorize(s.astype("string"))
     _language_model(langs)  # loaded before workers fork, so they share it
-    parts = [uniques[i : i + _LANGUAGE_GROUP] for i in range(0, len(uniques), _LANGUAGE_GROUP)]
-    found = map_blocks(_detect_group, parts, int(min_chars), int(max_chars), langs, float(min_confidence),
+    found = map_blocks(_detect_group, blocks(uniques, _LANGUAGE_GROUP), int(min_chars), int(max_chars), langs, float(min_confidence),
                        n_jobs=n_jobs, desc="detecting languages")
     out = np.full(len(codes), None, dtype=object)
     if found:

@@ -147,12 +147,14 @@ SHARED_CLUSTER_ENV = "LP_DASK_SHARED_CLUSTER"
 
 
 def new_local_cluster():
-    """A :class:`distributed.LocalCluster` of one single-threaded worker process per core, no dashboard,
-    only errors logged: what ``dask_scheduler: local`` runs on. The caller closes it."""
+    """A :class:`distributed.LocalCluster` of one single-threaded worker process per core (or
+    ``LP_N_JOBS``: :func:`helpers.parallel.resolve_n_jobs`), no dashboard, only errors logged: what
+    ``dask_scheduler: local`` runs on. The caller closes it."""
     from distributed import LocalCluster
 
-    n = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    from .parallel import resolve_n_jobs
+
+    return LocalCluster(n_workers=resolve_n_jobs(None), threads_per_worker=1, processes=True, dashboard_address=None,
                         silence_logs=logging.ERROR)
 
 
@@ -163,7 +165,11 @@ def _local_client():
 
     shared = os.environ.get(SHARED_CLUSTER_ENV)
     if shared:
-        client = Client(shared, timeout="20s")
+        try:
+            client = Client(shared, timeout="20s")
+        except OSError as exc:
+            raise ConfigError(f"cannot reach the run's shared Dask cluster at {shared} ({SHARED_CLUSTER_ENV}; "
+                              f"unset it to start a cluster of this process's own): {exc}") from None
         atexit.register(_close, client)
         return client
     cluster = new_local_cluster()

@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from .parallel import map_blocks
+from .parallel import blocks, map_blocks
 from .schema import KINDS, reply_depths
 from .textscan import char_table, code_points, may_match, re2_class
 
@@ -252,8 +252,7 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     texts = pd.Series(distinct, dtype="string")
     maybe = np.column_stack([may_match(texts, prefilters[cue]) for cue, _ in _ADDRESS_PATTERNS]) if len(texts) \
         else np.zeros((0, len(_ADDRESS_PATTERNS)), dtype=bool)
-    parts = [(distinct[i:i + _NAMES_BLOCK].tolist(), maybe[i:i + _NAMES_BLOCK])
-             for i in range(0, len(distinct), _NAMES_BLOCK)]
+    parts = list(zip(blocks(distinct.tolist(), _NAMES_BLOCK), blocks(maybe, _NAMES_BLOCK), strict=True))
     found = [names for block in map_blocks(_addressed_block, parts, min_items=_PARALLEL_MIN_TEXTS,
                                            size=lambda part: len(part[0]), desc="addressed names")
              for names in block]

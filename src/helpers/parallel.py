@@ -5,8 +5,8 @@ input can be cut into blocks and the blocks handed to worker processes; the answ
 one process gives, because no block's result depends on another block. :func:`map_blocks` is the one
 place that decides how:
 
-- ``n_jobs`` (:func:`resolve_n_jobs`): None or -1 means every core this process may use, 1 means
-  none; the result never depends on it;
+- ``n_jobs`` (:func:`resolve_n_jobs`): None or -1 means every core this process may use (or
+  ``LP_N_JOBS``, when set), 1 means none; the result never depends on it;
 - below ``min_items`` items, or with a single block, or inside a daemonic process (a Dask worker,
   which may not start processes of its own), everything runs here, in order;
 - on Linux the workers are forked, so they start at once and share the parent's loaded models (a
@@ -31,14 +31,31 @@ import numpy as np
 from .errors import ConfigError
 from .progress import bar
 
-__all__ = ["resolve_n_jobs", "map_blocks", "imap_blocks", "blocks"]
+__all__ = ["N_JOBS_ENV", "available_cores", "resolve_n_jobs", "map_blocks", "imap_blocks", "blocks"]
 
 B = TypeVar("B")
 R = TypeVar("R")
 
 
+#: Environment variable that caps the worker processes of every step (e.g. ``LP_N_JOBS=1`` on a
+#: machine shared with others); unset, each step uses every core it may.
+N_JOBS_ENV = "LP_N_JOBS"
+
+
+def available_cores() -> int:
+    """The cores this process may use (its CPU affinity where the platform has one)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def _check(n_jobs, what: str) -> int:
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise ConfigError(f"{what} must be a positive integer, -1 or None, not {n_jobs!r}")
+    return int(n_jobs)
+
+
 def resolve_n_jobs(n_jobs: int | None) -> int:
-    """``n_jobs`` as a number of processes: None or -1 means every core this process may use.
+    """``n_jobs`` as a number of processes: None or -1 means every core this process may use, or
+    :data:`N_JOBS_ENV` when it is set.
 
     Examples
     --------
@@ -49,11 +66,20 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     ...
     helpers.errors.ConfigError: n_jobs must be a positive integer, -1 or None, not 0
     """
-    if n_jobs is None or n_jobs == -1:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise ConfigError(f"n_jobs must be a positive integer, -1 or None, not {n_jobs!r}")
-    return int(n_jobs)
+    if n_jobs is None or (n_jobs == -1 and not isinstance(n_jobs, bool)):
+        cap = os.environ.get(N_JOBS_ENV, "").strip()
+        if cap:
+            try:
+                return _check(int(cap), N_JOBS_ENV)
+            except ValueError:
+                raise ConfigError(f"{N_JOBS_ENV} must be a positive integer, not {cap!r}") from None
+        return available_cores()
+    return _check(n_jobs, "n_jobs")
+
+
+def _quiet_worker() -> None:
+    """Run first in each worker process: it draws no progress bars (the parent draws one for all)."""
+    os.environ["LP_PROGRESS"] = "0"
 
 
 def blocks(items: Sequence[B], size: int) -> list[Sequence[B]]:
@@ -137,10 +163,11 @@ def imap_blocks(
         from concurrent.futures import ProcessPoolExecutor
 
         method = "fork" if sys.platform.startswith("linux") else "spawn"
-        with warnings.catch_warnings(), ProcessPoolExecutor(min(jobs, len(parts)), mp_context=get_context(method)) \
-                as pool:
+        with warnings.catch_warnings(), ProcessPoolExecutor(min(jobs, len(parts)), mp_context=get_context(method),
+                                                            initializer=_quiet_worker) as pool:
             # Python 3.12+ warns that fork in a multi-threaded process (a Jupyter kernel) may deadlock
-            # a child that takes a lock another thread held; the mapped functions take none.
+            # a child that takes a lock another thread held. The mapped functions take no lock; the
+            # one they could reach, tqdm's, is never touched in a worker (_quiet_worker, progress._NoBar).
             warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning)
             for part, result in zip(parts, pool.map(func, parts, *([a] * len(parts) for a in args)), strict=True):
                 yield result

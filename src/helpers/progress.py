@@ -32,19 +32,52 @@ def enabled(total: int | None) -> bool:
     return total is not None and total >= MIN_TOTAL
 
 
+class _NoBar:
+    """What :func:`bar` gives when no bar is shown: the same methods, doing nothing.
+
+    Not a disabled tqdm: creating one still takes tqdm's lock, which a worker process forked while
+    another thread held it would wait for forever (:mod:`helpers.parallel` forks).
+    """
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
 def bar(total: int, desc: str, *, unit: str = "comments"):
-    """A manual tqdm bar (``.update(n)``, ``.close()``, or a ``with`` block); disabled per :func:`enabled`."""
+    """A manual tqdm bar (``.update(n)``, ``.close()``, or a ``with`` block), or a stand-in that draws
+    nothing when :func:`enabled` says no.
+
+    Examples
+    --------
+    >>> import os; os.environ["LP_PROGRESS"] = "0"
+    >>> with bar(10, "counting") as b:
+    ...     b.update(10)
+    >>> type(b).__name__
+    '_NoBar'
+    """
+    if not enabled(total):
+        return _NoBar()
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, disable=not enabled(total),
-                mininterval=1.0, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, mininterval=1.0, dynamic_ncols=True)
 
 
 def progress(items: Iterable[T], desc: str, *, total: int | None = None, unit: str = "comments") -> Iterator[T]:
     """``items`` wrapped in a bar of ``total`` items (default ``len(items)``); see :func:`enabled`."""
-    from tqdm.auto import tqdm
-
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    yield from tqdm(items, total=total, desc=desc, unit=unit, unit_scale=True, disable=not enabled(total),
-                    mininterval=1.0, dynamic_ncols=True)
+    if not enabled(total):
+        yield from items
+        return
+    from tqdm.auto import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, unit=unit, unit_scale=True, mininterval=1.0, dynamic_ncols=True)

@@ -197,12 +197,13 @@ def load_exclusions(run: str | os.PathLike) -> pd.DataFrame:
 def analysed_comments(comments: pd.DataFrame) -> pd.DataFrame:
     """The rows text analysis reads (see :func:`helpers.schema.analysable`), in table order.
 
-    Idempotent, and cheap on a table that is already just those rows (returned as it is, not copied).
+    Idempotent, and cheap on a table that is already just those rows (a shallow copy: with pandas'
+    copy-on-write no data is copied, and changing the result leaves the table given unchanged).
     """
     mask = analysable(comments)
     if mask.all() and isinstance(comments.index, pd.RangeIndex) and comments.index.start == 0 \
             and comments.index.step == 1:
-        return comments
+        return comments.copy(deep=False)
     return comments.loc[mask].reset_index(drop=True)
 
 

@@ -80,7 +80,6 @@ Cost of each step
 from __future__ import annotations
 
 import math
-import os
 import re
 import warnings
 from collections.abc import Iterable
@@ -106,7 +105,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .errors import ConfigError, InputError, SchemaError
-from .parallel import blocks, map_blocks
+from .parallel import blocks, map_blocks, resolve_n_jobs
 from .stats import wilson_interval
 
 __all__ = [
@@ -860,9 +859,9 @@ def _solve_weights(X, H: np.ndarray, *, desc: str = "themes: weights") -> np.nda
 
 
 def _n_workers(n_jobs: int) -> int:
-    """Threads for ``n_jobs`` independent fits: one per core this process may use."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(n_jobs, cores))
+    """Threads for ``n_jobs`` independent fits: one per core this process may use (see
+    :func:`helpers.parallel.resolve_n_jobs`)."""
+    return max(1, min(n_jobs, resolve_n_jobs(None)))
 
 
 def _choose(scores: pd.DataFrame) -> int:

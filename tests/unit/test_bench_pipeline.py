@@ -110,7 +110,7 @@ def test_the_dask_engine_is_two_targets_when_run():
     same = {"comments": 100_000, "pandas_seconds": 50.0, "dask_seconds": 70.0, "ratio": 1.4, "differs": []}
     got = pipeline.check_targets(t, dask=same)
     assert got["target"].tolist()[-2:] == [
-        "Dask engine (local 2-worker cluster) / pandas engine, 100,000 comments",
+        "Dask engine (local cluster, a worker per core) / pandas engine, 100,000 comments",
         "tables that differ between the engines, 100,000 comments"]
     assert got["measured"].tolist()[-2:] == [1.4, 0.0] and got["holds"].tolist()[-2:] == [True, True]
     slow = {**same, "dask_seconds": 80.0, "ratio": 1.6, "differs": ["themes"]}

@@ -124,7 +124,10 @@ def test_stages_given_the_loaded_comments_write_the_same_results(tmp_path):
     before = {name: stages.load(run, name) for name in names}
     comments = stages.load_comments(run)
     analysed = stages.analysed_comments(comments)
-    assert stages.analysed_comments(analysed) is analysed  # already only the analysed rows: not copied
+    again = stages.analysed_comments(analysed)  # already only the analysed rows: the same table
+    pd.testing.assert_frame_equal(again, analysed)
+    again["extra"] = 1  # a shallow copy: the table handed over is not changed
+    assert "extra" not in analysed.columns
     assert len(comments) == 20 and len(analysed) == 19  # the blank comment is kept but not analysed
     stages.campaigns(run, comments=comments)
     for given in (comments, analysed):

@@ -197,6 +197,7 @@ def test_jsonl_in_tiny_pieces(tmp_path, tiny, block):
     path = _write(tmp_path, "answers.jsonl", data)
     options = {"columns": {"parent_id": "parent", "author": "user", "title": "meta", "votes_up": "votes"}}
     whole = read(path, **options)
+    whole_error = _error(path, text_column="comment")  # read in one piece, before tiny pieces
     tiny(block=block)
     pieces = read(path, **options)
     _same(whole, pieces)
@@ -223,7 +224,6 @@ def test_jsonl_in_tiny_pieces(tmp_path, tiny, block):
     assert excluded == [["5", "blank", 7]]
 
     # the columns, in order of first appearance in the file (not in the first piece)
-    whole_error = _error(path, text_column="comment")
     pieces_error = _error(path, text_column="comment")
     assert str(pieces_error) == str(whole_error)
     assert "its columns are: 'id', 'text', 'parent', 'user', 'meta', 'votes'" in str(pieces_error)

@@ -21,10 +21,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import InputError
-from ._text import _UTF16_BOMS, _binary_error, decode_text, open_input, read_bytes
+import numpy as np
+import pandas as pd
 
-__all__ = ["BLOCK_BYTES", "read_streamed", "text_pieces"]
+from ..errors import InputError
+from ._text import _UTF16_BOMS, _binary_error, decode_text, json_object_pieces, open_input, read_bytes
+
+__all__ = ["BLOCK_BYTES", "read_streamed", "text_pieces", "read_json_columns"]
 
 #: Bytes read and decoded at a time.
 BLOCK_BYTES = 16 * 1024 * 1024
@@ -264,3 +267,58 @@ def read_streamed(
                 recode = signal  # not UTF-8 after all: the consumer's error may not stand
                 continue
             raise
+
+
+def read_json_columns(
+    path: Path,
+    reduce: Callable[[list[dict]], dict[str, pd.Series]],
+    *,
+    source: str,
+    encoding: str | None = None,
+    refuse: Callable[[object], str],
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Read a JSON Lines file a block at a time, each block's objects reduced at once to columns.
+
+    ``reduce`` turns one block's objects into columns (a name -> Series of the block's length); the
+    blocks' columns are put end to end, names in order of first appearance, NA where a block lacks
+    one. Neither the file's text nor all its parsed objects are ever held at once. Errors are those
+    of :func:`helpers.ingest._text.json_object_pieces` (``refuse`` words the one for a line that is
+    not an object) and of :func:`read_streamed`.
+
+    Returns
+    -------
+    rows : ndarray of int64
+        The line of each object.
+    columns : DataFrame
+        One row per object.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "c.jsonl"
+    >>> _ = p.write_text('{"b": 1}\\n\\n{"a": "x"}\\n')
+    >>> def reduce(objs):
+    ...     return {k: pd.Series([o.get(k) for o in objs], dtype="string") for k in sorted({k for o in objs for k in o})}
+    >>> rows, columns = read_json_columns(p, reduce, source="c.jsonl", refuse=repr)
+    >>> rows.tolist(), columns.columns.tolist(), columns.astype(object).values.tolist()
+    ([1, 3], ['a', 'b'], [[<NA>, '1'], ['x', <NA>]])
+    """
+    def consume(pieces: Iterator[str]) -> tuple[list[np.ndarray], list[dict[str, pd.Series]]]:
+        lines, parts = [], []
+        for positions, objects in json_object_pieces(pieces, source=source, refuse=refuse):
+            if objects:
+                lines.append(positions + 1)
+                parts.append(reduce(objects))
+            del objects  # not held while the next piece is parsed
+        return lines, parts
+
+    lines, parts = read_streamed(path, consume, source=source, encoding=encoding)
+    sizes = [len(piece) for piece in lines]
+    names = dict.fromkeys(name for part in parts for name in part)
+    columns = {
+        name: pd.concat([part[name] if name in part else pd.Series(pd.NA, index=range(size), dtype="string")
+                         for part, size in zip(parts, sizes, strict=True)], ignore_index=True)
+        for name in names
+    }
+    rows = np.concatenate(lines).astype("int64") if lines else np.zeros(0, dtype="int64")
+    return rows, pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))

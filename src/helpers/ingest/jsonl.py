@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ._mapping import as_text, map_table
-from ._stream import read_streamed
-from ._text import head_text, json_object_pieces
+from ._stream import read_json_columns
+from ._text import head_text
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_jsonl", "sniff_jsonl"]
@@ -75,29 +74,6 @@ def _text_columns(objects: list[dict]) -> dict[str, pd.Series]:
     return {str(key): as_text(column) for key, column in values.items()}
 
 
-def _join(parts: list[dict[str, pd.Series]], sizes: list[int]) -> pd.DataFrame:
-    """The pieces' columns end to end: keys in order of first appearance, NA in pieces without them.
-
-    Examples
-    --------
-    >>> parts = [_text_columns([{"b": 1}]), _text_columns([{"a": "x", "b": None}])]
-    >>> _join(parts, [1, 1]).astype(object).values.tolist()
-    [['1', <NA>], [<NA>, 'x']]
-    """
-    keys = dict.fromkeys(key for part in parts for key in part)
-    columns = {
-        key: pd.concat(
-            [
-                part[key] if key in part else pd.Series(pd.NA, index=range(size), dtype="string")
-                for part, size in zip(parts, sizes, strict=True)
-            ],
-            ignore_index=True,
-        )
-        for key in keys
-    }
-    return pd.DataFrame(columns, index=pd.RangeIndex(sum(sizes)))
-
-
 @register_reader("jsonl", suffixes=(".jsonl", ".ndjson", ".jsonlines"), sniff=sniff_jsonl)
 def read_jsonl(path: Path, options: ReadOptions) -> Tables:
     """Read JSON Lines: one object per line, one contribution per object; ``source_row`` is the line.
@@ -111,16 +87,6 @@ def read_jsonl(path: Path, options: ReadOptions) -> Tables:
     >>> t.comments[["comment_id", "parent_id", "kind", "source_row"]].astype(object).values.tolist()
     [['1', <NA>, 'comment', 1], ['2', '1', 'reply', 3]]
     """
-    source = options.source
-
-    def consume(pieces) -> tuple[list[np.ndarray], list[dict[str, pd.Series]]]:
-        lines, parts = [], []
-        for positions, objects in json_object_pieces(pieces, source=source, refuse=_not_an_object):
-            lines.append(positions + 1)
-            parts.append(_text_columns(objects))
-            del objects  # not held while the next piece is parsed
-        return lines, parts
-
-    lines, parts = read_streamed(path, consume, source=source, encoding=options.encoding)
-    rows = np.concatenate(lines) if lines else np.zeros(0, dtype="int64")
-    return map_table(_join(parts, [len(piece) for piece in lines]), rows, options)
+    rows, raw = read_json_columns(path, _text_columns, source=options.source, encoding=options.encoding,
+                                  refuse=_not_an_object)
+    return map_table(raw, rows, options)

@@ -50,8 +50,8 @@ from ..clean import normalise_text
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._mapping import as_text
-from ._stream import read_streamed
-from ._text import head_text, json_object_pieces
+from ._stream import read_json_columns
+from ._text import head_text
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_reddit", "sniff_reddit", "is_reddit_record"]
@@ -148,28 +148,6 @@ def _columns(records: list[dict]) -> dict[str, pd.Series]:
     }
 
 
-def _read_columns(
-    path: Path, *, source: str, encoding: str | None
-) -> tuple[np.ndarray, dict[str, pd.Series]]:
-    """The line of every record and its :func:`_columns`, reading the file a block at a time."""
-
-    def consume(pieces) -> tuple[list[np.ndarray], list[dict[str, pd.Series]]]:
-        lines, parts = [], []
-        for positions, records in json_object_pieces(pieces, source=source, refuse=_not_an_object):
-            if records:
-                lines.append(positions + 1)
-                parts.append(_columns(records))
-            del records  # not held while the next piece is parsed
-        return lines, parts
-
-    lines, parts = read_streamed(path, consume, source=source, encoding=encoding)
-    if len(parts) <= 1:
-        rows = lines[0] if lines else np.zeros(0, dtype="int64")
-        return rows.astype("int64"), parts[0] if parts else _columns([])
-    columns = {key: pd.concat([part[key] for part in parts], ignore_index=True) for key in parts[0]}
-    return np.concatenate(lines).astype("int64"), columns
-
-
 def _not_an_object(value: object) -> str:
     return "expected a JSON object ({...}) on each line"
 
@@ -249,7 +227,10 @@ def read_reddit(path: Path, options: ReadOptions) -> Tables:
     [['t3_p1', <NA>, 't3_p1', 'post', <NA>], ['t1_c1', 't3_p1', 't3_p1', 'comment', <NA>], ['t1_c2', 't1_c1', 't3_p1', 'reply', <NA>]]
     """
     source = options.source
-    rows, raw = _read_columns(path, source=source, encoding=options.encoding)
+    rows, raw = read_json_columns(path, _columns, source=source, encoding=options.encoding,
+                                  refuse=_not_an_object)
+    if not len(raw.columns):  # no objects at all
+        raw = pd.DataFrame(_columns([]))
     n = len(rows)
 
     kind = raw["kind"]
