@@ -5,7 +5,8 @@ Reads ``../shared/corpora/nhs-patient-feedback`` in place (skips with a message 
 1. ``text_data.csv``, ingested as the pipeline does (consultation reader and the question map in
    ``params/question-maps/nhs-patient-feedback.yaml``), with the human major category (9 codes, one per
    response) as the analysts' coding. Two arms start from the same 200 responses (stratified by
-   question): the **active** arm adds the responses :func:`helpers.coding.priority` ranks highest, the
+   question): the **active** arm adds the responses :func:`helpers.coding.priority` ranks highest (70% by
+   uncertainty and coverage, 30% at random: its default ``explore``), the
    **random** arm adds responses at random. At 200, 500, 1,000 and 2,000 coded responses the
    :class:`helpers.coding.CodingModel` is trained and scored (micro and macro F1) on *all the rest*
    (the issue's target) and on a fixed 1,500 held out from both arms from the start (a fair
@@ -96,7 +97,8 @@ def learning_curve(X: pd.DataFrame, Y: pd.DataFrame, *, checkpoints=CHECKPOINTS,
                     new = arm_rng.choice(candidates, size=step, replace=False)
                 else:
                     model = CodingModel(random_state=seed).fit(X.iloc[coded], Y.iloc[coded], corpus=X)
-                    score = priority(model, X.iloc[candidates], coded=X.iloc[coded])["priority"].to_numpy()
+                    score = priority(model, X.iloc[candidates], coded=X.iloc[coded],
+                                     random_state=seed + len(coded))["priority"].to_numpy()
                     new = candidates[np.argsort(-score, kind="stable")[:step]]
                 coded = np.concatenate([coded, new])
             _, scores = _fit_score(X, Y, coded, heldout, seed)

@@ -15,7 +15,16 @@ import pytest
 
 from helpers import briefing, paths, stages
 from helpers.codeframe import read_codeframe, read_coding_sheet, write_codeframe
-from helpers.coding import CodingModel, _best_threshold, agreement, analyst_agreement, code_tables, priority
+from helpers.coding import (
+    CodingModel,
+    _best_threshold,
+    agreement,
+    analyst_agreement,
+    code_tables,
+    interleave,
+    priority,
+)
+from helpers.errors import ConfigError
 from tests.conftest import shared_corpus
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coding"
@@ -138,6 +147,30 @@ def test_priority_prefers_unseen_text_over_copies_of_coded_text():
     assert score["coverage"].iloc[0] == pytest.approx(0.0, abs=1e-9)
     assert score["coverage"].iloc[1] > 0.5
     assert set(score["target_code"]) <= {"LATE", "STAFF"}
+
+
+def test_interleave_takes_seven_by_score_and_three_at_random_of_each_ten():
+    score = np.linspace(1, 0, 100)  # item i is the i-th best by score
+    chance = np.random.default_rng(5).permutation(100)  # numpy's own seeded order, worked out here
+    first_random = [int(np.flatnonzero(chance == j)[0]) for j in range(3)]  # items whose random turn is 0..2
+    ranked = interleave(score, 0.3, random_state=5)
+    # turns: by score k / 0.7 (items 0-6: 0 to 8.6), at random j / 0.3 (0, 3.3, 6.7); the next is 10
+    top = set(np.argsort(-ranked, kind="stable")[: len(set(range(7)) | set(first_random))].tolist())
+    assert top == set(range(7)) | set(first_random)
+    np.testing.assert_array_equal(interleave(score, 0.0), score)
+    np.testing.assert_array_equal(interleave(score, 0.3, random_state=5), ranked)  # seeded
+
+
+def test_priority_keeps_the_score_and_mixes_in_random_picks():
+    X, Y = invented()
+    model = CodingModel(cv=3).fit(X, Y)
+    pure = priority(model, X, explore=0.0)
+    np.testing.assert_array_equal(pure["priority"], pure["score"])
+    mixed = priority(model, X, explore=0.3, random_state=1)
+    np.testing.assert_array_equal(mixed["score"], pure["score"])
+    np.testing.assert_array_equal(mixed["priority"], interleave(pure["score"].to_numpy(), 0.3, random_state=1))
+    with pytest.raises(ConfigError, match="explore must be between 0 and 1"):
+        priority(model, X, explore=1.5)
 
 
 def test_code_tables_have_the_theme_tables_shape(tmp_path):
