@@ -956,7 +956,8 @@ def sensitivity(comments: pd.DataFrame, *, thresholds: tuple[float, ...] = (0.4,
     """How the campaigns found change with the threshold and the shingle size (others as given).
 
     One row per (shingle_size, threshold): the number of campaigns, the responses in them, and the
-    size of the largest. Runs the detection once per row, so it costs that many times one run.
+    size of the largest. Runs the detection once per row; the MinHash signatures, which depend on
+    the shingle size but not on the threshold, are computed once per shingle size.
 
     Examples
     --------
@@ -965,9 +966,19 @@ def sensitivity(comments: pd.DataFrame, *, thresholds: tuple[float, ...] = (0.4,
     [0]
     """
     rows = []
+    memo: dict = {}
+
+    def minhash(texts, **params):  # every detection here reads the same texts: only the parameters vary
+        key = tuple(sorted(params.items()))
+        if key not in memo:
+            memo.clear()  # the thresholds of one shingle size run one after another
+            memo[key] = minhash_signatures(texts, **params)
+        return memo[key]
+
     for k in shingle_sizes:
         for th in thresholds:
-            members, table = detect_campaigns(comments, **{**options, "shingle_size": k, "threshold": th})
+            members, table = detect_campaigns(comments, **{**options, "shingle_size": k, "threshold": th},
+                                              minhash=minhash)
             rows.append({"shingle_size": k, "threshold": th, "n_campaigns": len(table),
                          "n_in_campaigns": int(members["campaign_id"].notna().sum()),
                          "largest": int(table["size"].max()) if len(table) else 0})

@@ -315,10 +315,19 @@ def test_campaign_counts_by_hand():
                       "n_campaigns": 1, "largest": 3, "n_exact_duplicates": 2, "n_distinct_content": 3}
 
 
-def test_sensitivity_grid():
-    grid = sensitivity(_fixture(), thresholds=(0.5, 0.9), shingle_sizes=(3,))
-    assert grid[["shingle_size", "threshold"]].values.tolist() == [[3, 0.5], [3, 0.9]]
+def test_sensitivity_grid(monkeypatch):
+    from helpers import campaigns as module
+
+    calls = []
+    real = module.minhash_signatures
+    monkeypatch.setattr(module, "minhash_signatures", lambda texts, **p: calls.append(p["shingle_size"]) or real(texts, **p))
+    grid = sensitivity(_fixture(), thresholds=(0.5, 0.9), shingle_sizes=(3, 4))
+    assert grid[["shingle_size", "threshold"]].values.tolist() == [[3, 0.5], [3, 0.9], [4, 0.5], [4, 0.9]]
     assert grid["n_in_campaigns"].iloc[0] == 8
+    assert calls == [3, 4]  # signatures once per shingle size, not once per threshold
+    for row in grid.itertuples():  # each row is what one detection with those settings finds
+        members, _ = detect_campaigns(_fixture(), shingle_size=row.shingle_size, threshold=row.threshold)
+        assert row.n_in_campaigns == members["campaign_id"].notna().sum()
 
 
 # --- command line --------------------------------------------------------------------------------
