@@ -32,8 +32,9 @@ def example_page() -> Path:
 @pytest.fixture
 def worker_pools(monkeypatch) -> list:
     """Force :mod:`helpers.parallel` to use two worker processes, whatever the machine (even for an
-    explicit ``n_jobs=1``: a test that wants one process asserts that no pool started), and record
-    each process pool started (its arguments), so a test can check that the workers did run."""
+    explicit ``n_jobs=1``: a test that wants one process asserts that no pool started) and however
+    few the items (:data:`helpers.parallel.MIN_ITEMS`), and record each process pool started (its
+    arguments), so a test can check that the workers did run."""
     import concurrent.futures
 
     from helpers import parallel
@@ -47,4 +48,5 @@ def worker_pools(monkeypatch) -> list:
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
     monkeypatch.setattr(parallel, "resolve_n_jobs", lambda n_jobs: 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     return pools

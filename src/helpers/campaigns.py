@@ -95,7 +95,6 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime, to combine token hashes in order
 _CHUNK_CHARS = 30_000_000  # characters hashed at a time (about 5 million words): bounds memory
-_PARALLEL_MIN_TEXTS = 50_000  # texts from which chunks are hashed in worker processes
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 # What a letter asks for: the strongest cue first ("I urge CMS to ..."), then weaker ones ("should").
@@ -328,7 +327,7 @@ def minhash_signatures(texts: pd.Series, *, shingle_size: int = DEFAULTS["shingl
     chunks = [texts.iloc[lo:hi] for lo, hi in bounds]
     for (lo, hi), (rows, block, shingles, words, hashes) in zip(
         bounds, imap_blocks(_signature_chunk, chunks, shingle_size, a, b, n_jobs=n_jobs,
-                            min_items=_PARALLEL_MIN_TEXTS, desc="MinHash signatures"), strict=True):
+                            desc="MinHash signatures"), strict=True):
         sig[lo + rows] = block
         n_shingles[lo:hi], n_words[lo:hi], text_hash[lo:hi] = shingles, words, hashes
     return sig, n_shingles, n_words, text_hash
@@ -598,7 +597,7 @@ def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Se
     parts = [(texts.iloc[lo:hi], campaign[lo:hi]) for lo, hi in bounds]
     for (lo, hi), (owners, joined, n_words) in zip(
         bounds, imap_blocks(_additions_chunk, parts, t_keys, shingle_size, size=lambda part: len(part[0]),
-                            min_items=_PARALLEL_MIN_TEXTS, desc="personal additions"), strict=True):
+                            desc="personal additions"), strict=True):
         out[lo + owners] = joined
         words[lo:hi] = n_words
     return pd.Series(out, dtype="string", index=texts.index), words

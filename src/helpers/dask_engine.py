@@ -159,19 +159,9 @@ def new_local_cluster():
 
 
 def _local_client():
-    """A client on the local cluster: the runner's shared one (:data:`SHARED_CLUSTER_ENV`), which this
-    process must not close, or else one of its own, closed when the process ends."""
+    """A client on a local cluster of this process's own, closed when the process ends."""
     from distributed import Client
 
-    shared = os.environ.get(SHARED_CLUSTER_ENV)
-    if shared:
-        try:
-            client = Client(shared, timeout="20s")
-        except OSError as exc:
-            raise ConfigError(f"cannot reach the run's shared Dask cluster at {shared} ({SHARED_CLUSTER_ENV}; "
-                              f"unset it to start a cluster of this process's own): {exc}") from None
-        atexit.register(_close, client)
-        return client
     cluster = new_local_cluster()
     client = Client(cluster)
     atexit.register(_close, client, cluster)
@@ -211,15 +201,18 @@ def connect(scheduler: str = "local", *, timeout: float = 20):
         raise ConfigError(f"dask_scheduler must be 'local' or an address like tcp://HOST:8786, not {scheduler!r}")
     for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    if scheduler == "local":
+    # "local" in a notebook the runner started: the run's shared cluster, which this process must not close
+    address = os.environ.get(SHARED_CLUSTER_ENV, "") if scheduler == "local" else scheduler
+    if not address:
         client = _local_client()
     else:
         from distributed import Client
 
         try:
-            client = Client(scheduler, timeout=f"{timeout}s")
+            client = Client(address, timeout=f"{timeout}s")
         except OSError as exc:
-            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            shared = f" (the run's shared cluster, from {SHARED_CLUSTER_ENV})" if scheduler == "local" else ""
+            raise ConfigError(f"cannot reach the Dask scheduler at {address}{shared}: {exc}") from None
         atexit.register(_close, client)
     from . import __version__
 

@@ -202,7 +202,6 @@ def _address_prefilters() -> dict[str, str]:
 
 
 _NAMES_BLOCK = 20_000  # distinct texts per block of addressed_names
-_PARALLEL_MIN_TEXTS = 50_000  # distinct texts from which the blocks run in worker processes
 
 
 def _addressed_block(part: tuple[list[str], np.ndarray]) -> list[list[tuple[str, str]]]:
@@ -253,7 +252,7 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     maybe = np.column_stack([may_match(texts, prefilters[cue]) for cue, _ in _ADDRESS_PATTERNS]) if len(texts) \
         else np.zeros((0, len(_ADDRESS_PATTERNS)), dtype=bool)
     parts = list(zip(blocks(distinct.tolist(), _NAMES_BLOCK), blocks(maybe, _NAMES_BLOCK), strict=True))
-    found = [names for block in map_blocks(_addressed_block, parts, min_items=_PARALLEL_MIN_TEXTS,
+    found = [names for block in map_blocks(_addressed_block, parts,
                                            size=lambda part: len(part[0]), desc="addressed names")
              for names in block]
     rows = [(comment_id, name, cue) for comment_id, code in zip(ids.tolist(), codes.tolist(), strict=True)

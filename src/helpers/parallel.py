@@ -31,7 +31,7 @@ import numpy as np
 from .errors import ConfigError
 from .progress import bar
 
-__all__ = ["N_JOBS_ENV", "available_cores", "resolve_n_jobs", "map_blocks", "imap_blocks", "blocks"]
+__all__ = ["MIN_ITEMS", "N_JOBS_ENV", "available_cores", "resolve_n_jobs", "map_blocks", "imap_blocks", "blocks"]
 
 B = TypeVar("B")
 R = TypeVar("R")
@@ -40,6 +40,11 @@ R = TypeVar("R")
 #: Environment variable that caps the worker processes of every step (e.g. ``LP_N_JOBS=1`` on a
 #: machine shared with others); unset, each step uses every core it may.
 N_JOBS_ENV = "LP_N_JOBS"
+
+
+#: Items (distinct texts, for the text steps) below which :func:`map_blocks` stays in this process:
+#: starting workers and sending them their blocks costs more than a second of work saves.
+MIN_ITEMS = 50_000
 
 
 def available_cores() -> int:
@@ -98,7 +103,7 @@ def map_blocks(
     parts: Sequence[Any],
     *args: Any,
     n_jobs: int | None = None,
-    min_items: int = 0,
+    min_items: int | None = None,
     desc: str = "",
     size: Callable[[Any], int] = len,
 ) -> list[R]:
@@ -114,9 +119,9 @@ def map_blocks(
         Passed to every call after the part.
     n_jobs : int, optional
         Worker processes (see :func:`resolve_n_jobs`).
-    min_items : int, default 0
-        Items (the sum of ``size(part)``) below which everything runs in this process: starting
-        workers costs about a tenth of a second.
+    min_items : int, optional
+        Items (the sum of ``size(part)``) below which everything runs in this process (default
+        :data:`MIN_ITEMS`).
     desc : str, optional
         A progress bar over the items, with this description (see :mod:`helpers.progress`).
     size : callable, default len
@@ -140,7 +145,7 @@ def imap_blocks(
     parts: Sequence[Any],
     *args: Any,
     n_jobs: int | None = None,
-    min_items: int = 0,
+    min_items: int | None = None,
     desc: str = "",
     size: Callable[[Any], int] = len,
 ) -> Iterator[R]:
@@ -153,6 +158,7 @@ def imap_blocks(
     """
     jobs = resolve_n_jobs(n_jobs)
     total = sum(size(p) for p in parts)
+    min_items = MIN_ITEMS if min_items is None else min_items
     with bar(total, desc or "working") as meter:
         parallel = jobs > 1 and len(parts) > 1 and total >= min_items and not current_process().daemon
         if not parallel:

@@ -334,7 +334,6 @@ _CODE_BASE = np.int64(1) << 31  # term code: a word id w for a word; (a + 1) * b
 _CHUNK = 20_000  # texts read at once
 # Distinct texts per block of transform (below the progress bars' threshold: a worker draws none)
 _TRANSFORM_BLOCK = 25_000
-_PARALLEL_MIN_TEXTS = 50_000  # distinct texts from which transform uses worker processes
 
 
 class _TermVectorizer:
@@ -1263,7 +1262,7 @@ class ThemeModel(BaseEstimator):
         codes, distinct = pd.factorize(np.asarray(_as_texts(texts), dtype=object))
         parts = blocks(list(distinct), _TRANSFORM_BLOCK)
         solved = map_blocks(_transform_block, parts, self.vectorizer_, self.nmf_.components_,
-                            min_items=_PARALLEL_MIN_TEXTS, desc="themes: weights")
+                            desc="themes: weights")
         weights = np.vstack(solved) if solved else np.zeros((0, self.n_themes_))
         return weights[codes]
 

@@ -164,7 +164,6 @@ def test_chunks_in_worker_processes_give_the_same_result(monkeypatch, worker_poo
     serial = detect_campaigns(_fixture())
     assert worker_pools == []
     monkeypatch.setattr(module, "_CHUNK_CHARS", 400)  # a few texts per chunk
-    monkeypatch.setattr(module, "_PARALLEL_MIN_TEXTS", 1)
     parallel = detect_campaigns(_fixture())
     assert len(worker_pools) >= 2  # signatures and personal additions both ran in workers
     for a, b in zip(serial, parallel, strict=True):

@@ -92,7 +92,6 @@ def test_addressed_names_in_worker_processes_are_the_same(monkeypatch, worker_po
         "Great post, Em!", "Thank you Laura. Andrew, you raise a point.", "@Jo I agree"]})
     serial = overview.addressed_names(t)
     monkeypatch.setattr(overview, "_NAMES_BLOCK", 2)
-    monkeypatch.setattr(overview, "_PARALLEL_MIN_TEXTS", 1)
     pd.testing.assert_frame_equal(overview.addressed_names(t), serial)
     assert worker_pools == [(2,)]
     assert serial["comment_id"].tolist() == ["c0", "c0", "c1", "c3", "c4", "c4", "c5"]

@@ -292,7 +292,6 @@ def test_transform_in_worker_processes_gives_the_same_weights(monkeypatch, worke
     docs = TRANSPORT + SCHOOL + TRICKY
     m = ThemeModel(n_themes=3).fit(docs)
     monkeypatch.setattr(themes, "_TRANSFORM_BLOCK", 4)
-    monkeypatch.setattr(themes, "_PARALLEL_MIN_TEXTS", 1)
     np.testing.assert_array_equal(m.transform(docs), m.doc_weights_)
     assert worker_pools == [(2,)]
 
