@@ -5,7 +5,8 @@ adjusted Rand index between our groups and Polis's ``group-id`` (over the partic
 clustered), the same with our own participation filter, the numbers of groups, how many of the five
 statements most agreed across Polis's groups are in our top five, how well Polis's groups fit the
 exported votes (1.0: a k-means partition of our map), the seconds to read the export and to analyse it,
-and, below 0.6, why. Then the medians, the Global Dialogues (GD6) per-question table, and the time of
+and, below 0.6, why (``python -m bench.polis_history`` measures how much Polis's own groups depend on
+when its math ran). Then the medians, the Global Dialogues (GD6) per-question table, and the time of
 the largest conversation. Writes the table to ``bench/results/opinions-<time>.csv``.
 """
 

@@ -70,3 +70,32 @@ def test_partition_fit_flags_labels_made_from_other_data():
     pts = np.vstack([rng.normal(0, 0.1, (20, 2)), rng.normal(3, 0.1, (20, 2))])
     assert partition_fit(pts, np.array([0] * 20 + [1] * 20)) == pytest.approx(1.0)
     assert partition_fit(pts, np.array([0, 1] * 20)) > 10
+
+
+def test_polis_start_groups_reads_participants_in_the_order_of_the_votes_file():
+    import pandas as pd
+
+    from helpers.opinions.polis import PolisExport, polis_start_groups
+
+    # votes.csv lists votes by statement, then participant: participant 10 votes first, so Polis puts
+    # them in row 0, whatever the numeric order of the ids.
+    rows = [(s, p, v) for s in "abcdefg" for p, v in (("10", 1), ("2", -1), ("7", 1), ("3", -1))]
+    votes = pd.DataFrame(rows, columns=["comment_id", "voter_id", "vote"])
+    votes["source_row"] = range(2, len(votes) + 2)
+    export = PolisExport("x", votes, set(), pd.Series(dtype="Int64"), pd.DataFrame())
+    groups = polis_start_groups(export, n_groups=2)
+    assert groups.index.tolist() == ["10", "2", "7", "3"]
+    # two opposite camps: 10 and 7 together, 2 and 3 together
+    assert groups["10"] == groups["7"] != groups["2"] == groups["3"]
+
+
+def test_low_agreement_explanations_by_cause():
+    from helpers.opinions.polis import explain
+
+    row = {"ari": 0.2, "polis_fit": 1.0, "polis_groups": 2, "our_groups": 2, "ari_polis_start": 0.95}
+    assert "Polis's own start" in explain(row) and "0.95" in explain(row)
+    assert "not a k-means partition" in explain({**row, "polis_fit": 1.5})
+    assert "different number of groups (3 here, 2 on Polis)" in explain({**row, "ari_polis_start": 0.3,
+                                                                          "our_groups": 3})
+    assert "previous update's clusters" in explain({**row, "ari_polis_start": 0.3})
+    assert explain({**row, "ari": 0.6}) == ""

@@ -11,6 +11,9 @@ the previous update's clusters; the number of groups changes only after several 
 final groups depend on the conversation's history, which an export does not hold. By default the
 comparison clusters the participants Polis clustered (``include``), so both cover the same people;
 ``ari_own_filter`` is the ARI when our own participation filter decides instead.
+``ari_polis_start`` is the ARI when the groups come from Polis's own k-means start alone (the first
+distinct points, rows in the order Polis built its matrix: the export's order), instead of the tightest
+partition over that start and several others (:func:`polis_start_groups`).
 :func:`partition_fit` measures whether Polis's groups are a k-means partition of the exported votes at
 all: when their within-group spread on our map is far above the best partition into as many groups,
 Polis grouped different votes than the export holds.
@@ -31,8 +34,8 @@ from sklearn.metrics import adjusted_rand_score
 from . import analyse
 from .statements import consensus_statements, group_statement_stats
 
-__all__ = ["PolisExport", "load_export", "polis_consensus", "partition_fit", "compare_with_polis",
-           "comparable_conversations", "compare_all"]
+__all__ = ["PolisExport", "load_export", "polis_consensus", "partition_fit", "polis_start_groups",
+           "compare_with_polis", "comparable_conversations", "compare_all"]
 
 #: Above this ratio of within-group spreads, Polis's groups are not a k-means partition of the export.
 MISFIT_RATIO = 1.2
@@ -109,6 +112,30 @@ def partition_fit(points: np.ndarray, labels: np.ndarray, *, random_state: int =
     return round(sse(labels) / max(sse(best), 1e-12), 4)
 
 
+def polis_start_groups(export: PolisExport, *, include=None, **params) -> pd.Series:
+    """Groups from Polis's own k-means start only, with participants in the order Polis built its matrix.
+
+    Polis adds a participant to its vote matrix at their first vote in the order it reads votes (by
+    statement, then participant: the order of the export's ``votes.csv``), and starts k-means from the
+    first distinct points in that order. :class:`~helpers.opinions.model.OpinionGroups` with
+    ``n_init=0`` keeps that start alone instead of the tightest of it and ``n_init`` others.
+
+    Returns
+    -------
+    Series
+        Group number (Int64) per participant id, missing for those not clustered.
+    """
+    from .matrix import vote_matrix
+    from .model import OpinionGroups
+
+    matrix = vote_matrix(export.votes)
+    votes = export.votes.sort_values("source_row", kind="stable") if "source_row" in export.votes else export.votes
+    matrix = matrix.loc[pd.unique(votes["voter_id"].astype(str).to_numpy())]
+    params = {k: v for k, v in params.items() if k in ("min_votes", "max_groups", "n_groups", "k_margin")}
+    model = OpinionGroups(n_init=0, **params).fit(matrix, exclude=export.moderated_out, include=include)
+    return model.labels_
+
+
 def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: bool = True, **params) -> dict:
     """One row of the comparison table for one Polis export (see the module docstring).
 
@@ -116,8 +143,8 @@ def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: boo
     -------
     dict
         ``conversation``, ``participants``, ``polis_clustered``, ``polis_groups``, ``our_groups``, ``ari``,
-        ``ari_own_filter``, ``own_filter_coverage`` (share of Polis's clustered participants our filter
-        clusters), ``consensus_overlap`` (of 5), ``polis_fit`` (:func:`partition_fit` of Polis's groups on
+        ``ari_own_filter``, ``ari_polis_start`` (:func:`polis_start_groups`), ``own_filter_coverage`` (share
+        of Polis's clustered participants our filter clusters), ``consensus_overlap`` (of 5), ``polis_fit`` (:func:`partition_fit` of Polis's groups on
         our map), ``read_seconds``, ``analysis_seconds``.
     """
     export = load_export(folder)
@@ -135,6 +162,9 @@ def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: boo
     both = [p for p in on if bool(own_p.loc[p, "clustered"])]
     ari_own = (float(adjusted_rand_score(polis.loc[both].to_numpy(dtype=int),
                                          own_p.loc[both, "group"].astype(int).to_numpy())) if both else float("nan"))
+    from_start = polis_start_groups(export, include=polis.index if use_polis_participants else None, **params)
+    start_on = from_start.reindex(on).astype("Int64").fillna(-1).to_numpy(dtype=int)
+    ari_start = float(adjusted_rand_score(polis.loc[on].to_numpy(dtype=int), start_on)) if len(on) else float("nan")
     points = ours.loc[on, ["x", "y"]].to_numpy()
     ours_top = result.consensus["comment_id"].astype(str).head(5).tolist()
     theirs_top = polis_consensus(export, top=5)
@@ -146,6 +176,7 @@ def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: boo
         "our_groups": int(result.notes["n_groups"]),
         "ari": round(ari, 4),
         "ari_own_filter": round(ari_own, 4),
+        "ari_polis_start": round(ari_start, 4),
         "own_filter_coverage": round(len(both) / max(len(on), 1), 4),
         "consensus_overlap": len(set(ours_top) & set(theirs_top)),
         "polis_fit": partition_fit(points, polis.loc[on].to_numpy(dtype=int)),
@@ -168,6 +199,10 @@ def explain(row: dict) -> str:
         return (f"Polis's groups are not a k-means partition of the exported votes (their within-group spread "
                 f"on the map is {row['polis_fit']:.2f} times the best partition into {row['polis_groups']} "
                 "groups): Polis grouped a different set of votes than the export holds")
+    if row.get("ari_polis_start", 0) >= 0.9:
+        return (f"Polis's groups are the partition k-means reaches from Polis's own start (the first distinct "
+                f"points in the order Polis read the votes: ARI {row['ari_polis_start']:.2f} from that start "
+                "alone); here the tightest of that start and several others is kept, which is another partition")
     if row["our_groups"] != row["polis_groups"]:
         return (f"different number of groups ({row['our_groups']} here, {row['polis_groups']} on Polis): the "
                 "silhouette prefers another number now; Polis keeps the number it settled on earlier")
