@@ -97,19 +97,18 @@ def polis_kmeans(points: np.ndarray, k: int, previous: np.ndarray | None = None,
     else:
         centres = first_distinct(points, k)
         ids = np.arange(len(centres))
-    for iteration in range(max_iter + 1):
+    for iteration in range(max_iter + 1):  # Polis keeps the members of the last assignment step
         labels = ((points[:, None, :] - centres[None]) ** 2).sum(-1).argmin(axis=1)
+        members = ids[labels]
         used = np.unique(labels)
         new, _ = _centres(points, labels, len(ids), w)
-        new, new_ids = new[used], ids[used]
+        new, ids = new[used], ids[used]
         old_sorted, new_sorted = np.array(sorted(map(tuple, centres))), np.array(sorted(map(tuple, new)))
         m = min(len(old_sorted), len(new_sorted))
-        settled = bool((np.sqrt(((old_sorted[:m] - new_sorted[:m]) ** 2).sum(1)) < 0.01).all())
-        centres, ids = new, new_ids
-        if settled or iteration == max_iter:
+        centres = new
+        if (np.sqrt(((old_sorted[:m] - new_sorted[:m]) ** 2).sum(1)) < 0.01).all() or iteration == max_iter:
             break
-    labels = ((points[:, None, :] - centres[None]) ** 2).sum(-1).argmin(axis=1)
-    return ids, ids[labels]
+    return ids, members
 
 
 def smooth_k(state: dict, scores: dict) -> dict:
@@ -167,7 +166,7 @@ class PolisReplay:
         sizes = np.array([(self.base[clustered] == b).sum() for b in base_ids], dtype=float)
         scores, groups = {}, {}
         for k in range(2, min(MAX_GROUPS, 2 + len(base_ids) // 12) + 1):
-            if len(base_ids) <= k:
+            if len(base_ids) < k:
                 continue
             last = self.groups.get(k, {})
             previous = np.array([last.get(b, -1) for b in base_ids]) if last else None
