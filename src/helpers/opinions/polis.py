@@ -143,9 +143,10 @@ def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: boo
     -------
     dict
         ``conversation``, ``participants``, ``polis_clustered``, ``polis_groups``, ``our_groups``, ``ari``,
-        ``ari_own_filter``, ``ari_polis_start`` (:func:`polis_start_groups`), ``own_filter_coverage`` (share
-        of Polis's clustered participants our filter clusters), ``consensus_overlap`` (of 5), ``polis_fit`` (:func:`partition_fit` of Polis's groups on
-        our map), ``read_seconds``, ``analysis_seconds``.
+        ``ari_own_filter``, ``ari_polis_start`` (:func:`polis_start_groups`), ``own_filter_coverage``
+        (share of Polis's clustered participants our filter clusters), ``consensus_overlap`` (of 5),
+        ``polis_fit`` (:func:`partition_fit` of Polis's groups on our map), ``read_seconds``,
+        ``analysis_seconds``.
     """
     export = load_export(folder)
     polis = export.polis_groups
