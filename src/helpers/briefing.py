@@ -913,6 +913,15 @@ def opinions_section(b: BriefingData) -> str:
         f"{n_groups} opinion group{'s' if n_groups != 1 else ''}"
         + (f"; the other {n['n_not_clustered']:,}, who voted on fewer, are counted but not placed in a group."
            if n["n_not_clustered"] else "."))]
+    platform = n.get("platform_groups")
+    if platform:
+        k = int(platform["n_platform_groups"])
+        parts.append(report.paragraph(
+            f"The voting platform\u2019s own analysis also grouped these voters, into {k} group{'s' if k != 1 else ''}. "
+            f"Of the {platform['n_compared']:,} people grouped both there and here, "
+            f"{_pct_text(platform['matched_share'])} are in the matching group. Its groups can differ from ours because it recalculates them as votes arrive, each time "
+            "starting from its previous answer, so they also depend on when it last ran; ours depend only on "
+            "the votes."))
     sizes = pd.DataFrame({"Group": [f"Group {g}" for g in groups["group_name"]],
                           "People": groups["size"].astype(int),
                           "Share of people grouped": [_pct(v, clustered) for v in groups["size"]]})

@@ -454,7 +454,9 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
 
     Statements the moderator rejected (``moderated_out`` exclusions) are zeroed, as Polis does. Writes
     the participants (map and group), groups, statements (representative, consensus, divisive, each
-    with its text) and ``opinions.json``. When the run has no votes table nothing is analysed and only
+    with its text) and ``opinions.json``; when the source records the platform's own groups (Polis's
+    ``group-id``), ``opinions.json`` also says how ours line up with them (``platform_groups``:
+    :func:`helpers.opinions.compare_with_platform`). When the run has no votes table nothing is analysed and only
     ``opinions.json`` is written, saying why (the runner skips this stage then; see
     :mod:`helpers.runner`).
 
@@ -462,7 +464,7 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     -------
     (OpinionResult or None, statements DataFrame, notes dict)
     """
-    from .opinions import analyse, group_name
+    from .opinions import analyse, compare_with_platform, group_name
 
     if not output_path(run, "votes").is_file():
         notes = {"skipped": True, "reason": "the source has no votes table (agree/disagree votes on statements)"}
@@ -486,6 +488,12 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     statements["text"] = statements["comment_id"].astype(str).map(text).astype("string")
     notes = {"skipped": False, **result.notes, "n_votes_on_rejected": int(votes["comment_id"].astype(str)
                                                                           .isin(rejected).sum())}
+    if output_path(run, "respondents").is_file():  # the platform's own grouping, e.g. Polis's group-id
+        respondents = load(run, "respondents")
+        if "external_group" in respondents.columns and respondents["external_group"].notna().any():
+            platform = pd.Series(respondents["external_group"].to_numpy(),
+                                 index=respondents["respondent_id"].astype(str).to_numpy())
+            notes["platform_groups"] = compare_with_platform(result.participants, platform)
     save(run, "opinion_participants", result.participants)
     save(run, "opinion_groups", result.groups)
     save(run, "opinion_statements", statements)

@@ -41,3 +41,58 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     agrees = html[html.index("What everyone agrees on"):html.index("Group A:")]
     assert f"(statement {top})" in agrees
     assert "<script" not in html
+    # Polis's own groups (participants-votes.csv, read here with the csv module): two groups, so the best
+    # pairing of groups is either the diagonal or the anti-diagonal of the 2 x 2 table.
+    import csv
+
+    with open(folder / "participants-votes.csv", newline="", encoding="utf-8") as f:
+        polis = {r["participant"]: r["group-id"] for r in csv.DictReader(f) if r["group-id"] != ""}
+    ours = result.participants.dropna(subset=["group"])
+    pairs = [(str(g), polis[p]) for p, g in zip(ours["participant_id"], ours["group_name"], strict=True)
+             if p in polis]
+    n_ab = {(a, b): sum(1 for pair in pairs if pair == (a, b)) for a in "AB" for b in "01"}
+    best = max(n_ab["A", "0"] + n_ab["B", "1"], n_ab["A", "1"] + n_ab["B", "0"])
+    platform = notes["platform_groups"]
+    assert len(polis) == 197  # participants-votes.csv: 197 with a group-id
+    assert platform["n_compared"] == len(pairs) and 150 < len(pairs) <= 197
+    assert platform["n_platform_groups"] == 2
+    assert platform["matched_share"] == pytest.approx(best / len(pairs), abs=1e-4)
+    assert sum(r["participants"] for r in platform["crosstab"]) == len(pairs)
+    assert (f"also grouped these voters, into 2 groups. Of the {len(pairs)} people grouped both there and here, "
+            f"{best / len(pairs):.0%} are in the matching group" in html)
+
+
+def test_platform_groups_by_hand():
+    import pandas as pd
+
+    from helpers.opinions import compare_with_platform
+
+    ours = pd.DataFrame({"participant_id": ["1", "2", "3", "4", "5", "6"],
+                         "group": pd.array([0, 0, 0, 1, 1, None], dtype="Int64"),
+                         "group_name": ["A", "A", "A", "B", "B", None]})
+    # the platform grouped 1-5 plus 7 (who is not among ours) and left 6 out
+    theirs = pd.Series(["x", "x", "y", "y", "y", None, "x"], index=[1, 2, 3, 4, 5, 6, 7])
+    out = compare_with_platform(ours, theirs)
+    assert out["n_compared"] == 5 and out["n_platform_groups"] == 2
+    assert out["matched_share"] == pytest.approx(4 / 5)  # A<->x holds 1, 2; B<->y holds 4, 5; 3 is off
+    assert [(r["group_name"], r["platform_group"], r["participants"]) for r in out["crosstab"]] == [
+        ("A", "x", 2), ("A", "y", 1), ("B", "y", 2)]
+    assert compare_with_platform(ours, pd.Series([None], index=["1"], dtype="object")) is None
+
+
+@pytest.mark.shared
+def test_notebook_shows_how_our_groups_line_up_with_polis(tmp_path):
+    import papermill
+
+    from helpers import paths
+
+    chain(tmp_path, shared_corpus("polis-opendata", "brexit-consensus"), "polis")
+    out = tmp_path / "06.ipynb"
+    papermill.execute_notebook(str(paths.notebooks_dir() / "06_opinion_groups.ipynb"), str(out),
+                               parameters={"corpus": "brexit", "run_dir": str(tmp_path)}, progress_bar=False)
+    import nbformat
+
+    shown = "".join(str(o.get("data", {}).get("text/plain", "")) for c in nbformat.read(out, as_version=4).cells
+                    if c.cell_type == "code" for o in c.outputs)
+    assert "platform_group" in shown and "'matched_share'" in shown and "'n_compared'" in shown
+    assert "The source records no groups of its own" not in shown

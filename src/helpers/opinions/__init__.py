@@ -25,8 +25,8 @@ from .statements import (
     representative_statements,
 )
 
-__all__ = ["OpinionResult", "analyse", "vote_matrix", "participation", "OpinionGroups", "group_name",
-           "group_statement_stats", "representative_statements", "consensus_statements",
+__all__ = ["OpinionResult", "analyse", "compare_with_platform", "vote_matrix", "participation", "OpinionGroups",
+           "group_name", "group_statement_stats", "representative_statements", "consensus_statements",
            "divisive_statements", "natural_order", "PARAMETERS"]
 
 #: Parameters of :func:`analyse` and their defaults (Polis's values).
@@ -139,3 +139,54 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
     }
     return OpinionResult(participants=participants, groups=groups, stats=stats, representative=representative,
                          consensus=consensus, divisive=divisive, notes=notes, model=model)
+
+
+def compare_with_platform(participants: pd.DataFrame, platform_groups: pd.Series) -> dict | None:
+    """How our groups line up with a platform's own (for example Polis's ``group-id``).
+
+    Parameters
+    ----------
+    participants : DataFrame
+        :attr:`OpinionResult.participants` (``participant_id``, ``group``, ``group_name``).
+    platform_groups : Series
+        The platform's group per participant id (missing where it grouped nobody).
+
+    Returns
+    -------
+    dict or None
+        None when nobody is grouped by both. Otherwise ``n_compared`` (participants grouped by both),
+        ``n_platform_groups``, ``matched_share`` (share of them in corresponding groups after the best
+        one-to-one matching of groups, :func:`helpers.themes.matched_agreement`), ``ari`` (adjusted Rand
+        index: 1 identical, about 0 no better than chance) and ``crosstab`` (one record per pair of our
+        group and the platform's with their number of participants).
+
+    Examples
+    --------
+    >>> ours = pd.DataFrame({"participant_id": list("abcde"), "group": pd.array([0, 0, 1, 1, None], "Int64"),
+    ...                      "group_name": ["A", "A", "B", "B", None]})
+    >>> out = compare_with_platform(ours, pd.Series(["7", "7", "7", "9", "9"], index=list("abcde")))
+    >>> out["n_compared"], out["n_platform_groups"], out["matched_share"]
+    (4, 2, 0.75)
+    >>> out["crosstab"][0]
+    {'group_name': 'A', 'platform_group': '7', 'participants': 2}
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    from ..themes import matched_agreement
+
+    theirs = platform_groups.dropna().astype(str)
+    theirs.index = theirs.index.astype(str)
+    both = participants[participants["group"].notna()
+                        & participants["participant_id"].astype(str).isin(theirs.index)]
+    if both.empty:
+        return None
+    platform = theirs.loc[both["participant_id"].astype(str)].to_numpy()
+    ours = both["group_name"].astype(str).to_numpy()
+    crosstab = (pd.DataFrame({"group_name": ours, "platform_group": platform})
+                .value_counts(sort=False).rename("participants").reset_index()
+                .sort_values(["group_name", "platform_group"], kind="stable"))
+    return {"n_compared": int(len(both)), "n_platform_groups": int(pd.Series(platform).nunique()),
+            "matched_share": round(float(matched_agreement(ours, platform)), 4),
+            "ari": round(float(adjusted_rand_score(platform, ours)), 4),
+            "crosstab": [{"group_name": str(r.group_name), "platform_group": str(r.platform_group),
+                          "participants": int(r.participants)} for r in crosstab.itertuples()]}
