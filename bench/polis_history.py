@@ -10,9 +10,9 @@ the math ran.
 This study replays each conversation's votes in time order through that update, running the math N
 times at evenly spaced points of the vote stream, and reports the adjusted Rand index (ARI) with
 Polis's ``group-id`` for each N, and for a single update over the whole export (participants in the
-order of ``votes.csv``, as Polis builds its matrix from a conversation's stored votes). Where the ARI moves a lot with N,
-Polis's groups are one of several partitions its history could have produced, and no analysis of the
-export alone can be expected to reproduce them. Participants are clustered as Polis clustered them
+order of ``votes.csv``, as Polis builds its matrix from a conversation's stored votes). Where the ARI
+moves a lot with N, Polis's groups are one of several partitions its history could have produced, and
+no analysis of the export alone can be expected to reproduce them. Participants are clustered as Polis clustered them
 (the export's ``group-id`` holders, from their first vote). Each replayed update follows Polis's
 steps; moderation is applied as it stands at the end, since the export does not say when it happened.
 Writes ``bench/results/polis-history-<time>.csv``. Takes about ten minutes on two cores.

@@ -917,11 +917,11 @@ def opinions_section(b: BriefingData) -> str:
     if platform:
         k = int(platform["n_platform_groups"])
         parts.append(report.paragraph(
-            f"The voting platform\u2019s own analysis also grouped these voters, into {k} group{'s' if k != 1 else ''}. "
-            f"Of the {platform['n_compared']:,} people grouped both there and here, "
-            f"{_pct_text(platform['matched_share'])} are in the matching group. Its groups can differ from ours because it recalculates them as votes arrive, each time "
-            "starting from its previous answer, so they also depend on when it last ran; ours depend only on "
-            "the votes."))
+            f"The voting platform\u2019s own analysis also grouped these voters, into {k} "
+            f"group{'s' if k != 1 else ''}. Of the {platform['n_compared']:,} people grouped both there and here, "
+            f"{_pct_text(platform['matched_share'])} are in the matching group. Its groups can differ from ours "
+            "because it recalculates them as votes arrive, each time starting from its previous answer, so they "
+            "also depend on when it last ran; ours depend only on the votes."))
     sizes = pd.DataFrame({"Group": [f"Group {g}" for g in groups["group_name"]],
                           "People": groups["size"].astype(int),
                           "Share of people grouped": [_pct(v, clustered) for v in groups["size"]]})

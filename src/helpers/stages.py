@@ -456,8 +456,8 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     the participants (map and group), groups, statements (representative, consensus, divisive, each
     with its text) and ``opinions.json``; when the source records the platform's own groups (Polis's
     ``group-id``), ``opinions.json`` also says how ours line up with them (``platform_groups``:
-    :func:`helpers.opinions.compare_with_platform`). When the run has no votes table nothing is analysed and only
-    ``opinions.json`` is written, saying why (the runner skips this stage then; see
+    :func:`helpers.opinions.compare_with_platform`). When the run has no votes table nothing is analysed
+    and only ``opinions.json`` is written, saying why (the runner skips this stage then; see
     :mod:`helpers.runner`).
 
     Returns
