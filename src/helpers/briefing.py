@@ -916,12 +916,18 @@ def opinions_section(b: BriefingData) -> str:
     platform = n.get("platform_groups")
     if platform:
         k = int(platform["n_platform_groups"])
-        parts.append(report.paragraph(
-            f"The voting platform\u2019s own analysis also grouped these voters, into {k} "
-            f"group{'s' if k != 1 else ''}. Of the {platform['n_compared']:,} people grouped both there and here, "
-            f"{_pct_text(platform['matched_share'])} are in the matching group. Its groups can differ from ours "
-            "because it recalculates them as votes arrive, each time starting from its previous answer, so they "
-            "also depend on when it last ran; ours depend only on the votes."))
+        said_platform = (f"The voting platform\u2019s own analysis also grouped {platform['n_platform_grouped']:,} "
+                         f"of these voters, into {k} group{'s' if k != 1 else ''}")
+        if platform["n_compared"]:
+            where = "; ".join(f"{_pct_text(w['share'])} of the {w['n_compared']:,} in its group "
+                              f"{w['platform_group']} are in our group {w['group_name']}" for w in platform["where"])
+            said_platform += (f". Of the {platform['n_compared']:,} people grouped both there and here, {where}. "
+                              "The two can differ: the platform recalculates its groups as votes arrive, each time "
+                              "building on its previous answer, and where the votes do not clearly separate people "
+                              "the two methods can draw the line in different places.")
+        else:
+            said_platform += "; none of them is in a group here."
+        parts.append(report.paragraph(said_platform))
     sizes = pd.DataFrame({"Group": [f"Group {g}" for g in groups["group_name"]],
                           "People": groups["size"].astype(int),
                           "Share of people grouped": [_pct(v, clustered) for v in groups["size"]]})

@@ -41,8 +41,7 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     agrees = html[html.index("What everyone agrees on"):html.index("Group A:")]
     assert f"(statement {top})" in agrees
     assert "<script" not in html
-    # Polis's own groups (participants-votes.csv, read here with the csv module): two groups, so the best
-    # pairing of groups is either the diagonal or the anti-diagonal of the 2 x 2 table.
+    # Polis's own groups (participants-votes.csv, read here with the csv module): where each went here.
     import csv
 
     with open(folder / "participants-votes.csv", newline="", encoding="utf-8") as f:
@@ -50,21 +49,24 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     ours = result.participants.dropna(subset=["group"])
     pairs = [(str(g), polis[p]) for p, g in zip(ours["participant_id"], ours["group_name"], strict=True)
              if p in polis]
-    n_ab = {(a, b): sum(1 for pair in pairs if pair == (a, b)) for a in "AB" for b in "01"}
-    best = max(n_ab["A", "0"] + n_ab["B", "1"], n_ab["A", "1"] + n_ab["B", "0"])
     platform = notes["platform_groups"]
-    assert len(polis) == 197  # participants-votes.csv: 197 with a group-id
-    assert platform["n_compared"] == len(pairs) and 150 < len(pairs) <= 197
-    assert platform["n_platform_groups"] == 2
-    assert platform["matched_share"] == pytest.approx(best / len(pairs), abs=1e-4)
+    assert len(polis) == platform["n_platform_grouped"] == 197  # participants-votes.csv: 197 with a group-id
+    assert platform["n_platform_groups"] == 2 and platform["n_compared"] == len(pairs)
+    for w in platform["where"]:
+        mine = [a for a, b in pairs if b == w["platform_group"]]
+        top = max("AB", key=mine.count)
+        assert (w["n_compared"], w["group_name"]) == (len(mine), top)
+        assert w["share"] == pytest.approx(mine.count(top) / len(mine), abs=1e-4)
+        assert (f"{mine.count(top) / len(mine):.0%} of the {len(mine)} in its group {w['platform_group']} are in "
+                f"our group {top}") in html
+    assert "also grouped 197 of these voters, into 2 groups" in html.replace("\u2019", "'")
     assert sum(r["participants"] for r in platform["crosstab"]) == len(pairs)
-    assert (f"also grouped these voters, into 2 groups. Of the {len(pairs)} people grouped both there and here, "
-            f"{best / len(pairs):.0%} are in the matching group" in html)
 
 
 def test_platform_groups_by_hand():
     import pandas as pd
 
+    from helpers.errors import InputError
     from helpers.opinions import compare_with_platform
 
     ours = pd.DataFrame({"participant_id": ["1", "2", "3", "4", "5", "6"],
@@ -73,11 +75,19 @@ def test_platform_groups_by_hand():
     # the platform grouped 1-5 plus 7 (who is not among ours) and left 6 out
     theirs = pd.Series(["x", "x", "y", "y", "y", None, "x"], index=[1, 2, 3, 4, 5, 6, 7])
     out = compare_with_platform(ours, theirs)
-    assert out["n_compared"] == 5 and out["n_platform_groups"] == 2
-    assert out["matched_share"] == pytest.approx(4 / 5)  # A<->x holds 1, 2; B<->y holds 4, 5; 3 is off
+    assert (out["n_platform_grouped"], out["n_platform_groups"], out["n_compared"]) == (6, 2, 5)
+    # x: 1, 2 (both A); y: 3 (A), 4, 5 (B)
+    assert out["where"] == [{"platform_group": "x", "n_compared": 2, "group_name": "A", "share": 1.0},
+                            {"platform_group": "y", "n_compared": 3, "group_name": "B", "share": 0.6667}]
     assert [(r["group_name"], r["platform_group"], r["participants"]) for r in out["crosstab"]] == [
         ("A", "x", 2), ("A", "y", 1), ("B", "y", 2)]
-    assert compare_with_platform(ours, pd.Series([None], index=["1"], dtype="object")) is None
+    # ARI by hand: pairs of the 5 together in both (1-2, 4-5) = 2; together here 3 + 1 = 4;
+    # together there 1 + 3 = 4; expected 4 * 4 / 10 = 1.6; max (4 + 4) / 2 = 4; (2 - 1.6) / (4 - 1.6) = 1/6
+    assert out["ari"] == pytest.approx(1 / 6, abs=1e-4)
+    nobody = compare_with_platform(ours, pd.Series(["x"], index=["7"]))
+    assert nobody["n_compared"] == 0 and nobody["where"] == [] and nobody["ari"] is None
+    with pytest.raises(InputError, match="'1' has two platform groups"):
+        compare_with_platform(ours, pd.Series(["x", "y"], index=["1", "1"]))
 
 
 @pytest.mark.shared
@@ -94,5 +104,5 @@ def test_notebook_shows_how_our_groups_line_up_with_polis(tmp_path):
 
     shown = "".join(str(o.get("data", {}).get("text/plain", "")) for c in nbformat.read(out, as_version=4).cells
                     if c.cell_type == "code" for o in c.outputs)
-    assert "platform_group" in shown and "'matched_share'" in shown and "'n_compared'" in shown
+    assert "platform_group" in shown and "'where'" in shown and "'n_compared'" in shown
     assert "The source records no groups of its own" not in shown

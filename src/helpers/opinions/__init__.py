@@ -141,7 +141,7 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
                          consensus=consensus, divisive=divisive, notes=notes, model=model)
 
 
-def compare_with_platform(participants: pd.DataFrame, platform_groups: pd.Series) -> dict | None:
+def compare_with_platform(participants: pd.DataFrame, platform_groups: pd.Series) -> dict:
     """How our groups line up with a platform's own (for example Polis's ``group-id``).
 
     Parameters
@@ -149,44 +149,63 @@ def compare_with_platform(participants: pd.DataFrame, platform_groups: pd.Series
     participants : DataFrame
         :attr:`OpinionResult.participants` (``participant_id``, ``group``, ``group_name``).
     platform_groups : Series
-        The platform's group per participant id (missing where it grouped nobody).
+        The platform's group per participant id (missing where it grouped nobody); ids unique.
 
     Returns
     -------
-    dict or None
-        None when nobody is grouped by both. Otherwise ``n_compared`` (participants grouped by both),
-        ``n_platform_groups``, ``matched_share`` (share of them in corresponding groups after the best
-        one-to-one matching of groups, :func:`helpers.themes.matched_agreement`), ``ari`` (adjusted Rand
-        index: 1 identical, about 0 no better than chance) and ``crosstab`` (one record per pair of our
-        group and the platform's with their number of participants).
+    dict
+        ``n_platform_grouped`` and ``n_platform_groups`` (everyone the platform grouped, in how many
+        groups); ``n_compared`` (participants grouped both there and here); ``where`` (one record per
+        platform group: its ``platform_group``, ``n_compared`` of its people, and the ``group_name``
+        here holding most of them with their ``share``); ``ari`` (adjusted Rand index over the people
+        compared: 1 identical, about 0 no better than chance; None when nobody is compared) and
+        ``crosstab`` (one record per pair of our group and the platform's with their number of
+        participants).
+
+    Raises
+    ------
+    InputError
+        When a participant id appears twice in ``platform_groups``.
 
     Examples
     --------
     >>> ours = pd.DataFrame({"participant_id": list("abcde"), "group": pd.array([0, 0, 1, 1, None], "Int64"),
     ...                      "group_name": ["A", "A", "B", "B", None]})
-    >>> out = compare_with_platform(ours, pd.Series(["7", "7", "7", "9", "9"], index=list("abcde")))
-    >>> out["n_compared"], out["n_platform_groups"], out["matched_share"]
-    (4, 2, 0.75)
+    >>> out = compare_with_platform(ours, pd.Series([7.0, 7, 7, 9, 9], index=list("abcde")))
+    >>> out["n_platform_grouped"], out["n_platform_groups"], out["n_compared"]
+    (5, 2, 4)
+    >>> out["where"]
+    [{'platform_group': '7', 'n_compared': 3, 'group_name': 'A', 'share': 0.6667}, \
+{'platform_group': '9', 'n_compared': 1, 'group_name': 'B', 'share': 1.0}]
     >>> out["crosstab"][0]
     {'group_name': 'A', 'platform_group': '7', 'participants': 2}
     """
     from sklearn.metrics import adjusted_rand_score
 
-    from ..themes import matched_agreement
+    from ..errors import InputError
 
-    theirs = platform_groups.dropna().astype(str)
+    theirs = platform_groups.dropna()
+    if pd.api.types.is_float_dtype(theirs) and (theirs % 1 == 0).all():
+        theirs = theirs.astype("int64")  # 0.0 -> "0", as the platform names its groups
+    theirs = theirs.astype(str)
     theirs.index = theirs.index.astype(str)
+    if theirs.index.duplicated().any():
+        raise InputError(f"participant {theirs.index[theirs.index.duplicated()][0]!r} has two platform groups")
     both = participants[participants["group"].notna()
                         & participants["participant_id"].astype(str).isin(theirs.index)]
-    if both.empty:
-        return None
     platform = theirs.loc[both["participant_id"].astype(str)].to_numpy()
     ours = both["group_name"].astype(str).to_numpy()
-    crosstab = (pd.DataFrame({"group_name": ours, "platform_group": platform})
-                .value_counts(sort=False).rename("participants").reset_index()
+    pairs = pd.DataFrame({"group_name": ours, "platform_group": platform})
+    crosstab = (pairs.value_counts(sort=False).rename("participants").reset_index()
                 .sort_values(["group_name", "platform_group"], kind="stable"))
-    return {"n_compared": int(len(both)), "n_platform_groups": int(pd.Series(platform).nunique()),
-            "matched_share": round(float(matched_agreement(ours, platform)), 4),
-            "ari": round(float(adjusted_rand_score(platform, ours)), 4),
+    where = []
+    for g, rows in crosstab.groupby("platform_group", sort=True):
+        top = rows.sort_values(["participants", "group_name"], ascending=[False, True], kind="stable").iloc[0]
+        n = int(rows["participants"].sum())
+        where.append({"platform_group": str(g), "n_compared": n, "group_name": str(top["group_name"]),
+                      "share": round(int(top["participants"]) / n, 4)})
+    return {"n_platform_grouped": int(len(theirs)), "n_platform_groups": int(theirs.nunique()),
+            "n_compared": int(len(both)), "where": where,
+            "ari": round(float(adjusted_rand_score(platform, ours)), 4) if len(both) else None,
             "crosstab": [{"group_name": str(r.group_name), "platform_group": str(r.platform_group),
                           "participants": int(r.participants)} for r in crosstab.itertuples()]}
