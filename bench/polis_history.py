@@ -3,19 +3,22 @@
 Polis recomputes a conversation's groups whenever new votes arrive, and every update starts from the
 previous one: its base clusters, its group clusters for each number of groups, who is clustered, and
 the number of groups, which changes only after a new number wins four updates in a row (Polis's
-``math/src/polismath/math/conversation.clj`` and ``clusters.clj``). The final ``group-id`` in an export
-is the state after the last of those updates; the export keeps every vote with its time, but not when
-the math ran.
+``math/src/polismath/math/conversation.clj`` and ``clusters.clj``). An export's ``group-id`` is either
+the stored state after the last of those updates, or, for an export made "at a time"
+(``darwin/export.clj``), one update from nothing over all the votes. The export keeps every vote with
+its time, but says neither which kind it is nor when the math ran.
 
-This study replays each conversation's votes in time order through that update, running the math N
-times at evenly spaced points of the vote stream, and reports the adjusted Rand index (ARI) with
-Polis's ``group-id`` for each N, and for a single update over the whole export (participants in the
-order of ``votes.csv``, as Polis builds its matrix from a conversation's stored votes). Where the ARI
-moves a lot with N, Polis's groups are one of several partitions its history could have produced, and
-no analysis of the export alone can be expected to reproduce them. Participants are clustered as Polis clustered them
-(the export's ``group-id`` holders, from their first vote). Each replayed update follows Polis's
-steps; moderation is applied as it stands at the end, since the export does not say when it happened.
-Writes ``bench/results/polis-history-<time>.csv``. Takes about ten minutes on two cores.
+This study replays each conversation's votes in time order through an emulation of that update, running
+the math N times at evenly spaced points of the vote stream, and reports the adjusted Rand index (ARI)
+with Polis's ``group-id`` for each N, and for a single update over the whole export (participants in
+the order of ``votes.csv``, as Polis builds its matrix from stored votes). It is an approximation: the
+real update times, the moderation history (the final moderation is applied throughout), and the
+order of participants within a batch are unknown, and who is grouped follows either the export's
+``group-id`` holders from their first vote (``--clustered export``, the default) or Polis's own rule
+as votes arrive (``--clustered polis``: at least ``min(7, statements)`` votes, topped up to 15, once in
+always in). Where the ARI moves a lot with N or with these choices, the export alone does not pin
+Polis's groups down. Writes ``bench/results/polis-history-<clustered>-<time>.csv``. Takes about ten
+minutes on two cores.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from helpers.opinions.polis import comparable_conversations, load_export
 RESULTS = Path(__file__).resolve().parent / "results"
 UPDATES = (25, 100, 400, 1600)
 BASE_K, BASE_ITERS, GROUP_ITERS, MAX_GROUPS, K_BUFFER = 100, 100, 20, 5, 4  # Polis's defaults
+MIN_VOTES, GREEDY_N = 7, 15  # Polis's in-conv rule
 
 
 def _centres(points, labels, n, weights):
@@ -133,7 +137,8 @@ def smooth_k(state: dict, scores: dict) -> dict:
 class PolisReplay:
     """Polis's incremental math over a vote stream, one update per batch of votes."""
 
-    def __init__(self, votes: pd.DataFrame, moderated_out, include, *, order: str = "time"):
+    def __init__(self, votes: pd.DataFrame, moderated_out, include, *, order: str = "time",
+                 clustered: str = "export"):
         v = votes.sort_values("created_at" if order == "time" else "source_row", kind="stable")
         self.pids = pd.unique(v["voter_id"].astype(str).to_numpy())
         self.tids = pd.unique(v["comment_id"].astype(str).to_numpy())
@@ -142,6 +147,8 @@ class PolisReplay:
         self.values = v["vote"].astype(float).to_numpy()
         self.exclude = {str(t) for t in moderated_out}
         self.include = np.isin(self.pids, [str(p) for p in include])
+        self.rule = clustered
+        self.in_conv = np.zeros(len(self.pids), dtype=bool)
         self.votes = np.full((len(self.pids), len(self.tids)), np.nan)
         self.base = np.full(len(self.pids), -1)  # base cluster id per participant
         self.groups: dict[int, dict[int, int]] = {}  # k -> base cluster id -> group id
@@ -156,7 +163,16 @@ class PolisReplay:
         n_rows, n_cols = self.rows[:upto].max() + 1, self.cols[:upto].max() + 1
         matrix = pd.DataFrame(self.votes[:n_rows, :n_cols], columns=self.tids[:n_cols])
         proj = OpinionGroups()._project(matrix, self.exclude)
-        clustered = np.flatnonzero(self.include[:n_rows] & matrix.notna().any(axis=1).to_numpy())
+        counts = matrix.notna().sum(axis=1).to_numpy()
+        if self.rule == "polis":  # Polis's in-conv: min(7, statements) votes, topped up to 15; once in, in
+            in_conv = self.in_conv[:n_rows]
+            in_conv |= counts >= min(MIN_VOTES, n_cols)
+            if in_conv.sum() < GREEDY_N:
+                extra = [i for i in np.argsort(-counts, kind="stable") if not in_conv[i]]
+                in_conv[extra[:GREEDY_N - int(in_conv.sum())]] = True
+            clustered = np.flatnonzero(in_conv)
+        else:  # the participants the export says Polis grouped, from their first vote
+            clustered = np.flatnonzero(self.include[:n_rows] & (counts > 0))
         if len(clustered) < 2:
             return
         points = proj[clustered]
@@ -173,8 +189,8 @@ class PolisReplay:
             _, labels = polis_kmeans(centres, k, previous, weights=sizes, max_iter=GROUP_ITERS)
             groups[k] = dict(zip(base_ids.tolist(), labels.tolist(), strict=True))
             scores[k] = silhouette_score(centres, labels) if 1 < len(np.unique(labels)) < len(base_ids) else 0.0
-        self.groups = groups
-        if scores:
+        if scores:  # fewer base clusters than two groups: keep the last grouping, as Polis keeps its groups
+            self.groups = groups
             self.smoother = smooth_k(self.smoother, scores)
 
     def labels(self) -> pd.Series:
@@ -186,9 +202,14 @@ class PolisReplay:
         return pd.Series([self.groups[k].get(b, -1) for b in self.base[clustered]], index=self.pids[clustered])
 
 
-def replay(export, n_updates: int, *, order: str = "time") -> pd.Series:
-    """Polis's groups after replaying ``export``'s votes with ``n_updates`` evenly spaced updates."""
-    run = PolisReplay(export.votes, export.moderated_out, export.polis_groups.index, order=order)
+def replay(export, n_updates: int, *, order: str = "time", clustered: str = "export") -> pd.Series:
+    """Polis's groups after replaying ``export``'s votes with ``n_updates`` evenly spaced updates.
+
+    ``clustered``: "export" groups the participants the export says Polis grouped, from their first
+    vote; "polis" applies Polis's own rule as the votes arrive (see :class:`PolisReplay`).
+    """
+    run = PolisReplay(export.votes, export.moderated_out, export.polis_groups.index, order=order,
+                      clustered=clustered)
     for upto in sorted(set(np.linspace(0, len(export.votes), n_updates + 1).astype(int)[1:]) - {0}):
         run.update(upto)
     return run.labels()
@@ -198,6 +219,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.polis_history", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=str(paths.shared_corpora_dir() / "polis-opendata"))
     parser.add_argument("--updates", type=int, nargs="+", default=list(UPDATES))
+    parser.add_argument("--clustered", choices=("export", "polis"), default="export",
+                        help="who is grouped: the export's group-id holders (default), or Polis's own rule")
     args = parser.parse_args(argv)
     root = Path(args.root)
     if not root.is_dir():
@@ -210,7 +233,8 @@ def main(argv=None) -> int:
         row = {"conversation": export.name}
         start = time.perf_counter()
         for name, n, order in [("one_update", 1, "file")] + [(f"updates_{n}", n, "time") for n in args.updates]:
-            ours = replay(export, n, order=order).reindex(polis.index).fillna(-1).astype(int)
+            ours = replay(export, n, order=order, clustered=args.clustered).reindex(polis.index).fillna(-1)
+            ours = ours.astype(int)
             row[name] = round(float(adjusted_rand_score(polis.to_numpy(dtype=int), ours.to_numpy())), 3)
         runs = [row[f"updates_{n}"] for n in args.updates]
         row["spread"] = round(max(runs) - min(runs), 3)
@@ -224,7 +248,7 @@ def main(argv=None) -> int:
     print(f"conversations whose ARI moves by more than 0.1 with the number of updates: "
           f"{int((table['spread'] > 0.1).sum())} of {len(table)} (at most {table['spread'].max():.2f})")
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"polis-history-{time.strftime('%Y%m%dT%H%M%S')}.csv"
+    out = RESULTS / f"polis-history-{args.clustered}-{time.strftime('%Y%m%dT%H%M%S')}.csv"
     table.to_csv(out, index=False)
     print(f"written: {out}")
     return 0

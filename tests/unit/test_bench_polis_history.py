@@ -31,6 +31,25 @@ def test_replay_finds_the_two_camps_whatever_the_number_of_updates():
         assert groups["0"] != groups["7"]
 
 
-def test_one_update_in_file_order_equals_one_update_in_time_order_when_they_agree():
-    export = two_camps()  # file order and time order are the same here
-    pd.testing.assert_series_equal(replay(export, 1, order="file"), replay(export, 1, order="time"))
+def test_polis_rule_leaves_out_sparse_voters_once_fifteen_qualify():
+    # 16 participants vote on all 8 statements; participant 16 votes on two, last. Polis groups someone
+    # only with at least min(7, 8) = 7 votes, topping up to 15 from the most active; 16 qualify, so 16
+    # is left out. The export's list of grouped participants includes them.
+    rows = [(str(p), s, (1 if p < 9 else -1) * (1 if s in "abcd" else -1)) for p in range(16) for s in "abcdefgh"]
+    rows += [("16", "a", 1), ("16", "b", 1)]
+    votes = pd.DataFrame(rows, columns=["voter_id", "comment_id", "vote"])
+    votes["created_at"] = pd.Timestamp("2020-01-01", tz="UTC") + pd.to_timedelta(np.arange(len(votes)), unit="min")
+    votes["source_row"] = np.arange(len(votes)) + 2
+    export = PolisExport("sparse", votes, set(), pd.Series(0, index=[str(p) for p in range(17)]), pd.DataFrame())
+    assert "16" not in replay(export, 4, clustered="polis").index
+    assert "16" in replay(export, 4, clustered="export").index
+
+
+def test_identical_previous_clusters_merge_before_the_farthest_point_splits_off():
+    from bench.polis_history import polis_kmeans
+
+    pts = np.array([[0.0, 0], [0, 0], [0, 0], [0, 0], [5, 5]])
+    # clusters 1 and 2 have the same centre (0, 0): they merge into the later of two equal-sized ones,
+    # id 2; two distinct points allow two clusters, so (5, 5), farthest from (0, 0), starts cluster 3.
+    ids, labels = polis_kmeans(pts, 2, np.array([1, 1, 2, 2, -1]))
+    assert ids.tolist() == [2, 3] and labels.tolist() == [2, 2, 2, 2, 3]

@@ -118,7 +118,9 @@ def polis_start_groups(export: PolisExport, *, include=None, **params) -> pd.Ser
     Polis adds a participant to its vote matrix at their first vote in the order it reads votes (by
     statement, then participant: the order of the export's ``votes.csv``), and starts k-means from the
     first distinct points in that order. :class:`~helpers.opinions.model.OpinionGroups` with
-    ``n_init=0`` keeps that start alone instead of the tightest of it and ``n_init`` others.
+    ``n_init=0`` keeps that start alone instead of the tightest of it and ``n_init`` others, and with
+    ``k_margin=0`` takes the number of groups with the best silhouette, as one Polis update does (its
+    smoother only holds a number across updates).
 
     Returns
     -------
@@ -131,8 +133,9 @@ def polis_start_groups(export: PolisExport, *, include=None, **params) -> pd.Ser
     matrix = vote_matrix(export.votes)
     votes = export.votes.sort_values("source_row", kind="stable") if "source_row" in export.votes else export.votes
     matrix = matrix.loc[pd.unique(votes["voter_id"].astype(str).to_numpy())]
-    params = {k: v for k, v in params.items() if k in ("min_votes", "max_groups", "n_groups", "k_margin")}
-    model = OpinionGroups(n_init=0, **params).fit(matrix, exclude=export.moderated_out, include=include)
+    params = {k: v for k, v in params.items() if k in ("min_votes", "max_groups", "n_groups")}
+    model = OpinionGroups(n_init=0, k_margin=0.0, **params).fit(matrix, exclude=export.moderated_out,
+                                                                 include=include)
     return model.labels_
 
 
