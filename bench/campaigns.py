@@ -31,9 +31,9 @@ import pandas as pd
 from helpers import paths
 from helpers.evaluation import bcubed, bcubed_items
 
+from . import write_results
 from .synthetic import EDIT_RATES, generate_campaigns, read_fcc_templates
 
-RESULTS = Path(__file__).resolve().parent / "results"
 FCC_SOURCES = ("fcc-17-108-campaign-templates", "sources.md")
 DETECTOR = "helpers.campaigns:detect_campaigns"
 
@@ -187,11 +187,7 @@ def main(argv=None) -> int:
     print(table.to_string(index=False))
     print("\nCopies found in their campaign's main cluster, by edit")
     print(edits.to_string(index=False))
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    out = RESULTS / f"campaigns-{stamp}.csv"
-    table.to_csv(out, index=False)
-    edits.to_csv(RESULTS / f"campaigns-edits-{stamp}.csv", index=False)
+    out, _ = write_results({"campaigns": table, "campaigns-edits": edits})
     print(f"\nwritten: {out}")
     return 0
 

@@ -31,7 +31,8 @@ import pandas as pd
 from helpers import ingest, paths
 from helpers.coding import CodingModel, agreement, priority
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from . import write_results
+
 CHECKPOINTS = (200, 500, 1000, 2000)
 
 
@@ -142,11 +143,8 @@ def main(argv=None) -> int:
     print("\nco_multi_label.csv, 5-fold cross-validated agreement (95% bootstrap intervals):")
     print(overall.round(3).to_string(index=False))
     print(per_code.round(3).to_string(index=False))
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    curve.to_csv(RESULTS / f"coding-curve-{stamp}.csv", index=False)
-    per_code.to_csv(RESULTS / f"coding-multilabel-{stamp}.csv", index=False)
-    print(f"\nwritten: {RESULTS}/coding-*-{stamp}.csv")
+    written = write_results({"coding-curve": curve, "coding-multilabel": per_code})
+    print("\nwritten: " + ", ".join(str(p) for p in written))
     return 0
 
 

@@ -23,7 +23,7 @@ from helpers import paths
 from helpers.opinions.global_dialogues import by_question, read_global_dialogues
 from helpers.opinions.polis import compare_all
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from . import write_results
 
 
 def main(argv=None) -> int:
@@ -56,9 +56,7 @@ def main(argv=None) -> int:
         summary, _ = by_question(comments, votes)
         print(f"\nGlobal Dialogues GD6, per question ({time.perf_counter() - start:.1f} s):")
         print(summary.drop(columns=["question", "top_answer"]).to_string(index=False))
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"opinions-{time.strftime('%Y%m%dT%H%M%S')}.csv"
-    table.to_csv(out, index=False)
+    out, = write_results({"opinions": table})
     print(f"\nwritten: {out}")
     return 0
 

@@ -43,7 +43,8 @@ import pandas as pd
 from helpers import paths
 from helpers.runner import TIMINGS_FILE
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from . import write_results
+
 CHECK_SCRIPT = paths.project_root() / "tests" / "browser" / "check.mjs"
 WORDS = 45  # generate_campaigns' organic length parameter: about 72 words per comment on average
 REPLY_SHARE = 0.2  # share of organic comments that reply to an earlier comment
@@ -485,11 +486,7 @@ def report(table: pd.DataFrame, targets: pd.DataFrame) -> Path:
     """Print the targets and write both tables under :data:`RESULTS`, stamped with the time; the stage
     table's path."""
     print_targets(targets)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    out = RESULTS / f"pipeline-{stamp}.csv"
-    table.to_csv(out, index=False)
-    targets.to_csv(RESULTS / f"pipeline-targets-{stamp}.csv", index=False)
+    out, _ = write_results({"pipeline": table, "pipeline-targets": targets})
     print(f"\nwritten: {out}\n")
     return out
 

@@ -36,7 +36,8 @@ from helpers import paths
 from helpers.opinions.model import OpinionGroups, first_distinct
 from helpers.opinions.polis import comparable_conversations, load_export
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from . import write_results
+
 UPDATES = (25, 100, 400, 1600)
 BASE_K, BASE_ITERS, GROUP_ITERS, MAX_GROUPS, K_BUFFER = 100, 100, 20, 5, 4  # Polis's defaults
 MIN_VOTES, GREEDY_N = 7, 15  # Polis's in-conv rule
@@ -247,9 +248,7 @@ def main(argv=None) -> int:
     print("\nmedian ARI: " + ", ".join(f"{c} {table[c].median():.3f}" for c in table.columns[1:-2]))
     print(f"conversations whose ARI moves by more than 0.1 with the number of updates: "
           f"{int((table['spread'] > 0.1).sum())} of {len(table)} (at most {table['spread'].max():.2f})")
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"polis-history-{args.clustered}-{time.strftime('%Y%m%dT%H%M%S')}.csv"
-    table.to_csv(out, index=False)
+    out, = write_results({f"polis-history-{args.clustered}": table})
     print(f"written: {out}")
     return 0
 

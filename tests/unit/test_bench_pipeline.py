@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -190,3 +191,16 @@ def test_tree_memory_counts_pages_a_forked_child_shares_once():
             child.kill()
         parent.kill()
         parent.wait()
+
+
+def test_write_results_stamps_each_table_under_results(tmp_path, monkeypatch):
+    import bench
+
+    monkeypatch.setattr(bench, "RESULTS", tmp_path / "results")
+    a, b = bench.write_results({"demo": pd.DataFrame({"x": [1, 2]}), "demo-more": pd.DataFrame({"y": ["z"]})},
+                               stamp="20260101T000000")
+    assert (a.name, b.name) == ("demo-20260101T000000.csv", "demo-more-20260101T000000.csv")
+    assert a.parent == tmp_path / "results"
+    assert a.read_text() == "x\n1\n2\n" and b.read_text() == "y\nz\n"
+    (stamped,) = bench.write_results({"demo": pd.DataFrame({"x": [3]})})
+    assert re.fullmatch(r"demo-\d{8}T\d{6}\.csv", stamped.name)
