@@ -179,8 +179,8 @@ class PolisReplay:
         points = proj[clustered]
         _, self.base[clustered] = polis_kmeans(points, BASE_K, self.base[clustered], max_iter=BASE_ITERS)
         base_ids = np.unique(self.base[clustered])
-        centres = np.array([points[self.base[clustered] == b].mean(axis=0) for b in base_ids])
-        sizes = np.array([(self.base[clustered] == b).sum() for b in base_ids], dtype=float)
+        centres, sizes = _centres(points, np.searchsorted(base_ids, self.base[clustered]), len(base_ids),
+                                  np.ones(len(points)))
         scores, groups = {}, {}
         for k in range(2, min(MAX_GROUPS, 2 + len(base_ids) // 12) + 1):
             if len(base_ids) < k:

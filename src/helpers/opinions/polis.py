@@ -31,7 +31,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-from . import analyse
+from . import analyse, compare_with_platform
 from .statements import consensus_statements, group_statement_stats
 
 __all__ = ["PolisExport", "load_export", "polis_consensus", "partition_fit", "polis_start_groups",
@@ -159,16 +159,16 @@ def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: boo
     seconds = time.perf_counter() - start
     ours = result.participants.set_index("participant_id")
     on = polis.index.intersection(ours.index)
-    mine = ours.loc[on, "group"].astype("Int64").fillna(-1).to_numpy(dtype=int)
-    ari = float(adjusted_rand_score(polis.loc[on].to_numpy(dtype=int), mine)) if len(on) else float("nan")
+
+    def against_polis(groups: pd.Series) -> float:
+        """ARI over the participants Polis clustered; ours not grouped count as one group (-1)."""
+        mine = groups.reindex(on).astype("Int64").fillna(-1).to_numpy(dtype=int)
+        return float(adjusted_rand_score(polis.loc[on].to_numpy(dtype=int), mine)) if len(on) else float("nan")
+
     own = analyse(export.votes, exclude=export.moderated_out, **params) if use_polis_participants else result
-    own_p = own.participants.set_index("participant_id")
-    both = [p for p in on if bool(own_p.loc[p, "clustered"])]
-    ari_own = (float(adjusted_rand_score(polis.loc[both].to_numpy(dtype=int),
-                                         own_p.loc[both, "group"].astype(int).to_numpy())) if both else float("nan"))
+    own_vs_polis = compare_with_platform(own.participants, polis)  # those both we and Polis grouped
+    ari_own = float("nan") if own_vs_polis["ari"] is None else own_vs_polis["ari"]
     from_start = polis_start_groups(export, include=polis.index if use_polis_participants else None, **params)
-    start_on = from_start.reindex(on).astype("Int64").fillna(-1).to_numpy(dtype=int)
-    ari_start = float(adjusted_rand_score(polis.loc[on].to_numpy(dtype=int), start_on)) if len(on) else float("nan")
     points = ours.loc[on, ["x", "y"]].to_numpy()
     ours_top = result.consensus["comment_id"].astype(str).head(5).tolist()
     theirs_top = polis_consensus(export, top=5)
@@ -178,10 +178,10 @@ def compare_with_polis(folder: str | os.PathLike, *, use_polis_participants: boo
         "polis_clustered": int(len(polis)),
         "polis_groups": int(polis.nunique()),
         "our_groups": int(result.notes["n_groups"]),
-        "ari": round(ari, 4),
+        "ari": round(against_polis(ours["group"]), 4),
         "ari_own_filter": round(ari_own, 4),
-        "ari_polis_start": round(ari_start, 4),
-        "own_filter_coverage": round(len(both) / max(len(on), 1), 4),
+        "ari_polis_start": round(against_polis(from_start), 4),
+        "own_filter_coverage": round(own_vs_polis["n_compared"] / max(len(on), 1), 4),
         "consensus_overlap": len(set(ours_top) & set(theirs_top)),
         "polis_fit": partition_fit(points, polis.loc[on].to_numpy(dtype=int)),
         "read_seconds": round(export.read_seconds, 2),
