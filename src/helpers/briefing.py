@@ -808,8 +808,16 @@ def methodology_section(b: BriefingData) -> str:
     parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
     k_scores = pd.DataFrame(notes.get("k_scores", []))
     if len(k_scores) > 1:
-        parts.append(report.table_html(k_scores.round(4), caption="How the number of themes was chosen",
-                                       numeric=[c for c in k_scores.columns if c != "chosen"]))
+        parts.append(report.paragraph(
+            "Each candidate number of themes was scored for coherence (how much more often than by chance a "
+            "theme's top terms occur in the same comments, from −1 to +1) and stability (how closely the same "
+            "themes come back when the model is refitted on random 80% samples of the comments; 1 means "
+            "exactly). The most coherent of the candidates about as stable as the most stable one was chosen."))
+        shown = k_scores[["k", "coherence", "stability", "chosen"]].sort_values("k")
+        shown = shown.assign(chosen=shown["chosen"].map({True: "Yes", False: ""})).rename(columns={
+            "k": "Themes", "coherence": "Coherence", "stability": "Stability", "chosen": "Chosen"})
+        parts.append(report.table_html(shown, caption="How the number of themes was chosen",
+                                       numeric=["Themes", "Coherence", "Stability"]))
     return report.section("Methodology", "".join(parts), id="methodology")
 
 

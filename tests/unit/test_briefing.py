@@ -191,6 +191,23 @@ def test_quotes_only_from_those_who_consented(data, run_folder):
     assert f"{len(refused)} contributions were never quoted" in visible_text(briefing.methodology_section(data))
 
 
+def test_annex_shows_how_the_number_of_themes_was_chosen_in_reading_order(data):
+    b = copy.copy(data)
+    # as themes.json stores them: keys in alphabetical order, candidates in any order
+    b.theme_notes = dict(data.theme_notes, k_scores=[
+        {"chosen": False, "coherence": 0.1, "k": 4, "stability": 0.5},
+        {"chosen": True, "coherence": 0.25, "k": 2, "stability": 0.9},
+        {"chosen": False, "coherence": 0.2, "k": 3, "stability": 0.875},
+    ])
+    html = briefing.methodology_section(b)
+    table = html[html.index("How the number of themes was chosen"):]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert headers[:4] == ["Themes", "Coherence", "Stability", "Chosen"]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", table)[:12]
+    assert cells == ["2", "0.25", "0.90", "Yes", "3", "0.20", "0.88", "", "4", "0.10", "0.50", ""]
+    assert "random 80% samples" in visible_text(html)
+
+
 def test_consent_from_the_respondents_table():
     comments = pd.DataFrame({"comment_id": ["a", "b", "c"], "respondent_id": ["r1", "r2", None]})
     respondents = pd.DataFrame({"respondent_id": ["r1", "r2"],
