@@ -167,6 +167,21 @@ _NOT_NAMES = {
     "Ministers", "Minister", "Sir", "Madam", "Team", "For", "From", "Very", "Well", "Yes", "No",
     "Oh", "Ok", "Okay", "Great", "Good", "Excellent", "Top", "Brilliant", "Nice", "Lovely", "Interesting",
     "Perhaps", "Meanwhile", "Alas", "Also", "However", "Hopefully", "Mr", "Mrs", "Ms", "Dr",
+    # greetings and thanks, which open a sentence before a comma as a name does ("Thanks, I ...")
+    "Hi", "Hello", "Hey", "Dear", "Thanks", "Thank", "Cheers", "Sorry", "Please", "Welcome", "Congratulations",
+    "Hola", "Buenas", "Buenos", "Gracias", "Saludos", "Bonjour", "Merci", "Salut", "Hallo", "Danke", "Ciao",
+    "Grazie", "Bueno", "Ah", "Bah", "Wow", "Haha", "Jajaja", "Lol",
+    # connectives and sentence adverbs ("Furthermore, we ...", "Personally, I ...")
+    "Furthermore", "Therefore", "Moreover", "Besides", "Anyway", "Thus", "Hence", "Additionally", "Personally",
+    "Honestly", "Frankly", "Ultimately", "Unfortunately", "Fortunately", "Basically", "Usually", "Finally",
+    "Firstly", "Secondly", "Thirdly", "Lastly", "First", "Second", "Third", "Next", "Currently", "Further",
+    "Overall", "Indeed", "Instead", "Otherwise", "Similarly", "Likewise", "Clearly", "Obviously", "Actually",
+    "Sadly", "Today", "Now", "Here", "Yesterday", "Everything", "Nothing", "Something", "Anything",
+    "Agreed", "Exactly", "Absolutely", "True", "Right", "Sure", "Still", "Yet",
+    # people addressed by their office, not their name ("Dear Administrator", "Dear Ranking Member")
+    "Administrator", "Secretary", "Chair", "Chairman", "Chairwoman", "Commissioner", "Senator",
+    "Representative", "Councillor", "Colleagues", "Friends", "Members", "Member", "Ranking", "Centers",
+    "Committee", "Council", "Editor", "Moderator", "Admin", "Doctor", "Nurse", "Officer",
 }
 # Vocative cues: a greeting or thanks followed by a name, a name opening a sentence followed by a
 # comma, or praise followed by a name ("Top post Em!").
@@ -226,7 +241,10 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     """Who each contribution addresses by name ("Thank you Laura", "Andrew, you raise...", "@Mitch").
 
     Blog exports often lack authors; who is addressed shows the conversation's structure anyway.
-    Mentions in passing ("I'm sure Mitch could say more") are not counted: only vocative cues.
+    Mentions in passing ("I'm sure Mitch could say more") are not counted: only vocative cues. A word
+    the cues take for a name is dropped when it is a common opener, greeting, connective or office
+    ("Furthermore, we", "Hola, ...", "Dear Administrator") or when the corpus also writes it in lower
+    case (:data:`LOWER_CASE_USES` times): "Privacy, I think" is not addressed to anyone.
 
     Returns one row per (comment_id, name), in comment order and then text order, with the ``cue``
     that found it.
@@ -255,9 +273,42 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
     found = [names for block in map_blocks(_addressed_block, parts,
                                            size=lambda part: len(part[0]), desc="addressed names")
              for names in block]
+    words = _everyday_words(comments["text"], {name for names in found for name, _ in names})
     rows = [(comment_id, name, cue) for comment_id, code in zip(ids.tolist(), codes.tolist(), strict=True)
-            for name, cue in found[code]]
+            for name, cue in found[code] if name not in words]
     return pd.DataFrame(rows, columns=["comment_id", "name", "cue"], dtype="string")
+
+
+#: A capitalised word the cues took for a name is an everyday word instead when the corpus also uses
+#: it in lower case at least this often ("Privacy, I think ..." beside "privacy" elsewhere).
+LOWER_CASE_USES = 2
+
+
+def _everyday_words(texts: pd.Series, candidates: set[str]) -> set[str]:
+    """The ``candidates`` (capitalised words) that ``texts`` also use in lower case, as whole words
+    outside e-mail addresses and web addresses, at least :data:`LOWER_CASE_USES` times.
+
+    Names are written with a capital; "privacy", "understanding" or "thanks" are not. One RE2 pass
+    over all the text picks the texts holding any candidate in lower case; only those are counted.
+
+    Examples
+    --------
+    >>> sorted(_everyday_words(pd.Series(["Privacy, I think, matters.", "privacy and privacy again",
+    ...                                   "mail laura@example.org or see laura.example.org"]),
+    ...                        {"Privacy", "Laura"}))
+    ['Privacy']
+    """
+    lower = sorted({c.lower() for c in candidates if c.lower() != c})
+    if not lower or not len(texts):
+        return set()
+    alternatives = "|".join(map(re.escape, lower))
+    holding = texts[may_match(texts, rf"\b(?:{alternatives})\b")].fillna("").astype(str)
+    pattern = re.compile(rf"(?<![\w@.'’-])(?:{alternatives})(?![\w@'’-]|\.\w)")
+    uses: dict[str, int] = {}
+    for text in holding.tolist():
+        for m in pattern.finditer(text):
+            uses[m.group(0)] = uses.get(m.group(0), 0) + 1
+    return {c for c in candidates if uses.get(c.lower(), 0) >= LOWER_CASE_USES}
 
 
 def comment_table(comments: pd.DataFrame, *, max_chars: int = 300) -> pd.DataFrame:

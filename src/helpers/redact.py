@@ -19,13 +19,19 @@ kind            placeholder                  what is matched
                                              with ``+`` or ``00`` (8 to 15 digits), North
                                              American ``(415) 555-2671``
 ``postcode``    ``[postcode removed]``       full UK postcodes (``SW1A 2AA``, ``m1 1ae``)
+``titled_name`` ``Dr [name removed]``        a name after a title, kept: Dr, Doctor, Mr, Mrs,
+                                             Ms, Miss, Mx, Nurse, Sister, Matron, Prof,
+                                             Professor, Cllr, Councillor (``Dr Gordon``,
+                                             ``Nurse Jane Smith``): staff and others named in
+                                             feedback, who are not contributors
 ==============  ===========================  ================================================
 
 Kinds are applied in that order, so the digits of a card are not also counted as a phone number and a
 key-carrying URL is removed whole. What is deliberately *not* touched: years ("2019"), prices
 ("£1,250.99"), house numbers ("10 Downing Street"), version numbers ("3.11.2"), dates, ordinary
 links and short numbers. Redaction is a safeguard, not a guarantee: a phone number written in words,
-or an address without a postcode, is not found.
+or an address without a postcode, is not found, and nor is a name without a title ("Tracey was my
+nurse").
 
 Examples
 --------
@@ -52,7 +58,7 @@ __all__ = ["KINDS", "PLACEHOLDERS", "DESCRIPTIONS", "redact", "redact_text", "na
            "fragment_words", "drop_fragments"]
 
 #: Kinds of personal data, in the order they are looked for.
-KINDS: tuple[str, ...] = ("url_secret", "email", "card", "ni_number", "phone", "postcode")
+KINDS: tuple[str, ...] = ("url_secret", "email", "card", "ni_number", "phone", "postcode", "titled_name")
 
 PLACEHOLDERS: dict[str, str] = {
     "url_secret": "[link with key removed]",
@@ -61,6 +67,7 @@ PLACEHOLDERS: dict[str, str] = {
     "ni_number": "[NI number removed]",
     "phone": "[phone number removed]",
     "postcode": "[postcode removed]",
+    "titled_name": "[name removed]",  # after the title, which is kept: "Dr [name removed]"
     "name": "[name removed]",
 }
 
@@ -72,6 +79,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "ni_number": ("National Insurance number", "National Insurance numbers"),
     "phone": ("phone number", "phone numbers"),
     "postcode": ("postcode", "postcodes"),
+    "titled_name": ("name after a title such as Dr or Nurse", "names after titles such as Dr or Nurse"),
     "name": ("name of a contributor", "names of contributors"),
 }
 
@@ -80,6 +88,10 @@ _SECRET_PARAM = (
     r"[\w.-]*(?:token|key|sig|signature|session|sessid|sid|secret|password|passwd|pwd|auth|credential|code)"
     r"[\w.-]*="
 )
+_TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Cllr|Councillor"
+_CAPITALISED = r"(?:[A-Z]['’]|Mc|Mac)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
+# Words after a title that name a role, not a person ("Nurse Practitioner", "Dr Consultant").
+_ROLES = r"(?:Practitioners?|Specialists?|Consultants?|Managers?|Associates?|Assistants?|Led|In)\b"
 _PATTERNS: dict[str, str] = {
     # A URL (scheme or www.) that has user:password@ or a secret-looking parameter anywhere in it.
     "url_secret": (
@@ -106,6 +118,10 @@ _PATTERNS: dict[str, str] = {
     # Outward code (A9, A99, A9A, AA9, AA99, AA9A) then inward code (9AA); any case, except that an
     # inward code written as a lower-case ordinal ("M5 2nd", "A1 1st") is read as the ordinal.
     "postcode": r"(?i)\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(?!(?-i:1st|2nd|3rd|\dth)\b)\d[ABD-HJLNP-UW-Z]{2}\b",
+    # One or two capitalised words after a title; the title stays (see _titled).
+    "titled_name": (
+        rf"\b(?P<title>{_TITLES})\.?[ ]+(?!{_ROLES})(?P<name>{_CAPITALISED}(?:[ ]+(?!{_ROLES}){_CAPITALISED})?)\b"
+    ),
 }
 _COMPILED = {kind: re.compile(p) for kind, p in _PATTERNS.items()}
 _NON_DIGIT = re.compile(r"\D")
@@ -147,7 +163,11 @@ def _phone(m: re.Match) -> str:
     return PLACEHOLDERS["phone"] if ok else text
 
 
-_REPLACEMENTS = {"card": _card, "phone": _phone}
+def _titled(m: re.Match) -> str:
+    return m.group(0)[: m.start("name") - m.start()] + PLACEHOLDERS["titled_name"]
+
+
+_REPLACEMENTS = {"card": _card, "phone": _phone, "titled_name": _titled}
 
 
 def empty_counts() -> dict[str, int]:
@@ -236,7 +256,8 @@ def _prefilter(kinds: frozenset[str]) -> str:
     Every key-carrying link holds ``://`` or ``www.`` (any case); every email an ``@``. A card number
     (13 or more digits), an NI number (6 digits) and a phone number that is replaced (8 or more digits:
     see ``_phone``) each hold 6 digits in a row with at most 3 of the characters `` .()+-`` between
-    two of them; every postcode ends in a digit and then two letters of its inward code.
+    two of them; every postcode ends in a digit and then two letters of its inward code; every titled
+    name is a title, spaces and a capital then a small letter or an apostrophe.
     """
     digit = re2_class(r"\d")
     w = re2_class("(?i:w)")
@@ -245,6 +266,7 @@ def _prefilter(kinds: frozenset[str]) -> str:
         "email": "@",
         "card": rf"{digit}(?:[ .()+-]{{0,3}}{digit}){{5}}",
         "postcode": digit + re2_class("(?i:[ABD-HJLNP-UW-Z])") + "{2}",
+        "titled_name": rf"\b(?:{_TITLES})\.? +[A-Z][a-z'’]",
     }
     wanted["ni_number"] = wanted["phone"] = wanted["card"]
     return "|".join(dict.fromkeys(wanted[k] for k in KINDS if k in kinds))
@@ -253,7 +275,9 @@ def _prefilter(kinds: frozenset[str]) -> str:
 def _recording(repl, kind: str, found: set[str]):
     def replace(m: re.Match) -> str:
         out = repl(m) if callable(repl) else repl
-        if out == PLACEHOLDERS[kind]:
+        if kind == "titled_name":
+            found.add(m.group("name"))  # the title is kept, so it is no fragment of personal data
+        elif out == PLACEHOLDERS[kind]:
             found.add(m.group(0))
         return out
 

@@ -104,6 +104,25 @@ def test_addressed_names_ignores_sentence_openers():
     assert overview.addressed_names(t).empty
 
 
+def test_addressed_names_leave_out_greetings_connectives_offices_and_everyday_words():
+    # found by running real corpora: "Furthermore, we" (GD6), "Hola, ..." (Decide Madrid), "Dear
+    # Administrator" (regulations.gov), "Privacy, I think" beside "privacy" elsewhere (GD6)
+    t = pd.DataFrame({"comment_id": list("abcdef"), "text": [
+        "Furthermore, we need rules. Hola, yo pienso que no.",
+        "Dear Administrator, please reject this.",
+        "Privacy, I think, matters most.",
+        "My privacy is gone and privacy matters.",
+        "Thanks, I agree. Thank you Laura. Write to laura@example.org.",
+        "Thanks Sophy! Sophy, you are right. Understanding, I hope, will grow.",
+    ]})
+    got = overview.addressed_names(t)
+    # "Laura" is used in lower case only inside an e-mail address; "understanding" in lower case
+    # only once here, short of LOWER_CASE_USES (2)
+    assert list(zip(got["comment_id"], got["name"], got["cue"], strict=True)) == [
+        ("e", "Laura", "thanks"), ("f", "Sophy", "thanks"), ("f", "Understanding", "opening")]
+    assert overview.LOWER_CASE_USES == 2
+
+
 def test_comment_table_truncates_at_a_word_and_omits_authors():
     t = pd.DataFrame({"comment_id": ["r1"], "kind": ["comment"], "parent_id": ["post"], "author": ["Ann"],
                       "created_at": [pd.NaT], "text": ["alpha beta\n\ngamma delta"]})

@@ -92,12 +92,35 @@ def test_not_redacted(text):
 
 def test_kinds_are_applied_in_order_and_counted_per_kind():
     text = ("jo@example.com 07700 900123 SW1A 2AA QQ123456C 4111111111111111 "
-            "https://a.example/?token=1 +44 20 7946 0958")
+            "https://a.example/?token=1 +44 20 7946 0958 Dr Gordon")
     out, counts = redact_text(text)
     assert counts == {"url_secret": 1, "email": 1, "card": 1, "ni_number": 1, "phone": 2, "postcode": 1,
-                      "name": 0}
+                      "titled_name": 1, "name": 0}
     for digits in ("07700", "900123", "4111", "7946", "SW1A"):
         assert digits not in out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # staff named in NHS feedback (the real cases had no title: "Tracey was my CPN" stays, as documented)
+    ("Fay, Nicky and Dr Gordon were great.", "Fay, Nicky and Dr [name removed] were great."),
+    ("Dr. Jane Smith saw me", "Dr. [name removed] saw me"),
+    ("Mrs O'Brien, Cllr Ann-Marie Jones and Prof McDonald", "Mrs [name removed], Cllr [name removed] and Prof "
+                                                            "[name removed]"),
+    ("The Nurse Practitioner and Nurse Specialists were kind", "The Nurse Practitioner and Nurse Specialists "
+                                                              "were kind"),
+    ("Sister Anne Practitioner", "Sister [name removed] Practitioner"),
+    ("DrGordon, dr gordon and DR GORDON", "DrGordon, dr gordon and DR GORDON"),
+])
+def test_names_after_a_title_are_removed_and_the_title_kept(text, expected):
+    out, counts = redact_text(text)
+    assert out == expected
+    assert counts["titled_name"] == expected.count("[name removed]")
+
+
+def test_a_titled_name_is_a_fragment_for_labels_but_the_title_is_not():
+    found: set[str] = set()
+    redact.redact(pd.Series(["Thanks to Dr Gordon Brown"]), found=found)
+    assert redact.fragment_words(found) == {"gordon", "brown"}
 
 
 def test_series_keeps_index_and_missing_values():
@@ -177,7 +200,8 @@ def test_prefilter_lets_through_every_text_a_kind_changes():
               "0044 20 7946 0958", "4111 1111 1111 1111", "4111-1111-1111-1112", "QQ 12 34 56 C", "qq123456c",
               "SW1A 2AA", "m1 1ae", "M5 2nd", "GIR 0AA", "jo@example.org", "a@b", "WWW.x.org/?key=1",
               "https://x.example/doc?id=4&token=abc", "http://u:p@h.com", " ", ", ", ".", "-", "(", ")", "+",
-              "1", "12", "123", "٣", "٣٣٣٣٣٣٣٣", "ſ", "K", "é", "x", "2019", "£1,250.99", "\n", "\u00a0"]
+              "1", "12", "123", "٣", "٣٣٣٣٣٣٣٣", "ſ", "K", "é", "x", "2019", "£1,250.99", "\n", "\u00a0",
+              "Dr", "Dr.", "Nurse", "Mrs", "DR", "Gordon", "O'Brien", "Ann-Marie", "Practitioner", "Ja", "Ö"]
     rnd = random.Random(4)
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(8))) for _ in range(6000)]
     changed = {kind: 0 for kind in redact.KINDS}
