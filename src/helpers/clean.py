@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .parallel import blocks, map_blocks
-from .schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS, OPTIONAL_COMMENT_COLUMNS
+from .schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS, OPTIONAL_COMMENT_COLUMNS, RESPONSE_KINDS
 
 __all__ = [
     "normalise_unicode",
@@ -727,8 +727,9 @@ def classify_non_answers(s: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 # the cleaning stage
 
-#: Kinds whose blank or non-answer text is excluded (posts, pingbacks and trackbacks never are).
-_CLEANED_KINDS = ("comment", "reply", "response")
+#: Kinds whose blank or non-answer text is excluded (posts, pingbacks and trackbacks never are):
+#: those text analysis reads.
+_CLEANED_KINDS = RESPONSE_KINDS
 
 
 def _fold_for_duplicates(s: pd.Series) -> pd.Series:
@@ -753,8 +754,8 @@ def clean_comments(
     In order:
 
     1. Text (and title) normalised with :func:`normalise_text` after :func:`repair_mojibake`.
-    2. Exclusions, for comments, replies and responses only (posts, pingbacks and trackbacks are
-       never excluded here) and never for rows flagged ``is_placeholder``:
+    2. Exclusions, for comments, replies, responses and petitions only (posts, pingbacks and
+       trackbacks are never excluded here) and never for rows flagged ``is_placeholder``:
 
        - ``blank``: no text left after cleaning;
        - ``non_answer``: the whole text is a non-answer (:func:`classify_non_answers`);
@@ -786,9 +787,12 @@ def clean_comments(
         One exclusions row per row left out (source, source_row, record_id = comment_id, reason and
         a short detail that never repeats the text).
     audit : dict
-        Plain-int counts: ``rows_in``, ``rows_kept``, ``mojibake_repaired``, ``blank``,
-        ``non_answer``, ``duplicate_submission``, ``kept_as_thread_anchor``, ``future_dates``,
-        ``language`` (``{code: rows}``) and ``language_undetermined``; see :func:`audit_notes`.
+        Plain-int counts of this stage alone: ``rows_from_reader`` (the rows given to it: in
+        :func:`helpers.ingest.read`, the records read less those the reader itself excluded),
+        ``rows_kept``, ``mojibake_repaired``, ``blank``, ``non_answer``, ``duplicate_submission``
+        (the exclusions this stage made; a reader's own exclusions, such as a Consul comment without
+        text, are not in them), ``kept_as_thread_anchor``, ``future_dates``, ``language``
+        (``{code: rows}``) and ``language_undetermined``; see :func:`audit_notes`.
 
     Examples
     --------
@@ -917,7 +921,7 @@ def clean_comments(
 
     counts = detected.value_counts()
     audit = {
-        "rows_in": int(n),
+        "rows_from_reader": int(n),
         "rows_kept": int(len(kept)),
         "mojibake_repaired": int(repaired.sum()),
         "blank": int((gone & blank.to_numpy(dtype=bool)).sum()),

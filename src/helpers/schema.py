@@ -3,7 +3,7 @@
 Tables
 ------
 comments
-    One row per contribution (a post, a comment, a reply, a pingback, a consultation answer...).
+    One row per contribution (a post, a comment, a reply, a pingback, a consultation answer, a petition...).
     Required columns are in :data:`COMMENT_COLUMNS`; optional columns that some sources carry are in
     :data:`OPTIONAL_COMMENT_COLUMNS`. ``parent_id`` is the contribution replied to: a top-level comment
     on a post has the post as parent when the post is in the table. ``thread_id`` names the
@@ -48,8 +48,9 @@ __all__ = [
     "RESPONSE_KINDS",
 ]
 
-#: What a contribution is. ``response`` is an answer to a consultation question.
-KINDS: tuple[str, ...] = ("post", "comment", "reply", "pingback", "trackback", "response")
+#: What a contribution is. ``response`` is an answer to a consultation question; ``petition`` is a
+#: petition written by a member of the public (its signatures are counted in ``votes_up``).
+KINDS: tuple[str, ...] = ("post", "comment", "reply", "pingback", "trackback", "response", "petition")
 
 #: Required columns of the comments table and their dtypes, in canonical order.
 COMMENT_COLUMNS: dict[str, str] = {
@@ -320,22 +321,23 @@ def validate_exclusions(df: pd.DataFrame, *, source: str | None = None) -> pd.Da
 
 
 #: Kinds that carry a respondent's own words and are read by text analysis. A post is the prompt
-#: people responded to; pingbacks and trackbacks are link notices from other sites.
-RESPONSE_KINDS: tuple[str, ...] = ("comment", "reply", "response")
+#: people responded to; pingbacks and trackbacks are link notices from other sites. A petition is
+#: written by a member of the public, so a list of petitions is analysed like comments.
+RESPONSE_KINDS: tuple[str, ...] = ("comment", "reply", "response", "petition")
 
 
 def analysable(comments: pd.DataFrame) -> pd.Series:
     """Boolean mask of the rows that text analysis (themes, sentiment) should read.
 
-    Responses (comments, replies, consultation answers) with some text that are not placeholders.
-    Everything else is still counted in every total.
+    Responses (comments, replies, consultation answers, petitions) with some text that are not
+    placeholders. Everything else is still counted in every total.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"kind": ["post", "comment", "pingback", "comment", "reply"],
-    ...                   "text": ["a", "b", "c", "  ", "d"]})
+    >>> t = pd.DataFrame({"kind": ["post", "comment", "pingback", "comment", "reply", "petition"],
+    ...                   "text": ["a", "b", "c", "  ", "d", "e"]})
     >>> analysable(t).tolist()
-    [False, True, False, False, True]
+    [False, True, False, False, True, True]
     """
     mask = comments["kind"].isin(RESPONSE_KINDS) & comments["text"].fillna("").str.strip().ne("")
     if "is_placeholder" in comments.columns:

@@ -379,10 +379,19 @@ def test_clean_comments_excludes_blanks_non_answers_and_duplicates():
     ]
     assert (excluded["source"] == "in.csv").all()
     assert audit["non_answer"] == 1 and audit["blank"] == 1 and audit["duplicate_submission"] == 1
-    assert audit["rows_in"] == 6 and audit["rows_kept"] == 3
+    assert audit["rows_from_reader"] == 6 and audit["rows_kept"] == 3
     assert audit["language"] == {"en": 3} and audit["language_undetermined"] == 0
     validate_comments(kept)
     validate_exclusions(excluded)
+
+
+def test_petitions_are_cleaned_like_comments():
+    t = _table([("1", None, "petition", "Plant more trees in towns"), ("2", None, "petition", "  "),
+                ("3", None, "petition", "N/A")])
+    kept, excluded, audit = clean_comments(t)
+    assert kept["comment_id"].tolist() == ["1"]
+    assert excluded[["record_id", "reason"]].values.tolist() == [["2", "blank"], ["3", "non_answer"]]
+    assert (audit["rows_from_reader"], audit["blank"], audit["non_answer"]) == (3, 1, 1)
 
 
 def test_posts_pingbacks_and_placeholders_are_never_excluded():
@@ -457,7 +466,7 @@ def test_future_dates_are_counted_and_noted():
 
 def test_clean_comments_on_an_empty_table():
     kept, excluded, audit = clean_comments(validate_comments(_table([("a", None, "comment", "")]).iloc[:0]))
-    assert kept.empty and excluded.empty and audit["rows_in"] == 0 and audit["language"] == {}
+    assert kept.empty and excluded.empty and audit["rows_from_reader"] == 0 and audit["language"] == {}
     assert "language" in kept.columns
 
 

@@ -170,7 +170,7 @@ def test_summary_of_the_example_corpus(page):
             "language_undetermined": 2,
             "mojibake_repaired": 0,
             "non_answer": 0,
-            "rows_in": 11,
+            "rows_from_reader": 11,
             "rows_kept": 11,
         },
         "excluded": 1,

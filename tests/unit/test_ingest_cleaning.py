@@ -74,8 +74,8 @@ def test_cleaning_a_consultation_export(consultation):
     assert c.loc[c["comment_id"] == "5", "text"].tolist() == ["It’s too expensive to park near the station now."]
     assert [v for (v,) in table_values(c, ["language"])] == ["en", "en", "fr", None, "en", "en"]  # "No" is too short
     assert result.notes == ["1 date is in the future (later than the time of reading); kept as given"]
-    assert result.cleaning == {
-        "blank": 1,
+    assert result.cleaning == {  # the cleaning stage's own counts: line 11 was the reader's exclusion
+        "blank": 1,  # line 5 only
         "duplicate_submission": 1,
         "future_dates": 1,
         "kept_as_thread_anchor": 1,
@@ -83,7 +83,7 @@ def test_cleaning_a_consultation_export(consultation):
         "language_undetermined": 1,
         "mojibake_repaired": 2,  # the mojibake, and the debris that left nothing
         "non_answer": 1,
-        "rows_in": 9,
+        "rows_from_reader": 9,  # 10 records read, less the reader's blank on line 11
         "rows_kept": 6,
     }
     summary = result.summary()
@@ -188,3 +188,29 @@ def test_nhs_feedback_non_answers_are_excluded():
     kept = set(result.comments["text"])
     starts = [r["feedback"].strip() for r in rows if r["feedback"].strip().lower().startswith("nothing,")]
     assert all(t in kept for t in starts)
+
+
+@pytest.mark.shared
+def test_decide_madrid_cleaning_counts_are_the_stages_own():
+    # The Consul reader excludes blank comments itself (keeping those that replies hang below), so
+    # the cleaning stage is given fewer rows than were read and finds no blank left to exclude.
+    path = shared_corpus("decide-madrid-2019", "data", "comments.csv")
+    result = read(path)
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    parent = {row["id"]: row["parentId"] for row in rows}
+    needed = set()  # every ancestor of a comment with text
+    for row in rows:
+        if row["text"].strip():
+            p = parent[row["id"]]
+            while p in parent and p not in needed:
+                needed.add(p)
+                p = parent[p]
+    blank = {row["id"] for row in rows if not row["text"].strip()}
+    assert (len(rows), len(blank), len(blank & needed)) == (5_633, 62, 7)  # SOURCE.txt: 5,633 and 62
+    by_reason = result.exclusions["reason"].value_counts().to_dict()
+    assert result.records_read == 5_633 and by_reason["blank"] == 62 - 7
+    assert result.cleaning["rows_from_reader"] == 5_633 - 55
+    assert result.cleaning["blank"] == 0  # the 7 blank thread anchors are kept, not excluded
+    assert result.cleaning["kept_as_thread_anchor"] == 7
+    assert result.cleaning["rows_kept"] == len(result.comments)

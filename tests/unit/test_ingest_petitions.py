@@ -30,7 +30,7 @@ def test_single_petition():
     c = result.comments
     assert table_values(
         c, ["comment_id", "parent_id", "thread_id", "author", "kind", "source_row", "votes_up"]
-    ) == [["900001", None, "900001", None, "post", 1, 10234]]
+    ) == [["900001", None, "900001", None, "petition", 1, 10234]]
     assert c["title"].tolist() == ["Fund a bench in every village green"]
     assert c["text"].tolist() == [
         "Older residents need somewhere to rest & talk.\n\nBenches cost little.\n\nThey last for decades."
@@ -40,7 +40,7 @@ def test_single_petition():
     assert result.records_read == 1  # signatures are not contributions
     assert "Invented Creator" not in c.astype(str).to_string()
     assert result.notes and "not read" in result.notes[0]
-    assert not analysable(c).any()  # a petition is the prompt, not a response
+    assert analysable(c).tolist() == [True]  # a member of the public wrote it: analysed like a comment
 
 
 def test_feed():
@@ -48,9 +48,9 @@ def test_feed():
     assert result.format == "petitions"
     c = result.comments
     assert table_values(c, ["comment_id", "thread_id", "kind", "source_row", "votes_up", "url"]) == [
-        ["900010", "900010", "post", 1, 150, "http://data.parliament.uk/resources/100001"],
-        ["900011", "900011", "post", 2, 0, "http://data.parliament.uk/resources/100002"],
-        ["900013", "900013", "post", 6, None, "http://data.parliament.uk/resources/100004"],
+        ["900010", "900010", "petition", 1, 150, "http://data.parliament.uk/resources/100001"],
+        ["900011", "900011", "petition", 2, 0, "http://data.parliament.uk/resources/100002"],
+        ["900013", "900013", "petition", 6, None, "http://data.parliament.uk/resources/100004"],
     ]
     assert (
         c["title"].tolist()
@@ -180,7 +180,8 @@ def test_real_feed():
     assert c["comment_id"].tolist() == list(dict.fromkeys(numbers))
     assert int(c["votes_up"].max()) == 4_150_260  # SOURCE.txt
     assert int((c["votes_up"] >= 100_000).sum()) == 52  # SOURCE.txt
-    assert (c["kind"] == "post").all() and (c["thread_id"] == c["comment_id"]).all()
+    assert (c["kind"] == "petition").all() and (c["thread_id"] == c["comment_id"]).all()
+    assert analysable(c).all()  # every petition has a title: all are read by text analysis
     assert (c["title"] == c["text"]).all() and c["author"].isna().all()
     assert c["created_at"].min().date().isoformat() == "2015-07-20"
     assert c["created_at"].max().date().isoformat() == "2017-01-24"
@@ -194,7 +195,7 @@ def test_real_single_petition():
     result = read(path)
     assert result.format == "petitions" and result.records_read == 1
     assert table_values(result.comments, ["comment_id", "kind", "votes_up", "title"]) == [
-        ["131215", "post", 3_555_721, "EU Referendum Rules triggering a 2nd EU Referendum"]
+        ["131215", "petition", 3_555_721, "EU Referendum Rules triggering a 2nd EU Referendum"]
     ]
     assert result.comments["text"].iloc[0].startswith("We the undersigned call upon HM Government")
 

@@ -221,7 +221,7 @@ def test_summary_of_a_table_with_exclusions():
             "language_undetermined": 2,
             "mojibake_repaired": 0,
             "non_answer": 0,
-            "rows_in": 2,
+            "rows_from_reader": 2,
             "rows_kept": 2,
         },
         "excluded": 1,

@@ -106,10 +106,16 @@ def test_exclusion_reasons_are_controlled():
 
 
 def test_analysable_reads_responses_only():
-    df = pd.DataFrame({"kind": ["post", "comment", "reply", "response", "pingback", "trackback", "comment"],
-                       "text": ["p", "c", "r", "a", "x", "y", "   "],
-                       "is_placeholder": [False, False, False, True, False, False, False]})
-    assert analysable(df).tolist() == [False, True, True, False, False, False, False]
+    df = pd.DataFrame({"kind": ["post", "comment", "reply", "response", "pingback", "trackback", "comment",
+                                "petition", "petition"],
+                       "text": ["p", "c", "r", "a", "x", "y", "   ", "Plant more trees", ""],
+                       "is_placeholder": [False, False, False, True, False, False, False, False, False]})
+    assert analysable(df).tolist() == [False, True, True, False, False, False, False, True, False]
+
+
+def test_petition_is_a_kind():
+    t = table(kind=["petition", "comment", "reply"])  # a comment on a petition, and a reply to it
+    assert validate_comments(t)["kind"].tolist() == ["petition", "comment", "reply"]
 
 
 def test_missing_text_reads_as_empty():

@@ -47,7 +47,11 @@ class IngestResult:
         file, dates in the future.
     cleaning : dict
         The audit of the cleaning stage (:func:`helpers.clean.clean_comments`): what was repaired,
-        excluded and detected, as plain counts. Empty when read with ``clean=False``.
+        excluded and detected, as plain counts. The stage runs after the reader, so its counts are of
+        its own work: ``rows_from_reader`` is ``records_read`` less the reader's exclusions, and
+        ``blank``, ``non_answer`` and ``duplicate_submission`` count only what the stage excluded
+        (all exclusions are counted by reason in :meth:`summary`'s ``excluded_by_reason``). Empty when
+        read with ``clean=False``.
 
     Examples
     --------

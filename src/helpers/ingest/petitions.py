@@ -9,7 +9,7 @@ The petition.parliament.uk API
                                  "signature_count": 3555721, "created_at": ..., "state": ...}}}
 
     or a page of the list (``/petitions.json``: ``"data"`` is a list of such objects;
-    ``archived-petition`` objects are read the same way). Each petition is one ``post`` row: ``title``
+    ``archived-petition`` objects are read the same way). Each petition is one ``petition`` row: ``title``
     is the action (what the petition asks for), ``text`` the background and additional details (the
     action when both are empty), ``votes_up`` the signature count. The signatures themselves are not
     contributions: a petition with 3.5 million signatures is one record read, and the signature
@@ -20,10 +20,11 @@ The data.parliament.uk e-petitions feed
     feed has no petition body, so ``title`` and ``text`` are both the label.
 
 Every petition is its own thread (``thread_id`` = ``comment_id`` = the petition number) and has no
-parent. ``author`` is left empty: the creator's name (``creator_name``, ``sponsorPrinted``) is a
-private person's name and is not read. ``url`` is the petition's page (API) or resource URI (feed).
-``source_row`` is the petition's position in the file (1 for a single petition), because these
-files are usually one long line.
+parent. A petition is written by a member of the public, so text analysis reads it as it reads a
+comment (:data:`helpers.schema.RESPONSE_KINDS`). ``author`` is left empty: the creator's name
+(``creator_name``, ``sponsorPrinted``) is a private person's name and is not read. ``url`` is the
+petition's page (API) or resource URI (feed). ``source_row`` is the petition's position in the file
+(1 for a single petition), because these files are usually one long line.
 
 Exclusions: an element that is not a petition object or has no number (``malformed``); a petition
 number already read earlier in the file -- the feed repeats a few petitions across its pages --
@@ -173,7 +174,7 @@ def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
             "author": pd.Series(pd.NA, index=ids.index, dtype="string"),  # creator names are not read
             "created_at": created,
             "text": text,
-            "kind": pd.Series("post", index=ids.index, dtype="string"),
+            "kind": pd.Series("petition", index=ids.index, dtype="string"),
             "source": pd.Series(source, index=ids.index, dtype="string"),
             "source_row": pd.Series(rows, index=ids.index, dtype="Int64"),
             "title": title.where(~_blank(title), pd.NA),
@@ -217,7 +218,7 @@ def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
 
 @register_reader("petitions", sniff=sniff_petitions)  # no suffix: other JSON must not fall back to it
 def read_petitions(path: Path, options: ReadOptions) -> Tables:
-    """Read UK Parliament petitions JSON: one ``post`` row per petition (see the module docstring).
+    """Read UK Parliament petitions JSON: one ``petition`` row per petition (see the module docstring).
 
     Examples
     --------
@@ -228,7 +229,7 @@ def read_petitions(path: Path, options: ReadOptions) -> Tables:
     ...     "numberOfSignatures": 12, "status": "open"}]))
     >>> t = read_petitions(p, ReadOptions(str(p)))
     >>> t.comments[["comment_id", "thread_id", "kind", "title", "votes_up"]].astype(object).values.tolist()
-    [['7', '7', 'post', 'Plant more trees', 12]]
+    [['7', '7', 'petition', 'Plant more trees', 12]]
     """
     source = options.source
     text = decode_text(read_bytes(path, source=source), encoding=options.encoding, source=source)
