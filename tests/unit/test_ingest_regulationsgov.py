@@ -61,7 +61,8 @@ def test_single_comment_file():
             "https://www.regulations.gov/comment/EX-2023-0001-0010",
         ]
     ]
-    assert str(c["created_at"].iloc[0]) == "2023-03-10 05:00:00+00:00"
+    # the fixture's receiveDate (2023-03-01), not its later postedDate (2023-03-10)
+    assert str(c["created_at"].iloc[0]) == "2023-03-01 05:00:00+00:00"
     assert result.source == str(COMMENT) == c["source"].iloc[0]
     # names and e-mail are never read
     flat = c.astype(str).to_string()
@@ -148,6 +149,32 @@ def test_single_file_errors(tmp_path, content, message, row):
     assert err.value.row == row and err.value.path == str(p)
 
 
+def test_created_at_is_the_receive_date_else_the_posted_date(tmp_path):
+    docs = {
+        "A-1.json": _doc("A-1", "Received first", receiveDate="2022-12-30T05:00:00Z"),
+        "A-2.json": _doc("A-2", "No receive date"),  # postedDate 2023-01-02T05:00:00Z
+        "A-3.json": _doc("A-3", "Empty receive date", receiveDate=""),
+        "A-4.json": _doc("A-4", "Null receive date", receiveDate=None, postedDate="2023-01-04T05:00:00Z"),
+    }
+    for name, doc in docs.items():
+        (tmp_path / name).write_text(json.dumps(doc), encoding="utf-8")
+    c = read(tmp_path).comments
+    assert [str(t) for t in c["created_at"]] == [
+        "2022-12-30 05:00:00+00:00",
+        "2023-01-02 05:00:00+00:00",
+        "2023-01-02 05:00:00+00:00",
+        "2023-01-04 05:00:00+00:00",
+    ]
+
+
+def test_bad_receive_date_names_its_column_and_file(tmp_path):
+    for name, when in (("A-1.json", "2023-01-01T00:00:00Z"), ("A-2.json", "soon")):
+        (tmp_path / name).write_text(json.dumps(_doc(name[:-5], "Hi", receiveDate=when)), encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read receiveDate value 'soon'") as err:
+        read(tmp_path)
+    assert err.value.path == str(tmp_path / "A-2.json") and err.value.row == 1
+
+
 def test_bad_date_names_the_file_in_a_folder(tmp_path):
     for name, when in (("A-1.json", "2023-01-01T00:00:00Z"), ("A-2.json", "last Tuesday")):
         (tmp_path / name).write_text(json.dumps(_doc(name[:-5], "Hi", postedDate=when)), encoding="utf-8")
@@ -199,6 +226,20 @@ def test_bulk_csv():
         ["EX-2023-0001-0002", "duplicate_record", 9],  # line 7 holds a two-line record
     ]
     assert result.records_read == 7
+
+
+def test_bulk_csv_received_date(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text(
+        "Document ID,Docket ID,Posted Date,Received Date,Comment\n"
+        "X-2,X,2023-01-20T05:00Z,2023-01-05T05:00Z,Hello\n"
+        "X-3,X,2023-01-21T05:00Z,,Hello again\n",
+        encoding="utf-8",
+    )
+    assert table_values(read(p).comments, ["comment_id", "created_at"]) == [
+        ["X-2", pd.Timestamp("2023-01-05 05:00", tz="UTC")],
+        ["X-3", pd.Timestamp("2023-01-21 05:00", tz="UTC")],  # no received date: the posted date
+    ]
 
 
 def test_bulk_csv_thread_falls_back_to_docket(tmp_path):
@@ -269,10 +310,14 @@ def test_real_docket_counts(docket):
     validate_comments(result.comments)
     validate_exclusions(result.exclusions)
     assert result.comments["author"].isna().all()  # first/last names are not read
-    assert (
-        result.comments["created_at"]
-        .between(pd.Timestamp("2022-10-24", tz="UTC"), pd.Timestamp("2022-12-10", tz="UTC"))
-        .all()
+    # dated when CMS received them: SOURCE.txt gives receiveDate 2022-10-07..2022-12-08 (postedDate
+    # 2022-10-24..2022-12-09); the one file without a receiveDate (0034) is withdrawn
+    assert [k for k, a in raw.items() if not a.get("receiveDate")] == ["CMS-2022-0163-0034"]
+    created = dict(zip(result.comments["comment_id"], result.comments["created_at"], strict=True))
+    assert created == {k: pd.Timestamp(a["receiveDate"]) for k, a in raw.items() if not a["withdrawn"]}
+    assert (min(created.values()).date(), max(created.values()).date()) == (
+        pd.Timestamp("2022-10-07").date(),
+        pd.Timestamp("2022-12-08").date(),
     )
 
 
@@ -368,6 +413,7 @@ def test_mutated_fixtures(tmp_path_factory, which, edits, cut):
                 "organization",
                 "title",
                 "postedDate",
+                "receiveDate",
                 "docketId",
                 "commentOnDocumentId",
             ]

@@ -16,8 +16,8 @@ Two shapes of the same records, one registered reader each:
     stopping the read, and a JSON file of another type (a docket or document) is skipped with a note.
 ``regulationsgov-csv``
     The "bulk download" CSV of a docket's comments (header names such as ``Document ID``,
-    ``Comment on Document ID``, ``Posted Date``, ``Comment``, ``Organization Name``, ``Category``,
-    ``Attachment Files``, ``Is Withdrawn?``).
+    ``Comment on Document ID``, ``Posted Date``, ``Received Date``, ``Comment``, ``Organization Name``,
+    ``Category``, ``Attachment Files``, ``Is Withdrawn?``).
 
 Both map a comment to one ``response`` row:
 
@@ -26,9 +26,12 @@ Both map a comment to one ``response`` row:
   ``url`` the comment's public page.
 * ``text`` is the comment with HTML escaping undone repeatedly (some copies are escaped twice, as
   ``&amp;amp;``) and tags turned into line breaks (:mod:`helpers.ingest._html`), then normalised.
-* ``created_at`` is the posted date (UTC); ``title``; ``organisation``; ``respondent_type`` from the
-  category: ``individual`` for "Individual" (with or without a code), otherwise the category text
-  without its trailing agency code ("Health Care Industry - PI015" -> "Health Care Industry").
+* ``created_at`` is the date the agency received the comment (``receiveDate``, "Received Date"),
+  in UTC, or the date it was posted (``postedDate``) when that is missing: campaign timing and
+  bursts are about when comments were sent, and an agency may post them weeks later.
+* ``title``; ``organisation``; ``respondent_type`` from the category: ``individual`` for
+  "Individual" (with or without a code), otherwise the category text without its trailing agency
+  code ("Health Care Industry - PI015" -> "Health Care Industry").
 * ``author`` is left empty: the only names in these records are the submitter's first and last name,
   which are personal data, and are never read.
 * Placeholders -- a comment whose whole text only points to an attachment ("See attached file(s)",
@@ -92,6 +95,7 @@ CSV_COLUMNS: dict[str, str] = {
     "Comment on Document ID": "commentOnDocumentId",
     "Docket ID": "docketId",
     "Posted Date": "postedDate",
+    "Received Date": "receiveDate",
     "Comment": "comment",
     "Organization Name": "organization",
     "Category": "category",
@@ -100,8 +104,8 @@ CSV_COLUMNS: dict[str, str] = {
     "Is Withdrawn?": "withdrawn",
     "Reason Withdrawn": "reasonWithdrawn",
 }
-_FIELDS = ("id", "commentOnDocumentId", "docketId", "postedDate", "comment", "organization",
-           "category", "title", "reasonWithdrawn")  # fmt: skip
+_FIELDS = ("id", "commentOnDocumentId", "docketId", "postedDate", "receiveDate", "comment",
+           "organization", "category", "title", "reasonWithdrawn")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,6 +145,22 @@ def _respondent_type(category: pd.Series) -> pd.Series:
     return out.where(~_blank(out), pd.NA)
 
 
+def _dates(rec: pd.DataFrame, column: str, rows: np.ndarray, options: ReadOptions) -> pd.Series:
+    """The dates of ``column`` in UTC on the rows where ``rows`` holds (NaT elsewhere); an error names
+    the file and record."""
+    try:  # rows are positions here, mapped back to the file and record on error
+        return parse_datetimes(
+            rec[column].where(pd.Series(rows), pd.NA),
+            np.arange(1, len(rec) + 1),
+            timezone=options.timezone,
+            column=column,
+            source=options.source,
+        )
+    except InputError as exc:
+        i = (exc.row or 1) - 1
+        raise InputError(exc.reason, path=rec["source"].iloc[i], row=int(rec["source_row"].iloc[i])) from None
+
+
 def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
     """Map the record table (columns of :data:`_FIELDS` plus ``withdrawn``, ``attached``, ``source``,
     ``source_row``, ``malformed``) to the canonical tables."""
@@ -159,19 +179,11 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
     blank = empty & ~attached & ~malformed & ~no_id & ~duplicate & ~withdrawn
     keep = ~(malformed | no_id | duplicate | withdrawn | blank)
 
-    # dates: rows are positions here, mapped back to the file and record on error
-    posted = rec["postedDate"]
-    try:
-        created = parse_datetimes(
-            posted.where(pd.Series(keep), pd.NA),
-            np.arange(1, n + 1),
-            timezone=options.timezone,
-            column="postedDate",
-            source=options.source,
-        )
-    except InputError as exc:
-        i = (exc.row or 1) - 1
-        raise InputError(exc.reason, path=rec["source"].iloc[i], row=int(rec["source_row"].iloc[i])) from None
+    # dates: when the agency received the comment, else when it was posted
+    received = ~_blank(rec["receiveDate"]).to_numpy(dtype=bool)
+    created = _dates(rec, "receiveDate", keep & received, options).fillna(
+        _dates(rec, "postedDate", keep & ~received, options)
+    )
 
     thread = rec["commentOnDocumentId"].str.strip()
     thread = thread.where(~_blank(thread), rec["docketId"].str.strip())
