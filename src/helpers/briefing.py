@@ -8,7 +8,7 @@ Small corpora are described in counts ("3 of 7"), never in percentages, and carr
 (:func:`helpers.stats.describe_share`, :func:`helpers.stats.small_corpus_note`).
 
 Personal data: :func:`load_briefing_data` removes emails, phone numbers, postcodes, National Insurance
-and card numbers and key-carrying links from every comment text, theme label and term, question and
+and card numbers, key-carrying links and names after titles ("Dr Gordon") from every comment text, theme label and term, question and
 respondent type before any section sees them (:mod:`helpers.redact`; ``redact_personal_data=False``
 turns this off for internal use, and the page then says so). Names of contributors (the ``author``
 column and names addressed in comments) are removed from quotes and labels whatever that setting.
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
-from .schema import EXCLUSION_REASONS
+from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
 from .textscan import arrow_strings
@@ -50,7 +50,7 @@ _QUOTE_BLOCK = 256  # texts fetched at a time while walking a theme's members fo
 
 _KIND_WORDS = {"post": ("post", "posts"), "comment": ("comment", "comments"), "reply": ("reply", "replies"),
                "pingback": ("pingback", "pingbacks"), "trackback": ("trackback", "trackbacks"),
-               "response": ("response", "responses")}
+               "response": ("response", "responses"), "petition": ("petition", "petitions")}
 
 
 def _plural(n: int, kind: str) -> str:
@@ -110,11 +110,22 @@ class BriefingData:
         return int(self.theme_notes["n_analysed"])
 
     @property
+    def n_posts(self) -> int:
+        return int((self.comments["kind"] == "post").sum())
+
+    @property
     def post_title(self) -> str | None:
+        """The title of the one post the comments answer (None when there are several posts)."""
         posts = self.comments[self.comments["kind"] == "post"]
-        if "title" in posts.columns and posts["title"].notna().any():
+        if len(posts) == 1 and "title" in posts.columns and posts["title"].notna().any():
             return _short(posts["title"].dropna().iloc[0], 200) or None
         return None
+
+    @property
+    def records_writers(self) -> bool:
+        """Whether the source says who wrote each contribution (an author or a respondent id)."""
+        return int(self.overview["authors"]["n_with_author"]) > 0 or bool(
+            "respondent_id" in self.comments.columns and self.comments["respondent_id"].notna().any())
 
     def text_of(self, comment_id: str) -> str:
         row = self.comments.loc[self.comments["comment_id"] == comment_id, "text"]
@@ -359,8 +370,13 @@ def _kind_counts(b: BriefingData) -> dict[str, int]:
     return {row["kind"]: int(row["count"]) for row in b.overview["by_kind"]}
 
 
-def _respondent_noun(b: BriefingData) -> str:
-    return "responses" if _kind_counts(b).get("response") else "comments"
+def _respondent_noun(b: BriefingData, *, singular: bool = False) -> str:
+    """What the analysed contributions are called: "responses" (consultations), "petitions" when
+    they are mostly petitions, else "comments"."""
+    counts = _kind_counts(b)
+    kind = ("response" if counts.get("response") else
+            "petition" if counts.get("petition", 0) * 2 > sum(counts.get(k, 0) for k in RESPONSE_KINDS) else "comment")
+    return _KIND_WORDS[kind][0 if singular else 1]
 
 
 def title_block(b: BriefingData, *, title: str = "") -> str:
@@ -368,7 +384,7 @@ def title_block(b: BriefingData, *, title: str = "") -> str:
     if not title:
         title = f"Responses to \u201c{b.post_title}\u201d" if b.post_title else f"What people said: {b.corpus}"
     heading = title
-    about = f"Analysis of {_plural(b.n_analysed, 'comment' if _respondent_noun(b) == 'comments' else 'response')}"
+    about = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
     if b.post_title:
         about += f" on \u201c{b.post_title}\u201d"
     out = report.heading(heading, 1) + report.paragraph(about + ".")
@@ -392,6 +408,8 @@ def summary_section(b: BriefingData) -> str:
     opening = f"We analysed {n:,} {noun}"
     if b.post_title:
         opening += f" on the blog post \u201c{b.post_title}\u201d"
+    elif b.n_posts > 1:
+        opening += f" on {b.n_posts:,} posts"
     others = [_plural(v, k) for k, v in kinds.items() if k in ("pingback", "trackback") and v]
     if others:
         opening += f"; the page also carried {' and '.join(others)} from other sites, counted but not analysed"
@@ -413,7 +431,8 @@ def summary_section(b: BriefingData) -> str:
     not_assigned = int(b.theme_notes.get("n_not_assigned", 0))
     if not_assigned:
         share = describe_share(not_assigned, n)
-        sentences.append(f"{share[:1].upper()}{share[1:]} {noun} did not fit any theme clearly.")
+        sentences.append(f"{share[:1].upper()}{share[1:]}{'' if n < SMALL_N else ' of'} {noun} did not fit any "
+                         "theme clearly.")
     counts = b.sentiment_notes["label_counts"]
     sentences.append(
         f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
@@ -424,7 +443,45 @@ def summary_section(b: BriefingData) -> str:
     body = report.paragraph(" ".join(sentences))
     if note:
         body += report.callout(note, kind="warning")
+    languages = _languages(b)
+    if languages is not None and languages.drop("en", errors="ignore").sum() > languages.sum() / 2:
+        body += report.callout(_language_sentence(languages) + " This analysis is built for English: read its "
+                               "themes and tone for this corpus with great care, or not at all.", kind="warning")
     return report.section("Summary", body, id="summary")
+
+
+#: English names of the languages most often met, for the briefing (others are given by their code).
+LANGUAGE_NAMES = {
+    "en": "English", "cy": "Welsh", "ga": "Irish", "gd": "Scottish Gaelic", "fr": "French", "de": "German",
+    "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ro": "Romanian",
+    "lt": "Lithuanian", "lv": "Latvian", "bg": "Bulgarian", "cs": "Czech", "sk": "Slovak", "hu": "Hungarian",
+    "el": "Greek", "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "ar": "Arabic", "ur": "Urdu",
+    "bn": "Bengali", "pa": "Punjabi", "gu": "Gujarati", "hi": "Hindi", "ta": "Tamil", "so": "Somali",
+    "fa": "Persian", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "vi": "Vietnamese", "th": "Thai",
+    "ca": "Catalan", "gl": "Galician", "eu": "Basque", "an": "Aragonese", "sv": "Swedish", "da": "Danish",
+    "no": "Norwegian", "nb": "Norwegian", "fi": "Finnish", "et": "Estonian", "hr": "Croatian", "sr": "Serbian",
+    "sl": "Slovenian", "sq": "Albanian", "mt": "Maltese", "la": "Latin", "id": "Indonesian", "ms": "Malay",
+    "tl": "Tagalog", "sw": "Swahili", "he": "Hebrew", "af": "Afrikaans", "is": "Icelandic",
+}
+
+
+def _languages(b: BriefingData) -> pd.Series | None:
+    """Analysed comments per detected language, most first (None without a language column)."""
+    if "language" not in b.comments.columns:
+        return None
+    detected = b.comments.loc[analysable(b.comments).to_numpy(), "language"].dropna()
+    return detected.astype(str).value_counts().sort_index().sort_values(ascending=False, kind="stable")
+
+
+def _language_sentence(languages: pd.Series) -> str:
+    """How many analysed comments are not in English, and in which languages (Spanish 5,302, ...)."""
+    other = languages.drop("en", errors="ignore")
+    listed = ", ".join(f"{LANGUAGE_NAMES.get(code, code)} {int(v):,}" for code, v in other.head(5).items())
+    if len(other) > 5:
+        listed += f" and {int(other.iloc[5:].sum()):,} in {len(other) - 5:,} other language{'s' if len(other) > 6 else ''}"
+    total = int(languages.sum())
+    return (f"{int(other.sum()):,} of the {total:,} analysed comments whose language could be told are not in "
+            f"English ({listed}).")
 
 
 def _campaign_sentence(b: BriefingData) -> str:
@@ -443,8 +500,24 @@ def _campaign_sentence(b: BriefingData) -> str:
         out += f"; the campaign ({int(top['size']):,} responses)"
     request = _short(str(top["request"] or ""), 240)
     if not request:
-        return out + "; its text is not quoted (no consent to publish)."
-    return out + f" asked: “{request}”" + ("" if request[-1] in ".!?…" else ".")
+        out += "; its text is not quoted (no consent to publish)."
+    else:
+        out += f" asked: “{request}”" + ("" if request[-1] in ".!?…" else ".")
+    one = _one_sender_sentence(b)
+    return out + (" " + one if one else "")
+
+
+def _one_sender_sentence(b: BriefingData) -> str:
+    """How many campaigns were one sender repeating a text (Decide Madrid: all 35), or ""."""
+    table = b.campaigns
+    if "one_sender" not in table.columns or not table["one_sender"].fillna(False).any():
+        return ""
+    one = table[table["one_sender"].fillna(False).astype(bool)]
+    k, total = len(one), len(table)
+    who = ("The campaign was" if total == 1 else f"All {total:,} campaigns were" if k == total
+           else f"{k:,} of the {total:,} campaigns {'was' if k == 1 else 'were'}")
+    return (f"{who} sent by a single sender repeating the same text ({int(one['size'].sum()):,} responses), "
+            "not by many people.")
 
 
 def campaigns_section(b: BriefingData) -> str:
@@ -464,8 +537,8 @@ def campaigns_section(b: BriefingData) -> str:
     body = report.paragraph(
         _campaign_sentence(b) + f" Counting each campaign once, the {c['n_compared']:,} responses with text of "
         f"their own amount to {c['n_distinct_content']:,} distinct pieces of content. Both counts matter: every "
-        "submission is "
-        "counted, but a campaign's size shows how many people sent it, not how many separate arguments it makes.")
+        "submission is counted, but a campaign's size shows how many times its text was sent, not how many "
+        "separate arguments it makes.")
     shown = table.head(10)
     rows = pd.DataFrame({
         "Campaign": shown["campaign_id"],
@@ -476,10 +549,14 @@ def campaigns_section(b: BriefingData) -> str:
         "First": shown["first_at"].dt.strftime("%d %b %Y").fillna("not dated"),
         "Last": shown["last_at"].dt.strftime("%d %b %Y").fillna("not dated"),
     })
+    if "n_senders" in shown.columns and shown["n_senders"].notna().any():
+        rows.insert(2, "Senders", shown["n_senders"].astype("Int64").astype("string").fillna("not known"))
     if c["time_resolution"] in ("second", "minute"):
         rows["Most in one minute"] = shown["max_per_minute"].astype("Int64").astype("string").fillna("")
     caption = "Organised campaigns, largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else "")
-    body += report.table_html(rows, caption=caption, numeric=["Responses", "Distinct versions", "With own additions"])
+    body += report.table_html(rows, caption=caption,
+                              numeric=[col for col in ("Responses", "Senders", "Distinct versions",
+                                                       "With own additions") if col in rows.columns])
     for row in table.head(3).itertuples():
         if pd.notna(row.quote_id) and row.request:
             body += report.paragraph(f"{row.campaign_id} ({int(row.size):,} responses) asks:")
@@ -638,8 +715,8 @@ def themes_section(b: BriefingData) -> str:
         if by_theme is not None and t["theme_id"] in by_theme.index:
             s = by_theme.loc[t["theme_id"]]
             body += report.paragraph(
-                f"Tone in this theme: {int(s['n_positive'])} positive, {int(s['n_neutral'])} neutral, "
-                f"{int(s['n_negative'])} negative.")
+                f"Tone in this theme: {int(s['n_positive']):,} positive, {int(s['n_neutral']):,} neutral, "
+                f"{int(s['n_negative']):,} negative.")
         quotes = b.quotes.get(int(t["theme_id"]), [])
         for cid, text in quotes:
             body += report.quote_html(text, cid)
@@ -757,7 +834,11 @@ def caveats_section(b: BriefingData) -> str:
     note = small_corpus_note(n)
     if note:
         items.insert(0, note)
-    if int(b.overview["authors"]["n_with_author"]) == 0:
+    languages = _languages(b)
+    if languages is not None and languages.drop("en", errors="ignore").sum():
+        items.append(_language_sentence(languages) + " The theme model's stop words and the tone lexicon are "
+                     "English: themes and tone describe those comments poorly.")
+    if not b.records_writers:
         items.append("The source does not record who wrote each comment, so we cannot tell whether "
                      "one person wrote several of them.")
     if int(b.overview["dates"]["n_dated"]) == 0:
@@ -845,7 +926,8 @@ def _privacy_text(b: BriefingData) -> str:
     found = {k: v for k, v in counts.items() if k != "name"}
     if b.redacted_personal_data:
         text = ("Before any text was shown or counted for this page, email addresses, phone numbers, UK "
-                "postcodes, National Insurance numbers, payment card numbers and links carrying keys or tokens "
+                "postcodes, National Insurance numbers, payment card numbers, links carrying keys or tokens "
+                "and names after titles such as Dr or Nurse "
                 "were looked for automatically and replaced with a note such as \u201c[email removed]\u201d. "
                 + (f"Removed: {redact.describe_counts(found)}. " if any(found.values())
                    else "None was found. "))

@@ -60,6 +60,7 @@ from .errors import ConfigError
 from .ingest._html import unescape_series
 from .ingest.regulationsgov import placeholder_mask
 from .parallel import imap_blocks
+from .redact import GENERIC_AUTHORS
 from .schema import RESPONSE_KINDS, analysable
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "lsh_links",
     "detect_campaigns",
     "campaign_counts",
+    "senders",
     "request_sentence",
     "attachment_only",
     "time_resolution",
@@ -776,7 +778,10 @@ def detect_campaigns(
         ``n_variants`` (distinct normalised texts), ``n_exact`` (exact copies of the template),
         ``n_with_additions``, ``min_similarity``, ``template_id``, ``template_text``,
         ``request`` (:func:`request_sentence`), ``first_at``, ``last_at``, ``max_per_second``,
-        ``max_per_minute``, ``same_second_share``, ``busiest_minute``.
+        ``max_per_minute``, ``same_second_share``, ``busiest_minute``; and, when the comments say
+        who sent them (:func:`senders`), ``n_senders`` (distinct senders among the members whose
+        sender is known) and ``one_sender`` (every member sent by the same one: a person or body
+        repeating a text, not many people), else missing.
 
     Examples
     --------
@@ -906,9 +911,43 @@ def detect_campaigns(
     campaigns["template_text"] = pd.array(text.to_numpy()[tmpl_rows], dtype="string")
     campaigns["request"] = pd.array([request_sentence(t) for t in campaigns["template_text"]], dtype="string")
     campaigns = campaigns.join(bursts, on="campaign_id")
+    sender = senders(comments)
+    if sender is None:
+        campaigns["n_senders"] = pd.array([pd.NA] * len(ids), dtype="Int64")
+        campaigns["one_sender"] = pd.array([pd.NA] * len(ids), dtype="boolean")
+    else:
+        by = pd.DataFrame({"campaign_id": members["campaign_id"].to_numpy(), "sender": sender.to_numpy()})
+        by = by.dropna(subset=["campaign_id"]).groupby("campaign_id")["sender"]
+        counted = by.count().reindex(ids)
+        known = by.nunique().reindex(ids).where(counted > 0)  # nobody known: missing, not 0
+        campaigns["n_senders"] = pd.array(known.to_numpy(), dtype="Int64")
+        campaigns["one_sender"] = pd.array((known.eq(1) & counted.eq(stats["size"])).to_numpy(), dtype="boolean")
     campaigns.attrs.update({"n_compared": n_matched, "time_resolution": resolution,
                             "parameters": {**params.__dict__, "random_state": random_state}})
     return members, campaigns
+
+
+def senders(comments: pd.DataFrame) -> pd.Series | None:
+    """Who sent each comment, when the table says: ``respondent_id`` if any row has one, else
+    ``author``; generic labels ("Anonymous", "guest", "admin") count as unknown. None when neither
+    column records anyone.
+
+    Examples
+    --------
+    >>> senders(pd.DataFrame({"author": ["Ann", "Anonymous", None]})).tolist()
+    ['Ann', <NA>, <NA>]
+    >>> senders(pd.DataFrame({"author": ["Ann"], "respondent_id": ["r1"]})).tolist()
+    ['r1']
+    >>> senders(pd.DataFrame({"text": ["x"]})) is None
+    True
+    """
+    for column in ("respondent_id", "author"):
+        if column in comments.columns and comments[column].notna().any():
+            who = comments[column].astype("string").str.strip()
+            generic = who.str.lower().isin(GENERIC_AUTHORS).fillna(False)
+            who = who.mask(generic | who.eq(""))
+            return who.reset_index(drop=True) if who.notna().any() else None
+    return None
 
 
 def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd.DataFrame) -> dict:
@@ -916,7 +955,7 @@ def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd
     distinct pieces of content they amount to.
 
     Returns a dict of plain numbers: ``n_responses`` (rows of a response kind: comments, replies,
-    consultation responses; placeholders included), ``n_compared`` (rows with text that were
+    consultation responses, petitions; placeholders included), ``n_compared`` (rows with text that were
     compared), ``n_in_campaigns``, ``share_in_campaigns`` (of ``n_responses``), ``n_campaigns``,
     ``largest`` (size of the largest campaign, or 0), ``n_exact_duplicates`` (compared rows
     repeating an earlier row's normalised text, in campaigns or not), and ``n_distinct_content``

@@ -53,7 +53,7 @@ import pandas as pd
 
 from .textscan import may_match, re2_class
 
-__all__ = ["KINDS", "PLACEHOLDERS", "DESCRIPTIONS", "redact", "redact_text", "names_pattern", "redact_names",
+__all__ = ["KINDS", "PLACEHOLDERS", "DESCRIPTIONS", "GENERIC_AUTHORS", "redact", "redact_text", "names_pattern", "redact_names",
            "luhn_valid", "empty_counts", "add_counts", "describe_counts", "contributor_names",
            "fragment_words", "drop_fragments"]
 
@@ -335,8 +335,9 @@ def redact_text(text: Any, *, kinds: Iterable[str] = KINDS) -> tuple[str, dict[s
     return str(s.iloc[0]), counts
 
 
-_GENERIC_AUTHORS = frozenset({"anonymous", "anon", "admin", "administrator", "guest", "unknown", "user",
-                              "moderator", "editor", "staff", "team", "none", "n/a", "na", "null"})
+#: Author labels that name nobody in particular: treated as unknown, never as a name or a sender.
+GENERIC_AUTHORS = frozenset({"anonymous", "anon", "admin", "administrator", "guest", "unknown", "user",
+                             "moderator", "editor", "staff", "team", "none", "n/a", "na", "null"})
 
 
 def names_pattern(names: Iterable[Any], *, ignore_case: bool = False) -> re.Pattern | None:
@@ -360,7 +361,7 @@ def names_pattern(names: Iterable[Any], *, ignore_case: bool = False) -> re.Patt
         if raw is None or (not isinstance(raw, str) and pd.isna(raw)):
             continue
         name = " ".join(str(raw).split())
-        if len(name) < shortest or name.lower() in _GENERIC_AUTHORS:
+        if len(name) < shortest or name.lower() in GENERIC_AUTHORS:
             continue
         (multi if " " in name else single).add(name)
     alternatives = []

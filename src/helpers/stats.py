@@ -144,12 +144,21 @@ def _percent(share: float) -> int:
     return int(np.floor(share * 100 + 0.5 + 1e-9))
 
 
+def _percent_text(share: float, decimals: int) -> str:
+    """``share`` as a percentage with ``decimals`` decimals, rounding halves up ("43%", "0.2%")."""
+    scale = 10 ** decimals
+    return f"{np.floor(share * 100 * scale + 0.5 + 1e-9) / scale:.{decimals}f}%"
+
+
 def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     """How to write "k of n" in a briefing, honestly for the corpus size.
 
     Below :data:`SMALL_N` responses the answer is counts only ("3 of 7"); otherwise a whole-number
-    percentage with its Wilson interval ("43% (95% CI 39%-48%)"). A non-zero share that would round
-    to 0% is written "<1%", and one short of everyone ">99%", so that nobody reads "0%" as "none".
+    percentage with its Wilson interval ("43% (95% CI 39%-48%)"), or one with a decimal when the whole
+    interval lies below 1% or above 99% ("0.2% (95% CI 0.1%-0.4%)"), where whole numbers would read
+    "0%-0%". A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
+    everyone ">99%" (or ">99.9%"), so that nobody reads "0%" as "none"; the interval's far end is then
+    shown as at least that smallest step.
 
     Examples
     --------
@@ -159,22 +168,31 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     '43% (95% CI 39%-47%)'
     >>> describe_share(1, 500)
     '<1% (95% CI 0%-1%)'
+    >>> describe_share(10, 5000)
+    '0.2% (95% CI 0.1%-0.4%)'
+    >>> describe_share(1, 1_000_000)
+    '<0.1% (95% CI 0.0%-0.1%)'
     """
     k, n = int(k), int(n)
     if n < 0 or not 0 <= k <= n:
         raise ValueError(f"cannot describe {k} of {n}")
     if n < SMALL_N:
         return f"{k} of {n}"
-    pct = _percent(k / n)
-    if k > 0 and pct == 0:
-        head = "<1%"
-    elif k < n and pct == 100:
-        head = ">99%"
-    else:
-        head = f"{pct}%"
     low, high = wilson_interval(k, n, confidence=confidence)
+    decimals = 1 if 0 < k < n and (high < 0.01 or low > 0.99) else 0
+    step = 10.0 ** -decimals  # the smallest percentage shown
+    none, everyone = _percent_text(0.0, decimals), _percent_text(1.0, decimals)
+    head, low_text, high_text = (_percent_text(x, decimals) for x in (k / n, float(low), float(high)))
+    if k > 0 and head == none:
+        head = f"<{step:g}%"
+    elif k < n and head == everyone:
+        head = f">{100 - step:g}%"
+    if k > 0 and high_text == none:
+        high_text = _percent_text(step / 100, decimals)
+    if k < n and low_text == everyone:
+        low_text = _percent_text(1 - step / 100, decimals)
     level = _percent(confidence)
-    return f"{head} ({level}% CI {_percent(float(low))}%-{_percent(float(high))}%)"
+    return f"{head} ({level}% CI {low_text}-{high_text})"
 
 
 def small_corpus_note(n: int) -> str | None:

@@ -208,6 +208,67 @@ def test_annex_shows_how_the_number_of_themes_was_chosen_in_reading_order(data):
     assert "random 80% samples" in visible_text(html)
 
 
+def test_summary_wording_for_unassigned_comments_and_several_posts(data):
+    b = copy.copy(data)
+    b.theme_notes = dict(data.theme_notes, n_not_assigned=4)
+    posts = pd.DataFrame({"comment_id": ["p1", "p2"], "kind": ["post", "post"], "title": ["One", "Two"]})
+    b.comments = pd.concat([data.comments, posts], ignore_index=True)
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    # 4 of 36: Wilson (0.044, 0.253) -> "11% (95% CI 4%-25%)"; "of" joins a share to its noun
+    assert "11% (95% CI 4%-25%) of comments did not fit any theme clearly." in text
+    # two posts: neither title is "the" post (a WordPress export named the first of six)
+    assert b.post_title is None and "We analysed 36 comments on 2 posts." in text
+    assert "One" not in visible_text(briefing.title_block(b))
+
+
+def test_tone_counts_in_a_theme_have_thousands_separators(data):
+    b = copy.copy(data)
+    by_theme = data.sentiment_by_theme.copy()
+    by_theme.loc[:, ["n_positive", "n_neutral", "n_negative"]] = [3820, 1000, 12]
+    b.sentiment_by_theme = by_theme
+    assert "Tone in this theme: 3,820 positive, 1,000 neutral, 12 negative." in visible_text(
+        briefing.themes_section(b))
+
+
+def test_no_caveat_about_unknown_writers_when_respondent_ids_are_recorded(data, plain_run):
+    # the fixture's comments have authors; a source with only respondent ids says who wrote each too
+    b = copy.copy(briefing.load_briefing_data(plain_run[0]))
+    b.overview = copy.deepcopy(b.overview)
+    b.overview["authors"]["n_with_author"] = 0
+    b.comments = b.comments.assign(respondent_id=pd.NA)
+    assert "does not record who wrote" in visible_text(briefing.caveats_section(b))
+    b.comments = b.comments.assign(respondent_id="r1")
+    assert "does not record who wrote" not in visible_text(briefing.caveats_section(b))
+
+
+def test_other_languages_are_counted_in_the_caveats_and_a_majority_is_flagged_in_the_summary(data):
+    # Decide Madrid (95% Spanish) and a Turkish Disqus thread were analysed as English without a word
+    b = copy.copy(data)
+    n = len(b.comments)
+    assert visible_text(briefing.caveats_section(b)).count("not in English") == 0  # all English
+    codes = ["es"] * 20 + ["cy"] * 3 + ["xx"] * 2 + ["fr", "de", "it", "pt", "nl"] + ["en"] * 4
+    b.comments = b.comments.assign(language=pd.array((codes + [None] * n)[:n], dtype="string"))
+    # 36 comments: 34 with a language, 30 of them not English; six languages beyond the five listed
+    expected = ("30 of the 34 analysed comments whose language could be told are not in English (Spanish 20, "
+                "Welsh 3, xx 2, German 1, French 1 and 3 in 3 other languages).")
+    assert expected in " ".join(visible_text(briefing.caveats_section(b)).split())
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert expected + " This analysis is built for English" in summary
+    b.comments = b.comments.assign(language=pd.array((["cy"] * 2 + ["en"] * n)[:n], dtype="string"))
+    assert "2 of the 36 analysed comments" in visible_text(briefing.caveats_section(b))
+    assert "built for English" not in visible_text(briefing.summary_section(b))  # a minority: caveat only
+
+
+def test_petitions_are_called_petitions(data):
+    b = copy.copy(data)
+    b.overview = dict(data.overview, by_kind=[{"kind": "petition", "count": 36}])
+    assert "We analysed 36 petitions." in visible_text(briefing.summary_section(b))
+    assert "Analysis of 36 petitions" in visible_text(briefing.title_block(b))
+    # a blog page with a few petitions among its comments is still about comments
+    b.overview = dict(data.overview, by_kind=[{"kind": "petition", "count": 3}, {"kind": "comment", "count": 33}])
+    assert "We analysed 36 comments." in visible_text(briefing.summary_section(b))
+
+
 def test_consent_from_the_respondents_table():
     comments = pd.DataFrame({"comment_id": ["a", "b", "c"], "respondent_id": ["r1", "r2", None]})
     respondents = pd.DataFrame({"respondent_id": ["r1", "r2"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 
@@ -67,6 +68,35 @@ def test_summary_and_section_state_both_views(with_campaign):
     # 40 compared, 12 in the campaign: 28 + 1 distinct pieces of content
     assert "the 40 responses with text of their own amount to 29 distinct pieces of content" in section
     assert "The responses are not dated, so bursts" in section  # the CSV has no dates
+
+
+def test_senders_column_and_no_one_sender_sentence_when_many_people_sent_it(with_campaign):
+    section = briefing.campaigns_section(with_campaign)
+    assert re.search(r"<th[^>]*>Senders</th>", section)
+    assert re.search(r"<td[^>]*>12</td>", section)  # Writer 0 to Writer 11
+    assert "single sender" not in _visible(section)
+    assert "how many times its text was sent" in _visible(section)
+
+
+def test_a_campaign_from_one_sender_is_called_that(tmp_path):
+    # Decide Madrid: each of its 35 "campaigns" was one user posting the same text again and again
+    rows = [{"id": f"c{i + 1}", "author": "Same Person", "text": LETTER} for i in range(5)]
+    rows += [{"id": f"o{i + 1}", "author": f"Resident {i}", "text": f"{OWN[i % 4]} Note {i}."} for i in range(28)]
+    b = briefing.load_briefing_data(_run(tmp_path, rows))
+    expected = "The campaign was sent by a single sender repeating the same text (5 responses), not by many people."
+    assert expected in _visible(briefing.summary_section(b))
+    assert expected in _visible(briefing.campaigns_section(b))
+
+
+@pytest.mark.parametrize(("one_sender", "expected"), [
+    ([True, False, True], "2 of the 3 campaigns were sent by a single sender repeating the same text (101 responses)"),
+    ([False, True, False], "1 of the 3 campaigns was sent by a single sender repeating the same text (10 responses)"),
+    ([True, True, True], "All 3 campaigns were sent by a single sender repeating the same text (111 responses)"),
+])
+def test_one_sender_sentence_counts(with_campaign, one_sender, expected):
+    b = copy.copy(with_campaign)
+    b.campaigns = pd.DataFrame({"size": [62, 10, 39], "one_sender": pd.array(one_sender, dtype="boolean")})
+    assert briefing._one_sender_sentence(b) == expected + ", not by many people."
 
 
 def test_quote_respects_consent_and_escapes_markup(with_campaign):

@@ -205,6 +205,26 @@ def test_unrelated_letters_are_not_chained():
     assert len(campaigns) == 2
 
 
+def test_senders_of_each_campaign_from_respondent_ids_or_authors():
+    # Decide Madrid: one user posting the same text 62 times was reported as an organised campaign.
+    # Letter A: three copies from Ann (one spelt with spaces); letter B: three senders, one unknown;
+    # letter C: only generic author labels.
+    texts = [LETTER] * 3 + [OTHER_1] * 3 + [OTHER_2] * 3
+    authors = ["Ann", " Ann ", "Ann", "Ann", "Bob", None, "Anonymous", "guest", "Anonymous"]
+    members, campaigns = detect_campaigns(_table(texts, author=authors), min_words=10)
+    by_letter = campaigns.set_index(members.groupby("campaign_id")["comment_id"].first().reindex(
+        campaigns["campaign_id"]).to_numpy())
+    assert by_letter.loc["c0", ["n_senders", "one_sender"]].tolist() == [1, True]
+    assert by_letter.loc["c3", ["n_senders", "one_sender"]].tolist() == [2, False]  # Ann, Bob; one unknown
+    assert by_letter.loc["c6", "n_senders"] is pd.NA and not by_letter.loc["c6", "one_sender"]
+    # respondent ids win over authors; without either, both columns are missing
+    ids = ["r1", "r2", "r3"] * 3
+    _, with_ids = detect_campaigns(_table(texts, author=authors, respondent_id=ids), min_words=10)
+    assert with_ids["n_senders"].tolist() == [3, 3, 3] and not with_ids["one_sender"].any()
+    _, without = detect_campaigns(_table(texts), min_words=10)
+    assert without["n_senders"].isna().all() and without["one_sender"].isna().all()
+
+
 def test_min_campaign_size_and_words():
     letter_only = _table([LETTER, LETTER])
     assert detect_campaigns(letter_only)[1].empty                       # 2 < 3 submissions

@@ -117,6 +117,13 @@ DESCRIBE_CASES = [
     (1, 500, "<1% (95% CI 0%-1%)"),  # never "0%" for a share that is not zero
     (499, 500, ">99% (95% CI 99%-100%)"),  # never "100%" for a share that is not everyone
     (0, 500, "0% (95% CI 0%-1%)"),
+    # 10/5000 (Decide Madrid read "<1% (95% CI 0%-0%)" before): centre .0023823, half .0012956 ->
+    # (.0010868, .0036780): the whole interval is below 1%, so one decimal
+    (10, 5000, "0.2% (95% CI 0.1%-0.4%)"),
+    (4990, 5000, "99.8% (95% CI 99.6%-99.9%)"),  # the mirror image
+    # 1/1,000,000: (1.8e-7, 5.7e-6): rounds to 0.0% at both ends; the upper end is shown as 0.1%
+    (1, 1_000_000, "<0.1% (95% CI 0.0%-0.1%)"),
+    (999_999, 1_000_000, ">99.9% (95% CI 99.9%-100.0%)"),
 ]
 
 
