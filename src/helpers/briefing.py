@@ -433,6 +433,9 @@ def summary_section(b: BriefingData) -> str:
         share = describe_share(not_assigned, n)
         sentences.append(f"{share[:1].upper()}{share[1:]}{'' if n < SMALL_N else ' of'} {noun} did not fit any "
                          "theme clearly.")
+    non_answers = _non_answer_sentence(b)
+    if non_answers:
+        sentences.append(non_answers)
     counts = b.sentiment_notes["label_counts"]
     sentences.append(
         f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
@@ -482,6 +485,31 @@ def _language_sentence(languages: pd.Series) -> str:
     total = int(languages.sum())
     return (f"{int(other.sum()):,} of the {total:,} analysed comments whose language could be told are not in "
             f"English ({listed}).")
+
+
+#: Non-answers are mentioned in the summary when they are at least this share of the answers.
+NON_ANSWER_SHARE = 0.05
+
+
+def _non_answer_sentence(b: BriefingData) -> str:
+    """How many answers said only "nothing", "none", "N/A"... (excluded as non-answers), when they are
+    a notable share: on "what could be improved?", "nothing" is itself an answer (NHS feedback: 931
+    of 10,334, 900 of them "nothing")."""
+    ex = b.exclusions
+    non = ex[ex["reason"] == "non_answer"] if "reason" in ex.columns else ex.iloc[:0]
+    total = b.n_analysed + len(non)
+    if not len(non) or len(non) < NON_ANSWER_SHARE * total:
+        return ""
+    said = non["detail"].astype(str).str.extract(r"\(([^()]*)\)$")[0].fillna("other").value_counts()
+    said = said.sort_index().sort_values(ascending=False, kind="stable")
+    listed = ", ".join(f"\u201c{word}\u201d ({int(n):,})" for word, n in said.head(4).items())
+    noun = _respondent_noun(b)
+    out = (f"A further {describe_share(len(non), total)} of {total:,} {noun} said only {listed}"
+           f"{' and the like' if len(said) > 4 else ''}: they are counted but not analysed.")
+    if said.index.isin(["nothing", "none", "no"]).any():
+        out += (" To a question such as \u201cwhat could be improved?\u201d, \u201cnothing\u201d is itself an answer: "
+                "read these counts with the question in mind.")
+    return out
 
 
 def _campaign_sentence(b: BriefingData) -> str:
@@ -581,12 +609,24 @@ def key_numbers_section(b: BriefingData) -> str:
         items.append((f"Excluded: {EXCLUSION_REASONS.get(reason, reason)}", f"{count:,}"))
     for row in b.overview["by_kind"]:
         items.append((f"Kept: {_KIND_WORDS.get(row['kind'], (row['kind'], row['kind']))[1]}", f"{row['count']:,}"))
+    n_placeholders = _n_placeholders(b)
+    if n_placeholders:
+        items.append(("Kept but not analysed: placeholders such as \u201cSee attached file(s)\u201d",
+                      f"{n_placeholders:,}"))
     items += [
         (f"{_respondent_noun(b).capitalize()} analysed for themes and tone", f"{b.n_analysed:,}"),
         ("Themes found", f"{len(b.themes):,}"),
         ("Not assigned to any theme", f"{int(b.theme_notes.get('n_not_assigned', 0)):,}"),
     ]
     return report.section("Key numbers", report.key_numbers(items), id="key-numbers")
+
+
+def _n_placeholders(b: BriefingData) -> int:
+    """Contributions kept and counted but not analysed because they only point elsewhere ("See attached
+    file(s)", a cover note naming the attachment's sender)."""
+    if "is_placeholder" not in b.comments.columns:
+        return 0
+    return int(b.comments["is_placeholder"].astype("boolean").fillna(False).sum())
 
 
 def _content_view(b: BriefingData) -> int | None:
@@ -838,6 +878,11 @@ def caveats_section(b: BriefingData) -> str:
     if languages is not None and languages.drop("en", errors="ignore").sum():
         items.append(_language_sentence(languages) + " The theme model's stop words and the tone lexicon are "
                      "English: themes and tone describe those comments poorly.")
+    n_placeholders = _n_placeholders(b)
+    if n_placeholders:
+        items.append(f"{n_placeholders:,} {'contribution only points' if n_placeholders == 1 else 'contributions only point'} "
+                     "to an attached file (\u201cSee attached file(s)\u201d, or a cover note naming who sent it). "
+                     "Attachments were not read, so what they say is not in this analysis.")
     if not b.records_writers:
         items.append("The source does not record who wrote each comment, so we cannot tell whether "
                      "one person wrote several of them.")

@@ -58,7 +58,7 @@ from scipy.sparse.csgraph import connected_components
 from .clean import classify_non_answers
 from .errors import ConfigError
 from .ingest._html import unescape_series
-from .ingest.regulationsgov import placeholder_mask
+from .ingest.regulationsgov import POINTER_MAX_CHARS, attachment_only, placeholder_mask
 from .parallel import imap_blocks
 from .redact import GENERIC_AUTHORS
 from .schema import RESPONSE_KINDS, analysable
@@ -107,13 +107,9 @@ _REQUEST = (
 )
 # A short text that only points at an attachment ("Please see the attached comments from ...") is a
 # placeholder however it is worded: its content is elsewhere, so its copies are not a campaign.
-_ATTACHMENT_ONLY = re.compile(
-    r"^\W*(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\s+(?:the\s+|my\s+|our\s+)?"
-    r"(?:attached|attachment|enclosed|uploaded)[^.!?]{0,120}[.!?]?\W*$", re.IGNORECASE)
 # Overlap is measured against at least this many shingles (about 40 words): two short comments that
 # share one stock sentence ("That is all I wanted to say") are not copies of each other.
 _MIN_OVERLAP_BASE = 40
-_PLACEHOLDER_MAX_CHARS = 250  # a longer text says something of its own
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
@@ -605,26 +601,6 @@ def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Se
     return pd.Series(out, dtype="string", index=texts.index), words
 
 
-def attachment_only(text: pd.Series) -> pd.Series:
-    """True where a short text (at most 250 characters) only points at an attachment.
-
-    Examples
-    --------
-    >>> attachment_only(pd.Series(["Please see the attached comments from the Association of Nurses.",
-    ...                            "See attached file(s)", "See the attached: we oppose the plan because it "
-    ...                            "would close three clinics, lengthen waits and move care out of town for "
-    ...                            "thousands of older patients who cannot drive and rely on buses that no "
-    ...                            "longer run in the evening, which the council itself admits at last."])).tolist()
-    [True, True, False]
-    """
-    s = text.astype("string")
-    short = (s.str.len() <= _PLACEHOLDER_MAX_CHARS).fillna(False).to_numpy(dtype=bool)
-    out = pd.Series(False, index=s.index)
-    if short.any():
-        out[short] = s[short].str.contains(_ATTACHMENT_ONLY.pattern, regex=True, case=False).fillna(False)
-    return out.astype(bool)
-
-
 def request_sentence(template: str, *, max_chars: int = 300) -> str:
     """The sentence of a template that says what it asks for: the first with a request cue ("urge",
     "ask", "should", "must", "please", ...), else the first sentence; cut at a word near ``max_chars``.
@@ -814,7 +790,7 @@ def detect_campaigns(
     del frame
     if matched.any():
         # placeholders are short: only short texts are tested (the patterns are slow on long ones)
-        short = matched & (text.str.len().fillna(0).to_numpy() <= _PLACEHOLDER_MAX_CHARS)
+        short = matched & (text.str.len().fillna(0).to_numpy() <= POINTER_MAX_CHARS)
         t = text[short]
         placeholder = (placeholder_mask(t) | classify_non_answers(t) | attachment_only(t)).to_numpy(dtype=bool)
         matched[np.flatnonzero(short)[placeholder]] = False

@@ -269,6 +269,42 @@ def test_petitions_are_called_petitions(data):
     assert "We analysed 36 comments." in visible_text(briefing.summary_section(b))
 
 
+def _non_answers(details):
+    return pd.DataFrame({"source": "x.csv", "source_row": range(2, 2 + len(details)), "record_id": "r",
+                         "reason": "non_answer", "detail": [f"the whole text is a non-answer ({d})" for d in details]})
+
+
+def test_a_notable_share_of_non_answers_is_stated_in_the_summary(data):
+    # NHS feedback: 931 of 10,334 answers were only "nothing", "no", "none" or "n/a", and to "what could
+    # be improved?" "nothing" is an answer; the summary never said so
+    b = copy.copy(data)
+    b.exclusions = pd.concat([data.exclusions, _non_answers(["nothing", "n/a", "nothing", "no"])], ignore_index=True)
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    # 4 of 36 + 4 = 40: Wilson (0.0396, 0.2305); ties in alphabetical order
+    assert ("A further 10% (95% CI 4%-23%) of 40 comments said only “nothing” (2), “n/a” (1), “no” (1): they are "
+            "counted but not analysed. To a question such as “what could be improved?”, “nothing” is itself an "
+            "answer") in text
+    b.exclusions = _non_answers(["n/a", "n/a"])  # 2 of 38 (5.3%): stated, without the remark on "nothing"
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert "of 38 comments said only “n/a” (2): they are counted but not analysed." in text
+    assert "is itself an answer" not in text
+    b.exclusions = _non_answers(["n/a"])  # 1 of 37 (2.7%), under NON_ANSWER_SHARE: key numbers only
+    assert "said only" not in visible_text(briefing.summary_section(b))
+
+
+def test_placeholders_are_counted_in_key_numbers_and_attachments_named_in_the_caveats(data):
+    # CMS-2022-0163: 646 kept, 559 analysed, and nothing said what the other 87 ("See attached") were
+    b = copy.copy(data)
+    assert "See attached" not in visible_text(briefing.key_numbers_section(b) + briefing.caveats_section(b))
+    flags = [True, False, True, True] + [False] * (len(b.comments) - 4)
+    b.comments = b.comments.assign(is_placeholder=pd.array(flags, dtype="boolean"))
+    numbers = " ".join(visible_text(briefing.key_numbers_section(b)).split())
+    assert "Kept but not analysed: placeholders such as “See attached file(s)” 3" in numbers
+    caveats = " ".join(visible_text(briefing.caveats_section(b)).split())
+    assert "3 contributions only point to an attached file" in caveats
+    assert "Attachments were not read" in caveats
+
+
 def test_consent_from_the_respondents_table():
     comments = pd.DataFrame({"comment_id": ["a", "b", "c"], "respondent_id": ["r1", "r2", None]})
     respondents = pd.DataFrame({"respondent_id": ["r1", "r2"],

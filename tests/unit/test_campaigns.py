@@ -316,6 +316,7 @@ def test_request_sentence(template, expected):
     ("See attached file(s)", True),
     ("Please find attached our response on behalf of the Trust.", True),
     ("Kindly refer to the enclosed letter", True),
+    ("Please find comments from the Association of American Medical Colleges (AAMC) attached", True),
     ("Please see my comments below: the attached map is wrong about the bus routes in the north of the town.", False),
     ("I attached nothing; the bus routes are the problem here.", False),
 ])

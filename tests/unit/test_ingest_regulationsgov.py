@@ -4,7 +4,9 @@ independent counts made here with the json module."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -276,7 +278,12 @@ def test_generic_tables_are_not_claimed(tmp_path):
         ("N/A", True),
         ("  See   attached\nfile(s).  ", True),
         ("See attached file(s). We oppose the rule.", False),
-        ("Please see attached comments from Example Org", False),
+        # a cover note naming who sent the attachment is a placeholder (CMS-2022-0163 had 33; as comments
+        # they made a theme "attached; association; behalf" of 18%), unless it takes a stance
+        ("Please see attached comments from Example Org", True),
+        ("Please find attached Humana's comments re: CMS-0058-NC.", True),
+        ("See attached: we support the rule", False),
+        ("Please see the attached letter, which opposes the plan.", False),
         ("NA is not applicable here", False),
         ("", False),
     ],
@@ -339,7 +346,19 @@ def test_real_docket_placeholders(docket):
     expected = {
         k for k, a in raw.items() if (a["comment"] or "").strip().casefold() in phrases and not a["withdrawn"]
     }
-    assert set(c.index[c["is_placeholder"]]) == expected
+    # and the cover notes that only point at an attachment: short, one sentence, opening with a pointer.
+    # The 40 were read one by one: each names who sent the attachment (an association, a company, a
+    # state body) or what it answers, and says nothing else. Notes of two sentences ("... Thank you.")
+    # stay comments.
+    starts = ("please see", "please find", "see attached", "see the attached")
+    cover = {
+        k for k, a in raw.items()
+        if (t := " ".join(html.unescape(re.sub(r"<[^>]+>", " ", a["comment"] or "")).split())).casefold()
+        .startswith(starts) and len(t) <= 250 and not re.search(r"[.!?]\s*\S", t)
+        and k not in expected and not a["withdrawn"]
+    }
+    assert len(cover) == 40
+    assert set(c.index[c["is_placeholder"]]) == expected | cover
     assert len(expected) == 87
     # placeholders are counted but not analysed
     assert not analysable(result.comments)[result.comments["is_placeholder"].to_numpy(dtype=bool)].any()

@@ -35,7 +35,9 @@ Both map a comment to one ``response`` row:
 * ``author`` is left empty: the only names in these records are the submitter's first and last name,
   which are personal data, and are never read.
 * Placeholders -- a comment whose whole text only points to an attachment ("See attached file(s)",
-  "Please see attached comments.", "N/A"; see :data:`PLACEHOLDER_PATTERNS`) -- are kept, with
+  "Please see attached comments.", "N/A"; see :data:`PLACEHOLDER_PATTERNS`), or a one-sentence cover
+  note that only points at one ("Please find attached comments from the American Nurses
+  Association."; :func:`attachment_only`, unless it takes a stance) -- are kept, with
   ``is_placeholder`` true: they count in every total but text analysis skips them. A comment with
   no text at all is kept as a placeholder when it has attachments, and excluded as ``blank`` when not.
 * A withdrawn comment is excluded (``deleted``), with the agency's reason in the detail.
@@ -66,6 +68,8 @@ from .tabular import load_delimited, sniff_delimiter
 
 __all__ = [
     "PLACEHOLDER_PATTERNS",
+    "POINTER_MAX_CHARS",
+    "attachment_only",
     "placeholder_mask",
     "read_regulationsgov_json",
     "read_regulationsgov_csv",
@@ -84,6 +88,15 @@ PLACEHOLDER_PATTERNS: tuple[str, ...] = (
     r"n/?a",  # "N/A", "NA"
 )
 _PLACEHOLDER = "(?i)(?:" + "|".join(PLACEHOLDER_PATTERNS) + r")[ .!]*"
+#: A cover note that only points at an attachment ("Please see the attached comments from the American
+#: Nurses Association.") is a placeholder too, up to this many characters: a longer text says something
+#: of its own.
+POINTER_MAX_CHARS = 250
+_ATTACHMENT_ONLY = re.compile(
+    r"^\W*(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\b[^.!?:]{0,200}?"
+    r"\b(?:attached|attachment|enclosed|uploaded)\b[^.!?]{0,200}[.!?]?\W*$", re.IGNORECASE)
+# Words by which a short note says where its writer stands: then it is a comment, not a cover note.
+_STANCE = r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
 
 _API_URL = "https://www.regulations.gov/comment/"
 _CATEGORY_CODE = r"\s+-\s+[A-Z]{1,3}[0-9]{2,5}$"  # "Health Care Industry - PI015"
@@ -112,17 +125,41 @@ _FIELDS = ("id", "commentOnDocumentId", "docketId", "postedDate", "receiveDate",
 # shared mapping
 
 
+def attachment_only(text: pd.Series) -> pd.Series:
+    """True where a short text (at most :data:`POINTER_MAX_CHARS` characters) only points at an attachment.
+
+    Examples
+    --------
+    >>> attachment_only(pd.Series(["Please see the attached comments from the Association of Nurses.",
+    ...                            "See attached file(s)", "See the attached: we oppose the plan because it "
+    ...                            "would close three clinics, lengthen waits and move care out of town for "
+    ...                            "thousands of older patients who cannot drive and rely on buses that no "
+    ...                            "longer run in the evening, which the council itself admits at last."])).tolist()
+    [True, True, False]
+    """
+    s = text.astype("string")
+    short = (s.str.len() <= POINTER_MAX_CHARS).fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(False, index=s.index)
+    if short.any():
+        out[short] = s[short].str.contains(_ATTACHMENT_ONLY.pattern, regex=True, case=False).fillna(False)
+    return out.astype(bool)
+
+
 def placeholder_mask(text: pd.Series) -> pd.Series:
-    """True where the whole text is a placeholder (see :data:`PLACEHOLDER_PATTERNS`).
+    """True where the whole text is a placeholder (see :data:`PLACEHOLDER_PATTERNS`) or a short cover
+    note that only points at an attachment (:func:`attachment_only`) and takes no stance of its own
+    ("See attached: we support the rule" is a comment).
 
     Examples
     --------
     >>> placeholder_mask(pd.Series(["See attached file(s)", "Please see attached.", "n/a",
-    ...     "See attached: we support the rule", ""], dtype="string")).tolist()
-    [True, True, True, False, False]
+    ...     "See attached: we support the rule", "", "Please find attached comments from Community Catalyst"],
+    ...     dtype="string")).tolist()
+    [True, True, True, False, False, True]
     """
     folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
-    return folded.str.fullmatch(_PLACEHOLDER).fillna(False).astype(bool)
+    pointer = attachment_only(folded) & ~folded.str.contains(_STANCE, regex=True).fillna(False).astype(bool)
+    return (folded.str.fullmatch(_PLACEHOLDER).fillna(False).astype(bool) | pointer).astype(bool)
 
 
 def _text_field(values: list[object]) -> pd.Series:
