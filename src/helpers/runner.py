@@ -240,7 +240,8 @@ def run_pipeline(
         raise ConfigError("no pipeline notebooks found", path=paths.notebooks_dir())
     portable = {**config, "source": paths.relative_to_root(config["source"])}
     routed = route_parameters(portable, notebooks, config_path=config_path)
-    run = paths.run_dir(portable["corpus"], out)
+    # --out wins; then the configuration's run_dir; then reports/<corpus>
+    run = paths.run_dir(portable["corpus"], out or config.get("run_dir") or "")
     _clear_outputs(run, notebooks)  # a failed run must not leave an earlier run's results beside its own
     atomic_write(run / "run_config.yaml", lambda tmp: tmp.write_text(dump_run_config(config), encoding="utf-8"))
     log(f"Listening Post: corpus {portable['corpus']!r} -> {run}")

@@ -155,6 +155,23 @@ def test_a_failed_run_leaves_timings_up_to_the_failure(tmp_path, monkeypatch):
     assert [(s["stage"], s["status"]) for s in timings["stages"]] == [("01_read", "ran")]
 
 
+def test_the_run_folder_comes_from_out_then_the_configurations_run_dir(tmp_path, monkeypatch):
+    # an audit set run_dir in its params file; the run went to reports/<corpus>, clearing an earlier run
+    import json
+
+    notebook = tmp_path / "01_read.ipynb"
+    notebook.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    seen = []
+    monkeypatch.setattr(runner, "_execute", lambda nb, output, params: seen.append(params["run_dir"]))
+    monkeypatch.setattr(runner, "route_parameters", lambda config, notebooks, config_path=None:
+                        {n.stem: {} for n in notebooks})
+    config = {"corpus": "x", "source": "s", "run_dir": str(tmp_path / "from-config")}
+    for out, expected in (("", tmp_path / "from-config"), (tmp_path / "from-out", tmp_path / "from-out")):
+        with pytest.raises(ConfigError, match="no 90_briefing notebook"):  # the folder is what is tested
+            runner.run_pipeline(config, out=out, notebooks=[notebook], log=lambda line: None)
+        assert seen[-1] == str(expected) and (expected / "run_config.yaml").is_file()
+
+
 def test_a_pandas_run_or_a_remote_scheduler_starts_no_cluster(monkeypatch):
     import os
 
