@@ -55,7 +55,7 @@ def main(argv=None) -> int:
         comments, votes = read_global_dialogues(gd, round_name="GD6")
         summary, _ = by_question(comments, votes)
         print(f"\nGlobal Dialogues GD6, per question ({time.perf_counter() - start:.1f} s):")
-        print(summary.drop(columns=["question", "top_answer"]).to_string(index=False))
+        print(summary.drop(columns=["top_answer"]).to_string(index=False))
     out, = write_results({"opinions": table})
     print(f"\nwritten: {out}")
     return 0

@@ -215,8 +215,9 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     if stages.output_path(run, "opinions").is_file():
         opinion_notes = stages.load(run, "opinions")
         if not opinion_notes.get("skipped"):
-            opinion_groups = stages.load(run, "opinion_groups")
-            opinion_participants = stages.load(run, "opinion_participants")
+            if not opinion_notes.get("per_question"):  # per question: no groups or map (see stages.opinions)
+                opinion_groups = stages.load(run, "opinion_groups")
+                opinion_participants = stages.load(run, "opinion_participants")
             opinion_statements = stages.load(run, "opinion_statements")
             shown = dict(zip(comments["comment_id"].astype(str), comments["text"], strict=True))
             texts = opinion_statements["comment_id"].astype(str).map(shown).astype("string")
@@ -1032,6 +1033,8 @@ def opinions_section(b: BriefingData) -> str:
                "as collected by tools such as Polis, and these comments carry none"
                if not b.has_votes else "the opinion-groups notebook (06_opinion_groups) was not run")
         return report.section(title, report.paragraph(f"This section was skipped: {why}."), id="opinion-groups")
+    if n.get("per_question"):
+        return report.section(title, _votes_by_question(b), id="opinion-groups")
     groups, st, people = b.opinion_groups, b.opinion_statements, b.opinion_participants
     n_groups, clustered = int(n["n_groups"]), int(n["n_clustered"])
     text_of = dict(zip(st["comment_id"].astype(str), st["text"].fillna(""), strict=False))
@@ -1120,6 +1123,48 @@ def opinions_section(b: BriefingData) -> str:
         "population. Groups are found automatically from the votes (the method Polis uses); they are a summary "
         "of voting patterns, not membership of any organisation.", kind="warning"))
     return report.section(title, "".join(parts), id="opinion-groups")
+
+
+#: Answers quoted per question in the briefing when votes are on answers to several questions.
+ANSWERS_SHOWN = 3
+
+
+def _votes_by_question(b: BriefingData) -> str:
+    """The opinions section when people voted on other people's answers to several questions (Global
+    Dialogues): per question, the answers most agreed by those who voted on them."""
+    n, st = b.opinion_notes, b.opinion_statements
+    median = n["median_votes_per_question"]
+    parts = [report.paragraph(
+        f"{n['n_participants']:,} people voted {n['n_votes']:,} times, agreeing or disagreeing with answers "
+        f"other participants gave to {n['n_questions']:,} questions. Each person voted on about {median:g} "
+        "answers to a question" + (", too few for two people to have voted on the same answers often enough to sort voters "
+                     "into opinion groups: what the votes show is which answers won the widest agreement among "
+                     "those who saw them." if median < n["min_votes_applied"] else
+                     "; the answers below won the widest agreement among those who saw them."))]
+    for q in n["by_question"]:
+        top = st[st["question_id"] == q["question_id"]].head(ANSWERS_SHOWN)
+        items = "".join(
+            f"<li>\u201c{report.esc(_short(str(r.text or ''), 240))}\u201d (answer {report.esc(_short_id(r.comment_id))}): "
+            f"agreed by {int(r.agree):,} of the {int(r.seen):,} who voted on it.</li>" for r in top.itertuples())
+        grouped = (f" {q['clustered']:,} of them voted on enough answers to be grouped"
+                   + (f", into {q['groups']} opinion groups." if q["groups"] else ", too few to form groups.")
+                   if q["clustered"] else "")
+        parts.append(report.section(
+            _short(str(q["question_id"]), 200),
+            report.paragraph(f"{q['answers']:,} answers; {q['voters']:,} people cast {q['votes']:,} votes on "
+                             f"{q['voted_answers']:,} of them.{grouped} Most agreed:")
+            + ("<ul>" + items + "</ul>" if items else ""), level=3))
+    parts.append(report.callout(
+        "People chose to take part, and each saw only a few of the answers: an answer\u2019s agreement counts only "
+        "those shown it, so a handful of votes can put an answer near the top. These figures describe these "
+        "voters, not the public.", kind="warning"))
+    return "".join(parts)
+
+
+def _short_id(comment_id: Any) -> str:
+    """An id as readers see it: a long one (a UUID) cut to its first 8 characters and "…"."""
+    text = str(comment_id)
+    return text if len(text) <= 12 else text[:8] + "\u2026"
 
 
 def _pct_text(share: Any) -> str:

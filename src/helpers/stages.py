@@ -456,26 +456,31 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     the participants (map and group), groups, statements (representative, consensus, divisive, each
     with its text) and ``opinions.json``; when the source records the platform's own groups (Polis's
     ``group-id``), ``opinions.json`` also says how ours line up with them (``platform_groups``:
-    :func:`helpers.opinions.compare_with_platform`). When the run has no votes table nothing is analysed
-    and only ``opinions.json`` is written, saying why (the runner skips this stage then; see
-    :mod:`helpers.runner`).
+    :func:`helpers.opinions.compare_with_platform`). When the votes are on answers to several questions
+    (a Global Dialogues round: answers with a ``question_id``), each question is analysed on its own
+    (:func:`_opinions_by_question`). When the run has no votes table nothing is analysed and only
+    ``opinions.json`` is written, saying why (the runner skips this stage then; see :mod:`helpers.runner`).
 
     Returns
     -------
     (OpinionResult or None, statements DataFrame, notes dict)
     """
     from .opinions import analyse, compare_with_platform, group_name
+    from .opinions.global_dialogues import question_of_votes
 
     if not output_path(run, "votes").is_file():
         notes = {"skipped": True, "reason": "the source has no votes table (agree/disagree votes on statements)"}
         save(run, "opinions", notes)
         return None, pd.DataFrame(), notes
     votes = load(run, "votes")
+    comments = load_comments(run)
+    params = {"min_votes": min_votes, "max_groups": max_groups, "n_groups": n_groups, "k_margin": k_margin,
+              "random_state": random_state}
+    if "question_id" in comments.columns and question_of_votes(comments, votes).nunique() > 1:
+        return _opinions_by_question(run, comments, votes, params)
     exclusions = load_exclusions(run)
     rejected = set(exclusions.loc[exclusions["reason"] == "moderated_out", "record_id"].dropna().astype(str))
-    result = analyse(votes, exclude=rejected, min_votes=min_votes, max_groups=max_groups, n_groups=n_groups,
-                     k_margin=k_margin, random_state=random_state)
-    comments = load_comments(run)
+    result = analyse(votes, exclude=rejected, **params)
     text = dict(zip(comments["comment_id"].astype(str), comments["text"].astype("string"), strict=True))
     parts = []
     rep = result.representative.assign(list="representative")
@@ -499,6 +504,46 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     save(run, "opinion_statements", statements)
     save(run, "opinions", notes)
     return result, statements, notes
+
+
+#: Answers listed per question when votes are on answers to several questions.
+TOP_ANSWERS = 5
+
+
+def _opinions_by_question(run, comments: pd.DataFrame, votes: pd.DataFrame, params: dict):
+    """:func:`opinions` when the votes are on answers to several questions (a Global Dialogues round):
+    each question is its own conversation (:func:`helpers.opinions.global_dialogues.by_question`).
+
+    ``opinion_statements`` holds each question's :data:`TOP_ANSWERS` best supported answers (``list``
+    ``most_agreed``); ``opinions.json`` the per-question table (``by_question``) and the totals. No map
+    or groups are written: with a handful of votes per person they would not be supported (the table
+    says how many people each question could group).
+    """
+    from .opinions.global_dialogues import by_question, question_of_votes
+
+    summary, results = by_question(comments, votes, **params)
+    parts = [support.head(TOP_ANSWERS).assign(list="most_agreed", question_id=question)
+             for question, (support, _) in results.items()]
+    statements = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["list", "comment_id"])
+    statements.insert(0, "list", statements.pop("list"))
+    text = dict(zip(comments["comment_id"].astype(str), comments["text"].astype("string"), strict=True))
+    statements["text"] = statements["comment_id"].astype(str).map(text).astype("string")
+    question = question_of_votes(comments, votes)
+    counted = question.notna().to_numpy()
+    per_person = votes[counted].groupby([votes["voter_id"][counted], question[counted]]).size()
+    notes = {
+        "skipped": False, "per_question": True, "n_questions": int(len(summary)),
+        "n_participants": int(votes["voter_id"].nunique()), "n_votes": int(len(votes)),
+        "n_votes_without_question": int((~counted).sum()),
+        "n_statements": int(summary["voted_answers"].sum()) if len(summary) else 0,
+        # the median number of one question's answers a person voted on
+        "median_votes_per_question": float(per_person.median()) if len(per_person) else 0.0,
+        "min_votes_applied": int(params["min_votes"]),
+        "by_question": summary.to_dict("records"),
+    }
+    save(run, "opinion_statements", statements)
+    save(run, "opinions", notes)
+    return None, statements, notes
 
 
 # --- 90 briefing -------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ Formats
     map into one row per respondent per open answer, plus a respondents table (:mod:`.consultation`).
 ``petitions``
     UK Parliament petitions: one petition's API JSON, or the data.parliament.uk list (:mod:`.petitions`).
+``global-dialogues``
+    A Global Dialogues round: free-text answers per question and other participants' votes on them
+    (:mod:`.global_dialogues`).
 ``consul``
     Consul / Decidim comment CSV, threaded by parent id or depth, with vote counts (:mod:`.consul`).
 ``reddit``
@@ -53,6 +56,7 @@ from . import (  # noqa: F401
     consul,
     consultation,
     disqus,
+    global_dialogues,
     jsonl,
     petitions,
     polis,

@@ -1,17 +1,18 @@
 """Global Dialogues: agree/disagree votes on other participants' free-text answers, analysed per question.
 
 A Global Dialogues round (Collective Intelligence Project and Remesh) publishes
-``<ROUND>_verbatim_map.csv`` (one row per free-text answer: question, participant, thought id and text)
-and ``<ROUND>_binary.csv`` (one row per vote: question, voting participant, thought id, Agree /
-Disagree / Neutral). No registered reader turns these into the canonical tables yet, so
-:func:`read_global_dialogues` does, and :func:`by_question` runs :func:`helpers.opinions.analyse`
-separately for each question (votes on answers to different questions are different conversations).
+``<ROUND>_verbatim_map.csv`` (one row per free-text answer) and ``<ROUND>_binary.csv`` (one row per
+vote: Agree / Disagree / Neutral); the ``global-dialogues`` reader (:mod:`helpers.ingest.global_dialogues`)
+turns them into the canonical comments (``response`` rows whose ``question_id`` is the question) and
+votes tables. Votes on answers to different questions are different conversations, so
+:func:`by_question` analyses each question separately: :func:`answer_support` (how many of those who
+voted on each answer agreed) and :func:`helpers.opinions.analyse` (opinion groups).
 
 Each participant votes on about five of several hundred answers, so two participants rarely vote on
 the same answer: Polis's participation filter (at least seven votes) clusters only the few most active,
 and groups found in such a sparse matrix say little. The per-question table reports how sparse each
-question is, so a reader can see when groups are not supported; the most agreed answers (consensus)
-remain meaningful.
+question is, so a reader can see when groups are not supported; which answers won the widest agreement
+among those who voted on them remains meaningful.
 """
 
 from __future__ import annotations
@@ -19,34 +20,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..errors import InputError
 from . import OpinionResult, analyse
 
-__all__ = ["VOTE_VALUES", "read_global_dialogues", "by_question"]
-
-VOTE_VALUES = {"agree": 1, "disagree": -1, "neutral": 0}
-
-
-def _find(folder: Path, suffix: str, round_name: str | None) -> Path:
-    pattern = f"{round_name}_{suffix}" if round_name else f"*_{suffix}"
-    found = sorted(folder.glob(pattern))
-    if not found:
-        raise InputError(f"no {pattern} in the folder", path=str(folder))
-    return found[0]
+__all__ = ["read_global_dialogues", "answer_support", "question_of_votes", "by_question"]
 
 
 def read_global_dialogues(folder: str | os.PathLike, *, round_name: str | None = None
                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The answers and votes of one Global Dialogues round, as canonical-style comments and votes tables.
+    """The answers and votes of one Global Dialogues round, read and cleaned as the pipeline does.
+
+    ``folder`` holds the round (or is its ``*_verbatim_map.csv``); ``round_name`` picks one round
+    when the folder holds several (``"GD6"``: ``GD6_verbatim_map.csv``).
 
     Returns
     -------
     (comments, votes)
-        comments: ``comment_id`` (thought id), ``question_id``, ``question``, ``respondent_id``, ``text``,
-        ``source``, ``source_row``. votes: ``comment_id``, ``voter_id``, ``vote`` (1, -1, 0),
-        ``question_id``, ``source``, ``source_row``.
+        The canonical tables of :func:`helpers.ingest.read` with the ``global-dialogues`` reader.
 
     Examples
     --------
@@ -60,64 +52,73 @@ def read_global_dialogues(folder: str | os.PathLike, *, round_name: str | None =
     >>> votes[["comment_id", "voter_id", "vote"]].values.tolist()
     [['t1', 'p2', 1]]
     """
-    folder = Path(folder)
-    answers_path = _find(folder, "verbatim_map.csv", round_name)
-    votes_path = _find(folder, "binary.csv", round_name)
-    answers = pd.read_csv(answers_path, dtype=str, keep_default_na=False)
-    raw = pd.read_csv(votes_path, dtype=str, keep_default_na=False)
-    for path, frame, cols in ((answers_path, answers, ("Question ID", "Participant ID", "Thought ID", "Thought Text")),
-                              (votes_path, raw, ("Question ID", "Participant ID", "Thought ID", "Vote"))):
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            raise InputError(f"not a Global Dialogues file: no column {missing[0]!r}", path=str(path), row=1)
-    value = raw["Vote"].str.strip().str.casefold().map(VOTE_VALUES)
-    if value.isna().any():
-        i = int(value.isna().to_numpy().nonzero()[0][0])
-        raise InputError(f"vote {raw['Vote'].iloc[i]!r} is not Agree, Disagree or Neutral", path=str(votes_path),
-                         row=i + 2)
-    comments = pd.DataFrame({
-        "comment_id": answers["Thought ID"].astype("string"),
-        "question_id": answers["Question ID"].astype("string"),
-        "question": answers.get("Question Text", pd.Series("", index=answers.index)).astype("string"),
-        "respondent_id": answers["Participant ID"].astype("string"),
-        "text": answers["Thought Text"].astype("string"),
-        "source": pd.Series(str(answers_path), index=answers.index, dtype="string"),
-        "source_row": pd.Series(range(2, len(answers) + 2), dtype="Int64"),
-    })
-    votes = pd.DataFrame({
-        "comment_id": raw["Thought ID"].astype("string"),
-        "voter_id": raw["Participant ID"].astype("string"),
-        "vote": value.astype("Int8"),
-        "question_id": raw["Question ID"].astype("string"),
-        "source": pd.Series(str(votes_path), index=raw.index, dtype="string"),
-        "source_row": pd.Series(range(2, len(raw) + 2), dtype="Int64"),
-    })
-    return comments, votes
+    from ..ingest import read
+
+    path = Path(folder) if round_name is None else Path(folder) / f"{round_name}_verbatim_map.csv"
+    result = read(path, format="global-dialogues")
+    return result.comments, result.votes
+
+
+def question_of_votes(comments: pd.DataFrame, votes: pd.DataFrame) -> pd.Series:
+    """The question (``question_id``) of the answer each vote is on; missing for a vote on an answer the
+    comments table does not hold."""
+    question = pd.Series(comments["question_id"].to_numpy(), index=comments["comment_id"].astype(str).to_numpy())
+    return votes["comment_id"].astype(str).map(question).astype("string")
+
+
+def answer_support(votes: pd.DataFrame) -> pd.DataFrame:
+    """How each answer was received by those who voted on it, best supported first.
+
+    ``seen`` votes, of which ``agree``, ``disagree`` and ``neutral``; ``agree_share`` = agree / seen;
+    ``score`` = (agree + 1) / (seen + 2), Polis's pseudocounted agreement, so that an answer agreed by
+    2 of 2 does not outrank one agreed by 40 of 45. Sorted by score, then by more votes, then by id.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"comment_id": ["a", "a", "b", "b", "b", "c"], "vote": [1, 1, 1, 1, -1, 0]})
+    >>> answer_support(v)[["comment_id", "seen", "agree", "agree_share", "score"]].round(2).values.tolist()
+    [['a', 2, 2, 1.0, 0.75], ['b', 3, 2, 0.67, 0.6], ['c', 1, 0, 0.0, 0.33]]
+    """
+    vote = votes["vote"].astype(int).to_numpy()
+    table = pd.DataFrame({"comment_id": votes["comment_id"].astype(str).to_numpy(),
+                          "agree": vote == 1, "disagree": vote == -1, "neutral": vote == 0})
+    out = table.groupby("comment_id", sort=True).sum().astype(np.int64)
+    out.insert(0, "seen", out.sum(axis=1))
+    out["agree_share"] = out["agree"] / out["seen"]
+    out["score"] = (out["agree"] + 1) / (out["seen"] + 2)
+    out = out.reset_index().sort_values(["score", "seen", "comment_id"], ascending=[False, False, True],
+                                        kind="stable")
+    return out.reset_index(drop=True)
 
 
 def by_question(comments: pd.DataFrame, votes: pd.DataFrame, **params) -> tuple[pd.DataFrame, dict]:
-    """:func:`helpers.opinions.analyse` for each question's votes.
+    """:func:`answer_support` and :func:`helpers.opinions.analyse` for each question's votes.
+
+    Votes on answers the comments table does not hold belong to no question and are left out.
 
     Returns
     -------
     (summary, results)
-        summary: one row per question: ``question_id``, ``question``, ``answers``, ``voters``, ``votes``,
-        ``median_votes_per_voter``, ``clustered``, ``groups``, ``top_answer`` (the most agreed answer's
-        id) and ``top_answer_share`` (share agreeing with it). results: question id -> OpinionResult.
+        summary: one row per question, in question order: ``question_id``, ``answers`` (answers given),
+        ``voted_answers`` (answers with at least one vote), ``voters``, ``votes``,
+        ``median_votes_per_voter``, ``clustered``, ``groups``, ``top_answer`` (the best supported
+        answer's id), ``top_answer_agree``, ``top_answer_seen`` and ``top_answer_share`` (its agree
+        share). results: question -> (:func:`answer_support` table, OpinionResult).
     """
+    question = question_of_votes(comments, votes)
+    answers = comments["question_id"].astype(str).value_counts()
     rows, results = [], {}
-    questions = comments.drop_duplicates("question_id").set_index("question_id")["question"]
-    for qid, v in votes.groupby("question_id", sort=True):
+    for qid, v in votes[question.notna().to_numpy()].groupby(question.dropna().to_numpy(), sort=True):
+        support = answer_support(v)
         r: OpinionResult = analyse(v, **params)
-        results[str(qid)] = r
-        top = r.consensus.head(1)
-        share_cols = [c for c in r.consensus.columns if c.startswith("share_")]
+        results[str(qid)] = (support, r)
+        top = support.iloc[0]
         rows.append({
-            "question_id": str(qid), "question": str(questions.get(qid, "")),
-            "answers": int(v["comment_id"].nunique()), "voters": int(v["voter_id"].nunique()),
-            "votes": int(len(v)), "median_votes_per_voter": float(v.groupby("voter_id").size().median()),
+            "question_id": str(qid), "answers": int(answers.get(str(qid), 0)),
+            "voted_answers": int(len(support)), "voters": int(v["voter_id"].nunique()), "votes": int(len(v)),
+            "median_votes_per_voter": float(v.groupby("voter_id").size().median()),
             "clustered": int(r.notes["n_clustered"]), "groups": int(r.notes["n_groups"]),
-            "top_answer": str(top["comment_id"].iloc[0]) if len(top) else "",
-            "top_answer_share": float(top[share_cols].min(axis=1).iloc[0]) if len(top) and share_cols else float("nan"),
+            "top_answer": str(top["comment_id"]), "top_answer_agree": int(top["agree"]),
+            "top_answer_seen": int(top["seen"]), "top_answer_share": float(top["agree_share"]),
         })
     return pd.DataFrame(rows), results
