@@ -151,7 +151,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     import yaml
 
-    from .config import load_run_config, make_run_config, validate_run_config
+    from .config import (
+        PARAMETER_TYPES,
+        check_parameter_types,
+        load_run_config,
+        make_run_config,
+        validate_run_config,
+    )
     from .errors import ConfigError
     from .runner import run_pipeline
 
@@ -160,16 +166,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.source or args.corpus:
             raise ConfigError("give either a configuration file or --source/--corpus, not both")
         config = load_run_config(args.config)
-        config.update(reader)
+        config.update(check_parameter_types(reader, path="the command line"))
     else:
         if not (args.source and args.corpus):
             raise ConfigError("give a configuration file, or both --source and --corpus")
         config = make_run_config(source=args.source, corpus=args.corpus, **reader)
     for item in args.param:
         name, sep, value = item.partition("=")
+        name = name.strip()
         if not sep or not name:
             raise ConfigError(f"--param expects NAME=VALUE, got {item!r}")
-        config[name.strip()] = yaml.safe_load(value)
+        try:
+            parsed = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise ConfigError(f"-p {name}: {value!r} is not a valid YAML value ({reason})") from None
+        if PARAMETER_TYPES.get(name) is str and isinstance(parsed, int | float | bool) and name != "sheet":
+            parsed = value.strip()  # -p briefing_title=2024 means the text, as -p text_column=5 does
+        config.update(check_parameter_types({name: parsed}, path=f"-p {item}"))
     config = validate_run_config(config, path=args.config)
     briefing = run_pipeline(config, out=args.out, config_path=args.config)
     print(briefing)
@@ -238,6 +252,8 @@ def _cmd_opinions(args: argparse.Namespace) -> int:
     from .tables import write_table
 
     export = load_export(args.folder)
+    for note in export.notes:
+        print(f"note: {note}")
     if not len(export.votes):
         raise InputError("the export has no votes (neither votes.csv nor participants-votes.csv)", path=args.folder)
     result = analyse(export.votes, exclude=export.moderated_out, min_votes=args.min_votes,

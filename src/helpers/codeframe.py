@@ -40,7 +40,7 @@ import pandas as pd
 import yaml
 
 from .errors import ConfigError, InputError
-from .tables import atomic_write
+from .tables import atomic_write, not_utf8
 
 __all__ = [
     "Codeframe",
@@ -160,7 +160,12 @@ def read_codeframe(path: str | os.PathLike) -> Codeframe:
     source = Path(path)
     if not source.is_file():
         raise ConfigError("codeframe file not found", path=source)
-    text = source.read_text(encoding="utf-8-sig")
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise not_utf8(source, what="the codeframe", error=ConfigError) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the codeframe: {exc.strerror or exc}", path=source) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -414,13 +419,20 @@ def _read_sheet_file(source: Path) -> pd.DataFrame:
     suffix = source.suffix.lower()
     if not source.is_file():
         raise InputError("coding sheet not found", path=source)
-    try:
-        if suffix == ".csv":
+    if suffix == ".csv":
+        try:
             return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if suffix in (".xlsx", ".xlsm"):
+        except UnicodeDecodeError:
+            raise not_utf8(source, what="the coding sheet") from None
+        except (ValueError, OSError, pd.errors.ParserError) as exc:
+            raise InputError(f"cannot read the coding sheet: {exc}", path=source) from None
+    if suffix in (".xlsx", ".xlsm"):
+        try:
             return pd.read_excel(source, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read the coding sheet: {exc}", path=source) from None
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
+            why = " ".join(str(exc).split()) or type(exc).__name__
+            raise InputError(f"cannot read the coding sheet: this is not a readable {suffix} workbook ({why})",
+                             path=source) from None
     raise InputError(f"unsupported coding sheet type {suffix or '(none)'!r}; use .csv or .xlsx", path=source)
 
 

@@ -15,6 +15,7 @@ Example (``params/obama-toolkit.yaml``)::
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from typing import Any
@@ -24,13 +25,108 @@ import yaml
 from . import paths
 from .errors import ConfigError
 
-__all__ = ["load_run_config", "make_run_config", "validate_run_config", "dump_run_config"]
+__all__ = ["load_run_config", "make_run_config", "validate_run_config", "dump_run_config", "check_parameter_types",
+           "PARAMETER_TYPES"]
 
 _CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
+#: The type of each notebook parameter, as its notebook's ``parameters`` cell declares it (a unit test
+#: keeps the two in step), checked before anything runs. ``corpus`` and ``source`` are checked apart.
+PARAMETER_TYPES: dict[str, type] = {
+    **dict.fromkeys(("run_dir", "format", "text_column", "id_column", "kind", "timezone", "question_map", "sheet",
+                     "encoding", "engine", "dask_scheduler", "method", "content", "sentiment_unit", "codeframe",
+                     "coded_sample", "coding_features", "briefing_title"), str),
+    "columns": dict,
+    **dict.fromkeys(("browse_rows", "shingle_size", "min_campaign_size", "campaign_min_words", "random_state",
+                     "n_themes", "n_quotes", "min_votes", "max_groups", "n_groups", "opinion_seed", "n_sample",
+                     "n_to_code", "coding_seed"), int),
+    **dict.fromkeys(("campaign_threshold", "assign_threshold", "k_margin"), float),
+    "redact_personal_data": bool,
+}
+#: Text parameters whose default is empty: a YAML null (``format:`` with nothing after it) means that.
+_EMPTY_MEANS_DEFAULT = ("run_dir", "format", "text_column", "id_column", "question_map", "sheet", "encoding",
+                        "codeframe", "coded_sample", "briefing_title")
+_TYPE_WORDS = {str: "text", dict: "a mapping (name: value)", int: "a whole number", float: "a number",
+               bool: "true or false"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, str):
+        return repr(value)
+    kind = {int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return f"{value!r} ({kind})"
+
+
+def check_parameter_types(config: dict[str, Any], *, path: str | None = None) -> dict[str, Any]:
+    """``config`` with null text parameters made empty, after checking each value's type.
+
+    Every parameter of :data:`PARAMETER_TYPES` must have its declared type (an ``int`` will do for a
+    ``float``; ``sheet`` may also be a 0-based position), ``columns`` must map text to text,
+    ``timezone`` must be a zone pandas knows and ``encoding`` one Python knows -- checked before
+    anything runs, whether or not the source has dates or text to decode. Other keys are left alone.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``path`` and the parameter.
+
+    Examples
+    --------
+    >>> check_parameter_types({"format": None, "n_themes": 3, "k_margin": 0})
+    {'format': '', 'n_themes': 3, 'k_margin': 0}
+    >>> check_parameter_types({"text_column": 5}, path="p.yaml")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.ConfigError: p.yaml: parameter 'text_column' must be text, not 5 (a number); put it in quotes ...
+    """
+    checked = dict(config)
+    for key, value in config.items():
+        wanted = PARAMETER_TYPES.get(key)
+        if wanted is None:
+            continue  # corpus and source are checked by validate_run_config, unknown keys by the runner
+        if value is None and key in _EMPTY_MEANS_DEFAULT:
+            checked[key] = ""
+            continue
+        hint = ""
+        if wanted is str:
+            ok = isinstance(value, str) or (key == "sheet" and isinstance(value, int) and not isinstance(value, bool))
+            if isinstance(value, int | float):
+                hint = f"; put it in quotes if you mean the text: {key}: '{value}'"
+        elif wanted is dict:
+            ok = isinstance(value, dict)
+            for name, column in value.items() if ok else ():
+                if not isinstance(name, str) or not isinstance(column, str):
+                    raise ConfigError(f"parameter 'columns' maps {name!r} to {_describe(column)}: each name and "
+                                      "source column must be text (put a number in quotes)", path=path)
+        elif wanted is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        elif wanted is bool:
+            ok = isinstance(value, bool)
+            hint = " (write true or false without quotes)" if isinstance(value, str) else ""
+        else:
+            ok = isinstance(value, wanted) and not isinstance(value, bool)
+        if not ok:
+            raise ConfigError(f"parameter {key!r} must be {_TYPE_WORDS[wanted]}, not {_describe(value)}{hint}",
+                              path=path)
+    if checked.get("timezone"):
+        from .ingest._mapping import check_timezone
+
+        check_timezone(checked["timezone"], source=path)
+    if checked.get("encoding"):
+        try:
+            codecs.lookup(checked["encoding"])
+        except LookupError:
+            raise ConfigError(f"parameter 'encoding': unknown encoding {checked['encoding']!r}", path=path) from None
+    return checked
+
 
 def validate_run_config(config: dict[str, Any], *, path: str | os.PathLike | None = None) -> dict[str, Any]:
-    """Check a run configuration's required keys and return a copy with ``source`` made absolute.
+    """Check a run configuration's required keys and value types (:func:`check_parameter_types`); return a copy
+    with ``source`` made absolute.
 
     Examples
     --------
@@ -55,7 +151,7 @@ def validate_run_config(config: dict[str, Any], *, path: str | os.PathLike | Non
     bad = [k for k in config if not isinstance(k, str) or not k.isidentifier()]
     if bad:
         raise ConfigError(f"parameter name {bad[0]!r} is not a valid identifier", path=where)
-    return {**config, "corpus": corpus, "source": str(source)}
+    return {**check_parameter_types(config, path=where), "corpus": corpus, "source": str(source)}
 
 
 def load_run_config(path: str | os.PathLike) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import InputError
+
 __all__ = [
     "project_root",
     "resolve",
@@ -73,7 +75,12 @@ def reports_dir() -> Path:
 def run_dir(corpus: str, run_dir: str | os.PathLike = "") -> Path:
     """The run folder for ``corpus``: ``run_dir`` if given, else ``reports/<corpus>``. Created if missing."""
     folder = resolve(run_dir) if str(run_dir) else reports_dir() / corpus
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        in_the_way = isinstance(exc, FileExistsError | NotADirectoryError)
+        why = "a file is in the way (of the folder or one of its parents)" if in_the_way else exc.strerror or exc
+        raise InputError(f"cannot create the run folder: {why}", path=folder) from None
     return folder
 
 

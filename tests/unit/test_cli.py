@@ -141,3 +141,85 @@ def test_opinions_command_writes_participant_and_group(tmp_path, capsys):
 def test_opinions_command_on_a_missing_folder_exits_2(tmp_path, capsys):
     assert cli.main(["opinions", str(tmp_path / "nope"), "--out", str(tmp_path / "g.csv")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def _polis_folder(tmp_path, participants):
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        "1500000000000,x,0,1,1,0,1,More buses\n1500000060000,x,1,2,0,1,1,Fewer cars\n")
+    (folder / "participants-votes.csv").write_text(participants)
+    return folder
+
+
+@pytest.mark.parametrize("group, row", [("a", 3), ("1.5", 3), ("inf", 3)])
+def test_opinions_command_with_a_group_id_that_is_not_a_number_exits_2(tmp_path, capsys, group, row):
+    folder = _polis_folder(tmp_path, "participant,group-id,n-comments,n-votes,0,1\n"
+                                     f"1,0,1,2,1,-1\n2,{group},1,2,1,1\n")
+    out = tmp_path / "g.csv"
+    assert cli.main(["opinions", str(folder), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {folder / 'participants-votes.csv'}: row {row}: group-id {group!r} is not a whole "
+                   "number (Polis numbers its groups 0, 1, 2...; blank for a participant not grouped)"]
+    assert not out.exists()
+
+
+def test_opinions_command_reads_group_ids_written_as_whole_floats(tmp_path):
+    # a participants-votes.csv saved again by a spreadsheet or pandas: 0.0, 1.0 and a blank
+    from helpers.opinions.polis import load_export
+
+    folder = _polis_folder(tmp_path, "participant,group-id,n-comments,n-votes,0,1\n"
+                                     "1,0.0,1,2,1,-1\n2,1.0,1,2,1,1\n3,,0,1,1,\n")
+    assert load_export(folder).polis_groups.to_dict() == {"1": 0, "2": 1}
+
+
+@pytest.mark.parametrize("param, message", [
+    ("n_themes=[unclosed", "error: -p n_themes: '[unclosed' is not a valid YAML value (expected ',' or ']', but got "
+                           "'<stream end>')"),
+    ('redact_personal_data="no"', "error: -p redact_personal_data=\"no\": parameter 'redact_personal_data' must be "
+                                  "true or false, not 'no' (write true or false without quotes)"),
+    ("timezone=Mars/Base", "error: -p timezone=Mars/Base: unknown timezone 'Mars/Base'; use an IANA name such as "
+                           "'Europe/London'"),
+    ("encoding=5", "error: -p encoding=5: parameter 'encoding': unknown encoding '5'"),  # -p text is taken as text
+])
+def test_run_with_a_bad_param_value_is_one_line_before_running_anything(tmp_path, capsys, param, message):
+    out = tmp_path / "r"
+    assert cli.main(["run", "params/obama-toolkit.yaml", "-p", param, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["themes", "sentiment", "campaigns"])
+@pytest.mark.parametrize("name, content, words", [
+    ("empty.csv", b"", "empty.csv: the file is empty"),
+    ("cut.parquet", b"PAR1\x15\x04", "cut.parquet: cannot read the file as a Parquet table"),
+    ("bad.csv", b"comment_id,text\n1,caf\xe9 \x81\n", "bad.csv: row 2: the table is not UTF-8 text (byte 0xe9"),
+])
+def test_table_commands_on_unreadable_tables_exit_2(tmp_path, capsys, command, name, content, words):
+    table = tmp_path / name
+    table.write_bytes(content)
+    assert cli.main([command, str(table), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {tmp_path}") and words in err[0]
+
+
+def test_output_in_a_folder_that_cannot_be_made_exits_2(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / "a-file" / "t.csv"
+    assert cli.main(["ingest", PAGE, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {out}: cannot create the output folder: {tmp_path / 'a-file'} is a file, not a folder"]
+
+
+def test_opinions_command_leaves_out_votes_on_statements_not_in_comments_csv(tmp_path, capsys):
+    from helpers.opinions.polis import load_export
+
+    folder = _polis_folder(tmp_path, "participant,group-id,n-comments,n-votes,0,1,99\n"
+                                     "1,0,1,3,1,-1,1\n2,1,1,3,1,1,-1\n")
+    export = load_export(folder)
+    assert sorted(export.votes["comment_id"].unique()) == ["0", "1"]  # 99 is no statement
+    assert cli.main(["opinions", str(folder), "--out", str(tmp_path / "g.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "note: 2 vote(s) in participants-votes.csv on 1 statement id(s) that comments.csv does not hold ('99')" \
+        in out

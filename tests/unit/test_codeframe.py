@@ -202,3 +202,37 @@ def test_sheet_files_round_trip_and_never_hold_formulas(frame, tmp_path, suffix)
     hand = read_coding_sheet(path, frame, comment_ids=["a", "b"])
     assert hand[["comment_id", "C1", "C2"]].to_dict("records") == [
         {"comment_id": "a", "C1": 0, "C2": 1}, {"comment_id": "b", "C1": 0, "C2": 0}]
+
+
+def test_codeframe_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "codes.yaml"
+    path.write_bytes(b"codes:\n  - id: A\n    name: Caf\xe9 prices\n")  # cp1252 e-acute on line 3
+    with pytest.raises(ConfigError) as err:
+        read_codeframe(path)
+    assert (err.value.path, err.value.row) == (str(path), 3)
+    assert err.value.reason == "the codeframe is not UTF-8 text (byte 0xe9 cannot be decoded); save it as UTF-8"
+
+
+@pytest.mark.parametrize(("name", "content", "row", "words"), [
+    ("sheet.csv", b"comment_id,C1\na,1\nb,caf\xe9\n", 3, "the coding sheet is not UTF-8 text (byte 0xe9"),
+    ("sheet.csv", b"", None, "cannot read the coding sheet"),
+    ("sheet.xlsx", b"PK\x03\x04 cut short", None, "not a readable .xlsx workbook"),
+    ("sheet.xlsx", b"", None, "not a readable .xlsx workbook"),
+])
+def test_unreadable_coding_sheet_file_is_one_line(frame, tmp_path, name, content, row, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        read_coding_sheet(path, frame)
+    assert (err.value.path, err.value.row) == (str(path), row)
+    assert words in err.value.reason and "\n" not in str(err.value)
+
+
+def test_truncated_xlsx_coding_sheet_is_one_line(frame, tmp_path):
+    c = pd.DataFrame({"comment_id": ["a", "b"], "text": ["one", "two"]})
+    whole = write_coding_sheet(coding_sheet(c, frame, n=2), tmp_path / "whole.xlsx", frame=frame)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(InputError, match="not a readable .xlsx workbook") as err:
+        read_coding_sheet(cut, frame)
+    assert err.value.path == str(cut)

@@ -165,3 +165,28 @@ def test_a_50_megabyte_comment(tmp_path, capsys):
     assert comments["language"].tolist() == ["en", "en"]
     assert exclusions.empty
     assert "read 2 records = 2 kept + 0 excluded" in out
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"timezone": "Mars/Base"}, "unknown timezone 'Mars/Base'"),  # checked though the file has no dates
+    ({"text_column": 5}, "text_column must be text, not 5 (int)"),
+    ({"id_column": 5}, "id_column must be text, not 5 (int)"),
+    ({"encoding": 5}, "encoding must be text, not 5 (int)"),
+    ({"columns": {"author": 3}}, "columns['author'] must be text, not 3 (int)"),
+])
+def test_reader_options_of_the_wrong_type_are_config_errors(tmp_path, options, words):
+    from helpers.errors import ConfigError
+
+    source = tmp_path / "t.csv"
+    source.write_text(f"id,text\n1,{LONG}\n")
+    with pytest.raises(ConfigError) as err:
+        read(source, **options)
+    assert err.value.path == str(source) and words in err.value.reason
+
+
+def test_an_unknown_timezone_on_the_command_line_is_one_line(tmp_path, capsys):
+    source = tmp_path / "t.csv"
+    source.write_text(f"id,text\n1,{LONG}\n")
+    assert main(["ingest", str(source), "--timezone", "Mars/Base", "--out", str(tmp_path / "o.csv")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {source}: unknown timezone 'Mars/Base'; use an IANA name such as 'Europe/London'"]

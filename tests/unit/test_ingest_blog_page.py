@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from helpers.errors import InputError
+from helpers.errors import ConfigError, InputError
 from helpers.ingest import read
 from helpers.ingest.blog_page import parse_page
 from helpers.paths import project_root
@@ -342,9 +342,15 @@ def test_out_of_sequence_number_is_continuation(tmp_path):
 
 def test_column_options_do_not_apply_and_are_ignored(page):
     other = read(
-        PAGE, text_column="no such column", id_column="nope", columns={"author": "x"}, timezone="Mars/Base"
+        PAGE, text_column="no such column", id_column="nope", columns={"author": "x"}, timezone="Europe/London"
     )
     assert other.comments.equals(page.comments)
+
+
+def test_an_unknown_timezone_is_refused_though_the_page_has_no_dates_to_read():
+    # a typo in an option is an error whatever the format, so it cannot pass silently
+    with pytest.raises(ConfigError, match="unknown timezone 'Mars/Base'"):
+        read(PAGE, timezone="Mars/Base")
 
 
 def test_cp1252_page_is_decoded(tmp_path):

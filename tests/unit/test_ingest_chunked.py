@@ -135,7 +135,7 @@ def test_a_problem_with_the_bytes_further_on_is_reported_first(tmp_path, tiny):
     assert pieces.row == 10 and "binary" in str(pieces)
 
 
-def test_neither_utf8_nor_windows_1252_names_the_first_bad_byte(tmp_path, tiny):
+def test_neither_utf8_nor_windows_1252_names_the_byte_windows_1252_cannot_decode(tmp_path, tiny):
     content = "id,text\n1,caf\u00e9\n".encode("cp1252") + b"".join(b"%d,%s\n" % (i, LONG.encode()) for i in range(2, 6))
     content += b"6,\x81 here\n"
     path = _write(tmp_path, "bad-bytes.csv", content)
@@ -143,7 +143,9 @@ def test_neither_utf8_nor_windows_1252_names_the_first_bad_byte(tmp_path, tiny):
     tiny()
     pieces = _error(path)
     assert str(pieces) == str(whole)
-    assert pieces.row == 2 and "byte 0xe9" in str(pieces)  # the first byte that is not UTF-8
+    # line 7 holds 0x81, which is no Windows-1252 character; line 2's 0xe9 (the first byte that is not
+    # UTF-8) is a good Windows-1252 "é", and is named as well
+    assert pieces.row == 7 and "byte 0x81 is not Windows-1252" in str(pieces) and "byte 0xe9 on line 2" in str(pieces)
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 5, 64])
@@ -370,3 +372,21 @@ def test_a_bad_reddit_line_in_a_later_piece_is_named(tmp_path, tiny, line, words
     pieces = _error(path, format="reddit")
     assert str(pieces) == str(whole)
     assert pieces.row == 11 and f"town.ndjson: row 11: {words}" in str(pieces)
+
+
+@pytest.mark.parametrize("block", [None, 1, 7, 10_000])
+def test_text_neither_utf8_nor_cp1252_names_the_line_cp1252_fails_on(tmp_path, monkeypatch, block):
+    # line 2 holds 0xe9 (not UTF-8 here, but "é" in Windows-1252); line 3 holds 0x81, which no
+    # Windows-1252 character is: line 3 is where the text cannot be decoded
+    path = _write(tmp_path, "mixed.csv", b"id,text\n1,caf\xe9\n2,bad \x81 byte\n")
+    if block is not None:
+        monkeypatch.setattr(_stream, "BLOCK_BYTES", block)
+        monkeypatch.setattr(tabular, "BLOCK_BYTES", block)
+    with pytest.raises(InputError) as err:
+        read(path)
+    assert err.value.row == 3
+    assert err.value.reason == ("cannot decode the text: byte 0x81 is not Windows-1252, and the file is not UTF-8 "
+                                "either (byte 0xe9 on line 2); pass encoding= to say which it is")
+    with pytest.raises(InputError) as whole:
+        decode_text(path.read_bytes(), encoding=None, source=str(path))
+    assert str(whole.value) == str(err.value)

@@ -317,3 +317,51 @@ def test_property_generated_exports(workdir, threads, posts):
     assert result is not None
     posts_in_threads = len(result.comments) - (result.comments["kind"] == "post").sum()
     assert posts_in_threads + len(result.exclusions) == len(posts)
+
+
+# -- records out of place or listed twice ----------------------------------------------------------------
+
+_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
+         '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n')
+_THREAD = '<thread dsq:id="1"><link>http://x.test/a</link><title>A</title></thread>\n'
+
+
+def _disqus(tmp_path, body):
+    p = tmp_path / "d.xml"
+    p.write_text(_HEAD + body + "</disqus>\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(("post", "detail"), [
+    ('<category dsq:id="c"><post dsq:id="50"><message>In a category</message></post></category>',
+     "a <post> inside <category>, not directly under the root element: not read as a comment"),
+    ('<post xmlns="http://other.example" dsq:id="50"><message>Elsewhere</message></post>',
+     "a <post> in namespace 'http://other.example', not the export's 'http://disqus.com': not read as a comment"),
+    ('<wrapper><inner><post dsq:id="50"><message>Deep</message></post></inner></wrapper>',
+     "a <post> nested 3 levels deep, not directly under the root element: not read as a comment"),
+    ('<thread dsq:id="2"><post dsq:id="50"><message>In a thread</message></post></thread>',
+     "a <post> inside <thread>, not directly under the root element: not read as a comment"),
+])
+def test_a_post_out_of_place_is_excluded_as_malformed_not_lost(tmp_path, post, detail):
+    # line 3: the thread; line 4: a kept post; line 5: the post out of place
+    p = _disqus(tmp_path, _THREAD + '<post dsq:id="7"><message>Hello</message><thread dsq:id="1"/></post>\n'
+                + post + "\n")
+    result = read(p)
+    assert table_values(result.comments, ["comment_id", "kind"]) == [["thread-1", "post"], ["comment-7", "comment"]]
+    assert table_values(result.exclusions, ["record_id", "reason", "detail", "source_row"]) == [
+        ["comment-50", "malformed", detail, 5]]
+    assert result.records_read == 3 == len(result.comments) + len(result.exclusions)
+
+
+def test_a_post_listed_twice_is_a_duplicate_record(tmp_path):
+    # line 4: post 7; line 5: post 8 replying to 7; line 6: post 7 again
+    p = _disqus(tmp_path, _THREAD
+                + '<post dsq:id="7"><message>Hello</message><thread dsq:id="1"/></post>\n'
+                + '<post dsq:id="8"><message>Reply</message><thread dsq:id="1"/><parent dsq:id="7"/></post>\n'
+                + '<post dsq:id="7"><message>Hello</message><thread dsq:id="1"/></post>\n')
+    result = read(p)
+    assert table_values(result.comments, ["comment_id", "parent_id"]) == [
+        ["thread-1", None], ["comment-7", "thread-1"], ["comment-8", "comment-7"]]
+    assert table_values(result.exclusions, ["record_id", "reason", "detail", "source_row"]) == [
+        ["comment-7", "duplicate_record", "the same dsq:id was already read on line 4", 6]]
+    assert result.records_read == 4 == len(result.comments) + len(result.exclusions)

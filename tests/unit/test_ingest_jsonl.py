@@ -103,6 +103,27 @@ def test_errors_name_the_line(tmp_path, text, message, row):
     assert err.value.path == str(p)
 
 
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        ('{"id": 1, "text": "a"}\n{"id": 2, "text": "\\ud800 x"}\n', 2),  # a lone high half
+        ('{"id": 1, "text": "a", "meta": {"k": ["\\uDC00"]}}\n', 1),  # a lone low half, in a column not read
+        ('{"id": 1, "text": "a"}\n\n{"\\udbff": 1, "text": "b"}\n', 3),  # in a key
+    ],
+)
+def test_lone_surrogate_escape_is_one_line_naming_the_line(tmp_path, text, row):
+    p = _jsonl(tmp_path, text)
+    with pytest.raises(InputError, match="lone surrogate escape") as err:
+        read(p, format="jsonl")
+    assert (err.value.path, err.value.row) == (str(p), row)
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_kept(tmp_path):
+    # \ud83d\ude00 is one character (U+1F600); \\ud800 is the six characters backslash, u, d, 8, 0, 0
+    p = _jsonl(tmp_path, '{"id": 1, "text": "\\ud83d\\ude00 ok"}\n{"id": 2, "text": "\\\\ud800"}\n')
+    assert read(p).comments["text"].tolist() == ["\U0001f600 ok", "\\ud800"]
+
+
 def test_blank_lines_are_skipped_and_rows_are_lines(tmp_path):
     p = _jsonl(tmp_path, '\n\n{"text": "a"}\n  \n{"text": "b"}\n')
     c = read(p).comments

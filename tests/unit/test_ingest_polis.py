@@ -79,6 +79,31 @@ def test_votes_from_the_wide_matrix_when_votes_csv_is_missing(tmp_path):
     assert r.votes["source"].iloc[0] == str(d / "participants-votes.csv")
 
 
+def test_votes_on_statements_missing_from_comments_csv_are_noted_not_loaded(tmp_path):
+    # the mini fixture's votes, plus (rows 6-8) two votes on statement 99 and one by voter 7, who has no
+    # row in participants-votes.csv; statement 3 (blank text, excluded) is a statement of comments.csv
+    d = _copy(tmp_path, "comments.csv", "participants-votes.csv", "votes.csv")
+    with open(d / "votes.csv", "a") as fh:
+        fh.write("1500000204000,x,99,0,1\n1500000205000,x,99,1,-1\n1500000206000,x,3,7,1\n")
+    r = read_raw(d)
+    assert table_values(r.votes, ["comment_id", "voter_id", "source_row"]) == [
+        ["0", "0", 2], ["0", "1", 3], ["1", "2", 4], ["2", "2", 5], ["3", "7", 8]]
+    assert ("2 vote(s) in votes.csv on 1 statement id(s) that comments.csv does not hold ('99') were not loaded: "
+            "there is no statement to analyse them with (first on row 6)") in r.notes
+    assert ("1 voter(s) in votes.csv have no row in participants-votes.csv ('7'): their votes are kept, and "
+            "their Polis group is unknown") in r.notes
+    assert r.records_read == 4  # the statements; votes are not records
+
+
+def test_wide_matrix_columns_missing_from_comments_csv_are_noted_not_loaded(tmp_path):
+    d = _copy(tmp_path, "comments.csv")
+    (d / "participants-votes.csv").write_text("participant,group-id,n-votes,0,55\n0,0,2,1,1\n1,0,1,,-1\n")
+    r = read_raw(d)
+    assert table_values(r.votes, ["comment_id", "voter_id", "vote"]) == [["0", "0", 1]]
+    assert any(n.startswith("2 vote(s) in participants-votes.csv on 1 statement id(s) that comments.csv does not "
+                            "hold ('55') were not loaded") for n in r.notes)
+
+
 def test_no_vote_files_is_a_note_not_an_error(tmp_path):
     r = read_raw(_copy(tmp_path, "comments.csv"))
     assert r.votes is None and r.respondents is None

@@ -165,6 +165,39 @@ def test_source_row_is_the_line_where_the_record_starts(tmp_path, text, rows):
     assert result.comments["source_row"].tolist() == rows
 
 
+def test_a_stray_quote_and_a_field_longer_than_the_csv_module_limit(tmp_path):
+    # line 2 has a stray quote (the slow path finds the lines); line 3 a quoted field of 200,000
+    # characters, past csv.field_size_limit()'s 131,072: still read, and the limit is as it was after
+    import csv
+
+    long = "word " * 40_000
+    before = csv.field_size_limit()
+    result = read(_csv(tmp_path, f'id,text\na,5" screen\nb,"{long}"\nc,z\n'))
+    assert table_values(result.comments, ["comment_id", "source_row"]) == [["a", 2], ["b", 3], ["c", 4]]
+    assert len(result.comments["text"].iloc[1]) == len(long.strip())
+    assert csv.field_size_limit() == before
+
+
+@pytest.mark.parametrize(("row", "fields"), [
+    ('2,"Bob, I agree"', 2),  # the quoted comma is in the field: 2 fields, not 3
+    ('2,"Bob"', 2),
+    ('"2","line one\nline two"', 2),  # a quoted field over two lines
+])
+def test_a_short_row_with_quotes_is_refused_like_one_without(tmp_path, row, fields):
+    p = _csv(tmp_path, f"id,author,text\n1,Al,hello there\n{row}\n3,Cy,fine\n")
+    with pytest.raises(InputError) as err:
+        read(p)
+    assert err.value.row == 3
+    assert err.value.reason.startswith(f"this row has {fields} field(s) but the header has 3 (separated by comma)")
+
+
+def test_quoted_rows_with_every_field_are_read(tmp_path):
+    # delimiters and line breaks inside quotes are not field separators; "" is a quote inside a field
+    p = _csv(tmp_path, 'id,author,text\n1,"Al, Jr","say ""hi"", then\nbye"\n2,Bo,"x,y"\n')
+    assert table_values(read(p).comments, ["comment_id", "author", "text", "source_row"]) == [
+        ["1", "Al, Jr", 'say "hi", then\nbye', 2], ["2", "Bo", "x,y", 4]]
+
+
 def test_record_start_lines_detects_disagreement():
     buf = b'id,text\na,5" screen\nb,"two\nlines"\n'
     frame = pd.read_csv(

@@ -191,6 +191,61 @@ def test_duplicate_ids_made_unique(tmp_path):
     ]
 
 
+def test_a_comment_listed_twice_under_its_post_is_a_duplicate_record(tmp_path):
+    # lines: 1 <rss>, 2 <item>, 3 comment 5, 4 comment 5 again, 5 comment 6 replying to 5, 6 </item>
+    p = tmp_path / "dup.xml"
+    p.write_text(
+        '<rss xmlns:wp="https://wordpress.org/export/1.1/"><channel>\n'
+        "<item><wp:post_id>1</wp:post_id>\n"
+        f"{_comment(5, text='First')}\n{_comment(5, text='First again')}\n{_comment(6, 5)}\n"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    result = read(p)
+    assert table_values(result.comments, ["comment_id", "parent_id", "text", "source_row"]) == [
+        ["post-1", None, "", 2],
+        ["comment-5", "post-1", "First", 3],
+        ["comment-6", "comment-5", "Hi", 5],
+    ]
+    assert table_values(result.exclusions, ["record_id", "reason", "detail", "source_row"]) == [
+        ["comment-5", "duplicate_record", "the same comment_id was already read on line 3", 4],
+    ]
+    assert result.records_read == 4 == len(result.comments) + len(result.exclusions)
+
+
+def test_an_item_listed_twice_is_a_duplicate_record_and_its_new_comments_are_kept(tmp_path):
+    # item 1 on line 2: comment 5 (line 3), spam 7 (line 4); item 1 again on line 6: comment 5 (line 7),
+    # spam 7 (line 8), then new ones: 8 replying to 5 (line 9), 9 replying to spam 7 (line 10)
+    item = "<item><wp:post_id>1</wp:post_id>\n{}\n{}\n"
+    p = tmp_path / "dup.xml"
+    p.write_text(
+        '<rss xmlns:wp="https://wordpress.org/export/1.1/"><channel>\n'
+        + item.format(_comment(5), _comment(7, approved="spam")) + "</item>\n"
+        + item.format(_comment(5), _comment(7, approved="spam")) + f"{_comment(8, 5)}\n{_comment(9, 7)}\n</item>\n"
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    result = read(p)
+    assert table_values(result.comments, ["comment_id", "parent_id", "thread_id", "source_row"]) == [
+        ["post-1", None, "post-1", 2],
+        ["comment-5", "post-1", "post-1", 3],
+        ["comment-8", "comment-5", "post-1", 9],  # replies to the copy of 5 hang from the first 5
+        ["comment-9", "post-1", "post-1", 10],  # 7 is spam: its reply goes to the post
+    ]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row"]) == [
+        ["comment-7", "spam", 4],
+        ["post-1", "duplicate_record", 6],
+        ["comment-5", "duplicate_record", 7],
+        ["comment-7", "duplicate_record", 8],
+    ]
+    assert result.exclusions["detail"].tolist()[1:] == [
+        "the same post_id was already read on line 2",
+        "the same comment_id was already read on line 3; 1 reply to it attached to comment-5",
+        "the same comment_id was already read on line 4; 1 reply to it attached to post-1",
+    ]
+    assert result.records_read == 8 == len(result.comments) + len(result.exclusions)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

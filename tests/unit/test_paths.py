@@ -31,3 +31,16 @@ def test_relative_to_root():
     root = paths.project_root()
     assert paths.relative_to_root(root / "data" / "raw") == "data/raw"
     assert paths.relative_to_root(Path("/")) == "/"
+
+
+def test_run_dir_that_cannot_be_created_is_a_user_error(tmp_path):
+    import pytest
+
+    from helpers.errors import InputError
+
+    (tmp_path / "a-file").write_text("")
+    for where in (tmp_path / "a-file", tmp_path / "a-file" / "run"):
+        with pytest.raises(InputError) as err:
+            paths.run_dir("demo", where)
+        assert str(err.value) == f"{where}: cannot create the run folder: a file is in the way (of the folder or " \
+                                 "one of its parents)"

@@ -25,7 +25,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._text import _UTF16_BOMS, _binary_error, decode_text, json_object_pieces, open_input, read_bytes
+from ._text import (
+    _UTF16_BOMS,
+    _binary_error,
+    decode_text,
+    json_object_pieces,
+    open_input,
+    read_bytes,
+    undecodable,
+)
 
 __all__ = ["BLOCK_BYTES", "read_streamed", "text_pieces", "read_json_columns"]
 
@@ -116,14 +124,10 @@ def _decoded_blocks(
                 if cp1252 is not None:
                     try:
                         text = block.decode("cp1252")
-                    except UnicodeDecodeError:
+                    except UnicodeDecodeError as exc:
                         _raise_if_nul(fh, source, newlines + block.count(b"\n"), block_bytes)
-                        raise InputError(
-                            f"cannot decode the text: not UTF-8 (byte 0x{cp1252.byte:02x} is invalid) "
-                            "nor Windows-1252; pass encoding= to say which it is",
-                            path=source,
-                            row=cp1252.line,
-                        ) from None
+                        raise undecodable(source, cp1252.byte, cp1252.line, block[exc.start],
+                                          newlines + block.count(b"\n", 0, exc.start) + 1) from None
                 else:
                     data = carry + block
                     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ __all__ = [
     "decode_text",
     "head_text",
     "line_of_offset",
+    "undecodable",
+    "refuse_lone_surrogates",
     "json_lines",
     "json_object_pieces",
 ]
@@ -28,6 +31,9 @@ SNIFF_BYTES = 64 * 1024
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 _DECODE = json.JSONDecoder().decode  # json.loads without its per-call keyword handling
+
+# A \\uD800-\\uDFFF escape: JSON may spell half of a UTF-16 surrogate pair, which alone is no character.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def open_input(path: Path, *, source: str):
@@ -139,19 +145,32 @@ def decode_text(data: bytes, *, encoding: str | None, source: str) -> str:
         except UnicodeDecodeError as exc:
             try:
                 text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise InputError(
-                    f"cannot decode the text: not UTF-8 (byte 0x{data[exc.start]:02x} is invalid) "
-                    "nor Windows-1252; pass encoding= to say which it is",
-                    path=source,
-                    row=line_of_offset(data, exc.start),
-                ) from None
+            except UnicodeDecodeError as cp:
+                raise undecodable(source, data[exc.start], line_of_offset(data, exc.start), data[cp.start],
+                                  line_of_offset(data, cp.start)) from None
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("the file is empty", path=source)
     return text
+
+
+def undecodable(source: str, utf8_byte: int, utf8_line: int, cp1252_byte: int, cp1252_line: int) -> InputError:
+    """The error for text that is neither UTF-8 nor Windows-1252, naming the line Windows-1252 fails on.
+
+    Examples
+    --------
+    >>> undecodable("x.csv", 0xE9, 2, 0x81, 3).one_line()
+    'x.csv: row 3: cannot decode the text: byte 0x81 is not Windows-1252, and the file is not UTF-8 either (byte 0xe9 on line 2); pass encoding= to say which it is'
+    """
+    first = f"byte 0x{utf8_byte:02x}" + ("" if utf8_line == cp1252_line else f" on line {utf8_line}")
+    return InputError(
+        f"cannot decode the text: byte 0x{cp1252_byte:02x} is not Windows-1252, and the file is not UTF-8 "
+        f"either ({first}); pass encoding= to say which it is",
+        path=source,
+        row=cp1252_line,
+    )
 
 
 def head_text(head: bytes) -> str | None:
@@ -221,7 +240,71 @@ def json_lines(text: str, *, source: str, line_offset: int = 0) -> tuple[np.ndar
             except (ValueError, RecursionError):
                 raise _json_error(line, line_offset + int(i) + 1, source) from None
         raise  # pragma: no cover - unreachable: some line failed above
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then look at the values themselves
+        for i, line, value in zip(present, wanted, values, strict=True):
+            lone = _lone_surrogate(value) if _SURROGATE_ESCAPE.search(line) else None
+            if lone is not None:
+                raise InputError(
+                    f"not a valid JSON line: it holds a lone surrogate escape (\\u{ord(lone):04x}), half of "
+                    "a UTF-16 pair and no character (text cut in the middle of an emoji?); remove or complete it",
+                    path=source,
+                    row=line_offset + int(i) + 1,
+                )
     return present + line_offset, values
+
+
+def refuse_lone_surrogates(text: str, value: object, *, source: str) -> None:
+    """Raise :class:`InputError` naming the line when the JSON ``text`` (parsed as ``value``) holds a
+    lone surrogate escape: half of a UTF-16 pair, which is no character and cannot be stored as text.
+
+    Examples
+    --------
+    >>> text = '{"a": "\\\\ud83d\\\\ude00",\\n "b": "x \\\\udc00"}'
+    >>> refuse_lone_surrogates(text, json.loads(text), source="c.json")
+    Traceback (most recent call last):
+    ...
+    helpers.errors.InputError: c.json: row 2: not valid JSON text: it holds a lone surrogate escape (\\udc00)...
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    lone = _lone_surrogate(value)
+    if lone is None:
+        return
+    line = None
+    for m in _SURROGATE_ESCAPE.finditer(text):
+        backslashes = m.start() - len(text[: m.start()].rstrip("\\"))
+        if backslashes % 2:
+            continue  # "\\\\ud800": an escaped backslash, then text
+        if m.group()[3].lower() in "89ab":  # a high half: paired when a low half follows at once
+            paired = _SURROGATE_ESCAPE.match(text, m.end()) is not None and text[m.end() + 3].lower() in "cdef"
+        else:  # a low half: paired when a high half comes just before
+            paired = _SURROGATE_ESCAPE.match(text, m.start() - 6) is not None and text[m.start() - 3].lower() in "89ab" \
+                if m.start() >= 6 else False
+        if not paired:
+            line = line_of_offset(text, m.start())
+            break
+    raise InputError(
+        f"not valid JSON text: it holds a lone surrogate escape (\\u{ord(lone):04x}), half of a UTF-16 pair and no "
+        "character (text cut in the middle of an emoji?); remove or complete it",
+        path=source,
+        row=line,
+    )
+
+
+def _lone_surrogate(value: object) -> str | None:
+    """The first lone surrogate in a parsed JSON value (keys and strings, at any depth), or None.
+
+    Examples
+    --------
+    >>> pair, lone = json.loads(r'["\\ud83d\\ude00"]'), json.loads(r'{"a": {"b": "x\\udc00"}}')
+    >>> _lone_surrogate(pair), hex(ord(_lone_surrogate(lone)))
+    (None, '0xdc00')
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.object[exc.start]
+    return None
 
 
 def json_object_pieces(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from ..schema import (
     validate_votes,
 )
 from ..tables import beside, write_table
+from ._mapping import check_timezone
 from .registry import ReadOptions, detect_format, get_reader
 
 __all__ = ["IngestResult", "read", "write_result"]
@@ -228,6 +230,13 @@ def read(
             f"columns must be a mapping of canonical name to source column, not {type(columns).__name__}",
             path=src,
         )
+    texts = {"format": format, "text_column": text_column, "id_column": id_column, "kind": kind, "timezone": timezone,
+             "encoding": encoding, **{f"columns[{k!r}]": v for k, v in (columns or {}).items()}}
+    for option, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{option} must be text, not {value!r} ({type(value).__name__})", path=src)
+    if timezone is not None:
+        check_timezone(timezone, source=src)  # whether or not the source has dates
     name = format if format is not None else detect_format(path)
     spec = get_reader(name)
     options = ReadOptions(
@@ -328,8 +337,11 @@ def write_result(result: IngestResult, out: str | os.PathLike) -> dict[str, Path
             os.replace(tmp, current)
     except BaseException as exc:
         for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # perhaps never created (no folder to create it in)
+                tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):  # disk full, no permission...: one line for the user, no traceback
             raise InputError(f"cannot write the output: {exc.strerror or exc}", path=current) from exc
+        if isinstance(exc, InputError) and exc.path is not None and exc.path in {str(t) for t in staged.values()}:
+            raise InputError(exc.reason, path=current) from None  # name the output, not its staging name
         raise
     return targets

@@ -14,7 +14,11 @@ with at least one kept post becomes a row of kind ``post`` ("thread-<dsq:id>", w
 link) that its top-level comments reply to; threads without kept posts are not records (counted in a
 note). A post whose thread is not in the file keeps that thread as ``thread_id`` but has no parent row.
 A reply to an excluded post is attached to the nearest kept ancestor (in the end the thread), and the
-exclusion's detail says so.
+exclusion's detail says so. A post whose dsq:id was already read (an export listing it twice) is
+excluded as ``duplicate_record`` under the first one's id, naming the line where it was first read.
+A ``<post>`` that is not directly under the root element (inside a ``<category>``, say) or is in
+another namespace than the export's is not read as a comment but is still a record: it is excluded as
+``malformed``, saying where it was.
 
 ``author`` is ``<author><name>`` (the display name); ``<email>``, ``<username>`` and
 ``<ipAddress>`` are never read. ``url`` is the thread's link plus ``#comment-<dsq:id>``.
@@ -25,6 +29,7 @@ Parsed as a stream with :mod:`defusedxml` (see :func:`helpers.ingest._xml.stream
 from __future__ import annotations
 
 import re
+from collections import deque
 from pathlib import Path
 
 from ..errors import InputError
@@ -93,15 +98,32 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
     posts: list[Node] = []
     root_ns: list[str] = []
 
+    misplaced: list[tuple[Node, str]] = []  # <post> elements not directly under the root, and why
+    where: deque[str | None] = deque()  # for each captured element, in order: None, or why it is misplaced
+
     def capture(depth: int, ns: str, tag: str) -> bool:
         if depth == 0:
             root_ns.append(ns)
             return False
-        return depth == 1 and ns == root_ns[0] and tag in ("thread", "post")
+        if depth == 1 and ns == root_ns[0] and tag in ("thread", "post", "category"):
+            where.append(None)
+            return True
+        if tag == "post":  # anywhere else: read, to be excluded as malformed rather than lost
+            where.append(_misplaced(depth, ns, root_ns[0]))
+            return True
+        return False
 
     for node in stream_xml(path, source=source, capture=capture, info=info):
+        why = where.popleft()
+        if why is not None:
+            misplaced.append((node, why))
+            continue
+        misplaced.extend((inner, f"a <post> inside <{node.tag}>, not directly under the root element")
+                         for inner in _posts_within(node))
         if node.tag == "post":
             posts.append(node)
+            continue
+        if node.tag == "category":
             continue
         key = (node.attr("id") or "").strip()
         if key and key not in threads:
@@ -116,15 +138,26 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
     used: set[str] = set()
     n = len(posts)
     ids, dsq, thread_of, parent_ref, reasons, details, texts = [], [], [], [], [], [], []
-    for post in posts:
+    by_dsq: dict[str, int] = {}
+    for k, post in enumerate(posts):
         key = (post.attr("id") or "").strip()
         dsq.append(key)
-        ids.append(unique_id(f"comment-{key}" if key else f"comment-line{post.line}", used, prefix=f"line{post.line}"))
+        first = by_dsq.get(key) if key else None
+        if first is None:
+            ids.append(unique_id(f"comment-{key}" if key else f"comment-line{post.line}", used,
+                                 prefix=f"line{post.line}"))
+            if key:
+                by_dsq[key] = k
+        else:
+            ids.append(ids[first])  # a copy: excluded under the first one's id
         thread_of.append(_ref(post, "thread", ns))
         parent_ref.append(_ref(post, "parent", ns))
         text = html_to_text(post.child_text("message", lambda u: u == ns))
         texts.append(text)
-        if _true(post, "isSpam", ns):
+        if first is not None:
+            reasons.append("duplicate_record")
+            details.append(f"the same dsq:id was already read on line {posts[first].line}")
+        elif _true(post, "isSpam", ns):
             reasons.append("spam")
             details.append("isSpam is true")
         elif _true(post, "isDeleted", ns):
@@ -136,10 +169,6 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
         else:
             reasons.append(None)
             details.append("")
-    by_dsq: dict[str, int] = {}
-    for k, key in enumerate(dsq):
-        if key and key not in by_dsq:
-            by_dsq[key] = k
     kept_threads = {thread_of[k] for k in range(n) if reasons[k] is None and thread_of[k] in threads}
     thread_ids = {t: unique_id(f"thread-{t}", used, prefix="disqus") for t in thread_order if t in kept_threads}
 
@@ -214,6 +243,11 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
             where = f"attached to {', '.join(targets)}" if targets else "left without a parent"
             detail += f"; {m} repl{'y' if m == 1 else 'ies'} to it {where}"
         excluded.append((posts[k].line, ids[k], reasons[k], detail))
+    for node, why in misplaced:
+        key = (node.attr("id") or "").strip()
+        record = unique_id(f"comment-{key}" if key else f"comment-line{node.line}", used, prefix=f"line{node.line}")
+        excluded.append((node.line, record, "malformed", f"{why}: not read as a comment"))
+    excluded.sort(key=lambda e: e[0])
     tables = build_tables(rows, excluded, source)
     unused = len(thread_order) - len(thread_ids)
     if unused:
@@ -221,6 +255,25 @@ def read_disqus(path: Path, options: ReadOptions) -> Tables:
     if cycles:
         tables.notes.append(f"{cycles} post(s) whose parent chain loops were attached to their thread")
     return tables
+
+
+def _misplaced(depth: int, ns: str, root_ns: str) -> str:
+    """Why a ``<post>`` captured at ``depth`` in namespace ``ns`` is not read."""
+    if depth > 1:
+        return f"a <post> nested {depth} levels deep, not directly under the root element"
+    return f"a <post> in namespace {ns or '(none)'!r}, not the export's {root_ns or '(none)'!r}"
+
+
+def _posts_within(node: Node) -> list[Node]:
+    """Every ``<post>`` element among the descendants of ``node`` (outermost ones only)."""
+    found, stack = [], list(reversed(node.children))
+    while stack:
+        child = stack.pop()
+        if child.tag == "post":
+            found.append(child)
+        else:
+            stack.extend(reversed(child.children))
+    return found
 
 
 def _author(node: Node, ns: str) -> str | None:

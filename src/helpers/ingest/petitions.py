@@ -44,7 +44,7 @@ from ..clean import normalise_text
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._mapping import parse_count, parse_datetimes
-from ._text import decode_text, head_text, read_bytes
+from ._text import decode_text, head_text, read_bytes, refuse_lone_surrogates
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_petitions", "sniff_petitions"]
@@ -241,6 +241,7 @@ def read_petitions(path: Path, options: ReadOptions) -> Tables:
         ) from None
     except RecursionError:
         raise InputError("not valid JSON: nested too deeply", path=source) from None
+    refuse_lone_surrogates(text, doc, source=source)
     notes: list[str] = []
     if isinstance(doc, list) and doc and not any(isinstance(i, dict) and "identifier" in i for i in doc):
         raise InputError(

@@ -10,7 +10,9 @@ the moderator rejected (``moderated == -1``: excluded as ``moderated_out``) and 
 
 Votes on statements the moderator rejected stay in the votes table: they are what participants did,
 and Polis counts them in its own totals. Filter them with the exclusions table if a count should
-leave them out.
+leave them out. Votes on a statement id that comments.csv does not hold at all are not loaded (there
+is no statement to analyse them with), and a note counts and names them; voters without a row in
+participants-votes.csv are noted too (their votes are kept).
 """
 
 from __future__ import annotations
@@ -234,6 +236,44 @@ def _read_participants(path: Path, source: str, encoding: str | None) -> tuple[p
     return respondents, votes
 
 
+def _some(ids: pd.Series) -> str:
+    """A few of the distinct ``ids``, quoted, for a note."""
+    distinct = list(dict.fromkeys(ids.astype(str)))
+    shown = ", ".join(repr(i) for i in distinct[:5])
+    return shown + (f" and {len(distinct) - 5} more" if len(distinct) > 5 else "")
+
+
+def _check_vote_references(votes: pd.DataFrame, comments: pd.DataFrame, exclusions: pd.DataFrame,
+                           respondents: pd.DataFrame | None, notes: list[str]) -> pd.DataFrame:
+    """The votes on statements of comments.csv; a note for votes on other ids, and for voters without a row.
+
+    A vote on a statement id that comments.csv does not hold (kept or excluded) cannot be read: there is
+    no statement to have voted on, so it is not loaded (and so never analysed as a statement), and a
+    note counts and names them. Voters missing from participants-votes.csv keep their votes; the note
+    says their Polis group is unknown.
+    """
+    known = pd.Index(pd.concat([comments["comment_id"], exclusions["record_id"]]).astype(str).unique())
+    unknown = ~votes["comment_id"].astype(str).isin(known).to_numpy(dtype=bool)
+    if unknown.any():
+        lost = votes[unknown]
+        files = " and ".join(dict.fromkeys(Path(str(s)).name for s in lost["source"]))
+        notes.append(
+            f"{int(unknown.sum())} vote(s) in {files} on {lost['comment_id'].nunique()} statement id(s) that "
+            f"comments.csv does not hold ({_some(lost['comment_id'])}) were not loaded: there is no statement "
+            f"to analyse them with (first on row {int(lost['source_row'].min())})"
+        )
+        votes = votes[~unknown].reset_index(drop=True)
+    if respondents is not None and len(votes):
+        no_row = ~votes["voter_id"].astype(str).isin(respondents["respondent_id"].astype(str)).to_numpy(dtype=bool)
+        if no_row.any():
+            voters = votes.loc[no_row, "voter_id"]
+            notes.append(
+                f"{voters.nunique()} voter(s) in votes.csv have no row in participants-votes.csv "
+                f"({_some(voters)}): their votes are kept, and their Polis group is unknown"
+            )
+    return votes
+
+
 def _empty_votes() -> pd.DataFrame:
     from ..schema import VOTE_COLUMNS
 
@@ -314,6 +354,8 @@ def read_polis(path: Path, options: ReadOptions) -> Tables:
         notes.append("votes.csv is missing: votes taken from the participants-votes.csv matrix (no vote times)")
     else:
         notes.append("votes.csv and participants-votes.csv are missing: no votes loaded")
+    if votes is not None and len(votes):
+        votes = _check_vote_references(votes, comments, exclusions, respondents, notes)
     if votes is not None and rejected:
         on_rejected = int(votes["comment_id"].isin(list(rejected)).sum())
         if on_rejected:

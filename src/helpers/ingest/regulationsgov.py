@@ -62,7 +62,7 @@ from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._html import html_series_to_text
 from ._mapping import parse_datetimes
-from ._text import decode_text, head_text, read_bytes
+from ._text import decode_text, head_text, read_bytes, refuse_lone_surrogates
 from .registry import ReadOptions, Tables, register_reader
 from .tabular import load_delimited, sniff_delimiter
 
@@ -390,13 +390,15 @@ def _add_malformed(cols: dict[str, list], record_id: object, source: str, row: i
 def _load_json(data: bytes, options: ReadOptions, source: str) -> object:
     text = decode_text(data, encoding=options.encoding, source=source)
     try:
-        return json.loads(text)
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"not valid JSON: {exc.msg} at column {exc.colno}", path=source, row=exc.lineno
         ) from None
     except RecursionError:
         raise InputError("not valid JSON: nested too deeply", path=source) from None
+    refuse_lone_surrogates(text, doc, source=source)
+    return doc
 
 
 def _add_document(cols: dict[str, list], doc: object, source: str) -> str | None:

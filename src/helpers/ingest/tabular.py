@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -119,12 +120,15 @@ def _csv_module_starts(text: str | Iterable[str], delimiter: str) -> list[int] |
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     starts = []
     previous = 0
+    limit = csv.field_size_limit(sys.maxsize)  # fields of any length (pandas reads them), for this parse only
     try:
         for _ in reader:
             starts.append(previous + 1)
             previous = reader.line_num
-    except csv.Error:  # e.g. a field longer than csv.field_size_limit()
+    except csv.Error:  # pragma: no cover - with strict=False and no field size limit, hardly anything
         return None
+    finally:
+        csv.field_size_limit(limit)
     return starts
 
 
@@ -416,11 +420,12 @@ class _DelimitedScan:
         sep = self.delimiter or sniff_delimiter(head)
 
         ends = _RecordEnds()
-        lines: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per physical line: quoted, fields, blank
+        # per physical line: quoted, fields, blank, delimiters outside quotes
+        lines: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
         def on_text(text: str, buf: bytes) -> None:
+            lines.append(_line_facts(buf, sep, quotes_before=ends.quotes))
             ends.feed(buf)
-            lines.append(_line_facts(buf, sep))
             if meter is not None:
                 meter.update(len(buf) // 1024)
 
@@ -477,6 +482,7 @@ class _DelimitedScan:
         finally:
             meter.close()
         starts = ends.starts(n_records, lambda: np.concatenate(inner))
+        regular = starts is not None  # quote marks only where the parse has them: delimiters in quotes are known
         if starts is None:
             fallback = self._csv_module_starts(sep, offset)
             if fallback is None or len(fallback) != n_records:
@@ -488,7 +494,11 @@ class _DelimitedScan:
             starts = np.asarray(fallback, dtype="int64")
         kept = np.concatenate(records)
         checked = kept if self.drop_blank else np.arange(n_records)
-        quoted, fields, blank_lines = (np.concatenate(parts) for parts in zip(*lines, strict=True))
+        quoted, fields, blank_lines, outside = (np.concatenate(parts) for parts in zip(*lines, strict=True))
+        if regular and len(starts):  # fields of each record, quoted or not: delimiters outside quotes, + 1
+            fields = np.zeros(len(fields), dtype=np.int64)
+            fields[starts - 1] = np.add.reduceat(outside, starts - 1) + 1
+            quoted = np.zeros(len(quoted), dtype=bool)
         _refuse_short_rows(starts[checked], quoted, fields, blank_lines, sep, n_fields, source=source, offset=offset)
         frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
         frame.columns = range(frame.shape[1])
@@ -524,30 +534,43 @@ _ASCII_SPACE = np.zeros(256, dtype=bool)
 _ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 
 
-def _line_facts(buf: bytes, sep: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _line_facts(buf: bytes, sep: str, *, quotes_before: int = 0) -> tuple[np.ndarray, ...]:
     """For each line of ``buf`` (UTF-8, lines ending in ``"\n"``; the last may not): whether it holds a
-    quote mark, how many fields its delimiters make, and whether it is blank (only white space)."""
+    quote mark, how many fields its delimiters make, whether it is blank (only white space), and how
+    many of its delimiters are outside quotes (an even number of quote marks before them in the stream,
+    ``quotes_before`` of them before ``buf``).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _line_facts(b'1,"a, b"\\n2,"c\\n,d",e\\n', ",")]
+    [[True, True, True], [3, 2, 3], [False, False, False], [1, 1, 1]]
+    """
     if not buf.endswith(b"\n"):
         buf += b"\n"
     arr = np.frombuffer(buf, dtype=np.uint8)
     starts = np.concatenate(([0], np.flatnonzero(arr[:-1] == 10) + 1))  # each line with its line break
 
-    def count(byte: int) -> np.ndarray:
-        line = np.searchsorted(starts, np.flatnonzero(arr == byte), side="right") - 1
-        return np.bincount(line, minlength=len(starts))
-
-    quoted = count(34) > 0
+    quote_at = np.flatnonzero(arr == 34)
+    quoted = np.bincount(np.searchsorted(starts, quote_at, side="right") - 1, minlength=len(starts)) > 0
     if len(sep) == 1 and ord(sep) < 128:
-        fields = count(ord(sep)) + 1
+        sep_at = np.flatnonzero(arr == ord(sep))
+        line_of = np.searchsorted(starts, sep_at, side="right") - 1
+        fields = np.bincount(line_of, minlength=len(starts)) + 1
+        if len(quote_at) or quotes_before % 2:
+            free = (quotes_before + np.searchsorted(quote_at, sep_at)) % 2 == 0
+            outside = np.bincount(line_of[free], minlength=len(starts))
+        else:
+            outside = fields - 1
     else:  # pragma: no cover - the delimiters are ASCII
         fields = np.array([line.count(sep) + 1 for line in buf.decode("utf-8").split("\n")[:-1]], dtype=np.int64)
+        outside = fields - 1
     # A line starting with a visible ASCII character is not blank; Python judges the others.
     first = arr[starts]
     blank = np.zeros(len(starts), dtype=bool)
     ends = np.append(starts[1:], len(arr))
     for i in np.flatnonzero(_ASCII_SPACE[first] | (first >= 128)):
         blank[i] = not buf[starts[i] : ends[i]].decode("utf-8").strip()
-    return quoted, fields.astype(np.int64), blank
+    return quoted, fields.astype(np.int64), blank, outside.astype(np.int64)
 
 
 def _size_kb(path: Path) -> int:
@@ -572,11 +595,13 @@ def _refuse_short_rows(
     lines: np.ndarray, quoted: np.ndarray, fields: np.ndarray, blank: np.ndarray, sep: str, n_fields: int, *,
     source: str, offset: int,
 ) -> None:
-    """InputError naming the first unquoted record with fewer fields than the header.
+    """InputError naming the first record with fewer fields than the header (records marked ``quoted`` are
+    not checked).
 
     pandas pads a short row with empty fields, which would silently shift or lose values (a file
-    written with the wrong delimiter reads as one column of text). A record without quotes has exactly
-    one more field than it has delimiters, which is cheap to count; quoted records are left to pandas.
+    written with the wrong delimiter reads as one column of text). A record has one more field than it
+    has delimiters outside quotes, which is cheap to count (:func:`_line_facts`) when the quote marks are
+    where the parse has them; when they are not (a stray quote), quoted records are left to pandas.
     ``lines`` are the records' first lines (1-based, after the ``offset`` skipped lines); ``quoted``,
     ``fields`` and ``blank`` say, for every line, whether it holds a quote mark, how many fields its
     delimiters make and whether it is blank.

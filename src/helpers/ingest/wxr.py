@@ -14,7 +14,12 @@ comments + ``<wp:comment>`` elements.
 Comments that are not approved are excluded: ``comment_approved`` 0 or "hold" (reason
 ``unapproved``), "spam" (``spam``), "trash" or "post-trashed" (``deleted``); approved comments
 without text are excluded as ``blank``. A reply to an excluded comment is attached to the nearest
-kept ancestor (in the end, the post) and the exclusion's detail says so.
+kept ancestor (in the end, the post) and the exclusion's detail says so. A comment whose
+``comment_id`` was already read under the same post, or an item whose ``post_id`` was (an export
+listing a record twice; the same ``comment_id`` under another post is another comment, renamed),
+is excluded as ``duplicate_record`` under the first one's id, naming the line where it was first read;
+new comments under a repeated item go under the first one, and replies to a copy attach where replies
+to the first would.
 
 Personal data stays behind: ``author`` is ``comment_author`` (the display name);
 ``comment_author_email``, ``comment_author_IP`` and ``comment_author_url`` are never read. ``url`` is
@@ -127,6 +132,7 @@ def read_wxr(path: Path, options: ReadOptions) -> Tables:
     rows: dict[str, list] = {k: [] for k in (*COMMENT_COLUMNS, "title", "url") if k != "source"}
     excluded: list[tuple[int, str, str, str]] = []
     used: set[str] = set()
+    seen: dict[tuple[str, ...], tuple[int, str, str | None]] = {}
     display_names: dict[str, str] = {}
     items_without_comments = 0
     cycles = 0
@@ -141,7 +147,7 @@ def read_wxr(path: Path, options: ReadOptions) -> Tables:
         if not comments:
             items_without_comments += 1
             continue
-        cycles += _read_item(node, comments, rows, excluded, used, display_names)
+        cycles += _read_item(node, comments, rows, excluded, used, display_names, seen)
     if not any(_is_wxr(ns) for ns in info.namespaces):
         raise InputError(
             "not a WordPress export: no element is in a wordpress.org/export/ namespace", path=source
@@ -164,39 +170,62 @@ def _read_item(
     excluded: list[tuple[int, str, str, str]],
     used: set[str],
     display_names: dict[str, str],
+    seen: dict[tuple[str, ...], tuple[int, str, str | None]],
 ) -> int:
-    """Add one item (a post row) and its comments to ``rows``/``excluded``; return loops cut."""
+    """Add one item (a post row) and its comments to ``rows``/``excluded``; return loops cut.
+
+    ``seen`` maps ``("post", wp:post_id)`` and ``("comment", post row id, wp:comment_id)`` to the line where that
+    record was first read, its id, and the id it stands for (its own when kept, else its nearest kept
+    ancestor's): a record read again is excluded as ``duplicate_record`` under the first one's id, and
+    replies to the copy attach where replies to the first would.
+    """
     raw_post_id = item.child_text("post_id", _is_wxr).strip()
-    post_id = unique_id(f"post-{raw_post_id}" if raw_post_id else f"post-line{item.line}", used, prefix="item")
     link = item.child_text("link", _no_ns).strip() or None
-    creator = item.child_text("creator").strip()
-    post_date = item.child_text("post_date_gmt", _is_wxr).strip()
-    if not post_date or post_date.startswith("0000"):
-        post_date = item.child_text("post_date", _is_wxr).strip()
-    _add(
-        rows,
-        comment_id=post_id,
-        parent_id=None,
-        thread_id=post_id,
-        author=display_names.get(creator),
-        created_at=post_date,
-        text=html_to_text(item.child_text("encoded", _is_content)),
-        kind="post",
-        source_row=item.line,
-        title=item.child_text("title", _no_ns),
-        url=link,
-    )
+    first_post = seen.get(("post", raw_post_id)) if raw_post_id else None
+    if first_post is not None:  # the same post again: its new comments, if any, go under the first copy
+        post_id = first_post[1]
+        excluded.append((item.line, post_id, "duplicate_record",
+                         f"the same post_id was already read on line {first_post[0]}"))
+    else:
+        post_id = unique_id(f"post-{raw_post_id}" if raw_post_id else f"post-line{item.line}", used, prefix="item")
+        if raw_post_id:
+            seen[("post", raw_post_id)] = (item.line, post_id, post_id)
+        creator = item.child_text("creator").strip()
+        post_date = item.child_text("post_date_gmt", _is_wxr).strip()
+        if not post_date or post_date.startswith("0000"):
+            post_date = item.child_text("post_date", _is_wxr).strip()
+        _add(
+            rows,
+            comment_id=post_id,
+            parent_id=None,
+            thread_id=post_id,
+            author=display_names.get(creator),
+            created_at=post_date,
+            text=html_to_text(item.child_text("encoded", _is_content)),
+            kind="post",
+            source_row=item.line,
+            title=item.child_text("title", _no_ns),
+            url=link,
+        )
 
     # First pass: ids, status and parents of every comment of this item.
     n = len(comments)
     cids, ids, parents_raw, reasons, details, kinds, texts = [], [], [], [], [], [], []
     fields: list[dict[str, str]] = []
+    copies: dict[int, tuple[int, str, str | None]] = {}  # position -> seen[] of the first copy, read earlier
     for k, c in enumerate(comments):
         f = c.texts(_is_wxr)
         fields.append(f)
         cid = f.get("comment_id", "").strip()
-        wanted = f"comment-{cid}" if cid else f"{post_id}-comment-{k + 1}"
-        ids.append(unique_id(wanted, used, prefix=post_id))
+        first = seen.get(("comment", post_id, cid)) if cid else None
+        if first is not None:
+            copies[k] = first
+            ids.append(first[1])
+        else:
+            wanted = f"comment-{cid}" if cid else f"{post_id}-comment-{k + 1}"
+            ids.append(unique_id(wanted, used, prefix=post_id))
+            if cid:
+                seen[("comment", post_id, cid)] = (c.line, ids[-1], None)  # what it stands for: after the second pass
         cids.append(cid)
         parent = f.get("comment_parent", "").strip()
         parents_raw.append(parent if parent not in ("", "0") else None)
@@ -212,6 +241,8 @@ def _read_item(
             reason, detail = "unapproved", f"comment_approved is {approved!r}, not 1"
         if reason is None and not text.strip():
             reason, detail = "blank", "comment_content is empty"
+        if k in copies:
+            reason, detail = "duplicate_record", f"the same comment_id was already read on line {copies[k][0]}"
         reasons.append(reason)
         details.append(detail)
     local = {}
@@ -219,8 +250,10 @@ def _read_item(
         if cid and cid not in local:
             local[cid] = k
 
-    # Second pass: each kept comment's parent is the nearest kept ancestor, else the post.
-    memo: dict[int, str | None] = {}
+    # Second pass: each kept comment's parent is the nearest kept ancestor, else the post. A copy of a
+    # comment stands for what its first copy stands for (copies within this item are never reached:
+    # ``local`` names the first).
+    memo: dict[int, str | None] = {k: first[2] for k, first in copies.items() if first[2] is not None}
 
     reattached: dict[int, list[str]] = {}
     parents: list[str | None] = []
@@ -232,6 +265,9 @@ def _read_item(
         cur = local.get(parents_raw[k]) if parents_raw[k] is not None else None
         if reasons[k] is None and cur is not None and reasons[cur] is not None:
             reattached.setdefault(cur, []).append(target)
+    for k, cid in enumerate(cids):
+        if cid and k not in copies and seen[("comment", post_id, cid)][2] is None:
+            seen[("comment", post_id, cid)] = (comments[k].line, ids[k], ids[k] if reasons[k] is None else parents[k])
     kept = [k for k in range(n) if reasons[k] is None]
     kept_parents = [parents[k] for k in kept]
     cycles = break_cycles([ids[k] for k in kept], kept_parents, [post_id] * len(kept))

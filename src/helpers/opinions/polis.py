@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
+from ..errors import InputError
 from . import analyse, compare_with_platform
 from .statements import consensus_statements, group_statement_stats
 
@@ -51,6 +52,7 @@ class PolisExport:
     polis_groups: pd.Series  # participant id -> Polis group-id (clustered participants only)
     comments: pd.DataFrame
     read_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # the reader's notes (votes not loaded, voters without a row)
 
 
 def load_export(folder: str | os.PathLike) -> PolisExport:
@@ -64,11 +66,19 @@ def load_export(folder: str | os.PathLike) -> PolisExport:
     groups = pd.Series(dtype="Int64")
     if result.respondents is not None:
         r = result.respondents.dropna(subset=["external_group"])
-        groups = pd.Series(pd.to_numeric(r["external_group"]).astype("Int64").to_numpy(),
-                           index=r["respondent_id"].astype(str).to_numpy(), name="polis_group")
+        number = pd.to_numeric(r["external_group"].astype(object), errors="coerce").to_numpy(dtype=float)
+        bad = ~(np.isfinite(number) & (number == np.round(number)))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"group-id {r['external_group'].iloc[i]!r} is not a whole number (Polis numbers its "
+                             "groups 0, 1, 2...; blank for a participant not grouped)",
+                             path=r["source"].iloc[i], row=int(r["source_row"].iloc[i]))
+        groups = pd.Series(number.astype("int64"), index=r["respondent_id"].astype(str).to_numpy(),
+                           name="polis_group", dtype="Int64")
     votes = result.votes if result.votes is not None else pd.DataFrame(columns=["voter_id", "comment_id", "vote"])
     return PolisExport(name=Path(folder).resolve().name, votes=votes, moderated_out=moderated_out,
-                       polis_groups=groups, comments=result.comments, read_seconds=time.perf_counter() - start)
+                       polis_groups=groups, comments=result.comments, read_seconds=time.perf_counter() - start,
+                       notes=list(result.notes))
 
 
 def polis_consensus(export: PolisExport, *, top: int = 5) -> list[str]:
