@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
+from .overview import mention_names
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
@@ -47,6 +48,7 @@ MAX_QUOTES = 3
 #: at most 600 characters).
 _QUOTE_SCAN = 20_000
 _QUOTE_BLOCK = 256  # texts fetched at a time while walking a theme's members for quotes
+_QUOTE_POOL = 5  # candidate quotes per quote wanted, among which those naming no one are preferred
 
 _KIND_WORDS = {"post": ("post", "posts"), "comment": ("comment", "comments"), "reply": ("reply", "replies"),
                "pingback": ("pingback", "pingbacks"), "trackback": ("trackback", "trackbacks"),
@@ -318,7 +320,9 @@ def quotable(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) ->
 def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.DataFrame,
                   allowed: pd.Series, *, n_quotes: int = MAX_QUOTES) -> dict[int, list[tuple[str, str]]]:
     """Up to ``n_quotes`` quotes per theme: the theme model's picks that may be quoted, topped up with
-    the theme's other most typical members that may (highest weight first, no repeated text).
+    the theme's other most typical members that may (highest weight first, no repeated text); among the
+    first ``5 * n_quotes`` of these, those that seem to name someone (:func:`helpers.overview.mention_names`)
+    come last.
 
     Cost: O(n) to index the quotable texts and sort and group the members (whole columns at once, no
     per-comment Python objects), then a walk down each theme's members, a block of texts at a time,
@@ -342,20 +346,29 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
             texts = text_of.reindex(ids).tolist()
             yield from zip(ids, (t if isinstance(t, str) else None for t in texts), strict=True)
 
-    out: dict[int, list[tuple[str, str]]] = {}
+    pools: dict[int, list[tuple[str, str]]] = {}
     for _, t in themes.iterrows():
         tid = int(t["theme_id"])
-        chosen: list[tuple[str, str]] = []
+        pool: list[tuple[str, str]] = []
         seen: set[str] = set()
         for cid, text in candidates([str(c) for c in list(t["quote_ids"])], rows_of.get(tid, np.arange(0))):
-            if len(chosen) >= n_quotes:
+            if len(pool) >= n_quotes * _QUOTE_POOL:
                 break
             key = " ".join((text or "").lower().split())
-            if not key or key in seen or cid in {c for c, _ in chosen}:
+            if not key or key in seen or cid in {c for c, _ in pool}:
                 continue
             seen.add(key)
-            chosen.append((cid, text))
-        out[tid] = chosen
+            pool.append((cid, text))
+        pools[tid] = pool
+    # Quotes that seem to name someone (staff named in feedback: "Tracey was my CPN") give way to the
+    # next most typical ones; they are used only when a theme has too few others.
+    pooled = [text[:_QUOTE_SCAN] for pool in pools.values() for _, text in pool]
+    named = iter(mention_names(pooled, comments["text"].astype("string")) if pooled else [])
+    out: dict[int, list[tuple[str, str]]] = {}
+    for tid, pool in pools.items():
+        flags = [next(named) for _ in pool]
+        ranked = [q for q, f in zip(pool, flags, strict=True) if not f] + [q for q, f in zip(pool, flags, strict=True) if f]
+        out[tid] = ranked[:n_quotes]
     return out
 
 

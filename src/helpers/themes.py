@@ -672,22 +672,28 @@ def term_scores(h: np.ndarray, exclusivity: float = 0.5) -> np.ndarray:
     return h * share**exclusivity
 
 
-def _top_rows(values: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` largest ``values``, largest first, ties in index order: the first ``n`` of
-    ``np.argsort(-values, kind="stable")``, in O(len(values) + n log n).
+def _top_rows(values: np.ndarray, n: int, *, tiebreak: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the ``n`` largest ``values``, largest first, ties by ascending ``tiebreak`` (default:
+    index order, i.e. the first ``n`` of ``np.argsort(-values, kind="stable")``), in
+    O(len(values) + n log n) plus the ties at the cut.
 
     Examples
     --------
     >>> _top_rows(np.array([0.1, 0.5, 0.3, 0.5, 0.0]), 3).tolist()
     [1, 3, 2]
+    >>> _top_rows(np.array([0.1, 0.5, 0.3, 0.5, 0.0]), 1, tiebreak=np.array([0, 9, 0, 1, 0])).tolist()
+    [3]
     """
     values = np.asarray(values)
+    tiebreak = np.arange(values.size) if tiebreak is None else np.asarray(tiebreak)
     if values.size <= n or n <= 0:
-        return np.argsort(-values, kind="stable")[: max(n, 0)]
+        return np.lexsort((tiebreak, -values))[: max(n, 0)]
     cut = np.partition(values, values.size - n)[values.size - n]  # the n-th largest value
     above = np.flatnonzero(values > cut)
-    idx = np.concatenate([above, np.flatnonzero(values == cut)[: n - above.size]])
-    return idx[np.argsort(-values[idx], kind="stable")]
+    tied = np.flatnonzero(values == cut)
+    tied = tied[np.argsort(tiebreak[tied], kind="stable")[: n - above.size]]
+    idx = np.concatenate([above, tied])
+    return idx[np.lexsort((tiebreak[idx], -values[idx]))]
 
 
 def _top_indices(h: np.ndarray, n: int, eligible: np.ndarray | None = None) -> list[np.ndarray]:
@@ -1312,18 +1318,31 @@ def _pick_quotes(
     weights: np.ndarray,
     allowed: np.ndarray,
     n_quotes: int,
+    tiebreak: np.ndarray,
 ) -> list[str]:
-    """Highest-weight comments that are not near-copies (TF-IDF cosine > 0.8) of one already chosen;
-    comments of at least :data:`_QUOTE_MIN_WORDS` words first."""
+    """The theme's most typical comments that are not near-copies (TF-IDF cosine > 0.8) of one already
+    chosen; comments of at least :data:`_QUOTE_MIN_WORDS` words first.
+
+    Candidates are the :data:`_QUOTE_CANDIDATES` comments with the highest weight on the theme; many
+    comments about one theme alone weigh exactly 1, and those ties are broken by a hash of the comment
+    id (``tiebreak``), not by position (else every quote came from the top of the file: the first trust of the NHS
+    feedback). Candidates are then ranked by weight times the cosine of their TF-IDF vector to the
+    candidates' mean vector, so that the quotes say what most of the theme's comments say.
+    """
     if n_quotes <= 0:
         return []
-    order = _top_rows(np.where(allowed, weights, -np.inf), _QUOTE_CANDIDATES)
+    scores = np.where(allowed, weights, -np.inf)
+    order = _top_rows(scores, _QUOTE_CANDIDATES, tiebreak=tiebreak)
     order = order[allowed[order]]
     if order.size == 0:
         return []
-    long_enough = np.array([len(texts[i].split()) >= _QUOTE_MIN_WORDS for i in order], dtype=bool)
-    order = np.concatenate([order[long_enough], order[~long_enough]])
     vectors = model.vectorizer_.transform([texts[i] for i in order])
+    centre = np.asarray(vectors.mean(axis=0)).ravel()
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()) * max(np.linalg.norm(centre), 1e-12)
+    typical = weights[order] * np.asarray(vectors @ centre).ravel() / np.where(norms > 0, norms, 1)
+    long_enough = np.array([len(texts[i].split()) >= _QUOTE_MIN_WORDS for i in order], dtype=bool)
+    rank = np.lexsort((np.arange(order.size), -typical, ~long_enough))
+    order, vectors = order[rank], vectors[rank]
     has_terms = np.diff(vectors.indptr) > 0
     chosen: list[int] = []
     for pos in np.flatnonzero(has_terms):
@@ -1398,6 +1417,8 @@ def summarise_themes(
 
     ids = comments["comment_id"].astype("object").to_numpy()
     texts = _as_texts(comments["text"])
+    # ties among quote candidates go by a hash of the id, not by position in the file
+    tiebreak = pd.util.hash_array(comments["comment_id"].astype(str).to_numpy(dtype=object), categorize=False)
     assigned = (weights >= threshold) & (weights > 0)
     main = weights.argmax(axis=1)
     has_theme = assigned.any(axis=1)
@@ -1423,7 +1444,7 @@ def summarise_themes(
             "ci_low": np.asarray(low)[order],
             "ci_high": np.asarray(high)[order],
             "quote_ids": [
-                _pick_quotes(model, texts, ids, weights[:, t], allowed & assigned[:, t], n_quotes)
+                _pick_quotes(model, texts, ids, weights[:, t], allowed & assigned[:, t], n_quotes, tiebreak)
                 for t in order
             ],
         }

@@ -324,6 +324,24 @@ def test_choose_quotes_tops_up_from_other_members_and_skips_repeats():
         1: [("a", "one"), ("d", "three")]}
 
 
+def test_choose_quotes_prefers_quotes_that_name_no_one():
+    # NHS feedback quoted "Tracey was my CPN and her care was excellent" and "Fay, Nicky and Dr Gordon ...":
+    # staff named without a title are not found by redaction, so such quotes give way to the next ones.
+    # "Always" is an everyday word here (written "always" twice); "Tracey" and "Leeds" never are.
+    themes = pd.DataFrame({"theme_id": [1], "quote_ids": [["a"]]})
+    texts = ["Tracey was so kind to us", "Always kind, always there", "The nurses were kind", "Kind staff in Leeds",
+             "kind and always calm"]
+    assignments = pd.DataFrame({"comment_id": list("abcde"), "theme_id": pd.array([1] * 5, "Int64"),
+                                "weight": [0.9, 0.8, 0.7, 0.6, 0.5], "is_main": [True] * 5})
+    comments = pd.DataFrame({"comment_id": list("abcde"), "text": texts})
+    allowed = pd.Series([True] * 5)
+    got = briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=3)
+    assert [cid for cid, _ in got[1]] == ["b", "c", "e"]
+    # too few others: the named ones still fill the theme's quotes, most typical first
+    assert [cid for cid, _ in briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=5)[1]] == [
+        "b", "c", "e", "a", "d"]
+
+
 # ------------------------------------------------------------------------------- structure, breakdown
 
 

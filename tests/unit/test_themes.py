@@ -473,6 +473,25 @@ def test_quotes_are_typical_members(summary):
     assert "c14" not in {q for qs in table["quote_ids"] for q in qs}
 
 
+def test_quotes_are_typical_not_the_first_rows_of_the_file():
+    # NHS feedback: hundreds of comments weigh exactly 1 on a theme, and the first rows (the first trust)
+    # gave every quote. Here 30 one-theme comments tie: 27 say the usual thing about friendly staff, three
+    # (the first three rows) complain; the quotes must be usual ones.
+    usual = [f"{who} {how} {when}" for who in ("The staff were", "Ward staff were", "Night staff were")
+             for how in ("friendly and caring", "so caring and friendly", "caring, kind and friendly")
+             for when in ("to my mother", "every single day", "when I was scared")]
+    odd = ["Staff takeaways every day are not fair at all", "Staff explicit remarks upset patients badly",
+           "Young staff are sometimes not nice"]
+    other = [f"The food was cold and the menu never changed, week {i}" for i in range(30)]
+    texts = odd + usual + other
+    c = pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts})
+    model = ThemeModel(n_themes=2, random_state=0).fit(c["text"])
+    themes, _ = summarise_themes(model, c, n_quotes=3)
+    staff = themes[themes["top_terms"].map(lambda t: "staff" in t)].iloc[0]
+    assert not set(staff["quote_ids"]) & {"c0", "c1", "c2"}
+    assert all(int(q[1:]) < 30 for q in staff["quote_ids"])
+
+
 def test_quotes_skip_near_copies():
     near_copies = [
         "The bus timetable changed and the bus is always late.",
