@@ -175,7 +175,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
             counts.update(redact.add_counts(counts, c))
         out, n = redact.redact_names(out, pattern)
         counts["name"] += n
-        return out
+        return redact.mask_swearing(out)[0]
 
     as_read = comments  # the coded table is built from the table as read
     comments = comments.copy()
@@ -450,6 +450,9 @@ def summary_section(b: BriefingData) -> str:
     non_answers = _non_answer_sentence(b)
     if non_answers:
         sentences.append(non_answers)
+    votes = _votes_sentence(b)
+    if votes:
+        sentences.append(votes)
     counts = b.sentiment_notes["label_counts"]
     sentences.append(
         f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
@@ -497,8 +500,24 @@ def _language_sentence(languages: pd.Series) -> str:
     if len(other) > 5:
         listed += f" and {int(other.iloc[5:].sum()):,} in {len(other) - 5:,} other language{'s' if len(other) > 6 else ''}"
     total = int(languages.sum())
-    return (f"{int(other.sum()):,} of the {total:,} analysed comments whose language could be told are not in "
-            f"English ({listed}).")
+    k = int(other.sum())
+    who = (f"All {total:,} analysed comments whose language could be told are" if k == total and total > 1 else
+           f"{k:,} of the {total:,} analysed comments whose language could be told {'is' if k == 1 else 'are'}")
+    return f"{who} not in English ({listed})."
+
+
+def _votes_sentence(b: BriefingData) -> str:
+    """One sentence on the votes for the summary (Polis, Global Dialogues), or ""."""
+    n = b.opinion_notes
+    if not n or n.get("skipped"):
+        return ""
+    if n.get("per_question"):
+        return (f"{n['n_participants']:,} people also voted {n['n_votes']:,} times on each other\u2019s answers; "
+                "the answers most agreed are listed under each question below.")
+    k = int(n["n_groups"])
+    return (f"{n['n_participants']:,} people voted {n['n_votes']:,} times on {n['n_statements']:,} statements; the "
+            f"{int(n['n_clustered']):,} who voted on enough of them fell into {k} opinion group{'s' if k != 1 else ''}, "
+            "described below with what divides them and what they all agree on.")
 
 
 #: Non-answers are mentioned in the summary when they are at least this share of the answers.
@@ -533,19 +552,24 @@ def _campaign_sentence(b: BriefingData) -> str:
         return ""
     n = c["n_responses"]
     k = c["n_campaigns"]
-    out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} came from "
-           f"{k:,} organised campaign{'s' if k != 1 else ''} (copies of the same letter, often lightly edited)")
     top = table.iloc[0]
-    if k > 1:
-        out += f"; the largest campaign ({int(top['size']):,} responses)"
+    if "one_sender" in table.columns and table["one_sender"].fillna(False).astype(bool).all():
+        # Decide Madrid: every group of copies was one user reposting a text
+        out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} were repeats: "
+               f"{k:,} text{'s' if k != 1 else ''} each sent several times by a single sender, not organised "
+               f"campaigns by many people; the most repeated ({int(top['size']):,} copies)")
+        one = ""
     else:
-        out += f"; the campaign ({int(top['size']):,} responses)"
+        out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} came from "
+               f"{k:,} organised campaign{'s' if k != 1 else ''} (copies of the same letter, often lightly edited)")
+        out += (f"; the largest campaign ({int(top['size']):,} responses)" if k > 1
+                else f"; the campaign ({int(top['size']):,} responses)")
+        one = _one_sender_sentence(b)
     request = _short(str(top["request"] or ""), 240)
     if not request:
         out += "; its text is not quoted (no consent to publish)."
     else:
         out += f" asked: “{request}”" + ("" if request[-1] in ".!?…" else ".")
-    one = _one_sender_sentence(b)
     return out + (" " + one if one else "")
 
 
@@ -1003,7 +1027,8 @@ def _privacy_text(b: BriefingData) -> str:
         text += (f"Quotes come only from contributors who agreed to publication: {b.n_no_consent:,} "
                  f"{'contribution was' if b.n_no_consent == 1 else 'contributions were'} never quoted because "
                  "their author did not agree. ")
-    text += "Automatic removal is a safeguard, not a guarantee: personal details written in words can remain."
+    text += ("Strong swear words in quotes are shown starred after their first letter. Automatic removal is a "
+             "safeguard, not a guarantee: personal details written in words can remain.")
     return text
 
 

@@ -905,8 +905,9 @@ def detect_campaigns(
 
 def senders(comments: pd.DataFrame) -> pd.Series | None:
     """Who sent each comment, when the table says: ``respondent_id`` if any row has one, else
-    ``author``; generic labels ("Anonymous", "guest", "admin") count as unknown. None when neither
-    column records anyone.
+    ``author``, else ``organisation`` (regulations.gov: IJIS Institute sending one letter three
+    times); generic labels ("Anonymous", "guest", "admin") count as unknown. None when no column
+    records anyone.
 
     Examples
     --------
@@ -916,8 +917,10 @@ def senders(comments: pd.DataFrame) -> pd.Series | None:
     ['r1']
     >>> senders(pd.DataFrame({"text": ["x"]})) is None
     True
+    >>> senders(pd.DataFrame({"organisation": ["IJIS Institute", None]})).tolist()
+    ['IJIS Institute', <NA>]
     """
-    for column in ("respondent_id", "author"):
+    for column in ("respondent_id", "author", "organisation"):
         if column in comments.columns and comments[column].notna().any():
             who = comments[column].astype("string").str.strip()
             generic = who.str.lower().isin(GENERIC_AUTHORS).fillna(False)

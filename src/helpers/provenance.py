@@ -259,6 +259,10 @@ def _param_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+#: Input files listed one by one in the briefing; more are summed up by one checksum of them all.
+MAX_INPUTS_SHOWN = 10
+
+
 def provenance_html(
     prov: Mapping[str, Any],
     *,
@@ -298,8 +302,14 @@ def provenance_html(
     inputs = pd.DataFrame(list(prov.get("inputs") or []), columns=["path", "bytes", "sha256"])
     inputs.columns = ["File", "Size (bytes)", "SHA-256"]
     inputs["Size (bytes)"] = inputs["Size (bytes)"].astype("Int64")
+    if len(inputs) > MAX_INPUTS_SHOWN:  # a folder of one file per comment (regulations.gov: 647)
+        combined = hashlib.sha256("".join(f"{p}\t{h}\n" for p, h in sorted(
+            zip(inputs["File"].astype(str), inputs["SHA-256"].astype(str), strict=True))).encode()).hexdigest()
+        parts.append(f"<p>{len(inputs):,} input files; the SHA-256 of their paths and checksums (one "
+                     f"<code>path TAB sha256</code> line each, in path order) is <code>{esc(combined)}</code>.</p>")
     parts.append(
-        table_html(inputs, caption="Input files and their SHA-256 checksums", code=["File", "SHA-256"])
+        table_html(inputs, caption="Input files and their SHA-256 checksums", code=["File", "SHA-256"],
+                   max_rows=MAX_INPUTS_SHOWN)
     )
 
     params = prov.get("parameters") or {}

@@ -55,7 +55,7 @@ from .textscan import may_match, re2_class
 
 __all__ = ["KINDS", "PLACEHOLDERS", "DESCRIPTIONS", "GENERIC_AUTHORS", "redact", "redact_text", "names_pattern", "redact_names",
            "luhn_valid", "empty_counts", "add_counts", "describe_counts", "contributor_names",
-           "fragment_words", "drop_fragments"]
+           "fragment_words", "drop_fragments", "mask_swearing"]
 
 #: Kinds of personal data, in the order they are looked for.
 KINDS: tuple[str, ...] = ("url_secret", "email", "card", "ni_number", "phone", "postcode", "titled_name")
@@ -85,8 +85,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
 
 _URL_CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
 _SECRET_PARAM = (
-    r"[\w.-]*(?:token|key|sig|signature|session|sessid|sid|secret|password|passwd|pwd|auth|credential|code)"
-    r"[\w.-]*="
+    # the secret word is a whole part of the name ("api_key", "X-Amz-Signature", "sessionid"), so that
+    # "keywords=" in a shop link is no key
+    r"(?:[\w.-]*[_.-])?(?:token|key|sig|signature|session|sessionid|sessid|sid|secret|password|passwd|pwd|auth"
+    r"|authtoken|credential|code|apikey|accesstoken)s?(?:[_.-][\w.-]*)?="
 )
 _TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Cllr|Councillor"
 _CAPITALISED = r"(?:[A-Z]['’]|Mc|Mac)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
@@ -124,6 +126,8 @@ _PATTERNS: dict[str, str] = {
     ),
 }
 _COMPILED = {kind: re.compile(p) for kind, p in _PATTERNS.items()}
+# The secret parts of a key-carrying link: a user:password@ part and each secret parameter's value.
+_URL_CREDENTIALS = re.compile(rf"(?i)//([^\s/@]+:[^\s/@]+)@|[?&#;]{_SECRET_PARAM}([^&#;\s]*)")
 _NON_DIGIT = re.compile(r"\D")
 
 
@@ -277,6 +281,10 @@ def _recording(repl, kind: str, found: set[str]):
         out = repl(m) if callable(repl) else repl
         if kind == "titled_name":
             found.add(m.group("name"))  # the title is kept, so it is no fragment of personal data
+        elif kind == "url_secret" and out == PLACEHOLDERS[kind]:
+            # only the link's credentials are personal: its path and other words ("pencil-stylus" in
+            # a shop link) must not be struck from theme labels
+            found.update(part for c in _URL_CREDENTIALS.finditer(m.group(0)) for part in c.groups() if part)
         elif out == PLACEHOLDERS[kind]:
             found.add(m.group(0))
         return out
@@ -424,12 +432,49 @@ def describe_counts(counts: dict[str, int]) -> str:
 def contributor_names(comments: pd.DataFrame, overview: dict | None = None) -> list[str]:
     """Names of individual contributors: the ``author`` column and the names comments address.
 
+    An author without a letter is an opaque id (Polis's "55", Consul's user numbers), not a name: taken
+    for one, it removed every "55" from the quotes ("older but less than [name removed]").
+
     Examples
     --------
-    >>> c = pd.DataFrame({"author": ["Jo Bloggs", None, "Jo Bloggs"]})
+    >>> c = pd.DataFrame({"author": ["Jo Bloggs", None, "Jo Bloggs", "55"]})
     >>> contributor_names(c, {"addressed": [{"name": "Laura"}]})
     ['Jo Bloggs', 'Laura']
     """
-    names = list(comments["author"].dropna().astype(str).unique()) if "author" in comments.columns else []
+    authors = comments["author"].dropna().astype(str) if "author" in comments.columns else pd.Series([], dtype=str)
+    names = [a for a in authors.unique() if any(ch.isalpha() for ch in a)]
     names += [str(row["name"]) for row in (overview or {}).get("addressed", []) if row.get("name")]
     return list(dict.fromkeys(names))
+
+
+#: Strong swear words, shown in a briefing with their letters starred ("f******"); the text analysed is
+#: unchanged. Whole words only, so "Scunthorpe" and "shitake" are left alone.
+_SWEARING = re.compile(r"(?i)\b(?:(?:mother)?fuck\w*|(?:bull)?shit(?:s|ty|ting|ted|e|head)?|cunts?|bastards?"
+                       r"|bollocks|wank\w*|twats?|dickheads?|(?:arse|ass)holes?)\b")
+
+
+def mask_swearing(texts: pd.Series) -> tuple[pd.Series, int]:
+    """``texts`` with strong swear words starred after their first letter, and how many were.
+
+    A briefing goes to ministers and may be published: a quote keeps its meaning without the word.
+
+    Examples
+    --------
+    >>> out, n = mask_swearing(pd.Series(["'Lexit' is the stupidest fucking idea", "Scunthorpe shitake", None]))
+    >>> out.tolist(), n
+    (["'Lexit' is the stupidest f****** idea", 'Scunthorpe shitake', <NA>], 1)
+    """
+    s = texts.astype("string")
+    hit = may_match(s, _SWEARING.pattern)  # RE2 reads the pattern as Python does, or matches more
+    if not hit.any():
+        return s, 0
+    count = 0
+
+    def star(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return m.group(0)[0] + "*" * (len(m.group(0)) - 1)
+
+    out = s.copy()
+    out[hit] = s[hit].str.replace(_SWEARING, star, regex=True)
+    return out, count

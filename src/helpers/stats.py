@@ -154,9 +154,9 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     """How to write "k of n" in a briefing, honestly for the corpus size.
 
     Below :data:`SMALL_N` responses the answer is counts only ("3 of 7"); otherwise a whole-number
-    percentage with its Wilson interval ("43% (95% CI 39%-48%)"), or one with a decimal when the whole
-    interval lies below 1% or above 99% ("0.2% (95% CI 0.1%-0.4%)"), where whole numbers would read
-    "0%-0%". A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
+    percentage with its Wilson interval ("43% (95% CI 39%-48%)"), or one with a decimal when whole
+    numbers would make the interval one number ("0.2% (95% CI 0.1%-0.4%)", not "0%-0%"; "1.1% (95% CI
+    0.9%-1.4%)", not "1%-1%"). A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
     everyone ">99%" (or ">99.9%"), so that nobody reads "0%" as "none"; the interval's far end is then
     shown as at least that smallest step.
 
@@ -179,7 +179,8 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     if n < SMALL_N:
         return f"{k} of {n}"
     low, high = wilson_interval(k, n, confidence=confidence)
-    decimals = 1 if 0 < k < n and (high < 0.01 or low > 0.99) else 0
+    # one decimal when whole numbers would make the interval one number ("0%-0%", "1%-1%")
+    decimals = 1 if 0 < k < n and _percent_text(float(low), 0) == _percent_text(float(high), 0) else 0
     step = 10.0 ** -decimals  # the smallest percentage shown
     none, everyone = _percent_text(0.0, decimals), _percent_text(1.0, decimals)
     head, low_text, high_text = (_percent_text(x, decimals) for x in (k / n, float(low), float(high)))

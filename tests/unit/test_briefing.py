@@ -255,8 +255,15 @@ def test_other_languages_are_counted_in_the_caveats_and_a_majority_is_flagged_in
     summary = " ".join(visible_text(briefing.summary_section(b)).split())
     assert expected + " This analysis is built for English" in summary
     b.comments = b.comments.assign(language=pd.array((["cy"] * 2 + ["en"] * n)[:n], dtype="string"))
-    assert "2 of the 36 analysed comments" in visible_text(briefing.caveats_section(b))
+    assert "2 of the 36 analysed comments whose language could be told are not" in " ".join(
+        visible_text(briefing.caveats_section(b)).split())
     assert "built for English" not in visible_text(briefing.summary_section(b))  # a minority: caveat only
+    b.comments = b.comments.assign(language=pd.array((["cy"] + ["en"] * n)[:n], dtype="string"))
+    assert "1 of the 36 analysed comments whose language could be told is not in English (Welsh 1)." in " ".join(
+        visible_text(briefing.caveats_section(b)).split())
+    b.comments = b.comments.assign(language=pd.array(["tr"] * n, dtype="string"))
+    assert "All 36 analysed comments whose language could be told are not in English (Turkish 36)." in " ".join(
+        visible_text(briefing.caveats_section(b)).split())
 
 
 def test_petitions_are_called_petitions(data):

@@ -61,6 +61,10 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
                 f"our group {top}") in html
     assert "also grouped 197 of these voters, into 2 groups" in html.replace("\u2019", "'")
     assert sum(r["participants"] for r in platform["crosstab"]) == len(pairs)
+    # the summary mentions the votes (summary.csv: voters 204, comments 50, groups 2)
+    summary = briefing.summary_section(briefing.load_briefing_data(tmp_path))
+    assert (f"204 people voted {notes['n_votes']:,} times on 50 statements; the {notes['n_clustered']} who voted on "
+            "enough of them fell into 2 opinion groups") in summary
 
 
 def test_platform_groups_by_hand():

@@ -146,6 +146,8 @@ def test_briefing_lists_the_most_agreed_answers_per_question(tmp_path):
             "by 3 of the 3 who voted on it. “Buses are too slow for short trips” (answer t2): agreed by 1 of the 2 "
             "who voted on it.") in text
     assert "“No crossings near the primary school” (answer t5): agreed by 2 of the 2 who voted on it." in text
+    summary = html.unescape(re.sub(r"<[^>]+>", " ", briefing.summary_section(briefing.load_briefing_data(run))))
+    assert "3 people also voted 10 times on each other’s answers" in " ".join(summary.split())
 
 
 def test_notebook_runs_per_question(tmp_path):

@@ -241,3 +241,15 @@ def test_provenance_html_from_a_real_record(tmp_path):
     data.write_bytes(b"abc")
     html = provenance.provenance_html(provenance.collect(inputs=[data], parameters={"k": 1}))
     assert ABC_SHA256 in html and "Software versions" in html
+
+
+def test_many_input_files_are_summed_up_by_one_checksum():
+    # a regulations.gov folder listed all 647 files in the briefing
+    import hashlib
+
+    inputs = [{"path": f"c/{i:02d}.json", "bytes": 10 + i, "sha256": f"{i:064x}"} for i in range(12)]
+    html = provenance.provenance_html({"inputs": inputs, "parameters": {}, "packages": {}})
+    lines = "".join(f"c/{i:02d}.json\t{i:064x}\n" for i in range(12))
+    assert "12 input files; the SHA-256 of their paths and checksums" in html
+    assert hashlib.sha256(lines.encode()).hexdigest() in html
+    assert "first 10 of 12 rows" in html and "c/09.json" in html and "c/10.json" not in html

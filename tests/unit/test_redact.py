@@ -220,3 +220,31 @@ def test_texts_the_prefilter_rejects_come_back_unchanged_in_place():
     out, counts = redact.redact(s)
     assert out.tolist() == ["plain words", f"mail {EMAIL}", pd.NA, "also plain"]
     assert out.index.tolist() == ["a", "b", "c", "d"] and counts["email"] == 1
+
+
+def test_a_shop_link_with_keywords_is_kept_and_only_credentials_are_fragments():
+    # Staticman: an Amazon link's "keywords=pencil+stylus" was taken for a key, the link removed, and
+    # "pencil" and "stylus" struck from the theme "pencil; stylus; paper" as fragments of personal data
+    shop = "https://www.amazon.co.uk/pencil-stylus-ipad/dp/B07?keywords=pencil+stylus&tag=abc-21"
+    found: set[str] = set()
+    out, counts = redact.redact(pd.Series([f"buy {shop} now", "see https://x.example/doc?id=4&access_token=abc123",
+                                           "or http://jo:hunter2@h.example/x"]), found=found)
+    assert out.tolist()[0] == f"buy {shop} now" and counts["url_secret"] == 2
+    assert redact.fragment_words(found) == {"abc123", "jo", "hunter2"}
+
+
+def test_an_author_without_letters_is_an_id_not_a_name():
+    # Polis author ids ("55") removed every "55" from quotes ("older but less than [name removed]")
+    c = pd.DataFrame({"author": ["55", "2", "Jo Bloggs", "user 7"]})
+    assert redact.contributor_names(c) == ["Jo Bloggs", "user 7"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("'Lexit' is just the stupidest fucking thing imaginable", "'Lexit' is just the stupidest f****** thing imaginable"),
+    ("Bullshit, utter SHITE and a total arsehole", "B*******, utter S**** and a total a*******"),
+    ("Scunthorpe, shitake mushrooms, Cockburn", "Scunthorpe, shitake mushrooms, Cockburn"),
+])
+def test_strong_swearing_is_starred_for_the_briefing(text, expected):
+    out, n = redact.mask_swearing(pd.Series([text]))
+    assert out.tolist() == [expected]
+    assert n == sum("*" in word for word in expected.split())
