@@ -428,6 +428,9 @@ def summary_section(b: BriefingData) -> str:
     if others:
         opening += f"; the page also carried {' and '.join(others)} from other sites, counted but not analysed"
     sentences.append(opening + ".")
+    petitions = _petition_sentence(b)
+    if petitions:
+        sentences.append(petitions)
     ranked = b.themes.sort_values("size", ascending=False, kind="stable")
     if len(ranked) == 1:
         sentences.append(f"The theme model found one broad theme, {_theme_phrase(ranked.iloc[0], n)}, rather than "
@@ -504,6 +507,27 @@ def _language_sentence(languages: pd.Series) -> str:
     who = (f"All {total:,} analysed comments whose language could be told are" if k == total and total > 1 else
            f"{k:,} of the {total:,} analysed comments whose language could be told {'is' if k == 1 else 'are'}")
     return f"{who} not in English ({listed})."
+
+
+def _petition_sentence(b: BriefingData) -> str:
+    """Signatures and dates of a corpus of petitions (UK Parliament's list: 8,487 petitions, 25.8 million
+    signatures), or "" for other corpora."""
+    c = b.comments
+    petitions = c[c["kind"] == "petition"]
+    if not len(petitions) or "votes_up" not in c.columns or petitions["votes_up"].isna().all():
+        return ""
+    signed = petitions["votes_up"].astype("Float64")
+    top = petitions.loc[signed.fillna(-1).astype(float).idxmax()]
+    out = f"They gathered {int(signed.sum()):,} signatures in all"
+    dated = petitions["created_at"].dropna() if "created_at" in c.columns else pd.Series([], dtype=object)
+    if len(dated):
+        first, last = dated.min().strftime("%B %Y"), dated.max().strftime("%B %Y")
+        out += f", and were started {'in ' + first if first == last else f'between {first} and {last}'}"
+    if len(petitions) > 1:
+        title = _short(top["title"] if "title" in c.columns and pd.notna(top["title"]) else top["text"], 160)
+        share = int(top["votes_up"]) / max(int(signed.sum()), 1)
+        out += f"; the most signed ({int(top['votes_up']):,} signatures, {share:.0%} of all) asked: \u201c{title}\u201d"
+    return out + "."
 
 
 def _votes_sentence(b: BriefingData) -> str:
@@ -651,6 +675,9 @@ def key_numbers_section(b: BriefingData) -> str:
     if n_placeholders:
         items.append(("Kept but not analysed: placeholders such as \u201cSee attached file(s)\u201d",
                       f"{n_placeholders:,}"))
+    anchors = int(ing.get("cleaning", {}).get("kept_as_thread_anchor", 0))
+    if anchors:  # Decide Madrid: 7 comments without text that replies hang below
+        items.append(("Kept but not analysed: no text, kept because replies hang below them", f"{anchors:,}"))
     items += [
         (f"{_respondent_noun(b).capitalize()} analysed for themes and tone", f"{b.n_analysed:,}"),
         ("Themes found", f"{len(b.themes):,}"),

@@ -161,7 +161,13 @@ def thread_summary(comments: pd.DataFrame) -> dict:
 
 
 # A name: a capitalised word that is not a common sentence opener.
-_NAME = r"(?P<name>[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)"
+_UPPER, _LOWER = "A-ZÁÉÍÓÚÑÀÈÌÒÙÇÄÖÜ", "a-záéíóúñüàèìòùçäöß"  # "Inés", "José", "Jürgen"
+_NAME = rf"(?P<name>[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)?)"
+# Greetings and thanks before a name, in English and the languages of the shared corpora ("Hola Carmen",
+# "Buenas tardes, Sophy", "Bonjour Marie").
+_GREETINGS = (r"[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ello|[Dd]ear|[Hh]ey|[Hh]ola|[Gg]racias|[Bb]uenas tardes"
+              r"|[Bb]uenas noches|[Bb]uenos d[ií]as|[Qq]uerid[oa]|[Ee]stimad[oa]|[Bb]onjour|[Mm]erci|[Cc]h[eè]re?"
+              r"|[Ss]alut|[Hh]allo|[Dd]anke|[Ll]iebe[r]?|[Cc]iao|[Gg]razie")
 _NOT_NAMES = {
     "I", "The", "This", "That", "There", "Then", "They", "We", "You", "Your", "It", "Its", "And", "But",
     "So", "All", "Everyone", "Everybody", "Folks", "Guys", "Again", "God", "Goodness", "Government",
@@ -171,7 +177,8 @@ _NOT_NAMES = {
     # greetings and thanks, which open a sentence before a comma as a name does ("Thanks, I ...")
     "Hi", "Hello", "Hey", "Dear", "Thanks", "Thank", "Cheers", "Sorry", "Please", "Welcome", "Congratulations",
     "Hola", "Buenas", "Buenos", "Gracias", "Saludos", "Bonjour", "Merci", "Salut", "Hallo", "Danke", "Ciao",
-    "Grazie", "Bueno", "Ah", "Bah", "Wow", "Haha", "Jajaja", "Lol",
+    "Grazie", "Bueno", "Ah", "Bah", "Wow", "Haha", "Jajaja", "Lol", "Sr", "Sra", "Srta", "Señor", "Señora", "Don",
+    "Doña", "Madame", "Monsieur", "Herr", "Frau",
     # connectives and sentence adverbs ("Furthermore, we ...", "Personally, I ...")
     "Furthermore", "Therefore", "Moreover", "Besides", "Anyway", "Thus", "Hence", "Additionally", "Personally",
     "Honestly", "Frankly", "Ultimately", "Unfortunately", "Fortunately", "Basically", "Usually", "Finally",
@@ -190,7 +197,7 @@ _NOT_NAMES |= {word + "s" for word in ("Administrator", "Secretary", "Commission
 # Vocative cues: a greeting or thanks followed by a name, a name opening a sentence followed by a
 # comma, or praise followed by a name ("Top post Em!").
 _ADDRESS_PATTERNS = [
-    ("thanks", re.compile(r"\b(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ello|[Dd]ear|[Hh]ey)\s*,?\s+" + _NAME + r"\b")),
+    ("thanks", re.compile(rf"\b(?:{_GREETINGS})\s*,?\s+" + _NAME + r"\b")),
     # A name opening a sentence, then a comma and a word that speaks to that person ("Mitch, I feel").
     ("opening", re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))" + _NAME + r",\s+(?=(?:you|your|I|I['’]m|I['’]d|we|"
                            r"thanks|thank|agreed|sorry|yes|no|good|great|well|absolutely|exactly|indeed)\b)")),
@@ -210,9 +217,9 @@ def _address_prefilters() -> dict[str, str]:
     texts are simply checked in full.
     """
     space = re2_class(r"\s")
-    name = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+    name = f"[{_UPPER}][{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]+)?"
     return {
-        "thanks": rf"\b(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ello|[Dd]ear|[Hh]ey){space}*,?{space}+{name}",
+        "thanks": rf"\b(?:{_GREETINGS}){space}*,?{space}+{name}",
         "opening": rf"(?:^|[.!?]{space}|\n){name},{space}+(?:you|I|we|thank|agreed|sorry|yes|no|good|great|well"
                    r"|absolutely|exactly|indeed)",
         "praise": rf"(?:post|point|piece|work|stuff|comment|thought|link)s?,?{space}+{name}[!.,]",

@@ -309,6 +309,9 @@ def test_placeholders_are_counted_in_key_numbers_and_attachments_named_in_the_ca
     assert "Kept but not analysed: placeholders such as “See attached file(s)” 3" in numbers
     caveats = " ".join(visible_text(briefing.caveats_section(b)).split())
     assert "3 contributions only point to an attached file" in caveats
+    b.ingest = dict(data.ingest, cleaning={**data.ingest.get("cleaning", {}), "kept_as_thread_anchor": 7})
+    assert "Kept but not analysed: no text, kept because replies hang below them 7" in " ".join(
+        visible_text(briefing.key_numbers_section(b)).split())
     assert "Attachments were not read" in caveats
 
 
@@ -406,3 +409,17 @@ def test_coded_table_joins_each_comments_theme_ids_in_order():
                              "theme_id": pd.array([10, 3, 2, 1, 3], dtype="Int64")})
     assert stages._joined_ids(assigned).to_dict() == {"a": "3", "b": "2;3;10", "c": "1"}
     assert stages._joined_ids(assigned.iloc[:0]).to_dict() == {}
+
+
+def test_petitions_summary_gives_signatures_dates_and_the_most_signed(data):
+    # the UK Parliament petitions list: 25.8 million signatures and the dates appeared nowhere
+    b = copy.copy(data)
+    n = len(b.comments)
+    signatures = [1000, 250, 3750] + [0] * (n - 3)  # 5,000 in all; the third has 75%
+    created = pd.to_datetime(["2015-07-20", "2016-03-01", "2017-01-24"] + ["2016-05-05"] * (n - 3), utc=True)
+    b.comments = b.comments.assign(kind="petition", votes_up=pd.array(signatures, dtype="Int64"), created_at=created,
+                                   title=[f"Petition {i}" for i in range(n)])
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert ("They gathered 5,000 signatures in all, and were started between July 2015 and January 2017; the most "
+            "signed (3,750 signatures, 75% of all) asked: “Petition 2”.") in text
+    assert "signatures" not in visible_text(briefing.summary_section(data))  # not petitions: nothing said

@@ -317,6 +317,9 @@ def test_request_sentence(template, expected):
     ("Please find attached our response on behalf of the Trust.", True),
     ("Kindly refer to the enclosed letter", True),
     ("Please find comments from the Association of American Medical Colleges (AAMC) attached", True),
+    ("On behalf of the Melanoma Research Foundation, please see the attached comments.", True),
+    ("Attached are HANYS comments.", True),
+    ("Attached is a map; the bus routes in the north of the town are wrong and must change now.", False),
     ("Please see my comments below: the attached map is wrong about the bus routes in the north of the town.", False),
     ("I attached nothing; the bus routes are the problem here.", False),
 ])

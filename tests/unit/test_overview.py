@@ -123,6 +123,16 @@ def test_addressed_names_leave_out_greetings_connectives_offices_and_everyday_wo
     assert overview.LOWER_CASE_USES == 2
 
 
+def test_addressed_names_in_spanish_french_and_with_accents():
+    # Decide Madrid (Spanish) found no real name: "Buenas tardes, Sophy" and "Hola Carmen" were quoted
+    t = pd.DataFrame({"comment_id": list("abcd"), "text": [
+        "Buenas tardes, Sophy. Gracias por tu respuesta.", "Hola Carmen, estoy de acuerdo.",
+        "Gracias Inés, muy bien.", "Bonjour Marie, merci. Hola Sra. López"]})
+    got = overview.addressed_names(t)
+    assert list(zip(got["comment_id"], got["name"], strict=True)) == [("a", "Sophy"), ("b", "Carmen"), ("c", "Inés"),
+                                                                     ("d", "Marie")]
+
+
 def test_comment_table_truncates_at_a_word_and_omits_authors():
     t = pd.DataFrame({"comment_id": ["r1"], "kind": ["comment"], "parent_id": ["post"], "author": ["Ann"],
                       "created_at": [pd.NaT], "text": ["alpha beta\n\ngamma delta"]})

@@ -93,8 +93,13 @@ _PLACEHOLDER = "(?i)(?:" + "|".join(PLACEHOLDER_PATTERNS) + r")[ .!]*"
 #: of its own.
 POINTER_MAX_CHARS = 250
 _ATTACHMENT_ONLY = re.compile(
-    r"^\W*(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\b[^.!?:]{0,200}?"
-    r"\b(?:attached|attachment|enclosed|uploaded)\b[^.!?]{0,200}[.!?]?\W*$", re.IGNORECASE)
+    r"^\W*(?:on behalf of [^,.!?:]{1,120},\s*)?"  # "On behalf of the Melanoma Research Foundation, please see ..."
+    r"(?:(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\b[^.!?:]{0,200}?"
+    r"\b(?:attached|attachment|enclosed|uploaded)\b"
+    # "Attached are HANYS comments.": it must name what is attached
+    r"|(?:attached|enclosed)\s+(?:are|is|please find|you will find|herewith)\b[^.!?;:]{0,200}?"
+    r"\b(?:comments?|letters?|responses?|documents?|submissions?|feedback|files?)\b)"
+    r"[^.!?]{0,200}[.!?]?\W*$", re.IGNORECASE)
 # Words by which a short note says where its writer stands: then it is a comment, not a cover note.
 _STANCE = r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
 
