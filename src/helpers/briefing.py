@@ -598,16 +598,17 @@ def _campaign_sentence(b: BriefingData) -> str:
 
 
 def _one_sender_sentence(b: BriefingData) -> str:
-    """How many campaigns were one sender repeating a text (Decide Madrid: all 35), or ""."""
+    """How many of several campaigns were one sender repeating a text, or "" (when all were, the
+    campaign sentence says so itself)."""
     table = b.campaigns
-    if "one_sender" not in table.columns or not table["one_sender"].fillna(False).any():
+    if "one_sender" not in table.columns:
         return ""
     one = table[table["one_sender"].fillna(False).astype(bool)]
     k, total = len(one), len(table)
-    who = ("The campaign was" if total == 1 else f"All {total:,} campaigns were" if k == total
-           else f"{k:,} of the {total:,} campaigns {'was' if k == 1 else 'were'}")
-    return (f"{who} sent by a single sender repeating the same text ({int(one['size'].sum()):,} responses), "
-            "not by many people.")
+    if not k or k == total:
+        return ""
+    return (f"{k:,} of the {total:,} campaigns {'was' if k == 1 else 'were'} sent by a single sender repeating the "
+            f"same text ({int(one['size'].sum()):,} responses), not by many people.")
 
 
 def campaigns_section(b: BriefingData) -> str:

@@ -895,7 +895,9 @@ def detect_campaigns(
         by = pd.DataFrame({"campaign_id": members["campaign_id"].to_numpy(), "sender": sender.to_numpy()})
         by = by.dropna(subset=["campaign_id"]).groupby("campaign_id")["sender"]
         counted = by.count().reindex(ids)
-        known = by.nunique().reindex(ids).where(counted > 0)  # nobody known: missing, not 0
+        # missing, not a count, when fewer than half the members' senders are known (a 218-copy letter
+        # with 3 signed by an organisation is not "1 sender")
+        known = by.nunique().reindex(ids).where(counted >= 0.5 * stats["size"])
         campaigns["n_senders"] = pd.array(known.to_numpy(), dtype="Int64")
         campaigns["one_sender"] = pd.array((known.eq(1) & counted.eq(stats["size"])).to_numpy(), dtype="boolean")
     campaigns.attrs.update({"n_compared": n_matched, "time_resolution": resolution,

@@ -51,7 +51,7 @@ from typing import Any
 
 import pandas as pd
 
-from .textscan import may_match, re2_class
+from .textscan import NAME_LOWER, NAME_UPPER, may_match, re2_class
 
 __all__ = ["KINDS", "PLACEHOLDERS", "DESCRIPTIONS", "GENERIC_AUTHORS", "redact", "redact_text", "names_pattern", "redact_names",
            "luhn_valid", "empty_counts", "add_counts", "describe_counts", "contributor_names",
@@ -87,13 +87,18 @@ _URL_CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
 _SECRET_PARAM = (
     # the secret word is a whole part of the name ("api_key", "X-Amz-Signature", "sessionid"), so that
     # "keywords=" in a shop link is no key
-    r"(?:[\w.-]*[_.-])?(?:token|key|sig|signature|session|sessionid|sessid|sid|secret|password|passwd|pwd|auth"
-    r"|authtoken|credential|code|apikey|accesstoken)s?(?:[_.-][\w.-]*)?="
+    r"(?:(?:[\w.-]*[_.-])?(?:token|key|sig|signature|session|sessionid|sessid|sid|secret|password|passwd|pwd|auth"
+    r"|authtoken|credential|code|apikey|accesstoken)s?(?:[_.-][\w.-]*)?"
+    # or camelCase ending in one ("sessionToken", "clientSecret", "AWSAccessKeyId")
+    r"|[\w.-]*[a-zA-Z](?-i:Token|Key|Secret|Sig|Signature|Session|Password|Auth|Credential)(?-i:s|Id)?)="
 )
 _TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Cllr|Councillor"
-_CAPITALISED = r"(?:[A-Z]['’]|Mc|Mac)?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
+_CAPITALISED = rf"(?:[A-Z]['’]|Mc|Mac)?[{NAME_UPPER}][{NAME_LOWER}]+(?:[-'’][{NAME_UPPER}][{NAME_LOWER}]+)?"
+# A second word is part of the name unless it is one of these ("Thanks to Dr Smith The ward was clean").
+_NOT_SURNAMES = (r"(?:The|This|That|These|Those|And|But|Or|So|Then|Thanks|Thank|It|I|We|You|He|She|They|Was|Were"
+                 r"|Is|Are|Has|Had|In|On|At|For|From|To|Ward|Team|Department|Clinic|Hospital|Surgery|Out)\b")
 # Words after a title that name a role, not a person ("Nurse Practitioner", "Dr Consultant").
-_ROLES = r"(?:Practitioners?|Specialists?|Consultants?|Managers?|Associates?|Assistants?|Led|In)\b"
+_ROLES = r"(?:Practitioners?|Specialists?|Consultants?|Managers?|Associates?|Assistants?|Led|In|Ward|Out)\b"
 _PATTERNS: dict[str, str] = {
     # A URL (scheme or www.) that has user:password@ or a secret-looking parameter anywhere in it.
     "url_secret": (
@@ -122,7 +127,8 @@ _PATTERNS: dict[str, str] = {
     "postcode": r"(?i)\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?(?!(?-i:1st|2nd|3rd|\dth)\b)\d[ABD-HJLNP-UW-Z]{2}\b",
     # One or two capitalised words after a title; the title stays (see _titled).
     "titled_name": (
-        rf"\b(?P<title>{_TITLES})\.?[ ]+(?!{_ROLES})(?P<name>{_CAPITALISED}(?:[ ]+(?!{_ROLES}){_CAPITALISED})?)\b"
+        rf"\b(?P<title>{_TITLES})\.?[ ]+(?!{_ROLES})"
+        rf"(?P<name>(?:[A-Z]\.?[ ]+){{0,2}}{_CAPITALISED}(?:[ ]+(?!{_ROLES}|{_NOT_SURNAMES}){_CAPITALISED})?)\b"
     ),
 }
 _COMPILED = {kind: re.compile(p) for kind, p in _PATTERNS.items()}
@@ -261,7 +267,7 @@ def _prefilter(kinds: frozenset[str]) -> str:
     (13 or more digits), an NI number (6 digits) and a phone number that is replaced (8 or more digits:
     see ``_phone``) each hold 6 digits in a row with at most 3 of the characters `` .()+-`` between
     two of them; every postcode ends in a digit and then two letters of its inward code; every titled
-    name is a title, spaces and a capital then a small letter or an apostrophe.
+    name is a title, spaces and a capital.
     """
     digit = re2_class(r"\d")
     w = re2_class("(?i:w)")
@@ -270,7 +276,7 @@ def _prefilter(kinds: frozenset[str]) -> str:
         "email": "@",
         "card": rf"{digit}(?:[ .()+-]{{0,3}}{digit}){{5}}",
         "postcode": digit + re2_class("(?i:[ABD-HJLNP-UW-Z])") + "{2}",
-        "titled_name": rf"\b(?:{_TITLES})\.? +[A-Z][a-z'’]",
+        "titled_name": rf"\b(?:{_TITLES})\.? +[{NAME_UPPER}]",
     }
     wanted["ni_number"] = wanted["phone"] = wanted["card"]
     return "|".join(dict.fromkeys(wanted[k] for k in KINDS if k in kinds))

@@ -31,9 +31,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["char_table", "re2_class", "arrow_strings", "may_match", "code_points"]
+__all__ = ["NAME_UPPER", "NAME_LOWER", "char_table", "re2_class", "arrow_strings", "may_match", "code_points"]
 
 _SURROGATES = (0xD800, 0xDFFF)  # not characters: never in a str that can be encoded, nor in Arrow text
+
+
+#: Letters a personal name may start with and go on with, as character-class contents (English,
+#: Spanish, French, German, Italian: "Inés", "José", "Jürgen", "Zoë").
+NAME_UPPER = "A-ZÁÉÍÓÚÑÀÈÌÒÙÇÄÖÜ"
+NAME_LOWER = "a-záéíóúñüàèìòùçäöëïß"
 
 
 @cache

@@ -217,6 +217,9 @@ def test_senders_of_each_campaign_from_respondent_ids_or_authors():
     assert by_letter.loc["c0", ["n_senders", "one_sender"]].tolist() == [1, True]
     assert by_letter.loc["c3", ["n_senders", "one_sender"]].tolist() == [2, False]  # Ann, Bob; one unknown
     assert by_letter.loc["c6", "n_senders"] is pd.NA and not by_letter.loc["c6", "one_sender"]
+    # one known sender among three copies is too few to count senders (fewer than half known)
+    _, few = detect_campaigns(_table(texts, author=["Ann", None, None] * 3), min_words=10)
+    assert few["n_senders"].isna().all() and not few["one_sender"].any()
     # respondent ids win over authors; without either, both columns are missing
     ids = ["r1", "r2", "r3"] * 3
     _, with_ids = detect_campaigns(_table(texts, author=authors, respondent_id=ids), min_words=10)
@@ -320,6 +323,12 @@ def test_request_sentence(template, expected):
     ("On behalf of the Melanoma Research Foundation, please see the attached comments.", True),
     ("Attached are HANYS comments.", True),
     ("Attached is a map; the bus routes in the north of the town are wrong and must change now.", False),
+    # found in review: a pointer word followed by the writer's own point is a comment
+    ("Find a way to keep rural hospitals open, as my attached letter explains", False),
+    ("Review of this rule is needed because the cost estimates in the attached study are understated", False),
+    ("See the attached letter; the rule will raise premiums by 30% for small employers in Ohio", False),
+    ("Read the attached and then ask yourself why CMS would cut payments", False),
+    ("Please see the attached file, the proposal would devastate home health agencies", False),
     ("Please see my comments below: the attached map is wrong about the bus routes in the north of the town.", False),
     ("I attached nothing; the bus routes are the problem here.", False),
 ])

@@ -131,6 +131,17 @@ def test_addressed_names_in_spanish_french_and_with_accents():
     got = overview.addressed_names(t)
     assert list(zip(got["comment_id"], got["name"], strict=True)) == [("a", "Sophy"), ("b", "Carmen"), ("c", "Inés"),
                                                                      ("d", "Marie")]
+    # found in review: what follows a German or Spanish greeting is often not a name
+    others = pd.DataFrame({"comment_id": list("xyz"), "text": ["Liebe Grüße, Hallo Zusammen", "Danke Ihnen sehr",
+                                                              "Hola Madrid y Gracias Ayuntamiento"]})
+    assert overview.addressed_names(others).empty
+
+
+def test_a_name_typed_in_lower_case_now_and_then_is_still_a_name():
+    # "Thanks Andrew" five times and "thanks andrew" twice: two lower-case uses must not unmask him
+    t = pd.DataFrame({"comment_id": [str(i) for i in range(7)],
+                      "text": ["Thanks Andrew, good point."] * 5 + ["thanks andrew"] * 2})
+    assert set(overview.addressed_names(t)["name"]) == {"Andrew"}
 
 
 def test_comment_table_truncates_at_a_word_and_omits_authors():

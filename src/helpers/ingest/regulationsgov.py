@@ -92,16 +92,24 @@ _PLACEHOLDER = "(?i)(?:" + "|".join(PLACEHOLDER_PATTERNS) + r")[ .!]*"
 #: Nurses Association.") is a placeholder too, up to this many characters: a longer text says something
 #: of its own.
 POINTER_MAX_CHARS = 250
+_ATTACHED = r"(?:attached|attachment|enclosed|uploaded)"
+_THING = (r"(?:comments?|comment letter|letters?|responses?|documents?|documentation|submissions?|feedback|files?"
+          r"|file\(s\)|pdf|rfi response)")
+# after the pointer, only who sent it or what it answers: "... comments from X", "... regarding CMS-0058-NC"
+_WHO = (r"(?:\s+(?:from|of|by|for|on|with|regarding|re:?|in response to|submitted|on behalf of|to)\b[^.!?;,]{0,200})?")
 _ATTACHMENT_ONLY = re.compile(
-    r"^\W*(?:on behalf of [^,.!?:]{1,120},\s*)?"  # "On behalf of the Melanoma Research Foundation, please see ..."
-    r"(?:(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\b[^.!?:]{0,200}?"
-    r"\b(?:attached|attachment|enclosed|uploaded)\b"
+    r"^\W*(?:on behalf of [^,.!?:;]{1,120},\s*)?(?:"  # "On behalf of the Melanoma Research Foundation, please see ..."
+    # "See attached", "Please see the attached comments from X", "Please find attached Humana's comments re: ..."
+    rf"(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\s+(?:(?:the|my|our|this|these)\s+)?{_ATTACHED}"
+    rf"(?:\s+(?:(?:the|our|my|a|an)\s+)?[^.!?;,]{{0,120}}?\b{_THING}\b)?(?:\s+{_THING})?{_WHO}"
+    # "Please find comments from the AAMC attached", "Please see comments from X in the attached letter"
+    rf"|(?:please\s+)?(?:see|find)\s+(?:(?:the|our|my)\s+)?{_THING}\s+[^.!?;,]{{0,150}}?\b{_ATTACHED}(?:\s+{_THING})?"
     # "Attached are HANYS comments.": it must name what is attached
-    r"|(?:attached|enclosed)\s+(?:are|is|please find|you will find|herewith)\b[^.!?;:]{0,200}?"
-    r"\b(?:comments?|letters?|responses?|documents?|submissions?|feedback|files?)\b)"
-    r"[^.!?]{0,200}[.!?]?\W*$", re.IGNORECASE)
+    rf"|(?:attached|enclosed)\s+(?:are|is|please find|you will find|herewith)\b[^.!?;:,]{{0,200}}?\b{_THING}\b{_WHO}"
+    r")\s*[.!?]?\W*$", re.IGNORECASE)
 # Words by which a short note says where its writer stands: then it is a comment, not a cover note.
-_STANCE = r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
+_STANCE = (r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
+           r"(?:s|ed|ing(?!\s+(?:documents?|documentation|materials?|evidence|data|information|letters?|files?)))?\b")
 
 _API_URL = "https://www.regulations.gov/comment/"
 _CATEGORY_CODE = r"\s+-\s+[A-Z]{1,3}[0-9]{2,5}$"  # "Health Care Industry - PI015"
@@ -163,7 +171,9 @@ def placeholder_mask(text: pd.Series) -> pd.Series:
     [True, True, True, False, False, True]
     """
     folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
-    pointer = attachment_only(folded) & ~folded.str.contains(_STANCE, regex=True).fillna(False).astype(bool)
+    pointer = attachment_only(folded)
+    if pointer.any():  # the stance words are looked for in the notes only
+        pointer[pointer] = ~folded[pointer].str.contains(_STANCE, regex=True).fillna(False).astype(bool)
     return (folded.str.fullmatch(_PLACEHOLDER).fillna(False).astype(bool) | pointer).astype(bool)
 
 

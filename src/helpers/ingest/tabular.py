@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import re
-import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -120,7 +119,7 @@ def _csv_module_starts(text: str | Iterable[str], delimiter: str) -> list[int] |
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     starts = []
     previous = 0
-    limit = csv.field_size_limit(sys.maxsize)  # fields of any length (pandas reads them), for this parse only
+    limit = csv.field_size_limit(2**31 - 1)  # fields of any length (pandas reads them), for this parse only
     try:
         for _ in reader:
             starts.append(previous + 1)
