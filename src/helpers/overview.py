@@ -11,10 +11,12 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .parallel import blocks, map_blocks
 from .schema import KINDS, reply_depths
-from .textscan import NAME_LOWER, NAME_UPPER, char_table, code_points, may_match, re2_class
+from .textscan import NAME_LOWER, NAME_UPPER, arrow_strings, char_table, code_points, may_match, re2_class
 
 __all__ = [
     "mention_names",
@@ -329,8 +331,8 @@ def _everyday_words(texts: pd.Series, candidates: set[str]) -> set[str]:
 
     Names are written with a capital, even by people who sometimes type in lower case; "privacy",
     "understanding" or "thanks" are often not. At most :data:`NAME_EVIDENCE_TEXTS` texts are read,
-    evenly spaced through a larger corpus; one RE2 pass over them picks the texts holding any candidate
-    in any case, and only those are counted (a million comments: about a second).
+    evenly spaced through a larger corpus: addresses are blanked and the words counted in Arrow
+    (a million comments: a fraction of a second).
 
     Examples
     --------
@@ -343,22 +345,14 @@ def _everyday_words(texts: pd.Series, candidates: set[str]) -> set[str]:
     forms = {c.lower(): c for c in candidates if c.lower() != c}
     if not forms or not len(texts):
         return set()
-    texts = texts.iloc[:: max(1, -(-len(texts) // NAME_EVIDENCE_TEXTS))]
-    alternatives = "|".join(map(re.escape, sorted(forms)))
-    holding = texts[may_match(texts, rf"(?i)\b(?:{alternatives})\b")].fillna("").astype(str)
-    pattern = re.compile(rf"(?<![\w@.'’-])(?:{alternatives})(?![\w@'’-]|\.\w)", re.IGNORECASE)
-    lower: dict[str, int] = {}
-    capital: dict[str, int] = {}
-    for text in holding.tolist():
-        for m in pattern.finditer(text):
-            word = m.group(0)
-            key = word.lower()
-            if word == key:
-                lower[key] = lower.get(key, 0) + 1
-            elif word == forms[key]:
-                capital[key] = capital.get(key, 0) + 1
-    return {c for c in candidates
-            if lower.get(c.lower(), 0) >= max(LOWER_CASE_USES, capital.get(c.lower(), 0))}
+    sample = arrow_strings(texts.iloc[:: max(1, -(-len(texts) // NAME_EVIDENCE_TEXTS))])
+    # e-mail and web addresses, and dotted names ("laura.example.org"), are not words
+    sample = pc.replace_substring_regex(sample, r"\S*[@/]\S*|[\p{L}\p{N}_'’-]+(?:\.[\p{L}\p{N}_'’-]+)+", " ")
+    words = pc.list_flatten(pc.split_pattern_regex(sample, r"[^\p{L}\p{N}_'’-]+"))
+    wanted = pa.array(sorted(set(forms) | set(forms.values())), type=words.type)
+    found = pc.value_counts(words.filter(pc.is_in(words, value_set=wanted)))
+    uses = dict(zip(found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True))
+    return {c for c in candidates if uses.get(c.lower(), 0) >= max(LOWER_CASE_USES, uses.get(c, 0))}
 
 
 def comment_table(comments: pd.DataFrame, *, max_chars: int = 300) -> pd.DataFrame:
