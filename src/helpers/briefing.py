@@ -202,6 +202,10 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     allowed, n_no_consent = quotable(comments, respondents)
     n_quotes = min(int(theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)), MAX_QUOTES)
     quotes = choose_quotes(themes, assignments, comments, allowed, n_quotes=n_quotes)
+    if not coding and theme_notes.get("too_few"):  # no themes: the few contributions are quoted themselves
+        few = comments[allowed.to_numpy(bool) & comments["comment_id"].isin(assignments["comment_id"])]
+        quotes[0] = [(str(c), t) for c, t in zip(few["comment_id"], few["text"], strict=True)
+                     if isinstance(t, str) and t.strip()][:n_quotes]
     for tid, chosen in quotes.items():
         if chosen:
             texts, n = redact.redact_names(pd.Series([t[:_QUOTE_SCAN] for _, t in chosen], dtype="string"),
@@ -393,6 +397,19 @@ def _respondent_noun(b: BriefingData, *, singular: bool = False) -> str:
     return _KIND_WORDS[kind][0 if singular else 1]
 
 
+def _n_respondents(b: BriefingData, n: int) -> str:
+    """``n`` and what the contributions are called, singular for one ("1 petition", "7 comments")."""
+    return f"{n:,} {_respondent_noun(b, singular=n == 1)}"
+
+
+def _too_few_for_themes(b: BriefingData) -> str:
+    """Why no themes were sought (too few contributions; see :func:`helpers.stages.themes`), or ""."""
+    if b.coding or not b.theme_notes.get("too_few"):
+        return ""
+    return (f"themes need at least {stages.MIN_THEME_TEXTS} {_respondent_noun(b)} with text to compare, "
+            f"and there {'is' if b.n_analysed == 1 else 'are'} {_n_respondents(b, b.n_analysed)}")
+
+
 def title_block(b: BriefingData, *, title: str = "") -> str:
     """The page's one ``h1`` and a line saying what was analysed."""
     if not title:
@@ -418,8 +435,17 @@ def summary_section(b: BriefingData) -> str:
     n = b.n_analysed
     noun = _respondent_noun(b)
     kinds = _kind_counts(b)
+    if not n:  # nothing had text to analyse: say where the records went instead
+        ing = b.ingest
+        reasons = ", ".join(f"{c:,} {EXCLUSION_REASONS.get(r, r)}"
+                            for r, c in sorted(ing.get("excluded_by_reason", {}).items()))
+        return report.section("Summary", report.paragraph(
+            f"There was nothing to analyse: of {_plural(int(ing['records_read']), 'record')} read, none has text of "
+            f"its own to analyse ({ing['kept']:,} kept, {ing['excluded']:,} excluded{': ' + reasons if reasons else ''}). "
+            "Every record is listed with its reason in the run folder (comments.parquet, exclusions.parquet); "
+            "check that the right file and text column were read."), id="summary")
     sentences = []
-    opening = f"We analysed {n:,} {noun}"
+    opening = f"We analysed {_n_respondents(b, n)}"
     if b.post_title:
         opening += f" on the blog post \u201c{b.post_title}\u201d"
     elif b.n_posts > 1:
@@ -446,7 +472,9 @@ def summary_section(b: BriefingData) -> str:
     if campaign:
         sentences.append(campaign)
     not_assigned = int(b.theme_notes.get("n_not_assigned", 0))
-    if not_assigned:
+    if _too_few_for_themes(b):
+        sentences.append(f"No themes were sought: {_too_few_for_themes(b)}.")
+    elif not_assigned:
         share = describe_share(not_assigned, n)
         sentences.append(f"{share[:1].upper()}{share[1:]}{'' if n < SMALL_N else ' of'} {noun} did not fit any "
                          "theme clearly.")
@@ -462,7 +490,7 @@ def summary_section(b: BriefingData) -> str:
         f"{describe_share(counts['negative'], n)} as negative and {describe_share(counts['neutral'], n)} as neutral; "
         "tone is not the same as agreement."
     )
-    note = small_corpus_note(n)
+    note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     body = report.paragraph(" ".join(sentences))
     if note:
         body += report.callout(note, kind="warning")
@@ -518,11 +546,15 @@ def _petition_sentence(b: BriefingData) -> str:
         return ""
     signed = petitions["votes_up"].astype("Float64")
     top = petitions.loc[signed.fillna(-1).astype(float).idxmax()]
-    out = f"They gathered {int(signed.sum()):,} signatures in all"
+    one = len(petitions) == 1
+    out = f"It gathered {int(signed.sum()):,} signatures" if one else f"They gathered {int(signed.sum()):,} signatures in all"
     dated = petitions["created_at"].dropna() if "created_at" in c.columns else pd.Series([], dtype=object)
     if len(dated):
         first, last = dated.min().strftime("%B %Y"), dated.max().strftime("%B %Y")
-        out += f", and were started {'in ' + first if first == last else f'between {first} and {last}'}"
+        out += (f"{',' if one else ', and'} {'was' if one else 'were'} started "
+                f"{'in ' + first if first == last else f'between {first} and {last}'}")
+    if one and "title" in c.columns and pd.notna(top["title"]):
+        out += f", and asked: \u201c{_short(top['title'], 160)}\u201d"
     if len(petitions) > 1:
         title = _short(top["title"] if "title" in c.columns and pd.notna(top["title"]) else top["text"], 160)
         share = int(top["votes_up"]) / max(int(signed.sum()), 1)
@@ -682,8 +714,9 @@ def key_numbers_section(b: BriefingData) -> str:
     items += [
         (f"{_respondent_noun(b).capitalize()} analysed for themes and tone", f"{b.n_analysed:,}"),
         ("Themes found", f"{len(b.themes):,}"),
-        ("Not assigned to any theme", f"{int(b.theme_notes.get('n_not_assigned', 0)):,}"),
     ]
+    if not _too_few_for_themes(b):
+        items.append(("Not assigned to any theme", f"{int(b.theme_notes.get('n_not_assigned', 0)):,}"))
     return report.section("Key numbers", report.key_numbers(items), id="key-numbers")
 
 
@@ -789,6 +822,13 @@ def coding_method_html(b: BriefingData) -> str:
 def themes_section(b: BriefingData) -> str:
     """Themes ranked by size, each with its key terms and two or three quotes cited by comment id."""
     n = b.n_analysed
+    if _too_few_for_themes(b):  # the text itself, quoted, instead of themes
+        reason = _too_few_for_themes(b)
+        body = report.paragraph(f"No themes were sought: {reason}. A theme is what several "
+                                f"{_respondent_noun(b)} have in common, so there is nothing to group.")
+        for cid, text in b.quotes.get(0, []):
+            body += report.quote_html(text, cid)
+        return report.section("Themes", body, id="themes")
     parts = [report.paragraph(
         f"Themes were found automatically in the words of the {n:,} {_respondent_noun(b)}; a comment can "
         f"belong to more than one theme. Sizes count the comments in each theme."
@@ -838,9 +878,12 @@ def themes_section(b: BriefingData) -> str:
 def sentiment_section(b: BriefingData) -> str:
     """Tone of the comments overall and by theme, with what automated scoring cannot see."""
     n = b.n_analysed
+    if not n:
+        return report.section("Tone", report.paragraph(f"No {_respondent_noun(b, singular=True)} had text to score."),
+                              id="tone")
     counts = b.sentiment_notes["label_counts"]
     body = report.paragraph(
-        f"Of {n:,} {_respondent_noun(b)}, {describe_share(counts['positive'], n)} read as positive, "
+        f"Of {_n_respondents(b, n)}, {describe_share(counts['positive'], n)} read as positive, "
         f"{describe_share(counts['neutral'], n)} as neutral and {describe_share(counts['negative'], n)} as negative "
         f"(VADER scores of at least +{POSITIVE_THRESHOLD} or at most \u2212{abs(NEGATIVE_THRESHOLD)})."
     )
@@ -937,7 +980,7 @@ def caveats_section(b: BriefingData) -> str:
         "much support it has; one well-argued comment can matter more than many brief ones.",
         "Themes and tone were found by automated methods and should be read alongside the comments themselves.",
     ]
-    note = small_corpus_note(n)
+    note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     if note:
         items.insert(0, note)
     languages = _languages(b)
@@ -973,6 +1016,7 @@ def methodology_section(b: BriefingData) -> str:
             "exclusions.parquet in the run folder."),
         *_campaign_method(b),
         report.heading("Themes", 3),
+        report.paragraph(f"No themes were sought: {_too_few_for_themes(b)}.") if _too_few_for_themes(b) else
         report.paragraph(
             ("Each comment was turned into a sentence embedding (the all-MiniLM-L6-v2 model, run offline), and "
              "k-means clustering (seeded, so the result is the same on every run) found "

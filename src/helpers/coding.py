@@ -766,7 +766,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
             main = a[a["is_main"]].set_index("comment_id")["theme_id"].astype("string")
             theme = comments["comment_id"].map(main).fillna("none")
             strata = theme if strata is None else strata + "|" + theme
-        sheet = coding_sheet(comments, frame, n=min(n_sample, len(comments)), strata=strata,
+        sheet = coding_sheet(comments, frame, n=max(1, min(n_sample, len(comments))), strata=strata,
                              random_state=random_state)
         notes["sheet"] = {"kind": "stratified sample", "n": int(len(sheet))}
     else:

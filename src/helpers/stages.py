@@ -276,6 +276,9 @@ def campaigns(run: str | os.PathLike, *, shingle_size: int | None = None, thresh
 # --- 04 themes ---------------------------------------------------------------------------------
 
 CONTENT_VIEWS = ("deduplicated", "all")
+#: The fewest analysed comments themes are learned from; with fewer (a single petition, say) the
+#: themes stage writes no themes and says why, and the rest of the run goes on.
+MIN_THEME_TEXTS = 2
 
 
 def _content(run: str | os.PathLike, comments: pd.DataFrame, content: str):
@@ -314,17 +317,28 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     Returns
     -------
     (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
+        With fewer than :data:`MIN_THEME_TEXTS` analysed comments there is no model (None), no
+        theme, every comment is "not assigned", and ``notes["too_few"]`` says why.
     """
     from .dask_engine import get_engine
-    from .themes import make_theme_model, reuse_fitted_weights, summarise_themes
+    from .themes import make_theme_model, no_themes, reuse_fitted_weights, summarise_themes
 
     runner = get_engine(engine, dask_scheduler)
     comments = analysed_comments(load_comments(run) if comments is None else comments)
-    if len(comments) < 2:
-        raise ConfigError(
-            f"only {len(comments)} comment(s) with text to analyse: themes need at least 2",
-            path=paths.relative_to_root(output_path(run, "comments")),
-        )
+    parameters = {"n_themes": n_themes, "random_state": random_state, "n_quotes": n_quotes,
+                  "assign_threshold": assign_threshold, "method": method, "content": content}
+    if len(comments) < MIN_THEME_TEXTS:  # nothing to compare: no themes, every comment "not assigned"
+        make_theme_model(method, n_themes=n_themes, random_state=random_state,
+                         assign_threshold=assign_threshold)  # the parameters are still checked
+        table, assignments = no_themes(comments)
+        notes = {"n_analysed": int(len(comments)), "n_themes": 0, "chosen_automatically": n_themes == 0,
+                 "bounds": [0, 0], "k_scores": [], "n_not_assigned": int(len(comments)), "method": method,
+                 "fitted_on": "none", "n_content_units": None, "parameters": parameters,
+                 "too_few": f"Themes need at least {MIN_THEME_TEXTS} comments with text; this corpus has {len(comments)}."}
+        save(run, "themes", table)
+        save(run, "theme_assignments", assignments)
+        save(run, "theme_model", notes)
+        return None, table, assignments, notes
     model = make_theme_model(method, n_themes=n_themes, random_state=random_state,
                              assign_threshold=assign_threshold)
     units, _ = _content(run, comments, content)
@@ -360,8 +374,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         "method": method,
         "fitted_on": "deduplicated" if dedup else "all",
         "n_content_units": int(len(units)) if units is not None else None,
-        "parameters": {"n_themes": n_themes, "random_state": random_state, "n_quotes": n_quotes,
-                       "assign_threshold": assign_threshold, "method": method, "content": content},
+        "parameters": parameters,
     }
     save(run, "themes", table)
     save(run, "theme_assignments", assignments)

@@ -196,33 +196,42 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     return f"{head} ({level}% CI {low_text}-{high_text})"
 
 
-def small_corpus_note(n: int) -> str | None:
+def small_corpus_note(n: int, noun: tuple[str, str] = ("response", "responses")) -> str | None:
     """A plain-English warning for the briefing when there are few responses, else ``None``.
+
+    ``noun`` is what the contributions are called, singular and plural; for anything but responses
+    and comments the warning speaks of what they say rather than of the people who wrote them.
 
     Examples
     --------
     >>> small_corpus_note(7)
     'With only 7 responses, these findings describe what these few people said; they cannot be generalised, and percentages are not shown.'
+    >>> small_corpus_note(1, ("petition", "petitions"))
+    'With only 1 petition, these findings describe what this one petition says; they cannot be generalised, and percentages are not shown.'
     >>> small_corpus_note(60)
     'With 60 responses, percentages are rough: the 95% confidence intervals shown are wide, and differences of a few points between themes mean little.'
     >>> small_corpus_note(500) is None
     True
     """
     n = int(n)
+    one, many = noun
     if n < 0:
-        raise ValueError(f"the number of responses cannot be negative ({n})")
+        raise ValueError(f"the number of {many} cannot be negative ({n})")
     if n == 0:
-        return "There are no responses to analyse."
+        return f"There are no {many} to analyse."
     if n < SMALL_N:
-        people = "response" if n == 1 else "responses"
-        who = "this one person" if n == 1 else "these few people"
+        people = one if n == 1 else many
+        if one in ("response", "comment"):
+            what = f"what {'this one person' if n == 1 else 'these few people'} said"
+        else:
+            what = f"what {'this one ' + one if n == 1 else 'these few ' + many} say{'s' if n == 1 else ''}"
         return (
-            f"With only {n} {people}, these findings describe what {who} said; "
+            f"With only {n} {people}, these findings describe {what}; "
             "they cannot be generalised, and percentages are not shown."
         )
     if n < MEDIUM_N:
         return (
-            f"With {n} responses, percentages are rough: the 95% confidence intervals shown are wide, "
+            f"With {n} {many}, percentages are rough: the 95% confidence intervals shown are wide, "
             "and differences of a few points between themes mean little."
         )
     return None

@@ -118,6 +118,7 @@ __all__ = [
     "GENERIC_WORDS",
     "RESTORED_WORDS",
     "THEME_COLUMNS",
+    "no_themes",
     "ASSIGNMENT_COLUMNS",
 ]
 
@@ -1354,6 +1355,34 @@ def _pick_quotes(
         if len(chosen) == n_quotes:
             break
     return [str(ids[order[p]]) for p in chosen]
+
+
+def no_themes(comments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tables of :func:`summarise_themes` when no theme can be learned (fewer than two texts).
+
+    An empty themes table with :data:`THEME_COLUMNS`, and every comment "not assigned".
+
+    Examples
+    --------
+    >>> themes, assigned = no_themes(pd.DataFrame({"comment_id": ["a"], "text": ["One petition"]}))
+    >>> len(themes), assigned["theme_id"].isna().tolist(), assigned["is_main"].tolist()
+    (0, [True], [True])
+    """
+    themes = pd.DataFrame({
+        "theme_id": pd.Series(dtype="int64"), "label": pd.Series(dtype="object"),
+        "top_terms": pd.Series(dtype="object"), "size": pd.Series(dtype="int64"),
+        "main_size": pd.Series(dtype="int64"), "share": pd.Series(dtype="float64"),
+        "ci_low": pd.Series(dtype="float64"), "ci_high": pd.Series(dtype="float64"),
+        "quote_ids": pd.Series(dtype="object"),
+    })
+    n = len(comments)
+    assignments = pd.DataFrame({
+        "comment_id": comments["comment_id"].reset_index(drop=True),
+        "theme_id": pd.array([pd.NA] * n, dtype="Int64"),
+        "weight": np.full(n, np.nan),
+        "is_main": np.ones(n, dtype=bool),
+    })
+    return themes, assignments
 
 
 def summarise_themes(

@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from helpers import briefing, report, stages
 from helpers.render import briefing_html, check_self_contained
+from helpers.themes import THEME_COLUMNS
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -423,3 +424,69 @@ def test_petitions_summary_gives_signatures_dates_and_the_most_signed(data):
     assert ("They gathered 5,000 signatures in all, and were started between July 2015 and January 2017; the most "
             "signed (3,750 signatures, 75% of all) asked: “Petition 2”.") in text
     assert "signatures" not in visible_text(briefing.summary_section(data))  # not petitions: nothing said
+
+
+# ------------------------------------------------------------------- too few comments for themes
+
+
+@pytest.fixture(scope="module")
+def single_petition(tmp_path_factory):
+    """One petition (tests/fixtures/ingest/petition-single.json): themes cannot be learned from one text,
+    and the run still ends in a briefing."""
+    from tests.unit.ingest_support import FIXTURES
+
+    run = tmp_path_factory.mktemp("single-petition") / "run"
+    stages.ingest(run, source=str(FIXTURES / "petition-single.json"))
+    stages.overview(run)
+    stages.campaigns(run)
+    model, themes, assignments, notes = stages.themes(run)
+    stages.sentiment(run)
+    stages.codeframe(run)
+    return run, model, themes, assignments, notes
+
+
+def test_one_text_gives_no_themes_and_every_comment_not_assigned(single_petition):
+    run, model, themes, assignments, notes = single_petition
+    assert model is None and len(themes) == 0 and list(themes.columns) == list(THEME_COLUMNS)
+    assert assignments["comment_id"].astype(str).tolist() == ["900001"]
+    assert assignments["theme_id"].isna().all() and assignments["is_main"].all()
+    assert notes["n_themes"] == 0 and notes["n_not_assigned"] == 1
+    assert notes["too_few"] == "Themes need at least 2 comments with text; this corpus has 1."
+    assert len(stages.load(run, "themes")) == 0  # written, so the later stages and the briefing can read it
+
+
+def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes(single_petition):
+    b = briefing.load_briefing_data(single_petition[0])
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert ("We analysed 1 petition. It gathered 10,234 signatures, was started in May 2016, and "
+                              "asked: “Fund a bench in every village green”. No themes were sought: themes need at "
+                              "least 2 petitions with text to compare, and there is 1 petition.") in summary
+    assert "did not fit any theme" not in summary
+    assert "With only 1 petition, these findings describe what this one petition says" in summary
+    themes_html = briefing.themes_section(b)
+    assert "Older residents need somewhere to rest" in visible_text(themes_html)  # the text itself, quoted
+    assert "900001" in themes_html
+    numbers = " ".join(visible_text(briefing.key_numbers_section(b)).split())
+    assert "Themes found 0" in numbers and "Not assigned" not in numbers
+    assert "1 of 1" in visible_text(briefing.sentiment_section(b)) and "Of 1 petition," in visible_text(
+        briefing.sentiment_section(b))
+    method = " ".join(visible_text(briefing.methodology_section(b)).split())
+    assert "No themes were sought" in method and "bounds" not in method
+    assert not check_self_contained(page(b))  # the whole page builds
+
+
+def test_nothing_to_analyse_says_where_the_records_went(tmp_path):
+    source = tmp_path / "blank.csv"
+    source.write_text("id,text\n1,\n2,   \n3,\n", encoding="utf-8")
+    run = tmp_path / "run"
+    stages.ingest(run, source=str(source), format="csv")
+    stages.overview(run)
+    stages.themes(run)
+    stages.sentiment(run)
+    stages.codeframe(run)  # an empty coding sheet, not an error
+    b = briefing.load_briefing_data(run)
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert summary.startswith("Summary There was nothing to analyse: of 3 records read, none has text of its own to "
+                              "analyse (0 kept, 3 excluded: 3 no text at all).")
+    assert "No comment had text to score." in visible_text(briefing.sentiment_section(b))
+    page(b)
