@@ -135,8 +135,14 @@ def validate_run_config(config: dict[str, Any], *, path: str | os.PathLike | Non
     True
     """
     where = str(path) if path else None
+    # a data file given where a configuration belongs: say how to analyse it directly
+    hint = (f"; to analyse a data file, run: python -m helpers run --source {where} --corpus NAME"
+            if where and (not isinstance(config, dict) or not (config.get("corpus") or config.get("source"))) else "")
     if not isinstance(config, dict):
-        raise ConfigError("a run configuration must be a mapping of parameter names to values", path=where)
+        raise ConfigError("a run configuration must be a mapping of parameter names to values" + hint, path=where)
+    if hint:
+        raise ConfigError("this is not a run configuration (it sets neither 'corpus' nor 'source')" + hint,
+                          path=where)
     for key in ("corpus", "source"):
         if not config.get(key):
             raise ConfigError(f"the run configuration must set {key!r}", path=where)

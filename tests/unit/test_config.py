@@ -19,6 +19,9 @@ def test_bundled_configuration_is_valid():
     ("corpus: Bad Name\nsource: data/raw/obama-toolkit/page.txt\n", "short name"),
     ("corpus: x\nsource: data/raw/nowhere.txt\n", "does not exist"),
     ("- a list\n", "must be a mapping"),
+    # a data file given in the configuration's place: the message says how to analyse it
+    ('{"links": {}, "data": {"type": "petition"}}\n', "not a run configuration .* --source .*c.yaml --corpus NAME"),
+    ("id,text\n1,hello\n", "must be a mapping .* --source .*c.yaml --corpus NAME"),
 ])
 def test_invalid_configurations(tmp_path, text, words):
     f = tmp_path / "c.yaml"
