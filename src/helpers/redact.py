@@ -71,6 +71,8 @@ PLACEHOLDERS: dict[str, str] = {
     "name": "[name removed]",
 }
 
+_PLACEHOLDER_TEXTS = frozenset(PLACEHOLDERS.values())
+
 #: How each kind is described in the briefing's methodology annex (singular, plural).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "url_secret": ("link carrying a key or token", "links carrying keys or tokens"),
@@ -319,19 +321,24 @@ def fragment_words(found: Iterable[str]) -> frozenset[str]:
 
 
 def drop_fragments(terms: Iterable[Any], words: frozenset[str]) -> list[str]:
-    """``terms`` without those containing any of ``words`` (from :func:`fragment_words`).
+    """``terms`` without those containing any of ``words`` (from :func:`fragment_words`) or a redaction
+    placeholder (a term that was a name is dropped, not shown as "[name removed]").
 
     Examples
     --------
-    >>> drop_fragments(["bus stop", "call 07700", "parking"], frozenset({"07700"}))
+    >>> drop_fragments(["bus stop", "call 07700", "parking", "[name removed]", "thanks [name removed]"],
+    ...                frozenset({"07700"}))
     ['bus stop', 'parking']
     """
     out = []
     for term in terms:
         if term is None or (not isinstance(term, str) and pd.isna(term)):
             continue
-        if not words or not {w.lower() for w in _WORD.findall(str(term))} & words:
-            out.append(str(term))
+        term = str(term)
+        if any(p in term for p in _PLACEHOLDER_TEXTS):
+            continue
+        if not words or not {w.lower() for w in _WORD.findall(term)} & words:
+            out.append(term)
     return out
 
 

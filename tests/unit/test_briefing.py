@@ -165,6 +165,19 @@ def test_no_planted_personal_data_or_names_anywhere(data):
     assert "[email removed]" in html or "[phone number removed]" in html
 
 
+def test_a_theme_term_that_is_a_contributors_name_is_dropped_not_shown_as_removed(run_folder, tmp_path):
+    # the example corpus's key terms ended "..., need, [name removed]": a commenter's first name
+    run = tmp_path / "run"
+    shutil.copytree(run_folder[0], run)
+    themes = stages.load(run, "themes")
+    themes["top_terms"] = [["priya", "library", "thanks priya"]] + [list(t) for t in themes["top_terms"][1:]]
+    themes["label"] = ["library; priya"] + themes["label"].tolist()[1:]
+    stages.save(run, "themes", themes)
+    b = briefing.load_briefing_data(run)
+    assert list(b.themes["top_terms"].iloc[0]) == ["library"] and b.themes["label"].iloc[0] == "library"
+    assert "removed]," not in visible_text(briefing.themes_section(b))
+
+
 def test_annex_counts_what_was_removed(data):
     counts = data.redaction_counts
     assert counts["email"] == 8 and counts["phone"] == 7 and counts["postcode"] == 7  # 36 comments, 5 kinds
