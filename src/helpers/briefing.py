@@ -1160,7 +1160,10 @@ def opinions_section(b: BriefingData) -> str:
         f"The {clustered:,} people who voted on at least {n['min_votes_applied']} statements fell into "
         f"{n_groups} opinion group{'s' if n_groups != 1 else ''}"
         + (f"; the other {n['n_not_clustered']:,}, who voted on fewer, are counted but not placed in a group."
-           if n["n_not_clustered"] else "."))]
+           if n["n_not_clustered"] else ".")
+        + (f" {_plural(int(n['n_statements_excluded']), 'statement')} the moderator rejected, and the "
+           f"{_plural(int(n.get('n_votes_excluded', 0)), 'vote')} cast on them, are left out."
+           if n.get("n_statements_excluded") else ""))]
     platform = n.get("platform_groups")
     if platform:
         k = int(platform["n_platform_groups"])

@@ -504,8 +504,7 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
         else pd.DataFrame(columns=["list", "comment_id"])
     statements.insert(0, "list", statements.pop("list"))
     statements["text"] = statements["comment_id"].astype(str).map(text).astype("string")
-    notes = {"skipped": False, **result.notes, "n_votes_on_rejected": int(votes["comment_id"].astype(str)
-                                                                          .isin(rejected).sum())}
+    notes = {"skipped": False, **result.notes}
     if output_path(run, "respondents").is_file():  # the platform's own grouping, e.g. Polis's group-id
         respondents = load(run, "respondents")
         if "external_group" in respondents.columns and respondents["external_group"].notna().any():

@@ -113,3 +113,18 @@ def test_lloyd_and_first_distinct_start():
 
 def test_group_names():
     assert [group_name(i) for i in (0, 1, 25, 26)] == ["A", "B", "Z", "G27"]
+
+
+def test_vote_counts_leave_out_statements_the_moderator_rejected():
+    # 4 people; s0 and s1 kept, s2 rejected. Votes on kept statements: 4 + 3 = 7; on s2: 2. A repeated
+    # vote (p0 on s0, changed from agree to disagree) counts once.
+    from helpers.opinions import analyse
+
+    rows = [("p0", "s0", 1), ("p0", "s0", -1), ("p1", "s0", 1), ("p2", "s0", -1), ("p3", "s0", 0),
+            ("p0", "s1", 1), ("p1", "s1", -1), ("p2", "s1", 1),
+            ("p0", "s2", 1), ("p3", "s2", -1)]
+    votes = pd.DataFrame(rows, columns=["voter_id", "comment_id", "vote"])
+    votes["created_at"] = pd.date_range("2024-01-01", periods=len(votes), freq="min", tz="UTC")
+    notes = analyse(votes, exclude=["s2"], min_votes=1, n_groups=2).notes
+    assert (notes["n_statements"], notes["n_statements_excluded"]) == (2, 1)
+    assert (notes["n_votes"], notes["n_votes_excluded"]) == (7, 2)

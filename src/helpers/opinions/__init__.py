@@ -122,14 +122,17 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
         representative = representative_statements(stats.iloc[0:0], pick_max=top)
         consensus = consensus_statements(stats.iloc[0:0], top=top)
         divisive = divisive_statements(stats.iloc[0:0], top=top)
-    n_statements = int(len([c for c in matrix.columns if c not in exclude]))
+    kept = [c not in exclude for c in matrix.columns]
+    voted = matrix.notna().to_numpy()
+    n_statements = int(sum(kept))
     notes = {
         "n_participants": int(len(participants)),
         "n_clustered": int(participants["clustered"].sum()),
         "n_not_clustered": int((~participants["clustered"]).sum()),
         "n_statements": n_statements,
-        "n_statements_excluded": int(len([c for c in matrix.columns if c in exclude])),
-        "n_votes": int(matrix.notna().to_numpy().sum()),
+        "n_statements_excluded": int(len(kept) - n_statements),
+        "n_votes": int(voted[:, kept].sum()),  # on the statements analysed, as n_statements counts them
+        "n_votes_excluded": int(voted.sum() - voted[:, kept].sum()),  # on statements the moderator rejected
         "n_groups": int(model.n_groups_),
         "k_scores": model.k_scores_.to_dict("records"),
         "explained_variance": [round(float(v), 6) for v in model.explained_variance_ratio_],
