@@ -19,6 +19,7 @@ not ``False``. The methodology annex counts what was removed, by kind.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,8 @@ class BriefingData:
     coded: pd.DataFrame
     #: Whether personal data was removed from text (the ``redact_personal_data`` parameter).
     redacted_personal_data: bool = True
+    #: Names of public figures left in the text after a title (the ``public_names`` parameter).
+    public_names: tuple = ()
     #: What was removed, by kind (:data:`helpers.redact.KINDS` and ``name``).
     redaction_counts: dict = field(default_factory=redact.empty_counts)
     #: theme_id -> [(comment_id, quote text)], consent and redaction applied.
@@ -134,8 +137,8 @@ class BriefingData:
         return str(row.iloc[0]) if len(row) else ""
 
 
-def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = True, corpus: str = ""
-                       ) -> BriefingData:
+def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = True, corpus: str = "",
+                       public_names: Sequence[str] = ()) -> BriefingData:
     """Read every hand-over file the briefing needs (and write the coded table).
 
     Parameters
@@ -148,6 +151,10 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         Remove emails, phone numbers, postcodes, NI and card numbers and key-carrying links from every
         text before it is shown (and from the coded table). Turn off only for internal use; the
         briefing then carries a warning. Contributors' names are removed either way.
+    public_names : sequence of str, optional
+        Names of public figures (ministers, MPs) that stay after a title: with "Boris Johnson" listed,
+        "Mr Johnson" is shown; every other name after a title is removed (see
+        :func:`helpers.redact.redact`). Contributors' names are removed whatever is listed.
 
     Examples
     --------
@@ -171,7 +178,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     def clean(values: pd.Series, pattern) -> pd.Series:
         out = values.astype("string")
         if redact_personal_data:
-            out, c = redact.redact(out, found=found)
+            out, c = redact.redact(out, found=found, public_names=public_names)
             counts.update(redact.add_counts(counts, c))
         out, n = redact.redact_names(out, pattern)
         counts["name"] += n
@@ -244,6 +251,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         coded=stages.coded_table(run, redact_personal_data=redact_personal_data, comments=as_read,
                                  labels=dict(zip(themes["theme_id"], themes["label"], strict=True))),
         redacted_personal_data=redact_personal_data,
+        public_names=tuple(public_names),
         redaction_counts=counts,
         quotes=quotes,
         n_no_consent=n_no_consent,
@@ -1085,7 +1093,9 @@ def _privacy_text(b: BriefingData) -> str:
                 "and names after titles such as Dr or Nurse "
                 "were looked for automatically and replaced with a note such as \u201c[email removed]\u201d. "
                 + (f"Removed: {redact.describe_counts(found)}. " if any(found.values())
-                   else "None was found. "))
+                   else "None was found. ")
+                + (f"Names listed as public figures were left as written: {', '.join(b.public_names)}. "
+                   if b.public_names else ""))
     else:
         text = ("Personal data was NOT removed from the text for this run (the redact_personal_data parameter "
                 "was off): this briefing is for internal use only. ")
@@ -1112,7 +1122,7 @@ def provenance_section(b: BriefingData) -> str:
         "04_themes": b.theme_notes["parameters"],
         "05_sentiment": b.sentiment_notes["parameters"],
         **({"07_codeframe": b.coding["parameters"]} if b.coding else {}),
-        "90_briefing": {"redact_personal_data": b.redacted_personal_data},
+        "90_briefing": {"redact_personal_data": b.redacted_personal_data, "public_names": list(b.public_names)},
     }
     prov = provenance.collect(inputs=[source], parameters=parameters)
     body = provenance.provenance_html(prov)

@@ -37,6 +37,7 @@ PARAMETER_TYPES: dict[str, type] = {
                      "encoding", "engine", "dask_scheduler", "method", "content", "sentiment_unit", "codeframe",
                      "coded_sample", "coding_features", "briefing_title"), str),
     "columns": dict,
+    "public_names": list,
     **dict.fromkeys(("browse_rows", "shingle_size", "min_campaign_size", "campaign_min_words", "random_state",
                      "n_themes", "n_quotes", "min_votes", "max_groups", "n_groups", "opinion_seed", "n_sample",
                      "n_to_code", "coding_seed"), int),
@@ -46,8 +47,8 @@ PARAMETER_TYPES: dict[str, type] = {
 #: Text parameters whose default is empty: a YAML null (``format:`` with nothing after it) means that.
 _EMPTY_MEANS_DEFAULT = ("run_dir", "format", "text_column", "id_column", "question_map", "sheet", "encoding",
                         "codeframe", "coded_sample", "briefing_title")
-_TYPE_WORDS = {str: "text", dict: "a mapping (name: value)", int: "a whole number", float: "a number",
-               bool: "true or false"}
+_TYPE_WORDS = {str: "text", dict: "a mapping (name: value)", list: "a list of names, e.g. [Boris Johnson]",
+               int: "a whole number", float: "a number", bool: "true or false"}
 
 
 def _describe(value: Any) -> str:
@@ -102,6 +103,12 @@ def check_parameter_types(config: dict[str, Any], *, path: str | None = None) ->
                 if not isinstance(name, str) or not isinstance(column, str):
                     raise ConfigError(f"parameter 'columns' maps {name!r} to {_describe(column)}: each name and "
                                       "source column must be text (put a number in quotes)", path=path)
+        elif wanted is list:
+            ok = isinstance(value, list)
+            for item in value if ok else ():
+                if not isinstance(item, str) or not item.strip():
+                    raise ConfigError(f"parameter {key!r} lists {_describe(item)}: each entry must be a name "
+                                      "(text)", path=path)
         elif wanted is float:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
         elif wanted is bool:

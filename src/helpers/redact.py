@@ -180,6 +180,24 @@ def _titled(m: re.Match) -> str:
 
 
 _REPLACEMENTS = {"card": _card, "phone": _phone, "titled_name": _titled}
+_NAME_WORD = re.compile(r"[^\W\d_]{2,}")  # a name's words, initials left out
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _NAME_WORD.findall(name))
+
+
+def _titled_except(public_names: Iterable[str]):
+    """The titled-name replacement, leaving the names of public figures as they are: a name is kept
+    when its words (initials aside, any case) are all words of one entry of ``public_names``, so
+    "Boris Johnson" keeps "Mr Johnson" and "Mr B. Johnson" but not "Mr Andrew Johnson"."""
+    entries = [w for w in map(_name_words, public_names) if w]
+
+    def replace(m: re.Match) -> str:
+        words = _name_words(m.group("name"))
+        return m.group(0) if words and any(words <= e for e in entries) else _titled(m)
+
+    return replace
 
 
 def empty_counts() -> dict[str, int]:
@@ -200,8 +218,8 @@ def _placeholder_count(s: pd.Series, kind: str) -> int:
     return int(s.str.count(re.escape(PLACEHOLDERS[kind])).sum())
 
 
-def redact(texts: pd.Series | Iterable[Any], *, kinds: Iterable[str] = KINDS, found: set[str] | None = None
-           ) -> tuple[pd.Series, dict[str, int]]:
+def redact(texts: pd.Series | Iterable[Any], *, kinds: Iterable[str] = KINDS, found: set[str] | None = None,
+           public_names: Iterable[str] = ()) -> tuple[pd.Series, dict[str, int]]:
     """Replace personal data in every text of ``texts`` with placeholders; count what was replaced.
 
     Parameters
@@ -212,6 +230,9 @@ def redact(texts: pd.Series | Iterable[Any], *, kinds: Iterable[str] = KINDS, fo
         Which of :data:`KINDS` to look for (default all), always applied in :data:`KINDS` order.
     found : set, optional
         If given, every string that was replaced is added to it (see :func:`fragment_words`).
+    public_names : iterable of str
+        Names of public figures (ministers, MPs) kept after a title: "Mr Johnson" stays when
+        "Boris Johnson" is listed (see :func:`_titled_except`). Every other name after a title goes.
 
     Returns
     -------
@@ -230,10 +251,12 @@ def redact(texts: pd.Series | Iterable[Any], *, kinds: Iterable[str] = KINDS, fo
     ['card [card number removed]', 'NI: [NI number removed]', <NA>]
     >>> n["card"], n["ni_number"], n["phone"]
     (1, 1, 0)
+    >>> redact(["Mr Johnson and Dr Patel"], public_names=["Boris Johnson"])[0].tolist()
+    ['Mr Johnson and Dr [name removed]']
     """
     s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="object")
     s = s.astype("string")
-    wanted = set(kinds)
+    wanted, public_names = set(kinds), tuple(public_names)
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"redact: unknown kind(s) {sorted(unknown)}; choose from {list(KINDS)}")
@@ -244,7 +267,8 @@ def redact(texts: pd.Series | Iterable[Any], *, kinds: Iterable[str] = KINDS, fo
     # run one text at a time, see those alone. O(total characters) in Arrow, then O(their characters).
     maybe = may_match(s, _prefilter(frozenset(wanted)))
     if not maybe.all():
-        part, counts = redact(s[maybe], kinds=wanted, found=found) if maybe.any() else (s[maybe], counts)
+        part, counts = (redact(s[maybe], kinds=wanted, found=found, public_names=public_names) if maybe.any()
+                        else (s[maybe], counts))
         out = s.copy()
         out.iloc[maybe.nonzero()[0]] = part.array
         return out, counts
@@ -253,6 +277,8 @@ def redact(texts: pd.Series | Iterable[Any], *, kinds: Iterable[str] = KINDS, fo
             continue
         before = _placeholder_count(s, kind)
         repl = _REPLACEMENTS.get(kind, PLACEHOLDERS[kind])
+        if kind == "titled_name" and public_names:
+            repl = _titled_except(public_names)
         if found is not None:
             repl = _recording(repl, kind, found)
         s = s.str.replace(_COMPILED[kind], repl, regex=True)
@@ -288,7 +314,8 @@ def _recording(repl, kind: str, found: set[str]):
     def replace(m: re.Match) -> str:
         out = repl(m) if callable(repl) else repl
         if kind == "titled_name":
-            found.add(m.group("name"))  # the title is kept, so it is no fragment of personal data
+            if out != m.group(0):  # a public figure's name, kept, is no fragment of personal data either
+                found.add(m.group("name"))  # the title is kept, so it is no fragment of personal data
         elif kind == "url_secret" and out == PLACEHOLDERS[kind]:
             # only the link's credentials are personal: its path and other words ("pencil-stylus" in
             # a shop link) must not be struck from theme labels

@@ -503,3 +503,26 @@ def test_nothing_to_analyse_says_where_the_records_went(tmp_path):
                               "analyse (0 kept, 3 excluded: 3 no text at all).")
     assert "No comment had text to score." in visible_text(briefing.sentiment_section(b))
     page(b)
+
+
+def test_public_figures_listed_for_the_run_keep_their_names_in_what_is_shown(tmp_path):
+    source = tmp_path / "c.csv"
+    pd.DataFrame({"id": ["a", "b", "c"], "text": [
+        "Mr Johnson promised a referendum on the bus lanes and then dropped the bus lanes plan",
+        "Dr Patel at the surgery told me the bus lanes would help with the traffic in town",
+        "The bus lanes plan from Mr Johnson is the best plan for traffic in the whole town"]}).to_csv(source, index=False)
+    run = tmp_path / "run"
+    stages.ingest(run, source=str(source), format="csv")
+    stages.overview(run)
+    stages.themes(run)
+    stages.sentiment(run)
+    b = briefing.load_briefing_data(run, public_names=["Boris Johnson"])
+    shown = b.comments.set_index("comment_id")["text"]
+    assert shown["a"].startswith("Mr Johnson promised") and shown["b"].startswith("Dr [name removed] at the")
+    assert b.redaction_counts["titled_name"] == 1
+    annex = " ".join(visible_text(briefing.methodology_section(b)).split())
+    assert "Removed: 1 name after a title such as Dr or Nurse." in annex
+    assert "Names listed as public figures were left as written: Boris Johnson." in annex
+    strict = briefing.load_briefing_data(run)  # the default: every name after a title goes
+    assert strict.comments.set_index("comment_id")["text"]["a"].startswith("Mr [name removed] promised")
+    assert strict.redaction_counts["titled_name"] == 3

@@ -61,6 +61,8 @@ SOURCE = "data/raw/obama-toolkit/page.txt"
     ("kind: [comment]", "parameter 'kind' must be text, not ['comment'] (a list)"),
     ("columns: {author: 3}", "parameter 'columns' maps 'author' to 3 (a number)"),
     ("columns: author", "parameter 'columns' must be a mapping (name: value), not 'author'"),
+    ("public_names: Boris Johnson", "parameter 'public_names' must be a list of names, e.g. [Boris Johnson], not 'Boris Johnson'"),
+    ("public_names: [Boris Johnson, 7]", "parameter 'public_names' lists 7 (a number): each entry must be a name"),
     ('redact_personal_data: "no"', "parameter 'redact_personal_data' must be true or false, not 'no'"),
     ("redact_personal_data: 0", "parameter 'redact_personal_data' must be true or false, not 0 (a number)"),
     ("n_themes: five", "parameter 'n_themes' must be a whole number, not 'five'"),
@@ -88,7 +90,7 @@ def test_parameters_of_the_right_type_pass():
 def test_parameter_types_match_the_notebooks():
     from helpers.runner import notebook_parameters, pipeline_notebooks
 
-    names = {"str": str, "dict": dict, "int": int, "float": float, "bool": bool}
+    names = {"str": str, "dict": dict, "list": list, "int": int, "float": float, "bool": bool}
     declared = {name: names[p["type"]] for nb in pipeline_notebooks() for name, p in notebook_parameters(nb).items()
                 if name not in ("corpus", "source")}
     assert declared == config.PARAMETER_TYPES

@@ -266,3 +266,18 @@ def test_key_carrying_links_in_any_naming_style(param):
 def test_words_that_only_contain_a_secret_word_are_not_keys(param):
     text = f"see https://shop.example/a?{param}=pencil"
     assert redact.redact(pd.Series([text]))[0].tolist() == [text]
+
+
+def test_public_figures_listed_keep_their_names_after_a_title():
+    texts = ["Mr Johnson promised a referendum", "Mr B. Johnson said so", "Mr Andrew Johnson is my GP",
+             "mrs may? No: Mrs May resigned", "Dr Patel was kind", "MR JOHNSON"]
+    found: set[str] = set()
+    out, counts = redact.redact(texts, found=found, public_names=["Boris Johnson", "theresa may"])
+    assert out.tolist() == ["Mr Johnson promised a referendum", "Mr B. Johnson said so",
+                            "Mr [name removed] is my GP",  # a different Johnson: not every word is listed
+                            "mrs may? No: Mrs May resigned",  # any case: "May" matches "may"
+                            "Dr [name removed] was kind", "MR JOHNSON"]
+    assert counts["titled_name"] == 2 and found == {"Andrew Johnson", "Patel"}
+    # without the list every one of them goes
+    assert redact.redact(texts[:2])[0].tolist() == ["Mr [name removed] promised a referendum",
+                                                    "Mr [name removed] said so"]  # initials go too
