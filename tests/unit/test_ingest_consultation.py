@@ -131,6 +131,14 @@ def test_never_auto_detected():
     assert sniff_scores(CS.read_bytes()[:4096])["consultation"] == 0.0
 
 
+def test_a_question_map_without_a_format_means_a_consultation_and_with_another_is_refused():
+    # the map used to be ignored without format: consultation, and the CSV reader then asked for a text column
+    r = _read_clean(CS, question_map=CS_MAP, timezone="Europe/London", clean=False)
+    assert r.format == "consultation" and len(r.comments) == len(read(CS, question_map=CS_MAP).comments) > 0
+    with pytest.raises(ConfigError, match="a question map is read only by the consultation format, not 'csv'"):
+        _read_clean(CS, question_map=CS_MAP, format="csv")
+
+
 @pytest.mark.parametrize(
     ("map_text", "message"),
     [

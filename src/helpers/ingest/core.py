@@ -195,7 +195,8 @@ def read(
         Text formats: the file's encoding (default UTF-8, falling back to Windows-1252).
     question_map : path, optional
         Consultation spreadsheets: the YAML file saying which columns are open questions, closed
-        questions and respondent details.
+        questions and respondent details. Given without ``format``, the source is read as a
+        consultation spreadsheet; with another format it is an error (it would be ignored).
     clean : bool
         Pass the comments through the cleaning stage (:func:`helpers.clean.clean_comments`:
         mojibake repaired, language detected, blanks, non-answers and duplicate submissions moved
@@ -237,7 +238,12 @@ def read(
             raise ConfigError(f"{option} must be text, not {value!r} ({type(value).__name__})", path=src)
     if timezone is not None:
         check_timezone(timezone, source=src)  # whether or not the source has dates
-    name = format if format is not None else detect_format(path)
+    if question_map and format not in (None, "", "consultation"):
+        raise ConfigError(f"a question map is read only by the consultation format, not {format!r}: "
+                          "leave the format out (or set format: consultation), or drop the question map",
+                          path=src)
+    # a question map says the source is a consultation spreadsheet, whatever it would be detected as
+    name = format if format else "consultation" if question_map else detect_format(path)
     spec = get_reader(name)
     options = ReadOptions(
         source=src,
