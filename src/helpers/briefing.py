@@ -599,10 +599,13 @@ def _non_answer_sentence(b: BriefingData) -> str:
         return ""
     said = non["detail"].astype(str).str.extract(r"\(([^()]*)\)$")[0].fillna("other").value_counts()
     said = said.sort_index().sort_values(ascending=False, kind="stable")
+    punctuation = int(said.pop("punctuation only")) if "punctuation only" in said.index else 0  # found, not said
     listed = ", ".join(f"\u201c{word}\u201d ({int(n):,})" for word, n in said.head(4).items())
     noun = _respondent_noun(b)
-    out = (f"A further {describe_share(len(non), total)} of {total:,} {noun} said only {listed}"
-           f"{' and the like' if len(said) > 4 else ''}: they are counted but not analysed.")
+    parts = ([f"said only {listed}{' and the like' if len(said) > 4 else ''}"] if len(said) else []) + (
+        [f"{'were' if punctuation > 1 else 'was'} only punctuation ({punctuation:,})"] if punctuation else [])
+    out = (f"A further {describe_share(len(non), total)} of {total:,} {noun} {' or '.join(parts)}: they are "
+           "counted but not analysed.")
     if said.index.isin(["nothing", "none", "no"]).any():
         out += (" To a question such as \u201cwhat could be improved?\u201d, \u201cnothing\u201d is itself an answer: "
                 "read these counts with the question in mind.")

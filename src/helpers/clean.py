@@ -641,6 +641,11 @@ NON_ANSWER_PATTERNS: dict[str, str] = {
     "nothing": r"nothing(?: (?:further|else|more|additional))?(?: (?:to (?:add|say|report|declare|comment(?: on)?)))?",
     "no comment": r"no(?: (?:further|additional|other|more))? comments?(?: (?:to (?:add|make)|at (?:this|the) (?:time|moment|stage|point)))?",
     "no answer": r"no (?:answer|response|reply)",
+    # points to another answer ("See above", "As per my response to Q1"): nothing of its own to analyse
+    "see above": (r"(?:please )?(?:see|as|same as|refer to|as per|as stated|as said|as mentioned)(?: my| the)?"
+                  r"(?: (?:answer|response|reply|comments?)(?: to| in| for| at)?(?: the)?)?"
+                  r" (?:above|(?:previous|earlier)(?: (?:answers?|responses?|replies|questions?|comments?))?|before"
+                  r"|q ?[0-9]+[a-z]?|question ?[0-9]+[a-z]?)(?: (?:answers?|responses?|comments?))?"),
 }
 
 # Trimmed from both ends before matching: white space and punctuation (ASCII and typographic).

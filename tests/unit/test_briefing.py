@@ -309,6 +309,9 @@ def test_a_notable_share_of_non_answers_is_stated_in_the_summary(data):
     text = " ".join(visible_text(briefing.summary_section(b)).split())
     assert "of 38 comments said only “n/a” (2): they are counted but not analysed." in text
     assert "is itself an answer" not in text
+    b.exclusions = _non_answers(["punctuation only", "punctuation only", "see above"])  # what was found, not said
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert "of 39 comments said only “see above” (1) or were only punctuation (2): they are counted" in text
     b.exclusions = _non_answers(["n/a"])  # 1 of 37 (2.7%), under NON_ANSWER_SHARE: key numbers only
     assert "said only" not in visible_text(briefing.summary_section(b))
 

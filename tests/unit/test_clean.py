@@ -285,12 +285,16 @@ NON_ANSWERS = [
     "No further comments", "No further comment at this time", "No", "no.", "NO!", "Nope", "-", ".", "?",
     "...", "- - -", "Not applicable", "NOT APPLICABLE.", "No answer", "No response", "“None”", "(none)",
     "Nothing 🙂", "Nope 😀", "None 👍🏽",
+    # a pointer to another answer: nothing of its own (a consultation audit found 24 "See above" in one question)
+    "See above", "As above.", "Same as above", "Please see my previous answer", "See answer to question 1",
+    "As per my response to Q1", "see q2", "As stated above", "Refer to previous response",
 ]
 ANSWERS = [
     "No, because the buses are full", "No - the fares are too high", "Nothing works in this town",
     "None of the options suit me", "Not sure", "Don't know", "No opinion", "Yes", "Agree", "OK",
     "Not applicable to rural areas, but yes for towns", "Nobody asked us", "Nowhere to park", "N/A - see my letter",
     "🙂", "👍", "Nah, this plan is terrible and here is why", "Noted", "NHS", "No comment on Q1 but Q2 is wrong",
+    "See above - I strongly object", "As above, plus the cost of signs", "See the evidence above",
 ]
 
 
@@ -309,8 +313,8 @@ def test_blank_and_missing_are_not_non_answers():
 
 
 def test_non_answer_kind_names_the_pattern():
-    kinds = non_answer_kind(pd.Series(["n/a", "No further comments", "...", "Nothing to add", "fine"]))
-    assert kinds.tolist() == ["n/a", "no comment", "punctuation only", "nothing", pd.NA]
+    kinds = non_answer_kind(pd.Series(["n/a", "No further comments", "...", "Nothing to add", "fine", "As above"]))
+    assert kinds.tolist() == ["n/a", "no comment", "punctuation only", "nothing", pd.NA, "see above"]
     assert set(kinds.dropna()) <= set(NON_ANSWER_PATTERNS) | {"punctuation only"}
 
 
