@@ -37,12 +37,14 @@ from .stats import SMALL_N, describe_share, small_corpus_note
 from .textscan import arrow_strings
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
-           "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
+           "closed_questions_section", "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
            "methodology_section", "provenance_section", "all_sections"]
 
 #: Longest theme label (characters) and key term shown; longer ones are cut at a word boundary.
 MAX_LABEL = 80
 MAX_TERM = 40
+#: Longest question text shown (characters), cut at a word boundary.
+MAX_QUESTION = 200
 #: Most quotes shown per theme.
 MAX_QUOTES = 3
 #: Characters of a quoted comment kept before it is cleaned and shortened for the page (quotes show
@@ -88,6 +90,9 @@ class BriefingData:
     #: Comments never quoted because their author did not consent (None: the source does not say).
     n_no_consent: int | None = None
     respondents: pd.DataFrame | None = None
+    #: Consultations' closed questions: (question id, question text, :func:`helpers.closed.closed_answers`
+    #: table with a column counting campaign senders when campaigns were found), text redacted like quotes.
+    closed_questions: list = field(default_factory=list)
     #: The corpus's short name (the run folder's name when not given).
     corpus_name: str = ""
     #: Organised campaigns (:func:`helpers.stages.campaigns`): per campaign, and the counts; None when
@@ -192,6 +197,8 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     for col in ("title", "question_id", "respondent_type"):
         if col in comments.columns:
             comments[col] = clean(comments[col], name_pattern)
+    if respondents is not None and "respondent_type" in respondents.columns:
+        respondents = respondents.assign(respondent_type=clean(respondents["respondent_type"], name_pattern))
     themes = themes.copy()
     # Terms are learned from the unredacted text: drop any carrying a piece of what was removed.
     fragments = redact.fragment_words(found)
@@ -219,11 +226,14 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
                                            name_pattern)
             counts["name"] += n
             quotes[tid] = [(cid, str(text)) for (cid, _), text in zip(chosen, texts, strict=True)]
-    campaigns, campaign_notes = None, None
+    campaigns, campaign_notes, members = None, None, None
     if stages.output_path(run, "campaign_notes").is_file():
         campaign_notes = stages.load(run, "campaign_notes")
-        campaigns = _quotable_campaigns(stages.load(run, "campaigns"), stages.load(run, "campaign_members"),
-                                        comments, allowed, name_pattern, counts)
+        members = stages.load(run, "campaign_members")
+        campaigns = _quotable_campaigns(stages.load(run, "campaigns"), members, comments, allowed, name_pattern,
+                                        counts)
+    closed = _closed_questions(stages.load(run, "ingest"), respondents, comments, members, campaigns,
+                               lambda values: clean(values, name_pattern))
     opinion_notes = opinion_groups = opinion_statements = opinion_participants = None
     if stages.output_path(run, "opinions").is_file():
         opinion_notes = stages.load(run, "opinions")
@@ -256,6 +266,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         quotes=quotes,
         n_no_consent=n_no_consent,
         respondents=respondents,
+        closed_questions=closed,
         corpus_name=corpus,
         campaigns=campaigns,
         campaign_notes=campaign_notes,
@@ -266,6 +277,31 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         opinion_participants=opinion_participants,
         has_votes=stages.output_path(run, "votes").is_file(),
     )
+
+
+def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: pd.DataFrame,
+                      members: pd.DataFrame | None, campaigns: pd.DataFrame | None, clean) -> list:
+    """The closed questions of a consultation (see :attr:`BriefingData.closed_questions`), or []."""
+    from .closed import closed_answers
+
+    wanted = [q for q in ingest.get("questions", []) if q["kind"] == "closed"]
+    if respondents is None or not wanted:
+        return []
+    senders = None
+    if members is not None and campaigns is not None and len(campaigns) and "respondent_id" in comments.columns:
+        # campaigns that are one person's repeats are not organised campaigns (see _campaign_sentence)
+        organised = campaigns.loc[~campaigns.get("one_sender", pd.Series(False, index=campaigns.index))
+                                  .fillna(False).astype(bool), "campaign_id"]
+        sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
+        senders = comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
+    out = []
+    for q in wanted:
+        if q["id"] not in respondents.columns:
+            continue
+        table = closed_answers(respondents, q["id"], in_campaigns=senders)
+        table["answer"] = clean(table["answer"])
+        out.append((q["id"], str(clean(pd.Series([q["text"]], dtype="string")).iloc[0]), table))
+    return out
 
 
 def _quotable_campaigns(table: pd.DataFrame, members: pd.DataFrame, comments: pd.DataFrame, allowed: pd.Series,
@@ -435,7 +471,9 @@ def title_block(b: BriefingData, *, title: str = "") -> str:
 
 
 def _theme_phrase(row: pd.Series, n: int) -> str:
-    return f"\u201c{_label(row)}\u201d ({describe_share(int(row['size']), n)})"
+    """'“label” (85%; 95% CI 83%-88%)': the share's interval inside the same brackets, not nested ones."""
+    share = describe_share(int(row["size"]), n)
+    return f"\u201c{_label(row)}\u201d ({share.replace(' (', '; ', 1).removesuffix(')') if '(' in share else share})"
 
 
 def summary_section(b: BriefingData) -> str:
@@ -454,6 +492,11 @@ def summary_section(b: BriefingData) -> str:
             "check that the right file and text column were read."), id="summary")
     sentences = []
     opening = f"We analysed {_n_respondents(b, n)}"
+    people = _respondents_phrase(b)
+    if people:  # a consultation: people first, then their answers
+        questions = int(stages.analysed_comments(b.comments)["question_id"].nunique())
+        opening = (f"{people} took part; we analysed their {_n_respondents(b, n)} to "
+                   f"{_plural(questions, 'open question')}")
     if b.post_title:
         opening += f" on the blog post \u201c{b.post_title}\u201d"
     elif b.n_posts > 1:
@@ -465,6 +508,8 @@ def summary_section(b: BriefingData) -> str:
     petitions = _petition_sentence(b)
     if petitions:
         sentences.append(petitions)
+    sentences += [t for _, text, table in b.closed_questions[:MAX_CLOSED_IN_SUMMARY]
+                  if (t := _closed_sentence(text, table))]
     ranked = b.themes.sort_values("size", ascending=False, kind="stable")
     if len(ranked) == 1:
         sentences.append(f"The theme model found one broad theme, {_theme_phrase(ranked.iloc[0], n)}, rather than "
@@ -949,11 +994,21 @@ def breakdown_section(b: BriefingData) -> str:
     if has_type:
         kind = analysed["respondent_type"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL))
         table = pd.DataFrame({"Respondent type": kind}).value_counts().rename(noun.capitalize()).reset_index()
-        if "respondent_id" in analysed.columns and analysed["respondent_id"].notna().any():
+        r = b.respondents
+        if r is not None and "respondent_type" in r.columns:
+            # every respondent, including those whose only answers were closed ones or non-answers
+            r = r.drop_duplicates("respondent_id")
+            people = r["respondent_type"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL)).value_counts()
+            table = table.merge(people.rename("Respondents").rename_axis("Respondent type").reset_index(),
+                                on="Respondent type", how="outer")
+            table[noun.capitalize()] = table[noun.capitalize()].fillna(0).astype(int)
+            table = table[["Respondent type", "Respondents", noun.capitalize()]]
+        elif "respondent_id" in analysed.columns and analysed["respondent_id"].notna().any():
             people = (pd.DataFrame({"Respondent type": kind, "id": analysed["respondent_id"]}).dropna()
                       .groupby("Respondent type")["id"].nunique())
             table["Respondents"] = table["Respondent type"].map(people).fillna(0).astype(int)
-        table = table.sort_values([noun.capitalize(), "Respondent type"], ascending=[False, True], kind="stable")
+        order = "Respondents" if "Respondents" in table.columns else noun.capitalize()
+        table = table.sort_values([order, "Respondent type"], ascending=[False, True], kind="stable")
         parts.append(report.section(
             "By respondent type",
             report.table_html(table.reset_index(drop=True), caption=f"{noun.capitalize()} by respondent type"),
@@ -973,6 +1028,12 @@ def breakdown_section(b: BriefingData) -> str:
         table = per_q.reset_index()
         table["Most common main themes (comments)"] = table["Question"].map(main_themes).fillna("None")
         table = table.sort_values("Question", kind="stable").reset_index(drop=True)
+        asked = {str(q["id"]): q["text"] for q in b.ingest.get("questions", [])}
+        if asked:  # in the question map's order, the question as the file words it after its id
+            position = {q: i for i, q in enumerate(asked)}
+            table = table.sort_values("Question", key=lambda qs: qs.map(lambda q: position.get(q, len(position))),
+                                      kind="stable").reset_index(drop=True)
+            table["Question"] = [f"{q}: {_short(asked[q], MAX_QUESTION)}" if q in asked else q for q in table["Question"]]
         parts.append(report.section(
             "By question",
             report.table_html(table, caption=f"{noun.capitalize()} and their most common themes, by question",
@@ -1293,12 +1354,87 @@ def _short_id(comment_id: Any) -> str:
     return text if len(text) <= 12 else text[:8] + "\u2026"
 
 
+#: Closed questions whose answers the summary states (the rest are in their section).
+MAX_CLOSED_IN_SUMMARY = 3
+_TYPE_PLURALS = {"individual": "individuals", "organisation": "organisations"}
+
+
+def _respondents_phrase(b: BriefingData) -> str:
+    """"480 respondents (434 individuals, 36 organisations and 10 who did not say)" for a consultation
+    whose source identifies respondents and answers questions, else ""."""
+    r = b.respondents
+    if r is None or "respondent_id" not in r.columns or not _present(b, "question_id"):
+        return ""
+    out = _plural(int(r["respondent_id"].nunique()), "respondent")
+    if "respondent_type" in r.columns and r["respondent_type"].notna().any():
+        kinds = r.drop_duplicates("respondent_id")["respondent_type"].value_counts()
+        parts = [f"{int(k):,} {_TYPE_PLURALS.get(str(t), str(t)) if k != 1 else str(t)}" if str(t) in _TYPE_PLURALS
+                 else f"{int(k):,} \u201c{_short(t, MAX_LABEL)}\u201d" for t, k in kinds.items()]
+        unstated = int(r.drop_duplicates("respondent_id")["respondent_type"].isna().sum())
+        if unstated:
+            parts.append(f"{unstated:,} who did not say")
+        out += " (" + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]) + ")"
+    return out
+
+
+def _closed_sentence(text: str, table: pd.DataFrame) -> str:
+    """One sentence on a closed question's answers: both sides of its scale, or its most common answer."""
+    from .closed import scale_words, side_counts
+
+    answered = table[table["answer"].notna()]
+    n = int(answered["respondents"].sum())
+    if not n:
+        return ""
+    asked = f"Asked \u201c{_short(text, MAX_QUESTION)}\u201d, "
+    sides = side_counts(table)
+    if sides[1] and sides[-1]:
+        yes, no = scale_words(answered["answer"].astype(str).tolist())
+        first, second = ((yes, sides[1]), (no, sides[-1])) if sides[1] >= sides[-1] else ((no, sides[-1]), (yes, sides[1]))
+        rest = n - sides[1] - sides[-1]
+        return (asked + f"{describe_share(first[1], n, interval=False)} of the {n:,} who answered {first[0]} and "
+                f"{describe_share(second[1], n, interval=False)} {second[0]}"
+                + (f"; {describe_share(rest, n, interval=False)} gave another answer" if rest else "") + ".")
+    top = answered.sort_values("respondents", ascending=False, kind="stable").iloc[0]
+    return (asked + f"the most common answer of the {n:,} who answered was \u201c{_short(top['answer'], MAX_LABEL)}\u201d "
+            f"({describe_share(int(top['respondents']), n, interval=False)}).")
+
+
+def closed_questions_section(b: BriefingData) -> str:
+    """Consultations: each closed question's answers, counted once per respondent in the order of the
+    scale, with the campaign senders among them; ``""`` when the source has no closed questions."""
+    if not b.closed_questions:
+        return ""
+    campaigns = any("in_campaigns" in t.columns for _, _, t in b.closed_questions)
+    parts = [report.paragraph(
+        "Each respondent\u2019s answer to each closed question, counted once per person. Percentages are of "
+        "those who answered the question; they describe the people who chose to respond, not the public."
+        + (" The last column counts the respondents who sent an organised campaign\u2019s letter: a campaign can "
+           "move these figures." if campaigns else ""))]
+    for i, (qid, text, table) in enumerate(b.closed_questions, 1):
+        answered = int(table.loc[table["answer"].notna(), "respondents"].sum())
+        shown = pd.DataFrame({
+            "Answer": [_short(a, MAX_LABEL) if pd.notna(a) else "No answer" for a in table["answer"]],
+            "Respondents": [f"{int(k):,}" for k in table["respondents"]],
+        })
+        if answered >= SMALL_N:
+            shown["Share of those answering"] = [describe_share(int(k), answered, interval=False) if pd.notna(a) else ""
+                                                 for a, k in zip(table["answer"], table["respondents"], strict=True)]
+        if "in_campaigns" in table.columns:
+            shown["Of them, sent a campaign letter"] = [f"{int(k):,}" for k in table["in_campaigns"]]
+        body = report.paragraph(_closed_sentence(text, table)) + report.table_html(
+            shown, caption=f"Answers to question {qid}", numeric=["Respondents"])
+        parts.append(report.section(f"{_short(qid, MAX_LABEL)}: {_short(text, MAX_QUESTION)}", body, level=3,
+                                    id=f"closed-{i}"))
+    return report.section("Closed questions", "".join(parts), id="closed-questions")
+
+
 def _pct_text(share: Any) -> str:
     return "no one" if pd.isna(share) else f"{float(share):.0%}"
 
 
 def all_sections(b: BriefingData) -> list[str]:
     """The briefing in order: title, summary first, then numbers, themes, tone, caveats, annexes."""
-    return [title_block(b), summary_section(b), key_numbers_section(b), campaigns_section(b), themes_section(b),
+    return [title_block(b), summary_section(b), key_numbers_section(b), closed_questions_section(b),
+            campaigns_section(b), themes_section(b),
             sentiment_section(b), breakdown_section(b), opinions_section(b), caveats_section(b),
             methodology_section(b), provenance_section(b)]

@@ -150,7 +150,7 @@ def _percent_text(share: float, decimals: int) -> str:
     return f"{np.floor(share * 100 * scale + 0.5 + 1e-9) / scale:.{decimals}f}%"
 
 
-def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
+def describe_share(k: int, n: int, *, confidence: float = 0.95, interval: bool = True) -> str:
     """How to write "k of n" in a briefing, honestly for the corpus size.
 
     Below :data:`SMALL_N` responses the answer is counts only ("3 of 7"); otherwise a whole-number
@@ -158,7 +158,8 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     numbers would make the interval one number ("0.2% (95% CI 0.1%-0.4%)", not "0%-0%"; "1.1% (95% CI
     0.9%-1.4%)", not "1%-1%"). A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
     everyone ">99%" (or ">99.9%"), so that nobody reads "0%" as "none"; the interval's far end is then
-    shown as at least that smallest step.
+    shown as at least that smallest step. With ``interval=False`` the interval is left out (a count of
+    everyone who answered a question is not an estimate).
 
     Examples
     --------
@@ -172,6 +173,8 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
     '0.2% (95% CI 0.1%-0.4%)'
     >>> describe_share(1, 1_000_000)
     '<0.1% (95% CI 0.0%-0.1%)'
+    >>> describe_share(215, 500, interval=False), describe_share(1, 500, interval=False)
+    ('43%', '<1%')
     """
     k, n = int(k), int(n)
     if n < 0 or not 0 <= k <= n:
@@ -192,6 +195,8 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95) -> str:
         high_text = _percent_text(step / 100, decimals)
     if k < n and low_text == everyone:
         low_text = _percent_text(1 - step / 100, decimals)
+    if not interval:
+        return head
     level = _percent(confidence)
     return f"{head} ({level}% CI {low_text}-{high_text})"
 

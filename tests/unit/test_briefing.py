@@ -529,3 +529,53 @@ def test_public_figures_listed_for_the_run_keep_their_names_in_what_is_shown(tmp
     strict = briefing.load_briefing_data(run)  # the default: every name after a title goes
     assert strict.comments.set_index("comment_id")["text"]["a"].startswith("Mr [name removed] promised")
     assert strict.redaction_counts["titled_name"] == 3
+
+
+# ------------------------------------------------------------------------------- consultations
+
+
+def _consultation(tmp_path):
+    """40 respondents: 30 individuals, 8 organisations, 2 unstated; a closed question (16 agree, 18 disagree,
+    4 neither, 2 blank); an open question answered by the first 35 and another by the first 10."""
+    answers = (["Strongly agree"] * 6 + ["Agree"] * 10 + ["Neither agree nor disagree"] * 4 + ["Disagree"] * 8
+               + ["Strongly disagree"] * 10 + [""] * 2)
+    types = ["Individual"] * 30 + ["On behalf of an organisation"] * 8 + [""] * 2
+    rows = [{"Response ID": f"R{i + 1}", "Type": types[i], "Do you agree with the proposal?": answers[(i * 7) % 40],
+             "What do you think of the proposal?": f"{TOPICS[i % 3]} in ward {i}" if i < 35 else "",
+             "Any other comments?": f"Comment {i}: {TOPICS[(i + 1) % 3].lower()}" if i < 10 else ""}
+            for i in range(40)]
+    source = tmp_path / "consultation.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    qmap = tmp_path / "map.yaml"
+    qmap.write_text("respondent_id: Response ID\nrespondent:\n  respondent_type: Type\nopen:\n"
+                    "  q1: What do you think of the proposal?\n  q2: Any other comments?\n"
+                    "closed:\n  agree: Do you agree with the proposal?\n", encoding="utf-8")
+    run = tmp_path / "run"
+    stages.ingest(run, source=str(source), question_map=str(qmap))  # the map alone says: a consultation
+    stages.overview(run)
+    stages.themes(run)
+    stages.sentiment(run)
+    return briefing.load_briefing_data(run)
+
+
+def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
+    # An audit of a 480-respondent consultation: the briefing never said how many people responded and left
+    # the closed questions out, leading with tone while most people had disagreed.
+    b = _consultation(tmp_path)
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert ("40 respondents (30 individuals, 8 organisations and 2 who did not say) took part; we analysed their "
+            "45 responses to 2 open questions.") in summary
+    # 18 of 38 = 47.4%, 16 of 38 = 42.1%, 4 of 38 = 10.5%
+    assert ("Asked “Do you agree with the proposal?”, 47% of the 38 who answered disagreed and 42% agreed; "
+            "11% gave another answer.") in summary
+    section = briefing.closed_questions_section(b)
+    rows = re.findall(r"<tr>(.*?)</tr>", section, flags=re.S)
+    cells = [[visible_text(c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)] for r in rows]
+    assert cells == [["Answer", "Respondents", "Share of those answering"],
+                     ["Strongly agree", "6", "16%"], ["Agree", "10", "26%"], ["Neither agree nor disagree", "4", "11%"],
+                     ["Disagree", "8", "21%"], ["Strongly disagree", "10", "26%"], ["No answer", "2", ""]]
+    breakdown = briefing.breakdown_section(b)
+    text = " ".join(visible_text(breakdown).split())
+    # every respondent is counted by type, the five who answered no open question too
+    assert "individual 30 40" in text and "organisation 8 5" in text and "Not stated 2 0" in text
+    assert "q1: What do you think of the proposal? 35" in text and "q2: Any other comments? 10" in text

@@ -334,8 +334,8 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
     rows = lines[hr:]
     n = len(data)
 
-    def col(key: str, wanted: str) -> pd.Series:
-        return data[_resolve(names, wanted, key=key, map_path=map_path, source=source)]
+    def at(key: str, wanted: str) -> int:
+        return _resolve(names, wanted, key=key, map_path=map_path, source=source)
 
     # resolve every column first, so a wrong map fails before anything else
     plan = {f"respondent.{k}": v for k, v in qmap["respondent"].items()}
@@ -344,7 +344,11 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
     for key in ("respondent_id", "created_at", "question_column", "text_column"):
         if key in qmap:
             plan[key] = qmap[key]
-    columns = {key: col(key, wanted) for key, wanted in plan.items()}
+    index = {key: at(key, wanted) for key, wanted in plan.items()}
+    columns = {key: data[i] for key, i in index.items()}
+    # each question as the file words it: the longest of its column's header cells ("Q1" or its text)
+    questions = {name: {"text": max(names[index[f"{kind}.{name}"]], key=len), "kind": kind}
+                 for kind in ("open", "closed") for name in qmap[kind]}
 
     line_ids = pd.Series(["row-" + str(r) for r in rows], dtype="string")
     if "respondent_id" in columns:
@@ -470,5 +474,6 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
         exclusions=exclusions.reset_index(drop=True),
         respondents=resp,
         notes=notes,
+        questions=questions,
     )
 

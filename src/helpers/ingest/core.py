@@ -47,6 +47,9 @@ class IngestResult:
     notes : list of str
         Problems the reader (or the cleaning stage) reported without stopping: a missing optional
         file, dates in the future.
+    questions : dict
+        Consultations: question id -> ``{"text": ..., "kind": "open" | "closed"}``, in the question
+        map's order (the text is the longest header cell of the question's column); else empty.
     cleaning : dict
         The audit of the cleaning stage (:func:`helpers.clean.clean_comments`): what was repaired,
         excluded and detected, as plain counts. The stage runs after the reader, so its counts are of
@@ -70,6 +73,7 @@ class IngestResult:
     respondents: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
+    questions: dict = field(default_factory=dict)
 
     @property
     def records_read(self) -> int:
@@ -106,6 +110,7 @@ class IngestResult:
             "kept": int(len(self.comments)),
             "kept_by_kind": {str(k): int(by_kind[k]) for k in sorted(by_kind.index)},
             "notes": list(self.notes),
+            "questions": [{"id": str(k), **v} for k, v in self.questions.items()],  # in the question map's order
             "records_read": int(self.records_read),
             "source": self.source,
         }
@@ -282,6 +287,7 @@ def read(
         respondents=respondents,
         notes=notes,
         cleaning=cleaning,
+        questions=dict(tables.questions),
     )
 
 

@@ -83,6 +83,8 @@ class Tables:
     respondents: pd.DataFrame | None = None
     #: Problems worth telling the user that did not stop the read (e.g. "votes.csv is missing").
     notes: list[str] = field(default_factory=list)
+    #: Consultations: question id -> {"text": the question as the file words it, "kind": "open" or "closed"}.
+    questions: dict = field(default_factory=dict)
 
 
 Reader = Callable[[Path, ReadOptions], Tables]

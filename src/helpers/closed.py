@@ -1,0 +1,173 @@
+"""Closed questions of a consultation: answers counted by respondent, in the order of their scale.
+
+A consultation's closed questions ("To what extent do you agree ...?", "Should councils be able to
+...?") are kept per respondent in the respondents table (one column per question; see
+:mod:`helpers.ingest.consultation`). They are usually what a minister asks first, so the briefing
+counts them before anything else the text says.
+
+Answers are put in the order of their scale when they are recognisably on one (agree/disagree,
+support/oppose, yes/no, likely/unlikely, satisfied/dissatisfied): the positive side from strongest
+to weakest, the middle ("Neither agree nor disagree"), the negative side from weakest to strongest,
+then anything else ("Don't know", "Other") by count. Otherwise they are ordered by count.
+
+Examples
+--------
+>>> answer_order(["Disagree", "Strongly agree", "Don't know", "Neither agree nor disagree", "Agree",
+...               "Strongly disagree"])
+['Strongly agree', 'Agree', 'Neither agree nor disagree', 'Disagree', 'Strongly disagree', "Don't know"]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = ["answer_side", "answer_order", "closed_answers", "side_counts", "scale_words"]
+
+_NEGATIVE = re.compile(r"\b(?:disagree|oppose|against|no|not in favour|unlikely|dissatisfied|disapprove|bad|poor)\b")
+_POSITIVE = re.compile(r"\b(?:agree|support|yes|in favour|likely|satisfied|approve|good)\b")
+_MIDDLE = re.compile(r"\b(?:neither|neutral|no opinion|mixed)\b")
+_STRONG = re.compile(r"\b(?:strongly|very|completely|totally|definitely|fully)\b")
+_WEAK = re.compile(r"\b(?:tend to|somewhat|slightly|mostly|partly|partially|fairly|probably)\b")
+
+
+def answer_side(answer: str) -> int | None:
+    """+1 for an answer on the positive side of its scale, -1 on the negative side, 0 in the middle,
+    None for an answer on no side ("Don't know", "Not sure", "Other").
+
+    Examples
+    --------
+    >>> [answer_side(a) for a in ["Strongly agree", "Tend to disagree", "Neither agree nor disagree", "No",
+    ...                           "Yes, in some cases", "Don't know", "Not sure"]]
+    [1, -1, 0, -1, 1, None, None]
+    """
+    a = " ".join(str(answer).casefold().replace("\u2019", "'").split())
+    if _MIDDLE.search(a):
+        return 0
+    if re.match(r"(?:don't|do not|not) (?:know|sure)\b|unsure\b|other\b|n/?a\b", a):
+        return None
+    if _NEGATIVE.search(a):
+        return -1
+    if _POSITIVE.search(a):
+        return 1
+    return None
+
+
+def _strength(answer: str) -> float:
+    a = str(answer).casefold()
+    return 2.0 if _STRONG.search(a) else 0.5 if _WEAK.search(a) else 1.0
+
+
+def answer_order(answers: Iterable[str], counts: dict[str, int] | None = None) -> list[str]:
+    """The distinct ``answers`` in the order of their scale (see the module's notes); answers on no
+    side come last, most common first (``counts``), then alphabetically. When no answer is on a
+    side, every answer is ordered by count.
+
+    Examples
+    --------
+    >>> answer_order(["No", "Not sure", "Yes"])
+    ['Yes', 'No', 'Not sure']
+    >>> answer_order(["Blue", "Red", "Green"], counts={"Red": 5, "Blue": 2, "Green": 2})
+    ['Red', 'Blue', 'Green']
+    """
+    counts = counts or {}
+    distinct = list(dict.fromkeys(str(a) for a in answers))
+    sides = {a: answer_side(a) for a in distinct}
+
+    def key(a: str):
+        side = sides[a]
+        if side == 1:
+            return (0, -_strength(a), a)
+        if side == 0:
+            return (1, 0.0, a)
+        if side == -1:
+            return (2, _strength(a), a)
+        return (3, -counts.get(a, 0), a)
+
+    if all(s is None for s in sides.values()):
+        return sorted(distinct, key=lambda a: (-counts.get(a, 0), a))
+    return sorted(distinct, key=key)
+
+
+def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iterable[str] | None = None
+                   ) -> pd.DataFrame:
+    """How many respondents gave each answer to one closed question, in the order of its scale.
+
+    Parameters
+    ----------
+    respondents : DataFrame
+        The respondents table: ``respondent_id`` and the question's ``column``.
+    column : str
+        The closed question's id (its column).
+    in_campaigns : iterable of str, optional
+        Respondent ids who sent an organised campaign's letter; when given, a column counts them.
+
+    Returns
+    -------
+    DataFrame
+        ``answer``, ``respondents``, ``share`` (of those who answered) and, with ``in_campaigns``,
+        ``in_campaigns``; then a last row ``answer`` NA for those who did not answer (share NA).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"respondent_id": list("abcdef"),
+    ...                   "q": ["Agree", "Disagree", "Agree", None, "Strongly agree", "Don't know"]})
+    >>> closed_answers(r, "q", in_campaigns=["b"]).to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'answer': ['Strongly agree', 'Agree', 'Disagree', "Don't know", None], 'respondents': [1, 2, 1, 1, 1],
+     'share': [0.2, 0.4, 0.2, 0.2, nan], 'in_campaigns': [0, 0, 1, 0, 0]}
+    """
+    answers = respondents[column].astype("string").str.strip()
+    answers = answers.where(answers.ne(""), pd.NA)
+    counts = answers.value_counts()
+    order = answer_order(counts.index, counts={str(k): int(v) for k, v in counts.items()})
+    n_answered = int(counts.sum())
+    table = pd.DataFrame({
+        "answer": pd.array([*order, pd.NA], dtype="string"),
+        "respondents": [*(int(counts[a]) for a in order), int(answers.isna().sum())],
+        "share": [*(int(counts[a]) / n_answered for a in order), float("nan")],
+    })
+    if in_campaigns is not None:
+        sent = respondents["respondent_id"].astype(str).isin({str(i) for i in in_campaigns}).to_numpy()
+        by_answer = answers[sent].fillna("\0").value_counts()
+        table["in_campaigns"] = [int(by_answer.get(a, 0)) for a in order] + [int(by_answer.get("\0", 0))]
+    return table
+
+
+def side_counts(table: pd.DataFrame) -> dict[int | None, int]:
+    """Respondents on each side of the scale (+1, 0, -1, None) in a :func:`closed_answers` table,
+    leaving out those who did not answer.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"answer": pd.array(["Strongly agree", "Agree", "Disagree", "Don't know", None],
+    ...                                      dtype="string"), "respondents": [1, 2, 1, 1, 1]})
+    >>> side_counts(t)
+    {1: 3, 0: 0, -1: 1, None: 1}
+    """
+    out: dict[int | None, int] = {1: 0, 0: 0, -1: 0, None: 0}
+    for answer, n in zip(table["answer"], table["respondents"], strict=True):
+        if pd.notna(answer):
+            out[answer_side(str(answer))] += int(n)
+    return out
+
+
+def scale_words(answers: Sequence[str]) -> tuple[str, str]:
+    """The verbs for the two sides of a scale: ("agreed", "disagreed"), ("said yes", "said no"), ...
+
+    Examples
+    --------
+    >>> scale_words(["Yes", "No"]), scale_words(["Strongly support", "Oppose"])
+    (('said yes', 'said no'), ('supported', 'opposed'))
+    """
+    text = " ".join(str(a).casefold() for a in answers)
+    for positive, negative, words in (("agree", "disagree", ("agreed", "disagreed")),
+                                      ("support", "oppose", ("supported", "opposed")),
+                                      ("satisfied", "dissatisfied", ("were satisfied", "were dissatisfied")),
+                                      ("likely", "unlikely", ("said likely", "said unlikely")),
+                                      ("favour", "against", ("were in favour", "were against"))):
+        if positive in text or negative in text:
+            return words
+    return ("said yes", "said no") if re.search(r"\byes\b|\bno\b", text) else ("answered positively",
+                                                                               "answered negatively")
