@@ -691,6 +691,77 @@ def _records(df: pd.DataFrame) -> list[dict]:
             for r in df.to_dict("records")]
 
 
+#: Where earlier coding sheets of a run folder are kept, each under a digest of its content.
+SHEET_ARCHIVE = "coding_sheets"
+
+
+def keep_analysts_files(run: str | os.PathLike, frame) -> list[str]:
+    """Keep what analysts may have edited in the run folder before ``07_codeframe`` writes over it.
+
+    ``codeframe.yaml`` edited in place (its codes differ from ``frame``, the codeframe this run uses)
+    is kept under ``codeframes/`` by version and digest (a file that no longer reads as a codeframe is
+    kept as it is); a coding sheet (``coding_sheet.csv``, ``.xlsx``) with anything written in it
+    beyond the ids and texts (a code mark, a coder, a note) is kept under :data:`SHEET_ARCHIVE`, named
+    by a digest of its bytes, so a filled-in sheet survives the next sheet being written and the same
+    sheet is never stored twice.
+
+    Returns
+    -------
+    list of str
+        The kept copies, relative to the run folder, that were new (for the notes).
+    """
+    import hashlib
+    import shutil
+
+    from . import stages
+    from .codeframe import archive_codeframe, read_codeframe
+    from .errors import ListeningPostError
+
+    run = Path(run)
+    kept: list[str] = []
+    current = stages.output_path(run, "codeframe")
+    if current.is_file():
+        try:
+            edited = read_codeframe(current)
+        except ListeningPostError:  # edited into something that no longer reads: keep it as it is
+            digest = hashlib.sha256(current.read_bytes()).hexdigest()[:12]
+            target = run / "codeframes" / f"codeframe-unreadable-{digest}.yaml"
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(current, target)
+                kept.append(str(target.relative_to(run)))
+        else:
+            if edited.digest() != frame.digest():
+                target = run / "codeframes" / f"codeframe-v{int(edited.version)}-{edited.digest()}.yaml"
+                if not target.is_file():
+                    archive_codeframe(edited, run / "codeframes")
+                    kept.append(str(target.relative_to(run)))
+    for name in ("coding_sheet", "coding_sheet_xlsx"):
+        sheet = stages.output_path(run, name)
+        if sheet.is_file() and _written_in(sheet):
+            digest = hashlib.sha256(sheet.read_bytes()).hexdigest()[:12]
+            target = run / SHEET_ARCHIVE / f"{sheet.stem}-{digest}{sheet.suffix}"
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(sheet, target)
+                kept.append(str(target.relative_to(run)))
+    return kept
+
+
+def _written_in(sheet: Path) -> bool:
+    """Whether an analyst wrote anything in a coding sheet beyond its ids and texts (True when it
+    cannot be read: better kept than lost)."""
+    try:
+        if sheet.suffix.lower() == ".xlsx":
+            table = pd.read_excel(sheet, sheet_name=0, dtype=str, keep_default_na=False)
+        else:
+            table = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception:  # noqa: BLE001 -- whatever is wrong with it, the file is kept
+        return True
+    rest = table.drop(columns=[c for c in ("comment_id", "text") if c in table.columns])
+    return bool(rest.apply(lambda col: col.astype(str).str.strip().ne("")).to_numpy().any())
+
+
 def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str = "", n_sample: int = 200,
                n_to_code: int = 100, random_state: int = 0, n_quotes: int = 3, n_boot: int = 1000,
                features: str = "tfidf", encoder: Callable | None = None) -> dict:
@@ -740,6 +811,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         raise ConfigError("a coded sample needs the codeframe it was coded with: set codeframe too")
     else:
         frame = draft_codeframe(stages.load(run, "themes"), name=f"Draft from the themes of {run.name}")
+    kept = keep_analysts_files(run, frame)  # an edited codeframe or a filled sheet is never lost
     write_codeframe(frame, stages.output_path(run, "codeframe"),
                     header=f"Codeframe version {frame.version} ({frame.source}). Edit it, bump the version, and "
                            "pass it back as the codeframe parameter.")
@@ -755,6 +827,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
                        "n_to_code": n_to_code, "random_state": random_state, "n_quotes": n_quotes,
                        "n_boot": n_boot, "features": features},
         "agreement_method": AGREEMENT_METHOD,
+        "kept_files": kept,
     }
     tables: dict[str, pd.DataFrame] = {}
     if not coded_sample:

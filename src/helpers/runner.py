@@ -108,11 +108,13 @@ def route_parameters(config: dict[str, Any], notebooks: list[Path], *, config_pa
 def _clear_outputs(run: Path, notebooks: list[Path]) -> None:
     """Remove what a run writes (hand-over files, executed notebooks, the briefing) from the run folder.
 
-    Only known file names are removed; anything else a user keeps there is left alone.
+    Only known file names are removed; anything else a user keeps there is left alone, and so are the
+    codeframe and coding sheets analysts may have edited (:data:`helpers.stages.ANALYST_FILES`).
     """
-    from .stages import FILES
+    from .stages import ANALYST_FILES, FILES
 
-    names = [name for name, _ in FILES.values()] + [nb.name for nb in notebooks]
+    # analysts' codeframe and coding sheets stay: 07_codeframe keeps a copy before writing new ones
+    names = [name for key, (name, _) in FILES.items() if key not in ANALYST_FILES] + [nb.name for nb in notebooks]
     names += ["briefing.html", "briefing.pdf", "run_config.yaml", TIMINGS_FILE]
     for name in names:
         (run / name).unlink(missing_ok=True)

@@ -65,6 +65,10 @@ __all__ = [
     "coded_table",
     "codeframe",
     "opinions",
+    "DEPENDS_ON",
+    "ANALYST_FILES",
+    "downstream",
+    "remove_stale",
 ]
 
 #: name -> (file name, notebook that writes it)
@@ -100,6 +104,61 @@ FILES: dict[str, tuple[str, str]] = {
 }
 
 
+#: The notebooks whose hand-over files each notebook reads. When a notebook writes its files, every
+#: file of the notebooks that read them, directly or not, is removed (see :func:`save`): re-running
+#: ``04_themes`` by hand with other parameters leaves no tone-by-theme table of the old themes for
+#: the briefing to mix in, and running ``03_campaigns`` after ``04_themes`` makes ``04_themes`` run
+#: again (its themes were learned without knowing the campaigns).
+DEPENDS_ON: dict[str, frozenset[str]] = {
+    "01_ingest": frozenset(),
+    "02_overview": frozenset({"01_ingest"}),
+    "03_campaigns": frozenset({"01_ingest"}),
+    "04_themes": frozenset({"01_ingest", "03_campaigns"}),
+    "05_sentiment": frozenset({"01_ingest", "03_campaigns", "04_themes"}),
+    "06_opinion_groups": frozenset({"01_ingest"}),
+    "07_codeframe": frozenset({"01_ingest", "04_themes", "05_sentiment"}),
+    "90_briefing": frozenset({"01_ingest", "02_overview", "03_campaigns", "04_themes", "05_sentiment",
+                              "06_opinion_groups", "07_codeframe"}),
+}
+#: Files analysts edit (the codeframe and the coding sheets): never removed as stale; ``07_codeframe``
+#: keeps an edited or filled-in copy before writing a new one (:func:`helpers.coding.keep_analysts_files`).
+ANALYST_FILES = frozenset({"codeframe", "coding_sheet", "coding_sheet_xlsx"})
+#: What the runner renders from ``90_briefing``: stale with its hand-over files.
+BRIEFING_PAGES = ("briefing.html", "briefing.pdf")
+
+
+def downstream(notebook: str) -> set[str]:
+    """The notebooks that read ``notebook``'s files, directly or through another notebook.
+
+    Examples
+    --------
+    >>> sorted(downstream("04_themes"))
+    ['05_sentiment', '07_codeframe', '90_briefing']
+    """
+    found: set[str] = set()
+    frontier = {notebook}
+    while frontier:
+        frontier = {nb for nb, needs in DEPENDS_ON.items() if needs & frontier} - found
+        found |= frontier
+    return found
+
+
+def remove_stale(run: str | os.PathLike, notebook: str) -> list[str]:
+    """Remove the files of every notebook downstream of ``notebook`` (but analysts' files): they were
+    made from what ``notebook`` is rewriting. Returns the file names removed."""
+    stale = downstream(notebook)
+    names = [file for key, (file, nb) in FILES.items() if nb in stale and key not in ANALYST_FILES]
+    if "90_briefing" in stale:
+        names += BRIEFING_PAGES
+    removed = []
+    for name in names:
+        path = Path(run) / name
+        if path.is_file():
+            path.unlink()
+            removed.append(name)
+    return removed
+
+
 def output_path(run: str | os.PathLike, name: str) -> Path:
     """Where the hand-over file ``name`` (a key of :data:`FILES`) lives in the run folder."""
     return Path(run) / FILES[name][0]
@@ -123,7 +182,8 @@ def load(run: str | os.PathLike, name: str) -> Any:
 
 
 def save(run: str | os.PathLike, name: str, value: Any) -> Path:
-    """Write a hand-over file atomically."""
+    """Write a hand-over file atomically, after removing the files made from it (:func:`remove_stale`)."""
+    remove_stale(run, FILES[name][1])
     path = output_path(run, name)
     return write_json(value, path) if path.suffix == ".json" else write_table(value, path)
 

@@ -173,6 +173,7 @@ def test_a_theme_term_that_is_a_contributors_name_is_dropped_not_shown_as_remove
     themes["top_terms"] = [["priya", "library", "thanks priya"]] + [list(t) for t in themes["top_terms"][1:]]
     themes["label"] = ["library; priya"] + themes["label"].tolist()[1:]
     stages.save(run, "themes", themes)
+    stages.sentiment(run)  # saving the themes removed the tone made from the old ones
     b = briefing.load_briefing_data(run)
     assert list(b.themes["top_terms"].iloc[0]) == ["library"] and b.themes["label"].iloc[0] == "library"
     assert "removed]," not in visible_text(briefing.themes_section(b))

@@ -281,6 +281,53 @@ def test_without_codes_the_briefing_keeps_the_themes(tmp_path, invented_run):
     assert ">Coding</h3>" not in briefing.methodology_section(data)
 
 
+def test_rerunning_an_earlier_stage_removes_what_was_made_from_it(tmp_path, invented_run):
+    # an audit re-ran 04_themes by hand with n_themes=12, then 90_briefing: its tone-by-theme table was the
+    # old model's, under the new labels
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    (run / "briefing.html").write_text("old page")
+    stages.themes(run, n_themes=3)
+    for name in ("sentiment", "sentiment_by_theme", "sentiment_notes", "codes", "code_assignments", "coding_notes",
+                 "coded"):
+        assert not stages.output_path(run, name).exists(), name
+    assert not (run / "briefing.html").exists()
+    for name in ("comments", "overview", "themes"):  # upstream and its own: kept
+        assert stages.output_path(run, name).exists(), name
+    for name in ("codeframe", "coding_sheet", "coding_sheet_xlsx"):  # analysts' files are never removed
+        assert stages.output_path(run, name).exists(), name
+    with pytest.raises(ConfigError, match="sentiment.parquet is missing: run notebook 05_sentiment first"):
+        briefing.load_briefing_data(run)
+    assert stages.downstream("03_campaigns") == {"04_themes", "05_sentiment", "07_codeframe", "90_briefing"}
+    assert stages.downstream("06_opinion_groups") == {"90_briefing"}
+
+
+def test_a_filled_sheet_and_an_edited_codeframe_are_kept_before_new_ones_are_written(tmp_path, invented_run):
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    sheet = stages.output_path(run, "coding_sheet")
+    # the analysts fill the sheet in the run folder, as 07_codeframe tells them to, and pass it back
+    truth = invented_run["truth"].iloc[:24]
+    filled = pd.DataFrame({"comment_id": truth.index, "text": "", "coder": "AB",
+                           "LATE": truth["LATE"].map({1: "1", 0: ""}).to_numpy(),
+                           "STAFF": truth["STAFF"].map({1: "x", 0: ""}).to_numpy()})
+    filled.to_csv(sheet, index=False)
+    before = sheet.read_bytes()
+    blank = pd.read_excel(stages.output_path(run, "coding_sheet_xlsx"), dtype=str)  # nothing written in it
+    notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(sheet), n_to_code=3)
+    kept = [run / k for k in notes["kept_files"]]
+    assert [k.read_bytes() for k in kept] == [before] and kept[0].parent.name == "coding_sheets"
+    assert sheet.read_bytes() != before  # the next sheet is in its place
+    assert len(blank) and not any(p.suffix == ".xlsx" for p in kept)  # an untouched sheet is not kept
+    # codeframe.yaml edited in place, then 07 re-run without it: the draft replaces it, the edit is kept
+    cf = stages.output_path(run, "codeframe")
+    cf.write_text(cf.read_text(encoding="utf-8").replace("version: 2", "version: 3"), encoding="utf-8")
+    notes = stages.codeframe(run, n_sample=5)
+    assert any(k.startswith("codeframes/codeframe-v3-") for k in notes["kept_files"])
+    assert read_codeframe(run / next(k for k in notes["kept_files"] if k.startswith("codeframes/"))).version == 3
+    assert stages.codeframe(run, n_sample=5)["kept_files"] == []  # nothing new to keep
+
+
 def test_a_coded_sample_needs_its_codeframe(invented_run, tmp_path):
     from helpers.errors import ConfigError
 

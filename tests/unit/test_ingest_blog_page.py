@@ -179,6 +179,7 @@ def test_summary_of_the_example_corpus(page):
         "kept": 11,
         "kept_by_kind": {"comment": 7, "pingback": 3, "post": 1},
         "notes": [],
+        "questions": [],  # consultations only
         "records_read": 12,
         "source": str(PAGE),
     }

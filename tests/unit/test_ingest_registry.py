@@ -230,6 +230,7 @@ def test_summary_of_a_table_with_exclusions():
         "kept": 2,
         "kept_by_kind": {"comment": 2},
         "notes": [],
+        "questions": [],  # consultations only
         "records_read": 3,
         "source": str(FIXTURES / "semicolon.csv"),
     }

@@ -51,6 +51,14 @@ def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]
 
 
+def test_a_new_run_leaves_the_analysts_codeframe_and_coding_sheets(tmp_path):
+    # an audit filled coding_sheet.csv and re-ran with coded_sample pointing at it: the runner deleted it
+    for name in ("codeframe.yaml", "coding_sheet.csv", "coding_sheet.xlsx", "codes.parquet"):
+        (tmp_path / name).write_text("analysts' work")
+    runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codeframe.yaml", "coding_sheet.csv", "coding_sheet.xlsx"]
+
+
 def test_opinion_groups_run_only_when_the_run_has_votes(tmp_path):
     # 06_opinion_groups declares {"listening_post": {"requires": ["votes"]}} in its metadata.
     nb = runner.paths.notebooks_dir() / "06_opinion_groups.ipynb"
