@@ -922,7 +922,7 @@ def themes_section(b: BriefingData) -> str:
         quotes = b.quotes.get(int(t["theme_id"]), [])
         for cid, text in quotes:
             body += report.quote_html(text, cid)
-        if not quotes:
+        if not quotes and int(b.theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)) > 0:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
         name = f"Code {_short(t['code_id'], MAX_TERM)}" if b.coding else f"Theme {int(t['theme_id'])}"
@@ -1103,8 +1103,11 @@ def methodology_section(b: BriefingData) -> str:
             "quotes are the comments most typical of the theme, skipping near-copies."),
         report.heading("Tone", 3),
         report.paragraph(
-            f"Sentiment was scored with VADER, using the reference implementation from the vaderSentiment "
-            f"package (scores by {sn['parameters']['unit']}, averaged per comment). NLTK's copy of VADER scores "
+            "Sentiment was scored with VADER, using the reference implementation from the vaderSentiment "
+            "package ("
+            + ("each sentence scored, then averaged per comment" if sn["parameters"]["unit"] == "sentence"
+               else "each comment scored whole")
+            + "). NLTK's copy of VADER scores "
             "long texts differently; the reference behaviour is used here."),
         report.heading("Intervals", 3),
         report.paragraph(

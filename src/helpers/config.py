@@ -119,6 +119,8 @@ def check_parameter_types(config: dict[str, Any], *, path: str | None = None) ->
         if not ok:
             raise ConfigError(f"parameter {key!r} must be {_TYPE_WORDS[wanted]}, not {_describe(value)}{hint}",
                               path=path)
+        if wanted is int and value < 0:  # every whole-number parameter is a count or a seed
+            raise ConfigError(f"parameter {key!r} must be 0 or more, not {value}", path=path)
     if checked.get("timezone"):
         from .ingest._mapping import check_timezone
 

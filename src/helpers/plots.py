@@ -305,8 +305,15 @@ def line_chart(
                         textcoords="offset points", va="center")
     if mark is not None:
         ax.axvline(mark, color="#0b0c0c", linestyle=(0, (4, 3)), linewidth=1)
-        ax.annotate(f"chosen: {mark}", (mark, 1), xycoords=("data", "axes fraction"), xytext=(4, -12),
-                    textcoords="offset points")
+        # the label sits on the side of the line with more room, so it is never cut off at the edge
+        lo, hi = ax.get_xlim()
+        right = (mark - lo) <= (hi - mark)
+        ax.annotate(f"chosen: {mark}", (mark, 1), xycoords=("data", "axes fraction"), xytext=(4 if right else -4, -12),
+                    textcoords="offset points", ha="left" if right else "right")
+    if pd.api.types.is_integer_dtype(data[x]):  # counts, such as numbers of themes: whole-number ticks
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _title(fig, title)
     ax.set_xlabel(_plain(xlabel))
     ax.set_ylabel(_plain(ylabel))

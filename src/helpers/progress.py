@@ -7,7 +7,9 @@ bar), so there is one place that decides whether a bar is shown:
 - otherwise a bar is shown only for work of at least :data:`MIN_TOTAL` items, so small corpora (the
   bundled example) print nothing extra.
 
-``tqdm.auto`` draws a widget in JupyterLab and a text bar in a terminal. Bars go to stderr in a
+Bars are text, in a terminal and in notebooks alike (tqdm's notebook widget needs ipywidgets, which
+is not a dependency: without it ``tqdm.auto`` warns "IProgress not found" in every notebook, and a
+widget saved in an executed notebook shows nothing once its kernel is gone). Bars go to stderr in a
 terminal; papermill keeps them in the executed notebook.
 """
 
@@ -66,7 +68,7 @@ def bar(total: int, desc: str, *, unit: str = "comments"):
     """
     if not enabled(total):
         return _NoBar()
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, mininterval=1.0, dynamic_ncols=True)
 
@@ -78,6 +80,6 @@ def progress(items: Iterable[T], desc: str, *, total: int | None = None, unit: s
     if not enabled(total):
         yield from items
         return
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
 
     yield from tqdm(items, total=total, desc=desc, unit=unit, unit_scale=True, mininterval=1.0, dynamic_ncols=True)

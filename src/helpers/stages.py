@@ -159,32 +159,58 @@ def remove_stale(run: str | os.PathLike, notebook: str) -> list[str]:
     return removed
 
 
+_BY_FILE_NAME = {file: key for key, (file, _) in FILES.items()}
+
+
 def output_path(run: str | os.PathLike, name: str) -> Path:
-    """Where the hand-over file ``name`` (a key of :data:`FILES`) lives in the run folder."""
-    return Path(run) / FILES[name][0]
+    """Where the hand-over file ``name`` (a key of :data:`FILES`, or its file name) lives in the run folder.
+
+    Examples
+    --------
+    >>> output_path("reports/x", "themes").name, output_path("reports/x", "themes.json").name
+    ('themes.parquet', 'themes.json')
+    """
+    key = name if name in FILES else _BY_FILE_NAME.get(name)
+    if key is None:
+        raise ConfigError(f"no hand-over file called {name!r}; the run folder holds: {', '.join(FILES)} "
+                          "(or their file names, such as themes.parquet)")
+    return Path(run) / FILES[key][0]
 
 
 def require(run: str | os.PathLike, name: str) -> Path:
     """The path of ``name``, or a clear error saying which notebook to run first."""
     path = output_path(run, name)
+    if not Path(run).is_dir():
+        raise ConfigError("no such run folder: check the path (a run folder is made by notebook 01_ingest or "
+                          "`python -m helpers run`)", path=str(run))
     if not path.is_file():
+        key = name if name in FILES else _BY_FILE_NAME[name]
         raise ConfigError(
-            f"{FILES[name][0]} is missing: run notebook {FILES[name][1]} first (or `make report`)",
+            f"{FILES[key][0]} is missing: run notebook {FILES[key][1]} first (or `make report`)",
             path=paths.relative_to_root(Path(run)),
         )
     return path
 
 
 def load(run: str | os.PathLike, name: str) -> Any:
-    """Read a hand-over file: a DataFrame for tables, a dict for JSON."""
+    """Read a hand-over file: a DataFrame for tables, a dict for JSON.
+
+    ``name`` is a key of :data:`FILES` ("comments", "themes", "theme_model", "sentiment", ...) or its
+    file name ("themes.parquet"). A clear error says which notebook to run when the file is missing.
+
+    Examples
+    --------
+    >>> themes = load("reports/obama-toolkit", "themes")  # doctest: +SKIP
+    >>> themes[["theme_id", "label", "size"]]  # doctest: +SKIP
+    """
     path = require(run, name)
     return read_json(path) if path.suffix == ".json" else read_table(path)
 
 
 def save(run: str | os.PathLike, name: str, value: Any) -> Path:
     """Write a hand-over file atomically, after removing the files made from it (:func:`remove_stale`)."""
-    remove_stale(run, FILES[name][1])
     path = output_path(run, name)
+    remove_stale(run, FILES[_BY_FILE_NAME[path.name]][1])
     return write_json(value, path) if path.suffix == ".json" else write_table(value, path)
 
 

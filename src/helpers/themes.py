@@ -623,6 +623,9 @@ def _candidates(lo: int, hi: int) -> list[int]:
 def _as_texts(texts) -> list[str]:
     if isinstance(texts, str):
         raise InputError("texts must be a list or column of texts, not a single string")
+    if isinstance(texts, pd.DataFrame):  # iterating a table gives its column names
+        raise InputError("texts must be a list or column of texts, not a whole table: pass its text column, "
+                         "e.g. comments[\"text\"]")
     if isinstance(texts, pd.Series) and not isinstance(texts.dtype, pd.CategoricalDtype):
         series = texts
     else:

@@ -66,6 +66,9 @@ SOURCE = "data/raw/obama-toolkit/page.txt"
     ('redact_personal_data: "no"', "parameter 'redact_personal_data' must be true or false, not 'no'"),
     ("redact_personal_data: 0", "parameter 'redact_personal_data' must be true or false, not 0 (a number)"),
     ("n_themes: five", "parameter 'n_themes' must be a whole number, not 'five'"),
+    # counts and seeds: a negative seed failed deep in campaign detection, n_quotes: -1 was taken
+    ("random_state: -1", "parameter 'random_state' must be 0 or more, not -1"),
+    ("n_quotes: -1", "parameter 'n_quotes' must be 0 or more, not -1"),
     ("n_themes: true", "parameter 'n_themes' must be a whole number, not true (true/false)"),
     ("k_margin: '0.1'", "parameter 'k_margin' must be a number, not '0.1'"),
     ("engine:", "parameter 'engine' must be text, not empty (null)"),

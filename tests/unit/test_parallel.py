@@ -79,9 +79,11 @@ def test_a_bar_that_is_not_shown_is_not_a_tqdm(monkeypatch):
     assert type(b).__name__ == "_NoBar"
     assert list(progress.progress(iter([1, 2]), "x", total=2)) == [1, 2]
     monkeypatch.setenv("LP_PROGRESS", "1")
-    from tqdm.auto import tqdm
+    from tqdm.notebook import tqdm as widget
+    from tqdm.std import tqdm
 
     shown = progress.bar(10, "x")
-    assert isinstance(shown, tqdm)
+    # a text bar, never the notebook widget (which needs ipywidgets and warns without it)
+    assert isinstance(shown, tqdm) and not isinstance(shown, widget)
     shown.close()
     assert list(progress.progress([1, 2], "x")) == [1, 2]

@@ -45,7 +45,7 @@ def test_notebook_defaults_match_the_bundled_configuration():
 
 def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
     for name in ("themes.parquet", "briefing.html", "briefing.pdf", "04_themes.ipynb", "timings.json",
-                 "my-notes.txt"):
+                 "my-notes.txt", "03_themes.ipynb"):  # the last: an executed notebook of an earlier numbering
         (tmp_path / name).write_text("old")
     runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
     assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]
@@ -213,3 +213,18 @@ def test_a_local_dask_run_shares_one_cluster_and_leaves_nothing_behind(monkeypat
     assert lines and lines[0].startswith("Dask: one local cluster of ")
     with pytest.raises(OSError):
         distributed.Client(address, timeout="2s")  # closed with the run
+
+
+def test_hand_over_files_by_key_or_file_name_and_clear_errors(tmp_path):
+    from helpers import stages
+    from helpers.errors import ConfigError
+
+    stages.save(tmp_path, "ingest", {"kept": 3})
+    assert stages.load(tmp_path, "ingest") == stages.load(tmp_path, "ingest.json") == {"kept": 3}
+    with pytest.raises(ConfigError, match="no hand-over file called 'themes.csv'; the run folder holds: comments, "):
+        stages.load(tmp_path, "themes.csv")
+    with pytest.raises(ConfigError, match="themes.parquet is missing: run notebook 04_themes first"):
+        stages.load(tmp_path, "themes.parquet")
+    with pytest.raises(ConfigError, match="no such run folder: check the path") as err:
+        stages.load(tmp_path / "nowhere", "themes")
+    assert err.value.path == str(tmp_path / "nowhere")

@@ -370,6 +370,12 @@ def test_nothing_to_model(texts):
         ThemeModel().fit(texts)
 
 
+def test_a_whole_table_is_refused_with_what_to_pass():
+    # an audit passed a DataFrame: its column names were read as the texts ("1 texts, 1 terms")
+    with pytest.raises(InputError, match=r'not a whole table: pass its text column, e.g. comments\["text"\]'):
+        ThemeModel(n_themes=2).fit(pd.DataFrame({"text": TRANSPORT + SCHOOL}))
+
+
 # ------------------------------------------------------------------------------------------- labels
 
 
