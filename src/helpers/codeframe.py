@@ -299,7 +299,8 @@ def draft_codeframe(themes: pd.DataFrame, *, max_examples: int = 5, name: str = 
 
 
 def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, strata: pd.Series | None = None,
-                 order: pd.Series | None = None, exclude: Any = (), random_state: int = 0) -> pd.DataFrame:
+                 order: pd.Series | None = None, exclude: Any = (), random_state: int = 0,
+                 groups: pd.Series | None = None) -> pd.DataFrame:
     """A stratified sample of responses with an empty column per code, for analysts to fill in.
 
     Parameters
@@ -320,6 +321,10 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
     exclude : iterable of str
         Comment ids never put on the sheet (already coded).
     random_state : int, default 0
+    groups : Series, optional
+        A group per comment (aligned with ``comments``): copies of one campaign letter share one. A
+        group is on the sheet at most once (its first member, or with ``order`` its highest ranked),
+        and not at all when one of its members is excluded: analysts code a letter once, not every copy.
 
     Returns
     -------
@@ -334,10 +339,20 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
     >>> sheet = coding_sheet(c, f, n=3, strata=pd.Series(["p", "p", "p", "p", "q", "q"]))
     >>> list(sheet.columns), len(sheet), int(sheet["comment_id"].isin(["e", "f"]).sum())
     (['comment_id', 'text', 'coder', 'notes', 'A', 'none'], 3, 1)
+    >>> coding_sheet(c, f, n=6, groups=pd.Series(["g", "g", "g", "c", "d", "e"]))["comment_id"].tolist()
+    ['a', 'd', 'e', 'f']
     """
     if n < 1:
         raise ConfigError(f"the coding sheet needs at least 1 row, not {n}")
     keep = ~comments["comment_id"].astype(str).isin({str(x) for x in exclude}).to_numpy()
+    if groups is not None:
+        g = pd.Series(np.asarray(groups, dtype=object)).astype(str)
+        done = set(g[~keep])  # a group with a coded member is coded
+        first = ~g.duplicated().to_numpy() if order is None else np.zeros(len(g), dtype=bool)
+        if order is not None:  # the highest ranked member of each group
+            ranked = np.argsort(-np.asarray(order, dtype=float), kind="stable")
+            first[ranked[~g.iloc[ranked].duplicated().to_numpy()]] = True
+        keep &= first & ~g.isin(done).to_numpy()
     pool = comments.loc[keep].reset_index(drop=True)
     rng = np.random.default_rng(random_state)
     if order is not None:

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import ConfigError
@@ -211,7 +211,8 @@ class CodingModel(BaseEstimator):
         return float(np.clip(_best_threshold(y, p), 0.2, 0.95))
 
     # --- scikit-learn interface -------------------------------------------------------------
-    def fit(self, X: pd.DataFrame, Y: pd.DataFrame, *, corpus: pd.DataFrame | None = None) -> CodingModel:
+    def fit(self, X: pd.DataFrame, Y: pd.DataFrame, *, corpus: pd.DataFrame | None = None,
+            groups: pd.Series | None = None) -> CodingModel:
         """Train on hand-coded responses.
 
         Parameters
@@ -223,6 +224,10 @@ class CodingModel(BaseEstimator):
         corpus : DataFrame, optional
             All the responses (coded or not): the vocabulary and word weights are learned from them
             (no codes are used), which helps when the coded sample is small.
+        groups : Series, optional
+            A group per row of ``X`` (copies of one campaign letter share one): rows of a group are kept
+            in the same cross-validation fold, so agreement is never measured on a copy of a text the
+            model was trained on (an audit's copies of one letter lifted macro F1 from 0.81 to 0.93).
         """
         if len(X) != len(Y):
             raise ConfigError(f"{len(X)} responses but {len(Y)} rows of codes")
@@ -247,10 +252,17 @@ class CodingModel(BaseEstimator):
         k = int(max(2, min(self.cv, pd.Series(strata).value_counts().min() if len(set(strata)) > 1 else self.cv,
                            len(y))))
         k = max(2, min(k, len(y)))
-        folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
+        if groups is not None and pd.Series(np.asarray(groups)).duplicated().any():
+            group_ids = pd.factorize(pd.Series(np.asarray(groups, dtype=object)).astype(str))[0]
+            k = max(2, min(k, int(group_ids.max()) + 1))
+            folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=self.random_state)
+            splits = folds.split(np.zeros(len(y)), strata, group_ids)
+        else:
+            splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state).split(
+                np.zeros(len(y)), strata)
         fold_of = np.zeros(len(y), dtype=int)
         oof = np.zeros(y.shape)
-        for f, (tr, te) in enumerate(folds.split(np.zeros(len(y)), strata)):
+        for f, (tr, te) in enumerate(splits):
             fold_of[te] = f
             ok = trained & (y[tr].sum(axis=0) >= 1) & (y[tr].sum(axis=0) < len(tr))
             oof[te] = self._proba(self._fit_codes(F[tr], y[tr], ok), F[te])
@@ -748,6 +760,25 @@ def keep_analysts_files(run: str | os.PathLike, frame) -> list[str]:
     return kept
 
 
+def copy_groups(run: str | os.PathLike, comments: pd.DataFrame) -> pd.Series:
+    """A group per response (aligned with ``comments``): the campaign of a campaign's copies, the
+    exact-duplicate group of repeated texts, else the response itself (from ``03_campaigns``'
+    ``campaigns.parquet``; every response its own group when that stage has not run)."""
+    from . import stages
+
+    ids = comments["comment_id"].astype(str)
+    own = pd.Series(("r:" + ids).to_numpy(), index=comments.index, dtype=object)
+    if not stages.output_path(run, "campaign_members").is_file():
+        return own
+    members = stages.load(run, "campaign_members")
+    m = members.set_index(members["comment_id"].astype(str))
+    campaign = ids.map(m["campaign_id"]).astype("string")
+    repeated = ids.map(m["n_copies"]).fillna(1).astype(int) > 1
+    duplicate = ("d:" + ids.map(m["duplicate_group"]).astype("string"))
+    out = own.mask(repeated.to_numpy(), duplicate.to_numpy())
+    return out.mask(campaign.notna().to_numpy(), ("c:" + campaign).to_numpy())
+
+
 def _written_in(sheet: Path) -> bool:
     """Whether an analyst wrote anything in a coding sheet beyond its ids and texts (True when it
     cannot be read: better kept than lost)."""
@@ -830,6 +861,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         "kept_files": kept,
     }
     tables: dict[str, pd.DataFrame] = {}
+    copies = copy_groups(run, comments)  # copies of one campaign letter: coded once, one fold
     if not coded_sample:
         strata = None
         if "question_id" in comments.columns:
@@ -840,7 +872,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
             theme = comments["comment_id"].map(main).fillna("none")
             strata = theme if strata is None else strata + "|" + theme
         sheet = coding_sheet(comments, frame, n=max(1, min(n_sample, len(comments))), strata=strata,
-                             random_state=random_state)
+                             random_state=random_state, groups=copies)
         notes["sheet"] = {"kind": "stratified sample", "n": int(len(sheet))}
     else:
         hand = read_coding_sheet(paths.resolve(coded_sample), frame, comment_ids=comments["comment_id"])
@@ -851,7 +883,9 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         text = comments.set_index(comments["comment_id"].astype(str))
         X_hand = text.loc[hand_first["comment_id"]].reset_index(drop=True)
         Y_hand = hand_first[frame.ids].reset_index(drop=True)
-        model = CodingModel(random_state=random_state, encoder=encoder).fit(X_hand, Y_hand, corpus=comments)
+        group_of = pd.Series(copies.to_numpy(), index=comments["comment_id"].astype(str).to_numpy())
+        model = CodingModel(random_state=random_state, encoder=encoder).fit(
+            X_hand, Y_hand, corpus=comments, groups=group_of.reindex(hand_first["comment_id"]).to_numpy())
         rest_mask = ~comments["comment_id"].astype(str).isin(set(hand_first["comment_id"]))
         rest = comments.loc[rest_mask].set_index(comments.loc[rest_mask, "comment_id"].astype(str))
         proba = model.predict_proba(rest) if len(rest) else None
@@ -872,9 +906,13 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
             by_code = sentiment_by_group(stages.load(run, "sentiment"),
                                          assignments.dropna(subset=["theme_id"]), group="theme_id")
             stages.save(run, "sentiment_by_code", by_code)
-        order = priority(model, rest, coded=X_hand, random_state=random_state) if len(rest) else pd.DataFrame({"priority": []})
-        sheet = coding_sheet(rest.reset_index(drop=True), frame, n=max(1, min(n_to_code, len(rest))),
-                             order=order["priority"].to_numpy()) if len(rest) else coding_sheet(
+        # the next sheet: responses of letters not yet coded, each letter once
+        fresh = ~copies[rest_mask.to_numpy()].isin(set(copies[~rest_mask.to_numpy()])).to_numpy()
+        todo = rest[fresh]
+        order = priority(model, todo, coded=X_hand, random_state=random_state) if len(todo) else pd.DataFrame({"priority": []})
+        sheet = coding_sheet(todo.reset_index(drop=True), frame, n=max(1, min(n_to_code, len(todo))),
+                             order=order["priority"].to_numpy(),
+                             groups=copies[rest_mask.to_numpy()][fresh].reset_index(drop=True)) if len(todo) else coding_sheet(
                                  comments.iloc[:0], frame, n=1)
         notes.update({
             "machine_coding": True,

@@ -115,6 +115,39 @@ def test_model_learns_invented_codes_and_is_multi_label():
     assert "driver" in model.top_terms()["STAFF"]
 
 
+def test_copies_of_one_letter_stay_in_one_fold():
+    # An audit's campaign letter, coded many times, was split across folds: the model was tested on copies of
+    # a text it had been trained on. Here 10 copies of a letter coded LATE, with a word no other text has: kept
+    # in one fold, the letter's copies are judged by a model that never saw it, so they score lower.
+    X, Y = invented()
+    letter = "Unacceptable timetable chaos: reinstate the evening route immediately"
+    X = pd.concat([X, pd.DataFrame({"text": [letter] * 10})], ignore_index=True)
+    Y = pd.concat([Y, pd.DataFrame({"LATE": [1] * 10, "STAFF": [0] * 10})], ignore_index=True)
+    groups = pd.Series([f"r{i}" for i in range(len(X) - 10)] + ["letter"] * 10)
+    apart = CodingModel(cv=3, random_state=0).fit(X, Y).cv_proba_["LATE"].iloc[-10:]
+    together = CodingModel(cv=3, random_state=0).fit(X, Y, groups=groups).cv_proba_["LATE"].iloc[-10:]
+    assert together.nunique() == 1  # one fold: one model judged every copy
+    assert together.max() < apart.min()
+
+
+def test_coding_sheets_list_a_campaign_letter_once(tmp_path):
+    X, _ = invented()
+    letter = ("I object to the new timetable because it cuts the evening buses that shift workers in our town "
+              "depend on every single day")
+    texts = list(X["text"]) + [letter] * 12
+    source = tmp_path / "r.csv"
+    pd.DataFrame({"id": [f"r{i}" for i in range(len(texts))], "text": texts}).to_csv(source, index=False)
+    run = tmp_path / "run"
+    stages.ingest(run, source=str(source), format="csv", kind="response")
+    stages.overview(run)
+    stages.campaigns(run)
+    stages.themes(run, n_themes=2)
+    stages.sentiment(run)
+    stages.codeframe(run, n_sample=len(texts))  # room for every response: the letter still appears once
+    sheet = pd.read_csv(stages.output_path(run, "coding_sheet"), dtype=str, keep_default_na=False)
+    assert (sheet["text"] == letter).sum() == 1 and len(sheet) == len(X) + 1
+
+
 def test_model_is_deterministic_for_a_seed():
     X, Y = invented()
     a = CodingModel(random_state=4).fit(X, Y).cv_proba_
