@@ -102,6 +102,8 @@ class BriefingData:
     #: Machine coding with a codeframe (``coding.json`` of ``07_codeframe``); when set, ``themes``,
     #: ``assignments`` and ``sentiment_by_theme`` hold the codes instead of the unsupervised themes.
     coding: dict | None = None
+    #: Agreement per code (``code_agreement.parquet``) when there is machine coding.
+    code_agreement: pd.DataFrame | None = None
     #: Opinion groups from votes (:func:`helpers.stages.opinions`): the notes, groups, statements (texts
     #: redacted like quotes) and participants' map; notes is None when the notebook did not run.
     opinion_notes: dict | None = None
@@ -267,6 +269,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         n_no_consent=n_no_consent,
         respondents=respondents,
         closed_questions=closed,
+        code_agreement=stages.load(run, "code_agreement") if coding else None,
         corpus_name=corpus,
         campaigns=campaigns,
         campaign_notes=campaign_notes,
@@ -871,8 +874,30 @@ def coding_method_html(b: BriefingData) -> str:
     if c.get("untrained_codes"):
         text += (f" Codes with too few hand-coded examples to learn ({', '.join(map(str, c['untrained_codes']))}) "
                  "were applied only by analysts.")
-    return (report.heading("Coding", 3) + report.paragraph(text)
-            + report.table_html(pd.DataFrame(rows), caption="Agreement of the coding"))
+    out = (report.heading("Coding", 3) + report.paragraph(text)
+           + report.table_html(pd.DataFrame(rows), caption="Agreement of the coding"))
+    per = b.code_agreement
+    if per is not None and len(per):  # each code's own figures: a code can be far weaker than the average
+
+        def figure(value: Any, low: Any = None, high: Any = None) -> str:
+            if pd.isna(value):
+                return "not measured"
+            return f"{value:.2f}" + (f" ({low:.2f} to {high:.2f})" if low is not None and pd.notna(low) else "")
+
+        table = pd.DataFrame({
+            "Code": [_short(c, MAX_TERM) for c in per["code_id"]],
+            "Name": [_short(n, MAX_LABEL) for n in per["name"]],
+            f"Hand-coded {noun} with it": [f"{int(n):,}" for n in per["n_true"]],
+            "Precision": [figure(v) for v in per["precision"]],
+            "Recall": [figure(v) for v in per["recall"]],
+            "F1 (95% interval)": [figure(v, lo, hi) for v, lo, hi in zip(per["f1"], per["f1_low"], per["f1_high"],
+                                                                         strict=True)],
+            "Kappa (95% interval)": [figure(v, lo, hi) for v, lo, hi in zip(per["kappa"], per["kappa_low"],
+                                                                            per["kappa_high"], strict=True)],
+            "Coded by machine": ["yes" if m else "no: analysts only" for m in per["machine_coded"]],
+        })
+        out += report.table_html(table, caption="Agreement of the machine with the analysts, code by code")
+    return out
 
 
 def themes_section(b: BriefingData) -> str:

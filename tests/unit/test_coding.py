@@ -299,6 +299,12 @@ def test_briefing_shows_codes_counts_quotes_and_agreement(invented_run):
     assert "<h3>Coding</h3>" in method or ">Coding</h3>" in method
     assert "Machine vs analysts" in method and "Analyst vs analyst" in method
     assert "bootstrap" in method
+    # each code's own agreement (an audit: only the averages were in the annex, though the README says to
+    # check each code there)
+    assert "Agreement of the machine with the analysts, code by code" in method
+    for row in stages.load(run, "code_agreement").itertuples():
+        assert f"<td>{row.code_id}</td>" in method
+        assert f"{row.f1:.2f} ({row.f1_low:.2f} to {row.f1_high:.2f})" in method
     coded = pd.read_csv(stages.output_path(run, "coded"), dtype=str)
     assert set(coded["main_theme"].dropna()) <= set(codes["label"])
 
