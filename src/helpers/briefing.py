@@ -939,6 +939,14 @@ def themes_section(b: BriefingData) -> str:
         share = describe_share(int(t["size"]), n)
         body = report.paragraph(f"Raised in {share}{'' if n < SMALL_N else ' of'} {_respondent_noun(b)}. "
                                 f"Key terms: {', '.join(terms)}.")
+        rolled = int(t.get("size_with_children", t["size"])) if b.coding else int(t["size"])
+        if rolled > int(t["size"]):  # a parent code: its own responses and those of the codes under it
+            from .codeframe import descendants
+
+            under = descendants(dict(zip(b.themes["code_id"], b.themes["parent"], strict=True)), t["code_id"])
+            body += report.paragraph(
+                f"With the codes under it ({', '.join(_short(c, MAX_TERM) for c in under)}): "
+                f"{describe_share(rolled, n)}{'' if n < SMALL_N else ' of'} {_respondent_noun(b)}.")
         if by_theme is not None and t["theme_id"] in by_theme.index:
             s = by_theme.loc[t["theme_id"]]
             body += report.paragraph(
@@ -951,6 +959,8 @@ def themes_section(b: BriefingData) -> str:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
         name = f"Code {_short(t['code_id'], MAX_TERM)}" if b.coding else f"Theme {int(t['theme_id'])}"
+        if b.coding and isinstance(t.get("parent"), str) and t["parent"]:
+            name += f" (under {_short(t['parent'], MAX_TERM)})"
         parts.append(report.section(f"{name}: {_label(t)}", body, level=3,
                                     id=f"theme-{int(t['theme_id'])}"))
     return report.section("Themes", "".join(parts), id="themes")

@@ -47,6 +47,7 @@ __all__ = [
     "read_codeframe",
     "write_codeframe",
     "archive_codeframe",
+    "descendants",
     "draft_codeframe",
     "coding_sheet",
     "write_coding_sheet",
@@ -241,6 +242,23 @@ def write_codeframe(frame: Codeframe, path: str | os.PathLike, *, header: str = 
     lead = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
     text = lead + yaml.safe_dump(frame.to_dict(), sort_keys=False, allow_unicode=True, width=100)
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def descendants(parent_of: dict, code: str) -> list[str]:
+    """The codes under ``code`` at any depth, given each code's parent (``code id -> parent id or None``),
+    nearest first.
+
+    Examples
+    --------
+    >>> descendants({"A": None, "B": "A", "C": "B", "D": None}, "A")
+    ['B', 'C']
+    """
+    out: list[str] = []
+    frontier = {code}
+    while frontier:
+        frontier = {c for c, p in parent_of.items() if p in frontier and c not in out}
+        out += sorted(frontier)
+    return out
 
 
 def archive_codeframe(frame: Codeframe, folder: str | os.PathLike) -> Path:

@@ -553,13 +553,18 @@ def code_tables(comments: pd.DataFrame, frame, hand: pd.DataFrame, machine: pd.D
     codes : DataFrame
         ``theme_id`` (1..k in codeframe order), ``code_id``, ``label`` (the code's name), ``parent``,
         ``top_terms``, ``size``, ``main_size``, ``share``, ``ci_low``, ``ci_high`` (Wilson 95%),
-        ``quote_ids``, ``n_analyst``, ``n_machine``.
+        ``quote_ids``, ``n_analyst``, ``n_machine``, ``size_with_children`` (responses coded with the
+        code or any code under it, through ``parent`` links: a parent code counts its children's
+        responses once each).
     assignments : DataFrame
         ``comment_id``, ``theme_id``, ``weight`` (1 for analysts' codes, else the probability),
         ``is_main``, ``code_id``, ``coded_by`` ("analyst" or "machine"). A response with no code has
         one row with ``theme_id`` missing.
     """
+    from .codeframe import descendants
+
     codes = frame.ids
+    parent_of = dict(zip(frame.codes["code_id"], frame.codes["parent"], strict=True))
     number = {c: i + 1 for i, c in enumerate(codes)}
     ids = comments["comment_id"].astype(str).to_numpy()
     n = len(ids)
@@ -624,6 +629,8 @@ def code_tables(comments: pd.DataFrame, frame, hand: pd.DataFrame, machine: pd.D
         "quote_ids": quotes,
         "n_analyst": assigned[by == "analyst"].sum(axis=0).astype(np.int64),
         "n_machine": assigned[by == "machine"].sum(axis=0).astype(np.int64),
+        "size_with_children": np.array([assigned[:, [j, *(codes.index(d) for d in descendants(parent_of, c))]]
+                                        .any(axis=1).sum() for j, c in enumerate(codes)], dtype=np.int64),
     }).sort_values(["size", "theme_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
     rows, cols = np.nonzero(assigned)
     none = np.flatnonzero(~has)

@@ -228,6 +228,22 @@ def test_code_tables_have_the_theme_tables_shape(tmp_path):
     assert d["coded_by"].unique().tolist() == ["machine"]
 
 
+def test_a_parent_code_counts_the_responses_of_the_codes_under_it(tmp_path):
+    # an audit's "walking and cycling" (74 responses) was not counted under its parent "road safety"
+    cf = tmp_path / "cf.yaml"
+    cf.write_text("version: 1\ncodes:\n  - {id: SAFE, name: Road safety}\n  - {id: WALK, name: Walking, parent: SAFE}\n"
+                  "  - {id: KIDS, name: Children walking, parent: WALK}\n  - {id: COST, name: Cost}\n", encoding="utf-8")
+    frame = read_codeframe(cf)
+    comments = pd.DataFrame({"comment_id": list("abcdef"), "text": ["some words here"] * 6})
+    # a: SAFE; b: WALK; c: KIDS and SAFE (counted once under SAFE); d: COST; e, f: nothing
+    hand = pd.DataFrame({"comment_id": list("abcd"), "coder": "", "row": [2, 3, 4, 5],
+                         "SAFE": [1, 0, 1, 0], "WALK": [0, 1, 0, 0], "KIDS": [0, 0, 1, 0], "COST": [0, 0, 0, 1]})
+    codes, _ = code_tables(comments, frame, hand, None, None)
+    got = codes.set_index("code_id")[["size", "size_with_children"]].to_dict("index")
+    assert got == {"SAFE": {"size": 2, "size_with_children": 3}, "WALK": {"size": 1, "size_with_children": 2},
+                   "KIDS": {"size": 1, "size_with_children": 1}, "COST": {"size": 1, "size_with_children": 1}}
+
+
 # --- the stage and the briefing, on an invented corpus -------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -307,6 +323,19 @@ def test_briefing_shows_codes_counts_quotes_and_agreement(invented_run):
         assert f"{row.f1:.2f} ({row.f1_low:.2f} to {row.f1_high:.2f})" in method
     coded = pd.read_csv(stages.output_path(run, "coded"), dtype=str)
     assert set(coded["main_theme"].dropna()) <= set(codes["label"])
+
+
+def test_briefing_counts_a_parent_code_with_the_codes_under_it(invented_run):
+    data = briefing.load_briefing_data(invented_run["run"])
+    t = data.themes.set_index("code_id")
+    n = data.n_analysed
+    t.loc["STAFF", "parent"] = "LATE"
+    t.loc["LATE", "size_with_children"] = int(t.loc["LATE", "size"]) + 3  # three STAFF-only responses
+    data.themes = t.reset_index()
+    html = " ".join(briefing.themes_section(data).split())
+    rolled = int(t.loc["LATE", "size"]) + 3
+    assert f"With the codes under it (STAFF): {rolled / n:.0%}" in html
+    assert "Code STAFF (under LATE)" in html
 
 
 def test_without_codes_the_briefing_keeps_the_themes(tmp_path, invented_run):
