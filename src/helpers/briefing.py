@@ -821,7 +821,19 @@ def _campaign_themes_note(b: BriefingData) -> str:
                "own additions as texts of their own), so a letter sent many times does not dictate them. "
                if b.theme_notes.get("fitted_on") == "deduplicated" else "")
     return (learned + f"Sizes count every submission; the last column counts the {units:,} texts analysed when "
-            "each campaign counts once (its letter once, its senders' own additions separately).")
+            f"each campaign counts once: {_units_make_up(b, units)}.")
+
+
+def _units_make_up(b: BriefingData, units: int) -> str:
+    """What the texts counted 'each campaign once' are, tied to the campaigns section's distinct pieces
+    of content (an audit found '645 distinct pieces of content' and '690 texts' in one briefing)."""
+    distinct = int((b.campaign_notes or {}).get("n_distinct_content", -1))
+    additions = units - distinct
+    if 0 <= additions <= units and distinct >= 0:
+        return (f"the {distinct:,} distinct pieces of content (each campaign\u2019s letter once)"
+                + (f" and {_plural(additions, 'personal addition')} its senders wrote to it, taken separately"
+                   if additions else ""))
+    return "each letter once, its senders\u2019 own additions separately"
 
 
 def _figure(row: dict) -> str:
@@ -982,8 +994,7 @@ def sentiment_section(b: BriefingData) -> str:
     if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:
         m = int(b.sentiment_notes["content_n_scored"])
         body += report.paragraph(
-            f"Counting each campaign once ({m:,} texts: each letter once, its senders' own additions "
-            f"separately), {describe_share(content['positive'], m)} "
+            f"Counting each campaign once ({m:,} texts: {_units_make_up(b, m)}), {describe_share(content['positive'], m)} "
             f"read as positive, {describe_share(content['neutral'], m)} as neutral and "
             f"{describe_share(content['negative'], m)} as negative.")
     if len(b.sentiment_by_theme):

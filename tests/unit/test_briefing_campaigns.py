@@ -140,8 +140,12 @@ def test_themes_and_tone_count_each_campaign_once(with_campaign):
     assert b.sentiment_notes["content_n_scored"] == 30
     assert sum(b.sentiment_notes["content_label_counts"].values()) == 30
     themes = _visible(briefing.themes_section(b))
-    assert "the last column counts the 30 texts analysed when each campaign counts once" in themes
-    assert "Counting each campaign once (30 texts" in _visible(briefing.sentiment_section(b))
+    # tied to the campaigns section's distinct pieces of content: 28 + the letter = 29, plus c6's addition
+    assert b.campaign_notes["n_distinct_content"] == 29
+    assert ("the last column counts the 30 texts analysed when each campaign counts once: the 29 distinct pieces "
+            "of content (each campaign’s letter once) and 1 personal addition its senders wrote to it, taken "
+            "separately.") in " ".join(themes.split())
+    assert "Counting each campaign once (30 texts: the 29 distinct pieces" in _visible(briefing.sentiment_section(b))
 
 
 def test_stages_given_the_loaded_comments_write_the_same_results(tmp_path):
