@@ -454,7 +454,8 @@ def _read_sheet_file(source: Path) -> pd.DataFrame:
         raise InputError("coding sheet not found", path=source)
     if suffix == ".csv":
         try:
-            return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            # blank lines kept (as empty rows): an error names the row a spreadsheet shows
+            return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
         except UnicodeDecodeError:
             raise not_utf8(source, what="the coding sheet") from None
         except (ValueError, OSError, pd.errors.ParserError) as exc:
@@ -544,17 +545,22 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
 
     for col, code in code_cols.items():
         marks[:, position[code]] |= mark(col).astype(np.int8)
+    listed_none = np.zeros(n, dtype=bool)  # "none" in the codes column: no code applies
     if listed:
         for i, cell in enumerate(raw["codes"].astype(str)):
             for part in re.split(r"[;,]", cell):
                 token = part.strip()
                 if not token:
                     continue
+                if token.lower() == NONE_COLUMN:
+                    listed_none[i] = True
+                    continue
                 if token.lower() not in by_lower:
                     raise InputError(f"unknown code {token!r} (codes of version {frame.version}: "
-                                     f"{', '.join(codes)})", path=source, row=i + 2)
+                                     f"{', '.join(codes)}; or {NONE_COLUMN} when no code applies)",
+                                     path=source, row=i + 2)
                 marks[i, position[by_lower[token.lower()]]] = 1
-    none = mark(NONE_COLUMN) if NONE_COLUMN in raw.columns else np.zeros(n, dtype=bool)
+    none = (mark(NONE_COLUMN) if NONE_COLUMN in raw.columns else np.zeros(n, dtype=bool)) | listed_none
     both = none & (marks.sum(axis=1) > 0)
     if both.any():
         i = int(np.flatnonzero(both)[0])

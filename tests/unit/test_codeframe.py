@@ -146,9 +146,11 @@ def test_read_coding_sheet_marks_and_blank_rows(frame):
 
 
 def test_read_coding_sheet_codes_column(frame):
-    sheet = pd.DataFrame({"comment_id": ["a", "b"], "codes": ["C1; c2", ""]})
+    sheet = pd.DataFrame({"comment_id": ["a", "b", "c"], "codes": ["C1; c2", "", "None"]})
     hand = read_coding_sheet("s.csv", frame, sheet=sheet)
-    assert hand[["C1", "C1a", "C2"]].to_numpy().tolist() == [[1, 0, 1]]
+    # "none" (any case) says no code applies: the row is coded, with no code (an audit could not say so)
+    assert hand["comment_id"].tolist() == ["a", "c"]
+    assert hand[["C1", "C1a", "C2"]].to_numpy().tolist() == [[1, 0, 1], [0, 0, 0]]
 
 
 BAD_SHEETS = [
@@ -159,6 +161,7 @@ BAD_SHEETS = [
     (filled([{"comment_id": "a", "C1": "1"}, {"comment_id": "a", "C2": "1"}]), 3, "coded twice"),
     (filled([{"comment_id": "", "C1": "1"}]), 2, "no comment_id"),
     (pd.DataFrame({"comment_id": ["a"], "codes": ["C1;C7"]}), 2, "unknown code 'C7'"),
+    (pd.DataFrame({"comment_id": ["a"], "codes": ["C1; none"]}), 2, "'none' is marked together"),
     (pd.DataFrame({"id": ["a"], "C1": ["1"]}), 1, "no comment_id column"),
 ]
 
@@ -236,3 +239,12 @@ def test_truncated_xlsx_coding_sheet_is_one_line(frame, tmp_path):
     with pytest.raises(InputError, match="not a readable .xlsx workbook") as err:
         read_coding_sheet(cut, frame)
     assert err.value.path == str(cut)
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_after_blank_lines(frame, tmp_path):
+    # an audit's sheet had blank lines: its bad mark on spreadsheet row 5 was reported at row 3
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("comment_id,text,C1\na,bus,1\n\n\nb,train,maybe\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'maybe' is not a mark") as err:
+        read_coding_sheet(sheet, frame)
+    assert err.value.row == 5
