@@ -301,17 +301,23 @@ class CodingModel(BaseEstimator):
         return pd.DataFrame(out, columns=self.codes_, index=X.index)
 
     def top_terms(self, n: int = 10) -> dict[str, list[str]]:
-        """The words and phrases that most raise each code's probability (empty for untrained codes)."""
+        """The words and phrases that most raise each code's probability (empty for untrained codes),
+        leaving out those made only of stop words ("is", "go up"): the model may weigh them, but they
+        say nothing to a reader."""
+        from .themes import stop_words
+
         check_is_fitted(self, "models_")
         names = self.words_.get_feature_names_out()
+        stop = stop_words()
+        shown = np.array([not set(str(t).split()) <= stop for t in names])
         out = {}
         for code, m in zip(self.codes_, self.models_, strict=True):
             if m is None:
                 out[code] = []
                 continue
             w = m.coef_[0][: len(names)]
-            top = np.argsort(-w, kind="stable")[:n]
-            out[code] = [str(names[i]) for i in top if w[i] > 0]
+            top = [i for i in np.argsort(-w, kind="stable") if w[i] > 0 and shown[i]][:n]
+            out[code] = [str(names[i]) for i in top]
         return out
 
 

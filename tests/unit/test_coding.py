@@ -113,6 +113,10 @@ def test_model_learns_invented_codes_and_is_multi_label():
     assert pred.to_numpy().tolist() == [[1, 0], [0, 1], [1, 1]]
     assert list(model.cv_predictions_.columns) == ["LATE", "STAFF"] and len(model.cv_predictions_) == len(X)
     assert "driver" in model.top_terms()["STAFF"]
+    # terms made only of stop words ("and", "were": an audit saw "is", "from", "go up") are not shown
+    from helpers.themes import stop_words
+
+    assert not [t for terms in model.top_terms().values() for t in terms if set(t.split()) <= stop_words()]
 
 
 def test_copies_of_one_letter_stay_in_one_fold():
