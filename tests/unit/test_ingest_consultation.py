@@ -127,6 +127,33 @@ def test_example_question_map_fits_the_fixture():
     assert len(r.comments) == 3
 
 
+def test_title_rows_above_the_header_are_skipped(tmp_path):
+    # an audit's export had a title and a date above the header; the map's columns were "not in" the file
+    import csv
+
+    import openpyxl
+
+    with open(CS, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Consultation on buses"])
+    sheet.append(["Exported 3 March 2021"])
+    for row in rows:
+        sheet.append(row)
+    book.save(tmp_path / "titled.xlsx")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "plain.xlsx")
+    plain = read(tmp_path / "plain.xlsx", question_map=CS_MAP, timezone="Europe/London")
+    r = read(tmp_path / "titled.xlsx", question_map=CS_MAP, timezone="Europe/London")
+    assert len(r.comments) == len(plain.comments) > 0
+    assert r.comments["text"].tolist() == plain.comments["text"].tolist()
+    assert (r.comments["source_row"] - plain.comments["source_row"]).eq(2).all()  # rows of the titled sheet
+    assert "the header is on line 3: skipped 2 rows above it" in r.notes and not plain.notes
+
+
 def test_never_auto_detected():
     assert sniff_scores(CS.read_bytes()[:4096])["consultation"] == 0.0
 

@@ -256,6 +256,27 @@ def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, so
     raise InputError(f"{key}: column {wanted!r} matches {len(exact)} columns of {source}", path=map_path)
 
 
+_MAX_TITLE_ROWS = 10  # rows above the header looked through for it
+
+
+def _named_columns(qmap: dict) -> list[str]:
+    """Every column header the question map names."""
+    named = [*qmap["respondent"].values(), *qmap["closed"].values(), *qmap["open"].values()]
+    return named + [qmap[k] for k in ("respondent_id", "created_at", "question_column", "text_column") if k in qmap]
+
+
+def _header_start(grid: pd.DataFrame, header_rows: int, wanted: list[str]) -> int:
+    """The first row (of the first :data:`_MAX_TITLE_ROWS` + 1) whose ``header_rows`` rows hold every
+    ``wanted`` header (ignoring case and runs of white space); 0 when none does (the map's own check
+    then says which column is missing)."""
+    folded = {" ".join(str(w).split()).casefold() for w in wanted}
+    for r in range(min(_MAX_TITLE_ROWS + 1, len(grid) - header_rows + 1)):
+        cells = {" ".join(str(v).split()).casefold() for v in grid.iloc[r:r + header_rows].to_numpy().ravel()}
+        if folded <= cells:
+            return r
+    return 0
+
+
 def _blank_mask(values: pd.Series) -> np.ndarray:
     return (values.isna() | values.str.strip().eq("")).fillna(True).to_numpy(dtype=bool)
 
@@ -329,6 +350,10 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
     if len(grid) < hr:
         raise InputError(f"the file has fewer than the {hr} header rows the question map says", path=source)
     grid = grid.apply(_clean_cells)
+    # title rows above the header ("Consultation on ... - export of 3 March"): the header is the first
+    # row (of the first few) that holds every column the map names
+    start = _header_start(grid, hr, _named_columns(qmap))
+    grid, lines = grid.iloc[start:].reset_index(drop=True), lines[start:]
     names = [[str(grid.iat[r, c]).strip() for r in range(hr)] for c in range(grid.shape[1])]
     data = grid.iloc[hr:].reset_index(drop=True)
     rows = lines[hr:]
@@ -458,7 +483,8 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
         },
         columns=list(EXCLUSION_COLUMNS),
     )
-    notes = []
+    notes = ([f"the header is on line {int(lines[0])}: skipped {start} row{'s' if start > 1 else ''} above it"]
+             if start else [])
     if "consent_to_publish" in resp.columns:
         raw = columns["respondent.consent_to_publish"]
         unclear = ~pd.Series(_blank_mask(raw)) & resp["consent_to_publish"].isna()
