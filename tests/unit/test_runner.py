@@ -228,3 +228,19 @@ def test_hand_over_files_by_key_or_file_name_and_clear_errors(tmp_path):
     with pytest.raises(ConfigError, match="no such run folder: check the path") as err:
         stages.load(tmp_path / "nowhere", "themes")
     assert err.value.path == str(tmp_path / "nowhere")
+
+
+def test_a_bad_coded_sample_stops_the_run_before_any_notebook(tmp_path):
+    # an audit's bad sheet was caught only by 07_codeframe, after six notebooks had run in full
+    from helpers.errors import ConfigError, InputError
+
+    codeframe = runner.paths.project_root() / "tests" / "fixtures" / "coding" / "codeframe.yaml"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("comment_id,text,LATE\na,x,1\nb,y,maybe\n", encoding="utf-8")
+    lines: list[str] = []
+    config = {"corpus": "x", "source": "s", "codeframe": str(codeframe), "coded_sample": str(sheet)}
+    with pytest.raises(InputError, match="'maybe' is not a mark") as err:
+        runner.run_pipeline(config, out=tmp_path / "run", log=lines.append)
+    assert err.value.row == 3 and lines == [] and not (tmp_path / "run").exists()
+    with pytest.raises(ConfigError, match="needs the codeframe"):
+        runner.run_pipeline({"corpus": "x", "source": "s", "coded_sample": str(sheet)}, out=tmp_path / "run")
