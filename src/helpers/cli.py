@@ -272,7 +272,7 @@ def _cmd_code(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .codeframe import read_codeframe, read_coding_sheet
-    from .coding import code_comments
+    from .coding import analyst_agreement, code_comments
     from .stages import analysed_comments, read_comments_table
     from .tables import beside, write_table
 
@@ -283,12 +283,21 @@ def _cmd_code(args: argparse.Namespace) -> int:
     out = Path(args.out)
     agreement_path = beside(out, "agreement")
     write_table(coded, out)
-    write_table(per_code, agreement_path)
     n_hand = int((coded["coded_by"] == "analyst").sum())
     print(f"{len(coded):,} responses: {n_hand:,} coded by analysts, {len(coded) - n_hand:,} by machine")
     for r in overall.itertuples():
         print(f"machine vs analysts (cross-validated): {r.metric} {r.value:.3f} "
               f"(95% interval {r.ci_low:.3f} to {r.ci_high:.3f})")
+    analysts = analyst_agreement(hand, frame.ids, random_state=args.seed)
+    if analysts:  # two analysts coded some of the same responses: their agreement, beside the machine's
+        per_code = per_code.merge(analysts[1][["code_id", "f1", "kappa"]].rename(
+            columns={"f1": "analysts_f1", "kappa": "analysts_kappa"}), on="code_id", how="left")
+        for r in analysts[0].itertuples():
+            print(f"analyst vs analyst ({int(r.n):,} responses coded by both): {r.metric} {r.value:.3f} "
+                  f"(95% interval {r.ci_low:.3f} to {r.ci_high:.3f})")
+    else:
+        print("analyst vs analyst: no response was coded by two analysts")
+    write_table(per_code, agreement_path)
     print(f"wrote codes of each response: {out}")
     print(f"wrote agreement per code: {agreement_path}")
     return 0

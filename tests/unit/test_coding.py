@@ -428,6 +428,21 @@ def test_cli_code_writes_codes_and_agreement(invented_run, tmp_path):
     coded = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(coded) == invented_run["n"] and set(coded["coded_by"]) == {"analyst", "machine"}
     assert (tmp_path / "coded-all.agreement.csv").is_file()
+    assert "analyst vs analyst: no response was coded by two analysts" in done.stdout
+    # a second analyst (CD) codes four of the responses: the same on three, LATE instead of STAFF on one.
+    # Decisions (AB as reference): 3 agreed yes, 1 CD-only yes, 1 AB-only yes: micro F1 = 6 / (6 + 1 + 1) = 0.75
+    late = [c for c in truth.index if truth.loc[c, "LATE"] and not truth.loc[c, "STAFF"]][:2]
+    staff = [c for c in truth.index if truth.loc[c, "STAFF"] and not truth.loc[c, "LATE"]][:2]
+    second = pd.DataFrame({"comment_id": late + staff, "coder": "CD", "LATE": [1, 1, 0, 1], "STAFF": [0, 0, 1, 0]})
+    first = pd.DataFrame({"comment_id": truth.index, "coder": "AB", "LATE": truth["LATE"], "STAFF": truth["STAFF"]})
+    pd.concat([first, second]).to_csv(sheet, index=False)
+    done = run_cli("code", str(table), "--codeframe", str(FIXTURES / "codeframe.yaml"), "--coded", str(sheet),
+                   "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "analyst vs analyst (4 responses coded by both): micro_f1 0.750" in done.stdout
+    per_code = pd.read_csv(tmp_path / "coded-all.agreement.csv")
+    # LATE: CD says yes on 3, AB on 2, both on 2: F1 = 4 / 5; STAFF: both on 1, AB-only 1: F1 = 2 / 3
+    assert per_code.set_index("code_id")["analysts_f1"].round(4).to_dict() == {"LATE": 0.8, "STAFF": 0.6667}
 
 
 def test_cli_code_bad_sheet_is_one_line_and_exit_2(invented_run, tmp_path):
