@@ -1022,6 +1022,12 @@ def _present(b: BriefingData, column: str) -> bool:
     return column in b.comments.columns and bool(b.comments[column].notna().any())
 
 
+def _type_label(value: Any) -> str:
+    """A respondent type as a table shows it: "Individual", "Organisation" (normalised types are lower case)."""
+    text = _short(value, MAX_LABEL)
+    return text.capitalize() if text in _TYPE_PLURALS else text
+
+
 def breakdown_section(b: BriefingData) -> str:
     """Counts by respondent type and by question, and the main themes of each question.
 
@@ -1038,13 +1044,13 @@ def breakdown_section(b: BriefingData) -> str:
         f"Counts below are of the {b.n_analysed:,} {noun} analysed for themes. A respondent may answer "
         "several questions, and one comment can belong to more than one theme.")]
     if has_type:
-        kind = analysed["respondent_type"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL))
+        kind = analysed["respondent_type"].fillna("Not stated").map(_type_label)
         table = pd.DataFrame({"Respondent type": kind}).value_counts().rename(noun.capitalize()).reset_index()
         r = b.respondents
         if r is not None and "respondent_type" in r.columns:
             # every respondent, including those whose only answers were closed ones or non-answers
             r = r.drop_duplicates("respondent_id")
-            people = r["respondent_type"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL)).value_counts()
+            people = r["respondent_type"].fillna("Not stated").map(_type_label).value_counts()
             table = table.merge(people.rename("Respondents").rename_axis("Respondent type").reset_index(),
                                 on="Respondent type", how="outer")
             table[noun.capitalize()] = table[noun.capitalize()].fillna(0).astype(int)

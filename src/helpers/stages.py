@@ -61,6 +61,7 @@ __all__ = [
     "overview",
     "campaigns",
     "themes",
+    "theme_comments",
     "sentiment",
     "coded_table",
     "codeframe",
@@ -466,6 +467,35 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     save(run, "theme_assignments", assignments)
     save(run, "theme_model", notes)
     return model, table, assignments, notes
+
+
+def theme_comments(run: str | os.PathLike, theme_id: int) -> pd.DataFrame:
+    """Every comment in one theme (or code, after machine coding), most typical first: for a researcher
+    reading a theme in full, or exporting it (``.to_csv(...)``).
+
+    Returns
+    -------
+    DataFrame
+        ``comment_id``, ``weight`` (the comment's weight on the theme), ``is_main`` (whether it is the
+        comment's main theme), and the comment's ``text`` and, where the source has them,
+        ``question_id``, ``respondent_type`` and ``created_at``. Raw text: it may hold personal data.
+
+    Examples
+    --------
+    >>> theme_comments("reports/obama-toolkit", 1)[["comment_id", "weight"]]  # doctest: +SKIP
+    """
+    coded = output_path(run, "codes").is_file()
+    themes = load(run, "codes" if coded else "themes")
+    if int(theme_id) not in set(themes["theme_id"].astype(int)):
+        raise ConfigError(f"no theme {theme_id!r}: this run's are {', '.join(map(str, sorted(themes['theme_id'])))}",
+                          path=paths.relative_to_root(Path(run)))
+    assigned = load(run, "code_assignments" if coded else "theme_assignments")
+    members = assigned[assigned["theme_id"].eq(int(theme_id)).fillna(False).to_numpy(bool)]
+    comments = load_comments(run)
+    columns = ["comment_id", "text"] + [c for c in ("question_id", "respondent_type", "created_at")
+                                        if c in comments.columns and comments[c].notna().any()]
+    out = members[["comment_id", "weight", "is_main"]].merge(comments[columns], on="comment_id", how="left")
+    return out.sort_values(["weight", "comment_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 # --- 05 sentiment ------------------------------------------------------------------------------

@@ -1650,6 +1650,12 @@ def theme_breakdown(
     group_of = pd.Series(group.to_numpy(), index=ids.to_numpy())
     n_group = group.value_counts()
     groups = sorted(n_group.index)
+    from .closed import answer_order, answer_side
+
+    if any(answer_side(g) is not None for g in groups if g != "Not stated"):  # a closed question: its scale
+        groups = answer_order([g for g in groups if g != "Not stated"],
+                              counts={str(k): int(v) for k, v in n_group.items()}) + (
+            ["Not stated"] if "Not stated" in n_group.index else [])
     theme_ids = list(pd.array(themes["theme_id"], dtype="Int64")) + [pd.NA]
     a = assignments[["comment_id", "theme_id"]].drop_duplicates()
     a = a[a["comment_id"].astype("string").isin(group_of.index)]

@@ -17,6 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from helpers import briefing, report, stages
+from helpers.errors import ConfigError
 from helpers.render import briefing_html, check_self_contained
 from helpers.themes import THEME_COLUMNS
 
@@ -578,5 +579,19 @@ def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
     breakdown = briefing.breakdown_section(b)
     text = " ".join(visible_text(breakdown).split())
     # every respondent is counted by type, the five who answered no open question too
-    assert "individual 30 40" in text and "organisation 8 5" in text and "Not stated 2 0" in text
+    assert "Individual 30 40" in text and "Organisation 8 5" in text and "Not stated 2 0" in text
     assert "q1: What do you think of the proposal? 35" in text and "q2: Any other comments? 10" in text
+
+
+def test_theme_comments_lists_every_comment_of_a_theme_most_typical_first(run_folder):
+    # an audit: no way to read or export every comment of a theme without joining two tables by hand
+    run = run_folder[0]
+    themes = stages.load(run, "themes")
+    for tid, size in zip(themes["theme_id"], themes["size"], strict=True):
+        members = stages.theme_comments(run, int(tid))
+        assert len(members) == size and members["weight"].is_monotonic_decreasing
+        # the planted corpus has three topics, one per theme: each theme's comments share one topic
+        topic = [t for t in ("library", "recycling", "bus") if t in members["text"].iloc[0].lower()]
+        assert len(topic) == 1 and members["text"].str.lower().str.contains(topic[0]).all()
+    with pytest.raises(ConfigError, match="no theme 99"):
+        stages.theme_comments(run, 99)

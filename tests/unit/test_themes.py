@@ -692,6 +692,12 @@ def test_breakdown_by_closed_question_and_month(small_result):
     pos = themes.theme_breakdown(t, a, c, by="q1_position", respondents=r).set_index(["group", "label"])["n"]
     assert pos[("Agree", "buses")] == 1 and pos[("Agree", "not assigned")] == 1
     assert pos[("Disagree", "buses")] == 1 and pos[("Not stated", "schools")] == 1
+    # in the order of the scale, then those who did not say (an audit saw the answers alphabetically)
+    groups = themes.theme_breakdown(t, a, c, by="q1_position", respondents=r)["group"].drop_duplicates().tolist()
+    assert groups == ["Agree", "Disagree", "Not stated"]
+    r2 = r.assign(q1_position=r["q1_position"].replace({"Agree": "Strongly agree"}))
+    groups = themes.theme_breakdown(t, a, c, by="q1_position", respondents=r2)["group"].drop_duplicates().tolist()
+    assert groups == ["Strongly agree", "Disagree", "Not stated"]
     month = themes.theme_breakdown(t, a, c, by="month").set_index(["group", "label"])
     assert month.loc[("2024-01", "buses"), "n"] == 2 and month.loc[("2024-01", "buses"), "n_group"] == 2
     assert month.loc[("Not stated", "schools"), "n"] == 1
