@@ -1433,25 +1433,29 @@ def _respondents_phrase(b: BriefingData) -> str:
 
 
 def _closed_sentence(text: str, table: pd.DataFrame) -> str:
-    """One sentence on a closed question's answers: both sides of its scale, or its most common answer."""
+    """One sentence on a closed question's answers: both sides of its scale, or its most common answer.
+    Shares as percentages from :data:`SMALL_N` answers, counts below that."""
     from .closed import scale_words, side_counts
 
     answered = table[table["answer"].notna()]
     n = int(answered["respondents"].sum())
     if not n:
         return ""
+
+    def part(k: int) -> str:
+        return describe_share(k, n, interval=False) if n >= SMALL_N else f"{k:,}"
+
     asked = f"Asked \u201c{_short(text, MAX_QUESTION)}\u201d, "
     sides = side_counts(table)
     if sides[1] and sides[-1]:
         yes, no = scale_words(answered["answer"].astype(str).tolist())
         first, second = ((yes, sides[1]), (no, sides[-1])) if sides[1] >= sides[-1] else ((no, sides[-1]), (yes, sides[1]))
         rest = n - sides[1] - sides[-1]
-        return (asked + f"{describe_share(first[1], n, interval=False)} of the {n:,} who answered {first[0]} and "
-                f"{describe_share(second[1], n, interval=False)} {second[0]}"
-                + (f"; {describe_share(rest, n, interval=False)} gave another answer" if rest else "") + ".")
+        return (asked + f"{part(first[1])} of the {n:,} who answered {first[0]} and {part(second[1])} {second[0]}"
+                + (f"; {part(rest)} gave another answer" if rest else "") + ".")
     top = answered.sort_values("respondents", ascending=False, kind="stable").iloc[0]
     return (asked + f"the most common answer of the {n:,} who answered was \u201c{_short(top['answer'], MAX_LABEL)}\u201d "
-            f"({describe_share(int(top['respondents']), n, interval=False)}).")
+            f"({part(int(top['respondents']))}).")
 
 
 def closed_questions_section(b: BriefingData) -> str:

@@ -26,38 +26,55 @@ import pandas as pd
 
 __all__ = ["answer_side", "answer_order", "closed_answers", "side_counts", "scale_words"]
 
-_NEGATIVE = re.compile(r"\b(?:disagree|oppose|against|no|not in favour|unlikely|dissatisfied|disapprove|bad|poor)\b")
-_POSITIVE = re.compile(r"\b(?:agree|support|yes|in favour|likely|satisfied|approve|good)\b")
-_MIDDLE = re.compile(r"\b(?:neither|neutral|no opinion|mixed)\b")
-_STRONG = re.compile(r"\b(?:strongly|very|completely|totally|definitely|fully)\b")
-_WEAK = re.compile(r"\b(?:tend to|somewhat|slightly|mostly|partly|partially|fairly|probably)\b")
+_POSITIVE_WORDS = r"agree|support|yes|in favour|in favor|likely|satisfied|approve|good|useful|important"
+_NEGATIVE = re.compile(r"\b(?:disagree|oppose|against|no|not in favou?r|unlikely|dissatisfied|disapprove|bad|poor"
+                       r"|useless|unimportant)\b")
+_POSITIVE = re.compile(rf"\b(?:{_POSITIVE_WORDS})\b")
+# a positive word after a negation, a word or two apart: "Not likely", "Do not agree", "I don't support",
+# "Not very likely", "Not at all satisfied"
+_NEGATED = re.compile(rf"\b(?:not|don't|do not|doesn't|does not|didn't|did not|never|hardly)\b(?: \S+){{0,2}}? "
+                      rf"(?:{_POSITIVE_WORDS})\b")
+_MIDDLE = re.compile(r"\b(?:neither|neutral|no opinion|mixed|no preference|no strong (?:view|views|feelings|opinion))\b")
+_NO_SIDE = re.compile(r"(?:(?:i )?(?:don't|do not|not) (?:know|sure)|unsure|other|n/?a|prefer not to say"
+                      r"|not applicable|can't say|cannot say)\b")
+_STRONG = re.compile(r"\b(?:strongly|very|completely|totally|definitely|fully|extremely|not at all)\b")
+_WEAK = re.compile(r"\b(?:tend to|somewhat|slightly|mostly|partly|partially|fairly|probably|quite|not very)\b")
 
 
 def answer_side(answer: str) -> int | None:
     """+1 for an answer on the positive side of its scale, -1 on the negative side, 0 in the middle,
     None for an answer on no side ("Don't know", "Not sure", "Other").
 
+    A positive word after a negation is on the negative side ("Not likely", "Do not agree").
+
     Examples
     --------
     >>> [answer_side(a) for a in ["Strongly agree", "Tend to disagree", "Neither agree nor disagree", "No",
-    ...                           "Yes, in some cases", "Don't know", "Not sure"]]
-    [1, -1, 0, -1, 1, None, None]
+    ...                           "Yes, in some cases", "Don't know", "Not sure", "Not very likely",
+    ...                           "I don't support it", "No preference"]]
+    [1, -1, 0, -1, 1, None, None, -1, -1, 0]
     """
-    a = " ".join(str(answer).casefold().replace("\u2019", "'").split())
+    a = " ".join(_fold(answer).split())
     if _MIDDLE.search(a):
         return 0
-    if re.match(r"(?:don't|do not|not) (?:know|sure)\b|unsure\b|other\b|n/?a\b", a):
+    if _NO_SIDE.match(a):
         return None
-    if _NEGATIVE.search(a):
+    if _NEGATED.search(a) or _NEGATIVE.search(a):
         return -1
     if _POSITIVE.search(a):
         return 1
     return None
 
 
+def _fold(answer: str) -> str:
+    return str(answer).casefold().replace("\u2019", "'")
+
+
 def _strength(answer: str) -> float:
-    a = str(answer).casefold()
-    return 2.0 if _STRONG.search(a) else 0.5 if _WEAK.search(a) else 1.0
+    """How far from the middle an answer sits: 2 ("Strongly", "Very", "Not at all"), 0.5 ("Tend to",
+    "Fairly", "Not very"), else 1."""
+    a = _fold(answer)
+    return 0.5 if _WEAK.search(a) else 2.0 if _STRONG.search(a) else 1.0
 
 
 def answer_order(answers: Iterable[str], counts: dict[str, int] | None = None) -> list[str]:

@@ -17,6 +17,11 @@ from helpers.closed import answer_order, answer_side, closed_answers, scale_word
     (["Oppose", "Strongly support", "Support", "Strongly oppose", "Neutral"],
      ["Strongly support", "Support", "Neutral", "Oppose", "Strongly oppose"]),
     (["Not sure", "No", "Yes"], ["Yes", "No", "Not sure"]),
+    # negated answers sit on the negative side (a review found "Not very likely" ordered first)
+    (["Not very likely", "Very likely", "Not at all likely", "Fairly likely", "Don't know"],
+     ["Very likely", "Fairly likely", "Not very likely", "Not at all likely", "Don't know"]),
+    (["Not satisfied", "Very satisfied", "Very dissatisfied", "Satisfied"],
+     ["Very satisfied", "Satisfied", "Not satisfied", "Very dissatisfied"]),
     (["Very dissatisfied", "Fairly satisfied", "Very satisfied", "Neither satisfied nor dissatisfied",
       "Fairly dissatisfied"],
      ["Very satisfied", "Fairly satisfied", "Neither satisfied nor dissatisfied", "Fairly dissatisfied",
@@ -33,6 +38,8 @@ def test_answers_on_no_scale_go_by_count_then_name():
 @pytest.mark.parametrize("answer, side", [
     ("Agree", 1), ("DISAGREE", -1), ("No opinion", 0), ("Not sure", None), ("Don\u2019t know", None),
     ("Other (please specify)", None), ("No, not at all", -1), ("Yes, with exceptions", 1), ("Not for me", None),
+    ("Not likely", -1), ("Not satisfied", -1), ("Do not agree", -1), ("I don't support it", -1),
+    ("Not at all likely", -1), ("No preference", 0), ("No strong views", 0), ("Prefer not to say", None),
 ])
 def test_sides(answer, side):
     assert answer_side(answer) == side
@@ -55,3 +62,22 @@ def test_counts_once_per_respondent_with_campaign_senders():
 def test_scale_words():
     assert scale_words(["Tend to agree", "Disagree"]) == ("agreed", "disagreed")
     assert scale_words(["Yes", "Not sure", "No"]) == ("said yes", "said no")
+
+
+def _respondents(counts: dict[str, int]) -> pd.DataFrame:
+    answers = [a for a, k in counts.items() for _ in range(k)]
+    return pd.DataFrame({"respondent_id": [f"r{i}" for i in range(len(answers))], "q": answers})
+
+
+def test_the_briefing_sentence_puts_negated_answers_on_their_side():
+    from helpers.briefing import _closed_sentence
+
+    # a review: "Not satisfied" counted as satisfied, so 60 dissatisfied people read as "90% were satisfied"
+    table = closed_answers(_respondents({"Very satisfied": 20, "Satisfied": 10, "Not satisfied": 60,
+                                         "Very dissatisfied": 10}), "q")
+    assert _closed_sentence("How satisfied are you?", table) == (
+        "Asked “How satisfied are you?”, 70% of the 100 who answered were dissatisfied and 30% were satisfied.")
+    # few answers: counts, not "3 of 6 of the 6"
+    table = closed_answers(_respondents({"Agree": 3, "Disagree": 2, "Don't know": 1}), "q")
+    assert _closed_sentence("Do you agree?", table) == (
+        "Asked “Do you agree?”, 3 of the 6 who answered agreed and 2 disagreed; 1 gave another answer.")
