@@ -677,7 +677,7 @@ def code_comments(comments: pd.DataFrame, frame, hand: pd.DataFrame, *, random_s
     """
     first = hand.drop_duplicates("comment_id")
     if len(first) < 10:
-        raise ConfigError(f"only {len(first)} response(s) are coded: machine coding needs at least 10")
+        raise ConfigError(f"only {len(first)} response(s) are coded: machine coding needs at least {MIN_HAND_CODED}")
     by_id = comments.set_index(comments["comment_id"].astype(str))
     X_hand = by_id.loc[first["comment_id"]].reset_index(drop=True)
     Y_hand = first[frame.ids].reset_index(drop=True)
@@ -792,6 +792,47 @@ def copy_groups(run: str | os.PathLike, comments: pd.DataFrame) -> pd.Series:
     return out.mask(campaign.notna().to_numpy(), ("c:" + campaign).to_numpy())
 
 
+#: The fewest hand-coded responses machine coding learns from.
+MIN_HAND_CODED = 10
+
+
+def check_coding_inputs(codeframe: str, coded_sample: str, *, run: str | os.PathLike | None = None):
+    """Read and check the analysts' codeframe and coded sample (empty strings: not given) before any work.
+
+    A coded sample needs its codeframe; it must code at least :data:`MIN_HAND_CODED` responses; and it
+    must not be the run folder's own ``coding_sheet.csv`` or ``.xlsx``, which ``07_codeframe`` rewrites
+    with the next responses to code (the next run would read that blank sheet). Whether each coded
+    response is in the corpus is checked once the corpus is read.
+
+    Returns
+    -------
+    Codeframe or None
+        The codeframe, or None when none was given (it is then drafted from the themes).
+    """
+    from . import paths, stages
+    from .codeframe import read_codeframe, read_coding_sheet
+
+    if coded_sample and not codeframe:
+        raise ConfigError("a coded sample needs the codeframe it was coded with: set codeframe too")
+    if not codeframe:
+        return None
+    frame = read_codeframe(paths.resolve(codeframe))
+    frame.source = codeframe
+    if coded_sample:
+        sheet = paths.resolve(coded_sample)
+        if run is not None and any(sheet.resolve() == stages.output_path(run, name).resolve()
+                                   for name in ("coding_sheet", "coding_sheet_xlsx")):
+            raise ConfigError(f"the coded sample is this run folder's {sheet.name}, which 07_codeframe rewrites with "
+                              "the next responses to code: copy it out of the run folder (for example to "
+                              "data/coding/sheet.csv), pass the copy, and add each new sheet's coded rows to it",
+                              path=coded_sample)
+        n = int(read_coding_sheet(sheet, frame)["comment_id"].nunique())
+        if n < MIN_HAND_CODED:
+            raise ConfigError(f"only {n} response(s) are coded in the sheet: machine coding needs at least "
+                              f"{MIN_HAND_CODED}", path=coded_sample)
+    return frame
+
+
 def _written_in(sheet: Path) -> bool:
     """Whether an analyst wrote anything in a coding sheet beyond its ids and texts (True when it
     cannot be read: better kept than lost)."""
@@ -802,7 +843,7 @@ def _written_in(sheet: Path) -> bool:
             table = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception:  # noqa: BLE001 -- whatever is wrong with it, the file is kept
         return True
-    rest = table.drop(columns=[c for c in ("comment_id", "text") if c in table.columns])
+    rest = table.drop(columns=[c for c in ("comment_id", "question_id", "text") if c in table.columns])
     return bool(rest.apply(lambda col: col.astype(str).str.strip().ne("")).to_numpy().any())
 
 
@@ -834,7 +875,6 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         archive_codeframe,
         coding_sheet,
         draft_codeframe,
-        read_codeframe,
         read_coding_sheet,
         write_codeframe,
         write_coding_sheet,
@@ -848,12 +888,8 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         from .embeddings import minilm_encoder
 
         encoder = _cached(minilm_encoder())
-    if codeframe:
-        frame = read_codeframe(paths.resolve(codeframe))
-        frame.source = codeframe
-    elif coded_sample:
-        raise ConfigError("a coded sample needs the codeframe it was coded with: set codeframe too")
-    else:
+    frame = check_coding_inputs(codeframe, coded_sample, run=run)
+    if frame is None:
         frame = draft_codeframe(stages.load(run, "themes"), name=f"Draft from the themes of {run.name}")
     kept = keep_analysts_files(run, frame)  # an edited codeframe or a filled sheet is never lost
     write_codeframe(frame, stages.output_path(run, "codeframe"),
@@ -890,9 +926,6 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
     else:
         hand = read_coding_sheet(paths.resolve(coded_sample), frame, comment_ids=comments["comment_id"])
         hand_first = hand.drop_duplicates("comment_id")
-        if len(hand_first) < 10:
-            raise ConfigError(f"only {len(hand_first)} response(s) are coded in the sheet: machine coding needs "
-                              "at least 10", path=coded_sample)
         text = comments.set_index(comments["comment_id"].astype(str))
         X_hand = text.loc[hand_first["comment_id"]].reset_index(drop=True)
         Y_hand = hand_first[frame.ids].reset_index(drop=True)

@@ -124,21 +124,6 @@ def _clear_outputs(run: Path, notebooks: list[Path]) -> None:
         stale.unlink()
 
 
-def _check_coding_files(config: dict[str, Any]) -> None:
-    """Read the analysts' codeframe and coded sample, when the run is given them, before anything runs:
-    a mistake in either stops the run with its one-line error at once (whether each coded response is
-    in the corpus is checked by ``07_codeframe``, once the corpus is read)."""
-    from .codeframe import read_codeframe, read_coding_sheet
-
-    codeframe, coded = config.get("codeframe") or "", config.get("coded_sample") or ""
-    if coded and not codeframe:
-        raise ConfigError("a coded sample needs the codeframe it was coded with: set codeframe too")
-    if codeframe:
-        frame = read_codeframe(paths.resolve(codeframe))
-        if coded:
-            read_coding_sheet(paths.resolve(coded), frame)
-
-
 def write_timings(run: Path, stages: list[dict[str, Any]], *, total_seconds: float, complete: bool) -> Path:
     """Write ``timings.json`` into the run folder: how long each step of the run took.
 
@@ -254,6 +239,7 @@ def run_pipeline(
     Path
         The rendered ``briefing.html``.
     """
+    from .coding import check_coding_inputs
     from .render import check_self_contained, print_pdf, render_briefing
 
     notebooks = notebooks if notebooks is not None else pipeline_notebooks()
@@ -261,9 +247,10 @@ def run_pipeline(
         raise ConfigError("no pipeline notebooks found", path=paths.notebooks_dir())
     portable = {**config, "source": paths.relative_to_root(config["source"])}
     routed = route_parameters(portable, notebooks, config_path=config_path)
-    _check_coding_files(config)  # before six notebooks run, not at the seventh
     # --out wins; then the configuration's run_dir; then reports/<corpus>
     run = paths.run_dir(portable["corpus"], out or config.get("run_dir") or "")
+    # the analysts' files are checked before six notebooks run, not at the seventh
+    check_coding_inputs(config.get("codeframe") or "", config.get("coded_sample") or "", run=run)
     _clear_outputs(run, notebooks)  # a failed run must not leave an earlier run's results beside its own
     atomic_write(run / "run_config.yaml", lambda tmp: tmp.write_text(dump_run_config(config), encoding="utf-8"))
     log(f"Listening Post: corpus {portable['corpus']!r} -> {run}")

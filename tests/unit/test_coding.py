@@ -386,7 +386,12 @@ def test_a_filled_sheet_and_an_edited_codeframe_are_kept_before_new_ones_are_wri
     filled.to_csv(sheet, index=False)
     before = sheet.read_bytes()
     blank = pd.read_excel(stages.output_path(run, "coding_sheet_xlsx"), dtype=str)  # nothing written in it
-    notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(sheet), n_to_code=3)
+    # passed back as it is, the next run would read the blank next sheet written over it: refused, with what to do
+    with pytest.raises(ConfigError, match="this run folder's coding_sheet.csv, which 07_codeframe rewrites"):
+        stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(sheet))
+    mine = tmp_path / "my-sheet.csv"
+    shutil.copyfile(sheet, mine)
+    notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(mine), n_to_code=3)
     kept = [run / k for k in notes["kept_files"]]
     assert [k.read_bytes() for k in kept] == [before] and kept[0].parent.name == "coding_sheets"
     assert sheet.read_bytes() != before  # the next sheet is in its place
@@ -508,3 +513,15 @@ def test_nhs_round_trip(tmp_path):
     assert int(codes["size"].sum()) >= n  # single-label data: every response gets a code
     html = briefing.themes_section(briefing.load_briefing_data(run))
     assert "Code K2: Care received" in html and f"{agree['micro_f1']['value']:.2f}" in html
+
+
+def test_a_consultation_sheet_with_nothing_written_in_it_is_not_kept(tmp_path):
+    # a review: the question_id column every consultation sheet has made each blank sheet look filled in
+    from helpers.coding import _written_in
+
+    blank = pd.DataFrame({"comment_id": ["r1:q1", "r2:q1"], "question_id": ["q1", "q1"], "text": ["a", "b"],
+                          "coder": ["", ""], "notes": ["", ""], "LATE": ["", ""], "none": ["", ""]})
+    blank.to_csv(tmp_path / "blank.csv", index=False)
+    assert not _written_in(tmp_path / "blank.csv")
+    blank.assign(LATE=["1", ""]).to_csv(tmp_path / "filled.csv", index=False)
+    assert _written_in(tmp_path / "filled.csv")

@@ -241,6 +241,9 @@ def test_a_bad_coded_sample_stops_the_run_before_any_notebook(tmp_path):
     config = {"corpus": "x", "source": "s", "codeframe": str(codeframe), "coded_sample": str(sheet)}
     with pytest.raises(InputError, match="'maybe' is not a mark") as err:
         runner.run_pipeline(config, out=tmp_path / "run", log=lines.append)
-    assert err.value.row == 3 and lines == [] and not (tmp_path / "run").exists()
+    assert err.value.row == 3 and lines == [] and not list((tmp_path / "run").glob("*.ipynb"))
     with pytest.raises(ConfigError, match="needs the codeframe"):
         runner.run_pipeline({"corpus": "x", "source": "s", "coded_sample": str(sheet)}, out=tmp_path / "run")
+    sheet.write_text("comment_id,text,LATE\na,x,1\nb,y,\nc,z,x\n", encoding="utf-8")  # 2 coded rows
+    with pytest.raises(ConfigError, match="only 2 response"):
+        runner.run_pipeline(config, out=tmp_path / "run", log=lines.append)
