@@ -850,7 +850,10 @@ def _coding_summary(b: BriefingData) -> str:
     agree = {r["metric"]: r for r in c["agreement"]}
     text = (f"Responses were coded with the analysts' codeframe (version {c['codeframe']['version']}, "
             f"{c['codeframe']['n_codes']} codes). Analysts coded {c['n_hand_coded']:,} of the {b.n_analysed:,} "
-            f"{noun} by hand; a classifier trained on their coding coded the other {c['n_machine_coded']:,}. "
+            f"{noun} by hand"
+            + (f", and {c['n_copies_of_hand_coded']:,} word-for-word copies of those took the same codes"
+               if c.get("n_copies_of_hand_coded") else "")
+            + f"; a classifier trained on their coding coded the other {c['n_machine_coded']:,}. "
             f"Checked against the analysts by cross-validation, the machine's coding agrees with an F1 of "
             f"{_figure(agree['micro_f1'])} over all codes, {_figure(agree['macro_f1'])} averaged over codes.")
     if c.get("analyst_agreement"):
@@ -878,7 +881,10 @@ def coding_method_html(b: BriefingData) -> str:
     text = (f"The codes come from the analysts' codeframe (version {c['codeframe']['version']}). Analysts "
             f"hand-coded {c['n_hand_coded']:,} {noun}; a multi-label classifier (TF-IDF over words, phrases and "
             "character sequences, one logistic regression per code, each with a probability threshold tuned by "
-            f"cross-validation) coded the remaining {c['n_machine_coded']:,}. Agreement was measured by "
+            f"cross-validation) coded the remaining {c['n_machine_coded']:,}"
+            + (f" ({c['n_copies_of_hand_coded']:,} word-for-word copies of hand-coded {noun} took the analysts' "
+               "codes)" if c.get("n_copies_of_hand_coded") else "")
+            + ". Agreement was measured by "
             f"{c['cv_folds']}-fold cross-validation on the hand-coded {noun}: each was coded by a model that had "
             "not seen it. Micro F1 pools every decision; macro F1 averages the codes, so rare codes weigh as much "
             f"as common ones; kappa corrects for chance agreement. Intervals are {c['agreement_method']}. "

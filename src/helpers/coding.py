@@ -796,6 +796,33 @@ def copy_groups(run: str | os.PathLike, comments: pd.DataFrame) -> pd.Series:
 MIN_HAND_CODED = 10
 
 
+def copies_of_coded(comments: pd.DataFrame, hand: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Rows in the shape of ``hand`` (:func:`helpers.codeframe.read_coding_sheet`) giving every
+    word-for-word copy of a hand-coded response (same text, ignoring case and white space) the codes
+    of its first hand-coded copy; ``coder`` says whose copy it is.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c"], "text": ["Stop the plan", "stop  the PLAN", "Other"]})
+    >>> h = pd.DataFrame({"comment_id": ["a"], "coder": ["AB"], "row": [2], "X": [1]})
+    >>> copies_of_coded(c, h, ["X"])[["comment_id", "coder", "X"]].values.tolist()
+    [['b', 'copy of a', 1]]
+    """
+    key = comments["text"].astype("string").fillna("").str.lower().str.split().str.join(" ")
+    ids = comments["comment_id"].astype(str)
+    first = hand.drop_duplicates("comment_id").set_index("comment_id")
+    coded = ids.isin(set(first.index)).to_numpy()
+    source = pd.Series(ids[coded].to_numpy(), index=key[coded].to_numpy())
+    source = source[~source.index.duplicated()]  # the first hand-coded copy of each text
+    copy = ~coded & key.isin(set(source.index)).to_numpy() & key.ne("").to_numpy()
+    of = source.reindex(key[copy].to_numpy()).to_numpy()
+    out = pd.DataFrame({"comment_id": ids[copy].to_numpy(), "coder": [f"copy of {o}" for o in of],
+                        "row": pd.array([pd.NA] * int(copy.sum()), dtype="Int64")})
+    for code in codes:
+        out[code] = first.loc[of, code].to_numpy() if len(of) else np.zeros(0, dtype=np.int8)
+    return out
+
+
 def check_coding_inputs(codeframe: str, coded_sample: str, *, run: str | os.PathLike | None = None):
     """Read and check the analysts' codeframe and coded sample (empty strings: not given) before any work.
 
@@ -932,7 +959,9 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         group_of = pd.Series(copies.to_numpy(), index=comments["comment_id"].astype(str).to_numpy())
         model = CodingModel(random_state=random_state, encoder=encoder).fit(
             X_hand, Y_hand, corpus=comments, groups=group_of.reindex(hand_first["comment_id"]).to_numpy())
-        rest_mask = ~comments["comment_id"].astype(str).isin(set(hand_first["comment_id"]))
+        # word-for-word copies of a hand-coded response take the analysts' codes (the sheet listed it once)
+        copied = copies_of_coded(comments, hand_first, frame.ids)
+        rest_mask = ~comments["comment_id"].astype(str).isin(set(hand_first["comment_id"]) | set(copied["comment_id"]))
         rest = comments.loc[rest_mask].set_index(comments.loc[rest_mask, "comment_id"].astype(str))
         proba = model.predict_proba(rest) if len(rest) else None
         machine = model.predict(rest) if len(rest) else None
@@ -941,8 +970,8 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         per_code["threshold"] = np.where(np.isfinite(model.thresholds_), model.thresholds_, np.nan)
         per_code["machine_coded"] = ~per_code["code_id"].isin(model.untrained_)
         analysts = analyst_agreement(hand, frame.ids, n_boot=n_boot, random_state=random_state)
-        codes_table, assignments = code_tables(comments, frame, hand, machine, proba,
-                                               top_terms=model.top_terms(), n_quotes=n_quotes)
+        codes_table, assignments = code_tables(comments, frame, pd.concat([hand, copied], ignore_index=True), machine,
+                                               proba, top_terms=model.top_terms(), n_quotes=n_quotes)
         stages.save(run, "codes", codes_table)
         stages.save(run, "code_assignments", assignments)
         stages.save(run, "code_agreement", per_code)
@@ -966,6 +995,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
             "n_hand_rows": int(len(hand)),
             "n_coders": int(hand["coder"].replace("", np.nan).nunique()),
             "n_machine_coded": int(len(rest)),
+            "n_copies_of_hand_coded": int(len(copied)),
             "n_not_assigned": int(assignments["theme_id"].isna().sum()),
             "n_themes": len(frame.ids),
             "cv_folds": int(model.n_folds_),

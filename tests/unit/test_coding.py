@@ -150,6 +150,19 @@ def test_coding_sheets_list_a_campaign_letter_once(tmp_path):
     stages.codeframe(run, n_sample=len(texts))  # room for every response: the letter still appears once
     sheet = pd.read_csv(stages.output_path(run, "coding_sheet"), dtype=str, keep_default_na=False)
     assert (sheet["text"] == letter).sum() == 1 and len(sheet) == len(X) + 1
+    # the analysts code the letter once (LATE) with the other responses: its 11 other copies take their codes,
+    # not the machine's (a review: identical letters could end up with different codes)
+    truth = invented()[1]
+    first_copy = sheet.loc[sheet["text"] == letter, "comment_id"].iloc[0]
+    coded = pd.DataFrame({"comment_id": [f"r{i}" for i in range(len(X))] + [first_copy], "coder": "AB",
+                          "LATE": [*truth["LATE"].map({1: "1", 0: ""}), "1"],
+                          "STAFF": [*truth["STAFF"].map({1: "1", 0: ""}), ""]})
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(tmp_path / "coded.csv"))
+    assert notes["n_copies_of_hand_coded"] == 11 and notes["n_machine_coded"] == 0
+    assigned = stages.load(run, "code_assignments")
+    letters = assigned[assigned["comment_id"].isin([f"r{i}" for i in range(len(X), len(texts))])]
+    assert set(letters["code_id"]) == {"LATE"} and set(letters["coded_by"]) == {"analyst"} and len(letters) == 12
 
 
 def test_model_is_deterministic_for_a_seed():
