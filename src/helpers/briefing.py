@@ -1038,17 +1038,21 @@ def breakdown_section(b: BriefingData) -> str:
     """Counts by respondent type and by question, and the main themes of each question.
 
     Shown only when the source records ``respondent_type`` or ``question_id``; otherwise ``""``.
-    Counts are of the contributions analysed for themes (and of distinct respondents, where the source
-    identifies them).
+    The contributions column counts those analysed for themes; the respondents column counts every
+    respondent of the respondents table (a consultation's), or else the distinct respondents among
+    the analysed contributions.
     """
     has_type, has_question = _present(b, "respondent_type"), _present(b, "question_id")
     if not (has_type or has_question):
         return ""
     analysed = stages.analysed_comments(b.comments)
     noun = _respondent_noun(b)
+    everyone = b.respondents is not None and "respondent_type" in b.respondents.columns
     parts = [report.paragraph(
-        f"Counts below are of the {b.n_analysed:,} {noun} analysed for themes. A respondent may answer "
-        "several questions, and one comment can belong to more than one theme.")]
+        f"{noun.capitalize()} counts the {b.n_analysed:,} {noun} analysed for themes"
+        + ("; Respondents counts everyone who responded, including those who answered only closed questions"
+           if everyone else "")
+        + f". A respondent may answer several questions, and one {noun[:-1]} can belong to more than one theme.")]
     if has_type:
         kind = analysed["respondent_type"].fillna("Not stated").map(_type_label)
         table = pd.DataFrame({"Respondent type": kind}).value_counts().rename(noun.capitalize()).reset_index()
@@ -1265,6 +1269,16 @@ def _pct(n: int, d: int) -> str:
     return "none" if not d else (f"{n} of {d}" if d < SMALL_N else f"{n / d:.0%}")
 
 
+def _rejected_sentence(n: dict) -> str:
+    """" 3 statements the moderator rejected, and the 40 votes cast on them, are left out." (run folders
+    made before the votes on them were counted give only the statements)."""
+    k = int(n["n_statements_excluded"])
+    votes = n.get("n_votes_excluded")
+    cast = (f", and the {_plural(int(votes), 'vote')} cast on {'it' if k == 1 else 'them'}," if votes is not None
+            else "")
+    return f" {_plural(k, 'statement')} the moderator rejected{cast} {'is' if k == 1 and not cast else 'are'} left out."
+
+
 def opinions_section(b: BriefingData) -> str:
     """Opinion groups from votes: how many groups, what divides them, what everyone agrees on.
 
@@ -1296,9 +1310,7 @@ def opinions_section(b: BriefingData) -> str:
         f"{n_groups} opinion group{'s' if n_groups != 1 else ''}"
         + (f"; the other {n['n_not_clustered']:,}, who voted on fewer, are counted but not placed in a group."
            if n["n_not_clustered"] else ".")
-        + (f" {_plural(int(n['n_statements_excluded']), 'statement')} the moderator rejected, and the "
-           f"{_plural(int(n.get('n_votes_excluded', 0)), 'vote')} cast on them, are left out."
-           if n.get("n_statements_excluded") else ""))]
+        + (_rejected_sentence(n) if n.get("n_statements_excluded") else ""))]
     platform = n.get("platform_groups")
     if platform:
         k = int(platform["n_platform_groups"])

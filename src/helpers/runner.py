@@ -108,7 +108,7 @@ def route_parameters(config: dict[str, Any], notebooks: list[Path], *, config_pa
 def _clear_outputs(run: Path, notebooks: list[Path]) -> None:
     """Remove what a run writes (hand-over files, executed notebooks, the briefing) from the run folder.
 
-    Only known file names (and executed notebooks, ``NN_name.ipynb``) are removed; anything else a user
+    Only known file names (and notebooks papermill executed, ``NN_name.ipynb``) are removed; anything else a user
     keeps there is left alone, and so are the
     codeframe and coding sheets analysts may have edited (:data:`helpers.stages.ANALYST_FILES`).
     """
@@ -119,9 +119,18 @@ def _clear_outputs(run: Path, notebooks: list[Path]) -> None:
     names += ["briefing.html", "briefing.pdf", "run_config.yaml", TIMINGS_FILE]
     for name in names:
         (run / name).unlink(missing_ok=True)
-    # executed notebooks of an earlier numbering (03_themes.ipynb before 04_themes was) are stale too
+    # notebooks papermill executed under an earlier numbering (03_themes.ipynb before 04_themes was) are
+    # stale too; a notebook of the user's own is left alone
     for stale in run.glob("[0-9][0-9]_*.ipynb") if run.is_dir() else ():
-        stale.unlink()
+        if _executed_by_papermill(stale):
+            stale.unlink()
+
+
+def _executed_by_papermill(path: Path) -> bool:
+    try:
+        return "papermill" in json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def write_timings(run: Path, stages: list[dict[str, Any]], *, total_seconds: float, complete: bool) -> Path:

@@ -110,3 +110,14 @@ def test_notebook_shows_how_our_groups_line_up_with_polis(tmp_path):
                     if c.cell_type == "code" for o in c.outputs)
     assert "platform_group" in shown and "'where'" in shown and "'n_compared'" in shown
     assert "The source records no groups of its own" not in shown
+
+
+def test_statements_the_moderator_rejected_are_said_to_be_left_out():
+    from helpers.briefing import _rejected_sentence
+
+    assert _rejected_sentence({"n_statements_excluded": 3, "n_votes_excluded": 40}) == (
+        " 3 statements the moderator rejected, and the 40 votes cast on them, are left out.")
+    assert _rejected_sentence({"n_statements_excluded": 1, "n_votes_excluded": 2}) == (
+        " 1 statement the moderator rejected, and the 2 votes cast on it, are left out.")
+    # a run folder made before the votes on rejected statements were counted: the statements only
+    assert _rejected_sentence({"n_statements_excluded": 1}) == " 1 statement the moderator rejected is left out."

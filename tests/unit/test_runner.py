@@ -45,10 +45,13 @@ def test_notebook_defaults_match_the_bundled_configuration():
 
 def test_a_new_run_clears_the_previous_runs_outputs_only(tmp_path):
     for name in ("themes.parquet", "briefing.html", "briefing.pdf", "04_themes.ipynb", "timings.json",
-                 "my-notes.txt", "03_themes.ipynb"):  # the last: an executed notebook of an earlier numbering
+                 "my-notes.txt"):
         (tmp_path / name).write_text("old")
+    # a notebook papermill executed under an earlier numbering goes; an analyst's own notebook stays
+    (tmp_path / "03_themes.ipynb").write_text('{"metadata": {"papermill": {"version": "2"}}, "cells": []}')
+    (tmp_path / "08_extra.ipynb").write_text('{"metadata": {}, "cells": []}')
     runner._clear_outputs(tmp_path, runner.pipeline_notebooks())
-    assert [p.name for p in tmp_path.iterdir()] == ["my-notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["08_extra.ipynb", "my-notes.txt"]
 
 
 def test_a_new_run_leaves_the_analysts_codeframe_and_coding_sheets(tmp_path):
