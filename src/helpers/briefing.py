@@ -234,7 +234,11 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         members = stages.load(run, "campaign_members")
         campaigns = _quotable_campaigns(stages.load(run, "campaigns"), members, comments, allowed, name_pattern,
                                         counts)
-    closed = _closed_questions(stages.load(run, "ingest"), respondents, comments, members, campaigns,
+    ingest = stages.load(run, "ingest")
+    if ingest.get("questions"):  # the questions as worded in the file, redacted like everything shown
+        worded = clean(pd.Series([q["text"] for q in ingest["questions"]], dtype="string"), name_pattern)
+        ingest["questions"] = [{**q, "text": str(t)} for q, t in zip(ingest["questions"], worded, strict=True)]
+    closed = _closed_questions(ingest, respondents, comments, members, campaigns,
                                lambda values: clean(values, name_pattern))
     opinion_notes = opinion_groups = opinion_statements = opinion_participants = None
     if stages.output_path(run, "opinions").is_file():
@@ -252,7 +256,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         run=run,
         comments=comments,
         exclusions=stages.load_exclusions(run),
-        ingest=stages.load(run, "ingest"),
+        ingest=ingest,
         overview=stages.load(run, "overview"),
         themes=themes,
         assignments=assignments,
@@ -303,7 +307,7 @@ def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: 
             continue
         table = closed_answers(respondents, q["id"], in_campaigns=senders)
         table["answer"] = clean(table["answer"])
-        out.append((q["id"], str(clean(pd.Series([q["text"]], dtype="string")).iloc[0]), table))
+        out.append((q["id"], q["text"], table))
     return out
 
 
@@ -647,12 +651,16 @@ def _non_answer_sentence(b: BriefingData) -> str:
         return ""
     said = non["detail"].astype(str).str.extract(r"\(([^()]*)\)$")[0].fillna("other").value_counts()
     said = said.sort_index().sort_values(ascending=False, kind="stable")
-    punctuation = int(said.pop("punctuation only")) if "punctuation only" in said.index else 0  # found, not said
+    # what was found, not what was said: punctuation alone, and pointers to another answer
+    punctuation = int(said.pop("punctuation only")) if "punctuation only" in said.index else 0
+    pointers = int(said.pop("see above")) if "see above" in said.index else 0
     listed = ", ".join(f"\u201c{word}\u201d ({int(n):,})" for word, n in said.head(4).items())
     noun = _respondent_noun(b)
     parts = ([f"said only {listed}{' and the like' if len(said) > 4 else ''}"] if len(said) else []) + (
-        [f"{'were' if punctuation > 1 else 'was'} only punctuation ({punctuation:,})"] if punctuation else [])
-    out = (f"A further {describe_share(len(non), total)} of {total:,} {noun} {' or '.join(parts)}: they are "
+        [f"only pointed to another answer (\u201csee above\u201d: {pointers:,})"] if pointers else []) + (
+        [f"were only punctuation ({punctuation:,})"] if punctuation else [])
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+    out = (f"A further {describe_share(len(non), total)} of {total:,} {noun} {joined}: they are "
            "counted but not analysed.")
     if said.index.isin(["nothing", "none", "no"]).any():
         out += (" To a question such as \u201cwhat could be improved?\u201d, \u201cnothing\u201d is itself an answer: "
@@ -827,7 +835,8 @@ def _campaign_themes_note(b: BriefingData) -> str:
 def _units_make_up(b: BriefingData, units: int) -> str:
     """What the texts counted 'each campaign once' are, tied to the campaigns section's distinct pieces
     of content (an audit found '645 distinct pieces of content' and '690 texts' in one briefing)."""
-    distinct = int((b.campaign_notes or {}).get("n_distinct_content", -1))
+    additions = b.theme_notes.get("n_content_additions")  # counted on the same texts (older runs: worked out)
+    distinct = units - int(additions) if additions is not None else int((b.campaign_notes or {}).get("n_distinct_content", -1))
     additions = units - distinct
     if 0 <= additions <= units and distinct >= 0:
         return (f"the {distinct:,} distinct pieces of content (each campaign\u2019s letter once)"
@@ -1047,7 +1056,7 @@ def breakdown_section(b: BriefingData) -> str:
         return ""
     analysed = stages.analysed_comments(b.comments)
     noun = _respondent_noun(b)
-    everyone = b.respondents is not None and "respondent_type" in b.respondents.columns
+    everyone = _respondent_types(b) is not None
     parts = [report.paragraph(
         f"{noun.capitalize()} counts the {b.n_analysed:,} {noun} analysed for themes"
         + ("; Respondents counts everyone who responded, including those who answered only closed questions"
@@ -1056,11 +1065,10 @@ def breakdown_section(b: BriefingData) -> str:
     if has_type:
         kind = analysed["respondent_type"].fillna("Not stated").map(_type_label)
         table = pd.DataFrame({"Respondent type": kind}).value_counts().rename(noun.capitalize()).reset_index()
-        r = b.respondents
-        if r is not None and "respondent_type" in r.columns:
+        types = _respondent_types(b)
+        if types is not None:
             # every respondent, including those whose only answers were closed ones or non-answers
-            r = r.drop_duplicates("respondent_id")
-            people = r["respondent_type"].fillna("Not stated").map(_type_label).value_counts()
+            people = types.groupby(["Not stated" if pd.isna(t) else _type_label(t) for t in types.index]).sum()
             table = table.merge(people.rename("Respondents").rename_axis("Respondent type").reset_index(),
                                 on="Respondent type", how="outer")
             table[noun.capitalize()] = table[noun.capitalize()].fillna(0).astype(int)
@@ -1095,7 +1103,7 @@ def breakdown_section(b: BriefingData) -> str:
             position = {q: i for i, q in enumerate(asked)}
             table = table.sort_values("Question", key=lambda qs: qs.map(lambda q: position.get(q, len(position))),
                                       kind="stable").reset_index(drop=True)
-            table["Question"] = [f"{q}: {_short(asked[q], MAX_QUESTION)}" if q in asked else q for q in table["Question"]]
+            table["Question"] = [_question_label(q, asked.get(q, "")) for q in table["Question"]]
         parts.append(report.section(
             "By question",
             report.table_html(table, caption=f"{noun.capitalize()} and their most common themes, by question",
@@ -1432,6 +1440,15 @@ MAX_CLOSED_IN_SUMMARY = 3
 _TYPE_PLURALS = {"individual": "individuals", "organisation": "organisations"}
 
 
+def _respondent_types(b: BriefingData) -> pd.Series | None:
+    """Respondents by type, each respondent once (a missing type under NA), from the respondents table
+    (a consultation's); None without one."""
+    r = b.respondents
+    if r is None or "respondent_type" not in r.columns:
+        return None
+    return r.drop_duplicates("respondent_id")["respondent_type"].value_counts(dropna=False)
+
+
 def _respondents_phrase(b: BriefingData) -> str:
     """"480 respondents (434 individuals, 36 organisations and 10 who did not say)" for a consultation
     whose source identifies respondents and answers questions, else ""."""
@@ -1439,15 +1456,23 @@ def _respondents_phrase(b: BriefingData) -> str:
     if r is None or "respondent_id" not in r.columns or not _present(b, "question_id"):
         return ""
     out = _plural(int(r["respondent_id"].nunique()), "respondent")
-    if "respondent_type" in r.columns and r["respondent_type"].notna().any():
-        kinds = r.drop_duplicates("respondent_id")["respondent_type"].value_counts()
+    types = _respondent_types(b)
+    if types is not None and types.index.notna().any():
+        stated = types[types.index.notna()]
         parts = [f"{int(k):,} {_TYPE_PLURALS.get(str(t), str(t)) if k != 1 else str(t)}" if str(t) in _TYPE_PLURALS
-                 else f"{int(k):,} \u201c{_short(t, MAX_LABEL)}\u201d" for t, k in kinds.items()]
-        unstated = int(r.drop_duplicates("respondent_id")["respondent_type"].isna().sum())
+                 else f"{int(k):,} \u201c{_short(t, MAX_LABEL)}\u201d" for t, k in stated.items()]
+        unstated = int(types[types.index.isna()].sum())
         if unstated:
             parts.append(f"{unstated:,} who did not say")
         out += " (" + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]) + ")"
     return out
+
+
+def _question_label(qid: Any, text: str) -> str:
+    """"q1: What do you think of the proposal?", or the id alone when the file words the question as its id."""
+    short = _short(qid, MAX_LABEL)
+    same = " ".join(str(text).split()).casefold() in ("", str(qid).casefold())
+    return short if same else f"{short}: {_short(text, MAX_QUESTION)}"
 
 
 def _closed_sentence(text: str, table: pd.DataFrame) -> str:
@@ -1500,7 +1525,7 @@ def closed_questions_section(b: BriefingData) -> str:
             shown["Of them, sent a campaign letter"] = [f"{int(k):,}" for k in table["in_campaigns"]]
         body = report.paragraph(_closed_sentence(text, table)) + report.table_html(
             shown, caption=f"Answers to question {qid}", numeric=["Respondents"])
-        parts.append(report.section(f"{_short(qid, MAX_LABEL)}: {_short(text, MAX_QUESTION)}", body, level=3,
+        parts.append(report.section(_question_label(qid, text), body, level=3,
                                     id=f"closed-{i}"))
     return report.section("Closed questions", "".join(parts), id="closed-questions")
 

@@ -104,6 +104,8 @@ def check_parameter_types(config: dict[str, Any], *, path: str | None = None) ->
                     raise ConfigError(f"parameter 'columns' maps {name!r} to {_describe(column)}: each name and "
                                       "source column must be text (put a number in quotes)", path=path)
         elif wanted is list:
+            if value is None:  # "public_names:" with nothing after it: none
+                checked[key] = value = []
             ok = isinstance(value, list)
             for item in value if ok else ():
                 if not isinstance(item, str) or not item.strip():

@@ -117,7 +117,7 @@ DEPENDS_ON: dict[str, frozenset[str]] = {
     "04_themes": frozenset({"01_ingest", "03_campaigns"}),
     "05_sentiment": frozenset({"01_ingest", "03_campaigns", "04_themes"}),
     "06_opinion_groups": frozenset({"01_ingest"}),
-    "07_codeframe": frozenset({"01_ingest", "04_themes", "05_sentiment"}),
+    "07_codeframe": frozenset({"01_ingest", "03_campaigns", "04_themes", "05_sentiment"}),
     "90_briefing": frozenset({"01_ingest", "02_overview", "03_campaigns", "04_themes", "05_sentiment",
                               "06_opinion_groups", "07_codeframe"}),
 }
@@ -461,6 +461,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         "method": method,
         "fitted_on": "deduplicated" if dedup else "all",
         "n_content_units": int(len(units)) if units is not None else None,
+        "n_content_additions": int((units["kind"] == "addition").sum()) if units is not None else None,
         "parameters": parameters,
     }
     save(run, "themes", table)

@@ -313,7 +313,12 @@ def test_a_notable_share_of_non_answers_is_stated_in_the_summary(data):
     assert "is itself an answer" not in text
     b.exclusions = _non_answers(["punctuation only", "punctuation only", "see above"])  # what was found, not said
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert "of 39 comments said only “see above” (1) or were only punctuation (2): they are counted" in text
+    assert ("of 39 comments only pointed to another answer (“see above”: 1) or were only punctuation (2): they are "
+            "counted") in text
+    b.exclusions = _non_answers(["n/a", "n/a", "see above", "punctuation only"])
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert ("of 40 comments said only “n/a” (2), only pointed to another answer (“see above”: 1) or were only "
+            "punctuation (1): they are counted") in text
     b.exclusions = _non_answers(["n/a"])  # 1 of 37 (2.7%), under NON_ANSWER_SHARE: key numbers only
     assert "said only" not in visible_text(briefing.summary_section(b))
 
@@ -595,3 +600,9 @@ def test_theme_comments_lists_every_comment_of_a_theme_most_typical_first(run_fo
         assert len(topic) == 1 and members["text"].str.lower().str.contains(topic[0]).all()
     with pytest.raises(ConfigError, match="no theme 99"):
         stages.theme_comments(run, 99)
+
+
+def test_a_question_worded_as_its_id_is_not_repeated():
+    # a review: a header of just "Q1" showed as "Q1: Q1"
+    assert briefing._question_label("Q1", "q1") == "Q1"
+    assert briefing._question_label("q1", "What do you think?") == "q1: What do you think?"

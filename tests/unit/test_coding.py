@@ -351,7 +351,9 @@ def test_briefing_counts_a_parent_code_with_the_codes_under_it(invented_run):
     data.themes = t.reset_index()
     html = " ".join(briefing.themes_section(data).split())
     rolled = int(t.loc["LATE", "size"]) + 3
-    assert f"With the codes under it (STAFF): {rolled / n:.0%}" in html
+    from helpers.stats import describe_share
+
+    assert f"With the codes under it (STAFF): {describe_share(rolled, n)} of" in html
     assert "Code STAFF (under LATE)" in html
 
 

@@ -83,6 +83,11 @@ def test_parameter_types_are_checked_up_front_naming_file_and_key(tmp_path, line
     assert err.value.path == str(f) and words in err.value.reason
 
 
+def test_an_empty_list_parameter_means_none():
+    cfg = config.validate_run_config({"corpus": "x", "source": SOURCE, "public_names": None})
+    assert cfg["public_names"] == []
+
+
 def test_parameters_of_the_right_type_pass():
     cfg = config.validate_run_config({"corpus": "x", "source": SOURCE, "format": None, "sheet": 2, "k_margin": 0,
                                       "redact_personal_data": False, "columns": {"author": "User"},

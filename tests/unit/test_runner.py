@@ -250,3 +250,12 @@ def test_a_bad_coded_sample_stops_the_run_before_any_notebook(tmp_path):
     sheet.write_text("comment_id,text,LATE\na,x,1\nb,y,\nc,z,x\n", encoding="utf-8")  # 2 coded rows
     with pytest.raises(ConfigError, match="only 2 response"):
         runner.run_pipeline(config, out=tmp_path / "run", log=lines.append)
+
+
+def test_every_pipeline_notebook_says_which_notebooks_it_reads():
+    from helpers import stages
+
+    assert set(stages.DEPENDS_ON) == {nb.stem for nb in runner.pipeline_notebooks()}
+    assert {nb for _, nb in stages.FILES.values()} <= set(stages.DEPENDS_ON)
+    for notebook, needs in stages.DEPENDS_ON.items():  # only earlier notebooks
+        assert all(n < notebook for n in needs), notebook
