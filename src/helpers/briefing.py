@@ -299,8 +299,9 @@ def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: 
         # campaigns that are one person's repeats are not organised campaigns (see _campaign_sentence)
         organised = campaigns.loc[~campaigns.get("one_sender", pd.Series(False, index=campaigns.index))
                                   .fillna(False).astype(bool), "campaign_id"]
-        sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
-        senders = comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
+        if len(organised):  # no column of zeros when every "campaign" is one person's repeats
+            sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
+            senders = comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
     out = []
     for q in wanted:
         if q["id"] not in respondents.columns:
@@ -1494,8 +1495,19 @@ def _closed_sentence(text: str, table: pd.DataFrame) -> str:
         yes, no = scale_words(answered["answer"].astype(str).tolist())
         first, second = ((yes, sides[1]), (no, sides[-1])) if sides[1] >= sides[-1] else ((no, sides[-1]), (yes, sides[1]))
         rest = n - sides[1] - sides[-1]
-        return (asked + f"{part(first[1])} of the {n:,} who answered {first[0]} and {part(second[1])} {second[0]}"
-                + (f"; {part(rest)} gave another answer" if rest else "") + ".")
+        out = (asked + f"{part(first[1])} of the {n:,} who answered {first[0]} and {part(second[1])} {second[0]}"
+               + (f"; {part(rest)} gave another answer" if rest else "") + ".")
+        sent = int(answered["in_campaigns"].sum()) if "in_campaigns" in answered.columns else 0
+        if sent:  # organised campaigns can move these figures: the same without their senders
+            own = answered.assign(respondents=answered["respondents"] - answered["in_campaigns"])
+            m, other = n - sent, side_counts(own)
+            if m:
+                word = {yes: other[1], no: other[-1]}
+                out += (f" {sent:,} of them had sent an organised campaign\u2019s letter; of the other {m:,}, "
+                        + (f"{describe_share(word[first[0]], m, interval=False)} {first[0]} and "
+                           f"{describe_share(word[second[0]], m, interval=False)} {second[0]}." if m >= SMALL_N else
+                           f"{word[first[0]]:,} {first[0]} and {word[second[0]]:,} {second[0]}."))
+        return out
     top = answered.sort_values("respondents", ascending=False, kind="stable").iloc[0]
     return (asked + f"the most common answer of the {n:,} who answered was \u201c{_short(top['answer'], MAX_LABEL)}\u201d "
             f"({part(int(top['respondents']))}).")

@@ -81,3 +81,15 @@ def test_the_briefing_sentence_puts_negated_answers_on_their_side():
     table = closed_answers(_respondents({"Agree": 3, "Disagree": 2, "Don't know": 1}), "q")
     assert _closed_sentence("Do you agree?", table) == (
         "Asked “Do you agree?”, 3 of the 6 who answered agreed and 2 disagreed; 1 gave another answer.")
+
+
+def test_the_sentence_gives_the_answers_without_the_campaign_senders_too():
+    from helpers.briefing import _closed_sentence
+
+    # 60 disagree, 40 agree; the 50 campaign senders are all among those who disagree: the other 50 are
+    # 10 against 40
+    r = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(100)], "q": ["Disagree"] * 60 + ["Agree"] * 40})
+    table = closed_answers(r, "q", in_campaigns=[f"r{i}" for i in range(50)])
+    assert _closed_sentence("Do you agree?", table) == (
+        "Asked “Do you agree?”, 60% of the 100 who answered disagreed and 40% agreed. 50 of them had sent an "
+        "organised campaign’s letter; of the other 50, 20% disagreed and 80% agreed.")
