@@ -763,7 +763,9 @@ def campaigns_section(b: BriefingData) -> str:
 def key_numbers_section(b: BriefingData) -> str:
     """Headline counts: read, kept, excluded by reason, analysed, themes."""
     ing = b.ingest
-    items: list[tuple[str, Any]] = [
+    types = _respondent_types(b)
+    items: list[tuple[str, Any]] = ([("Respondents (people and organisations)", f"{int(types.sum()):,}")]
+                                    if types is not None else []) + [
         ("Records read", f"{ing['records_read']:,}"),
         ("Kept", f"{ing['kept']:,}"),
         ("Excluded", f"{ing['excluded']:,}"),

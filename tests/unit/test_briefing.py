@@ -581,6 +581,8 @@ def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
     assert cells == [["Answer", "Respondents", "Share of those answering"],
                      ["Strongly agree", "6", "16%"], ["Agree", "10", "26%"], ["Neither agree nor disagree", "4", "11%"],
                      ["Disagree", "8", "21%"], ["Strongly disagree", "10", "26%"], ["No answer", "2", ""]]
+    assert "Respondents (people and organisations) 40 Records read" in " ".join(
+        visible_text(briefing.key_numbers_section(b)).split())
     breakdown = briefing.breakdown_section(b)
     text = " ".join(visible_text(breakdown).split())
     # every respondent is counted by type, the five who answered no open question too
