@@ -364,7 +364,7 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
         raise ConfigError(f"the coding sheet needs at least 1 row, not {n}")
     keep = ~comments["comment_id"].astype(str).isin({str(x) for x in exclude}).to_numpy()
     if groups is not None:
-        g = pd.Series(np.asarray(groups, dtype=object)).astype(str)
+        g = pd.Series(np.asarray(groups))
         done = set(g[~keep])  # a group with a coded member is coded
         first = ~g.duplicated().to_numpy() if order is None else np.zeros(len(g), dtype=bool)
         if order is not None:  # the highest ranked member of each group

@@ -676,7 +676,7 @@ def code_comments(comments: pd.DataFrame, frame, hand: pd.DataFrame, *, random_s
         Cross-validated agreement of the machine with the analysts (:func:`agreement`).
     """
     first = hand.drop_duplicates("comment_id")
-    if len(first) < 10:
+    if len(first) < MIN_HAND_CODED:
         raise ConfigError(f"only {len(first)} response(s) are coded: machine coding needs at least {MIN_HAND_CODED}")
     by_id = comments.set_index(comments["comment_id"].astype(str))
     X_hand = by_id.loc[first["comment_id"]].reset_index(drop=True)
@@ -774,22 +774,25 @@ def keep_analysts_files(run: str | os.PathLike, frame) -> list[str]:
 
 
 def copy_groups(run: str | os.PathLike, comments: pd.DataFrame) -> pd.Series:
-    """A group per response (aligned with ``comments``): the campaign of a campaign's copies, the
-    exact-duplicate group of repeated texts, else the response itself (from ``03_campaigns``'
-    ``campaigns.parquet``; every response its own group when that stage has not run)."""
+    """A group number per response (aligned with ``comments``): one per campaign for a campaign's
+    copies, one per exact-duplicate group for repeated texts, else one per response (from
+    ``03_campaigns``' ``campaigns.parquet``; every response its own group when that stage has not run).
+    O(n): one hash join of the ids."""
     from . import stages
 
-    ids = comments["comment_id"].astype(str)
-    own = pd.Series(("r:" + ids).to_numpy(), index=comments.index, dtype=object)
+    n = len(comments)
+    own = np.arange(n, dtype=np.int64)
     if not stages.output_path(run, "campaign_members").is_file():
-        return own
-    members = stages.load(run, "campaign_members")
-    m = members.set_index(members["comment_id"].astype(str))
-    campaign = ids.map(m["campaign_id"]).astype("string")
-    repeated = ids.map(m["n_copies"]).fillna(1).astype(int) > 1
-    duplicate = ("d:" + ids.map(m["duplicate_group"]).astype("string"))
-    out = own.mask(repeated.to_numpy(), duplicate.to_numpy())
-    return out.mask(campaign.notna().to_numpy(), ("c:" + campaign).to_numpy())
+        return pd.Series(own, index=comments.index)
+    members = stages.load(run, "campaign_members")[["comment_id", "campaign_id", "duplicate_group", "n_copies"]]
+    m = pd.DataFrame({"comment_id": comments["comment_id"].to_numpy()}).merge(members, on="comment_id", how="left")
+    campaign, _ = pd.factorize(m["campaign_id"])  # -1 outside campaigns
+    repeated = (m["n_copies"].fillna(1).to_numpy() > 1)
+    duplicate = m["duplicate_group"].fillna(-1).to_numpy(dtype=np.int64)
+    # disjoint ranges: responses 0..n-1, duplicate groups from n, campaigns after those
+    out = np.where(repeated & (duplicate >= 0), n + duplicate, own)
+    out = np.where(campaign >= 0, n + int(duplicate.max(initial=0)) + 1 + campaign, out)
+    return pd.Series(out, index=comments.index)
 
 
 #: The fewest hand-coded responses machine coding learns from.

@@ -163,6 +163,15 @@ def remove_stale(run: str | os.PathLike, notebook: str) -> list[str]:
 _BY_FILE_NAME = {file: key for key, (file, _) in FILES.items()}
 
 
+def _key(name: str) -> str:
+    """The key of :data:`FILES` for ``name``, a key or a file name."""
+    key = name if name in FILES else _BY_FILE_NAME.get(name)
+    if key is None:
+        raise ConfigError(f"no hand-over file called {name!r}; the run folder holds: {', '.join(FILES)} "
+                          "(or their file names, such as themes.parquet)")
+    return key
+
+
 def output_path(run: str | os.PathLike, name: str) -> Path:
     """Where the hand-over file ``name`` (a key of :data:`FILES`, or its file name) lives in the run folder.
 
@@ -171,11 +180,7 @@ def output_path(run: str | os.PathLike, name: str) -> Path:
     >>> output_path("reports/x", "themes").name, output_path("reports/x", "themes.json").name
     ('themes.parquet', 'themes.json')
     """
-    key = name if name in FILES else _BY_FILE_NAME.get(name)
-    if key is None:
-        raise ConfigError(f"no hand-over file called {name!r}; the run folder holds: {', '.join(FILES)} "
-                          "(or their file names, such as themes.parquet)")
-    return Path(run) / FILES[key][0]
+    return Path(run) / FILES[_key(name)][0]
 
 
 def require(run: str | os.PathLike, name: str) -> Path:
@@ -185,9 +190,9 @@ def require(run: str | os.PathLike, name: str) -> Path:
         raise ConfigError("no such run folder: check the path (a run folder is made by notebook 01_ingest or "
                           "`python -m helpers run`)", path=str(run))
     if not path.is_file():
-        key = name if name in FILES else _BY_FILE_NAME[name]
+        file, notebook = FILES[_key(name)]
         raise ConfigError(
-            f"{FILES[key][0]} is missing: run notebook {FILES[key][1]} first (or `make report`)",
+            f"{file} is missing: run notebook {notebook} first (or `make report`)",
             path=paths.relative_to_root(Path(run)),
         )
     return path
@@ -211,7 +216,7 @@ def load(run: str | os.PathLike, name: str) -> Any:
 def save(run: str | os.PathLike, name: str, value: Any) -> Path:
     """Write a hand-over file atomically, after removing the files made from it (:func:`remove_stale`)."""
     path = output_path(run, name)
-    remove_stale(run, FILES[_BY_FILE_NAME[path.name]][1])
+    remove_stale(run, FILES[_key(name)][1])
     return write_json(value, path) if path.suffix == ".json" else write_table(value, path)
 
 
