@@ -171,6 +171,23 @@ def write_timings(run: Path, stages: list[dict[str, Any]], *, total_seconds: flo
     return out
 
 
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernels write nothing to the runner's stderr, which carries only the one
+    error line: cell output reaches the notebook through the kernel's own streams either way, but C
+    libraries write to the process's file 2 directly (ZeroMQ's "Assertion failed: pfd.revents & POLLIN"
+    as a kernel shuts down after an error broke that rule once in CI)."""
+    import subprocess
+
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -187,6 +204,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
             # The kernel's own log (start-up notices, "KeyboardInterrupt caught" when a cell fails) would
             # reach stderr, which carries only the one error line.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         raise RunFailed(notebook.stem, exc.ename, exc.evalue, output) from None

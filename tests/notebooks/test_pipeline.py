@@ -123,3 +123,29 @@ def test_bad_source_is_one_line_and_exit_2(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ") and str(bad) in lines[0]
+
+
+def test_a_kernel_writes_nothing_to_the_runners_stderr(tmp_path):
+    # CI once failed the one-error-line rule on ZeroMQ's "Assertion failed: pfd.revents & POLLIN", written by
+    # a kernel shutting down after an error straight to its file 2. Here a kernel writes there as it exits.
+    import json
+    import textwrap
+
+    nb = tmp_path / "noise.ipynb"
+    nb.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "id": "noise", "metadata": {}, "outputs": [], "execution_count": None,
+                   "source": "import atexit, os\natexit.register(lambda: os.write(2, b'kernel noise at exit\\n'))\n"
+                             "raise ValueError('boom')"}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+    code = textwrap.dedent(f"""
+        from pathlib import Path
+        from helpers import runner
+        try:
+            runner._execute(Path({str(nb)!r}), Path({str(tmp_path / 'out.ipynb')!r}), {{}})
+        except runner.RunFailed:
+            print("failed as it should")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert "failed as it should" in done.stdout
+    assert "kernel noise" not in done.stderr
