@@ -838,10 +838,12 @@ def _campaign_themes_note(b: BriefingData) -> str:
 def _units_make_up(b: BriefingData, units: int) -> str:
     """What the texts counted 'each campaign once' are, tied to the campaigns section's distinct pieces
     of content (an audit found '645 distinct pieces of content' and '690 texts' in one briefing)."""
-    additions = b.theme_notes.get("n_content_additions")  # counted on the same texts (older runs: worked out)
-    distinct = units - int(additions) if additions is not None else int((b.campaign_notes or {}).get("n_distinct_content", -1))
-    additions = units - distinct
-    if 0 <= additions <= units and distinct >= 0:
+    additions = b.theme_notes.get("n_content_additions")  # counted on the same texts
+    if additions is None:  # a run folder from before it was counted: worked out from the campaigns' count
+        additions = units - int((b.campaign_notes or {}).get("n_distinct_content", units + 1))
+    additions = int(additions)
+    distinct = units - additions
+    if 0 <= additions <= units:
         return (f"the {distinct:,} distinct pieces of content (each campaign\u2019s letter once)"
                 + (f" and {_plural(additions, 'personal addition')} its senders wrote to it, taken separately"
                    if additions else ""))
@@ -1462,7 +1464,7 @@ def _respondents_phrase(b: BriefingData) -> str:
     types = _respondent_types(b)
     if types is not None and types.index.notna().any():
         stated = types[types.index.notna()]
-        parts = [f"{int(k):,} {_TYPE_PLURALS.get(str(t), str(t)) if k != 1 else str(t)}" if str(t) in _TYPE_PLURALS
+        parts = [f"{int(k):,} {_TYPE_PLURALS[str(t)] if k != 1 else t}" if str(t) in _TYPE_PLURALS  # known types
                  else f"{int(k):,} \u201c{_short(t, MAX_LABEL)}\u201d" for t, k in stated.items()]
         unstated = int(types[types.index.isna()].sum())
         if unstated:
@@ -1488,31 +1490,28 @@ def _closed_sentence(text: str, table: pd.DataFrame) -> str:
     if not n:
         return ""
 
-    def part(k: int) -> str:
-        return describe_share(k, n, interval=False) if n >= SMALL_N else f"{k:,}"
+    def part(k: int, of: int) -> str:
+        return describe_share(k, of, interval=False) if of >= SMALL_N else f"{k:,}"
 
     asked = f"Asked \u201c{_short(text, MAX_QUESTION)}\u201d, "
     sides = side_counts(table)
     if sides[1] and sides[-1]:
-        yes, no = scale_words(answered["answer"].astype(str).tolist())
-        first, second = ((yes, sides[1]), (no, sides[-1])) if sides[1] >= sides[-1] else ((no, sides[-1]), (yes, sides[1]))
+        words = dict(zip((1, -1), scale_words(answered["answer"].astype(str).tolist()), strict=True))
+        first, second = (1, -1) if sides[1] >= sides[-1] else (-1, 1)  # the larger side first
         rest = n - sides[1] - sides[-1]
-        out = (asked + f"{part(first[1])} of the {n:,} who answered {first[0]} and {part(second[1])} {second[0]}"
-               + (f"; {part(rest)} gave another answer" if rest else "") + ".")
+        out = (asked + f"{part(sides[first], n)} of the {n:,} who answered {words[first]} and "
+               f"{part(sides[second], n)} {words[second]}" + (f"; {part(rest, n)} gave another answer" if rest else "")
+               + ".")
         sent = int(answered["in_campaigns"].sum()) if "in_campaigns" in answered.columns else 0
-        if sent:  # organised campaigns can move these figures: the same without their senders
-            own = answered.assign(respondents=answered["respondents"] - answered["in_campaigns"])
-            m, other = n - sent, side_counts(own)
-            if m:
-                word = {yes: other[1], no: other[-1]}
-                out += (f" {sent:,} of them had sent an organised campaign\u2019s letter; of the other {m:,}, "
-                        + (f"{describe_share(word[first[0]], m, interval=False)} {first[0]} and "
-                           f"{describe_share(word[second[0]], m, interval=False)} {second[0]}." if m >= SMALL_N else
-                           f"{word[first[0]]:,} {first[0]} and {word[second[0]]:,} {second[0]}."))
+        if sent and n > sent:  # organised campaigns can move these figures: the same without their senders
+            m = n - sent
+            other = side_counts(answered.assign(respondents=answered["respondents"] - answered["in_campaigns"]))
+            out += (f" {sent:,} of them had sent an organised campaign\u2019s letter; of the other {m:,}, "
+                    f"{part(other[first], m)} {words[first]} and {part(other[second], m)} {words[second]}.")
         return out
     top = answered.sort_values("respondents", ascending=False, kind="stable").iloc[0]
     return (asked + f"the most common answer of the {n:,} who answered was \u201c{_short(top['answer'], MAX_LABEL)}\u201d "
-            f"({part(int(top['respondents']))}).")
+            f"({part(int(top['respondents']), n)}).")
 
 
 def closed_questions_section(b: BriefingData) -> str:

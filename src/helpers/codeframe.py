@@ -47,6 +47,7 @@ __all__ = [
     "read_codeframe",
     "write_codeframe",
     "archive_codeframe",
+    "archive_path",
     "descendants",
     "draft_codeframe",
     "coding_sheet",
@@ -261,13 +262,18 @@ def descendants(parent_of: dict, code: str) -> list[str]:
     return out
 
 
+def archive_path(frame: Codeframe, folder: str | os.PathLike) -> Path:
+    """Where :func:`archive_codeframe` keeps ``frame`` in ``folder``."""
+    return Path(folder) / f"codeframe-v{int(frame.version)}-{frame.digest()}.yaml"
+
+
 def archive_codeframe(frame: Codeframe, folder: str | os.PathLike) -> Path:
     """Keep a copy of this version of the codeframe in ``folder`` (``codeframe-v<N>-<digest>.yaml``).
 
     Every version used in a run folder stays there: a changed codeframe gets a new file even when its
     version number was not bumped (the digest differs), and the same codes are never stored twice.
     """
-    target = Path(folder) / f"codeframe-v{int(frame.version)}-{frame.digest()}.yaml"
+    target = archive_path(frame, folder)
     if not target.is_file():
         write_codeframe(frame, target, header=f"Codeframe version {frame.version}, as used in a run "
                                                f"(source: {frame.source or 'unknown'}).")

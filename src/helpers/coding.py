@@ -739,37 +739,34 @@ def keep_analysts_files(run: str | os.PathLike, frame) -> list[str]:
     import shutil
 
     from . import stages
-    from .codeframe import archive_codeframe, read_codeframe
+    from .codeframe import archive_codeframe, archive_path, read_codeframe
     from .errors import ListeningPostError
 
     run = Path(run)
     kept: list[str] = []
+
+    def keep_bytes(source: Path, folder: Path, stem: str) -> None:  # a copy named by a digest of its bytes
+        target = folder / f"{stem}-{hashlib.sha256(source.read_bytes()).hexdigest()[:12]}{source.suffix}"
+        if not target.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            kept.append(str(target.relative_to(run)))
+
     current = stages.output_path(run, "codeframe")
     if current.is_file():
         try:
             edited = read_codeframe(current)
         except ListeningPostError:  # edited into something that no longer reads: keep it as it is
-            digest = hashlib.sha256(current.read_bytes()).hexdigest()[:12]
-            target = run / "codeframes" / f"codeframe-unreadable-{digest}.yaml"
-            if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(current, target)
-                kept.append(str(target.relative_to(run)))
+            keep_bytes(current, run / "codeframes", "codeframe-unreadable")
         else:
-            if edited.digest() != frame.digest():
-                target = run / "codeframes" / f"codeframe-v{int(edited.version)}-{edited.digest()}.yaml"
-                if not target.is_file():
-                    archive_codeframe(edited, run / "codeframes")
-                    kept.append(str(target.relative_to(run)))
+            target = archive_path(edited, run / "codeframes")
+            if edited.digest() != frame.digest() and not target.is_file():
+                archive_codeframe(edited, run / "codeframes")
+                kept.append(str(target.relative_to(run)))
     for name in ("coding_sheet", "coding_sheet_xlsx"):
         sheet = stages.output_path(run, name)
         if sheet.is_file() and _written_in(sheet):
-            digest = hashlib.sha256(sheet.read_bytes()).hexdigest()[:12]
-            target = run / SHEET_ARCHIVE / f"{sheet.stem}-{digest}{sheet.suffix}"
-            if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(sheet, target)
-                kept.append(str(target.relative_to(run)))
+            keep_bytes(sheet, run / SHEET_ARCHIVE, sheet.stem)
     return kept
 
 
@@ -985,13 +982,15 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
                                          assignments.dropna(subset=["theme_id"]), group="theme_id")
             stages.save(run, "sentiment_by_code", by_code)
         # the next sheet: responses of letters not yet coded, each letter once
-        fresh = ~copies[rest_mask.to_numpy()].isin(set(copies[~rest_mask.to_numpy()])).to_numpy()
-        todo = rest[fresh]
-        order = priority(model, todo, coded=X_hand, random_state=random_state) if len(todo) else pd.DataFrame({"priority": []})
-        sheet = coding_sheet(todo.reset_index(drop=True), frame, n=max(1, min(n_to_code, len(todo))),
-                             order=order["priority"].to_numpy(),
-                             groups=copies[rest_mask.to_numpy()][fresh].reset_index(drop=True)) if len(todo) else coding_sheet(
-                                 comments.iloc[:0], frame, n=1)
+        uncoded = rest_mask.to_numpy()
+        fresh = ~copies[uncoded].isin(set(copies[~uncoded])).to_numpy()
+        todo, todo_groups = rest[fresh], copies[uncoded][fresh].reset_index(drop=True)
+        if len(todo):
+            order = priority(model, todo, coded=X_hand, random_state=random_state)
+            sheet = coding_sheet(todo.reset_index(drop=True), frame, n=max(1, min(n_to_code, len(todo))),
+                                 order=order["priority"].to_numpy(), groups=todo_groups)
+        else:
+            sheet = coding_sheet(comments.iloc[:0], frame, n=1)
         notes.update({
             "machine_coding": True,
             "n_hand_coded": int(len(hand_first)),
