@@ -151,7 +151,27 @@ def test_title_rows_above_the_header_are_skipped(tmp_path):
     assert len(r.comments) == len(plain.comments) > 0
     assert r.comments["text"].tolist() == plain.comments["text"].tolist()
     assert (r.comments["source_row"] - plain.comments["source_row"]).eq(2).all()  # rows of the titled sheet
-    assert "the header is on line 3: skipped 2 rows above it" in r.notes and not plain.notes
+    assert "the header is on line 3: the 2 lines above it were not read" in r.notes and not plain.notes
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_title_lines_above_a_csv_header_are_skipped(tmp_path, delimiter):
+    # Citizen Space-style CSV exports carry a title and a date above the header; the reader refused
+    # them ("row 2: this row has 4 fields but the header has 1") while the same sheet as XLSX was read
+    with open(CS, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    for name, above in (("plain.csv", []), ("titled.csv", [["Consultation on buses; responses"], [],
+                                                          ["Exported 3 March 2021, 14:00"]])):
+        with open(tmp_path / name, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=delimiter).writerows(above + rows)
+    plain = read(tmp_path / "plain.csv", question_map=CS_MAP, timezone="Europe/London")
+    r = read(tmp_path / "titled.csv", question_map=CS_MAP, timezone="Europe/London")
+    assert len(r.comments) == len(plain.comments) > 0
+    assert r.comments["text"].tolist() == plain.comments["text"].tolist()
+    assert r.respondents["respondent_type"].tolist() == plain.respondents["respondent_type"].tolist()
+    # three lines above the header (the title, a blank line, the date): every line number moves by 3
+    assert (r.comments["source_row"] - plain.comments["source_row"]).eq(3).all()
+    assert "the header is on line 4: the 3 lines above it were not read" in r.notes and not plain.notes
 
 
 def test_never_auto_detected():

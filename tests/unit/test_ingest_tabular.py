@@ -157,6 +157,8 @@ def test_sniff_delimiter(sample, expected):
         ('id,text\na,"say ""hi""\nthere"\nb,z\n', [2, 4]),  # doubled quotes
         ('id,text\na,5" screen\nb,"two\nlines"\nc,z\n', [2, 3, 5]),  # a stray quote: slow path
         ("id,text\r\na,x\r\nb,y\r\n", [2, 3]),
+        ('Comments export\nMarch 2025\nid,text\na,"x\ny"\nb,z\n', [4, 6]),  # title lines above the header
+        ('"Export: ""parking""\n(draft)"\n\nid,text\na,5" screen\nb,"two\nlines"\nc,z\n', [5, 6, 8]),  # and a stray quote
         ("id,text\ra,x\rb,y\r", [2, 3]),  # old Mac line ends
     ],
 )
@@ -209,6 +211,15 @@ def test_record_start_lines_detects_disagreement():
 def test_default_ids_use_the_start_line(tmp_path):
     result = read(_csv(tmp_path, 'text\n"a\nb"\nc\n'))
     assert result.comments["comment_id"].tolist() == ["row-2", "row-4"]
+
+
+def test_title_lines_are_noted_and_a_data_row_is_never_a_header(tmp_path):
+    result = read(_csv(tmp_path, "Responses to the survey\n\nid;answer\n1;More buses\n"))
+    assert table_values(result.comments, ["comment_id", "text"]) == [["1", "More buses"]]
+    assert result.notes[0] == "the header is on line 3: the 2 lines above it were not read"
+    # "comment" in a data row is a value, not the header: the missing text column is reported as before
+    with pytest.raises(InputError, match="'words'"):
+        read(_csv(tmp_path, "id,type,words\n1,comment,hi\n"))
 
 
 def test_padding_rows_and_blank_lines_are_not_records(tmp_path):

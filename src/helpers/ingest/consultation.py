@@ -12,6 +12,7 @@ CSV files are loaded with :func:`helpers.ingest.tabular.load_delimited`, as ever
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from ..errors import ConfigError, InputError
 from ..schema import EXCLUSION_COLUMNS, RESPONDENT_COLUMNS
 from ._mapping import check_timezone, parse_datetimes
 from .registry import ReadOptions, Tables, register_reader
-from .tabular import load_delimited, load_sheet
+from .tabular import header_note, load_delimited, load_sheet
 
 __all__ = ["read_consultation", "load_question_map", "normalise_respondent_type"]
 
@@ -221,8 +222,10 @@ def parse_consent(values: pd.Series) -> pd.Series:
 # the reader
 
 
-def _load_grid(path: Path, options: ReadOptions, sheet: object) -> tuple[pd.DataFrame, np.ndarray]:
-    """The file's non-empty rows as a string table (columns 0..n-1) and their line / sheet-row numbers."""
+def _load_grid(path: Path, options: ReadOptions, sheet: object,
+               header: Callable[[list[list[str]]], int | None]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The file's non-empty rows from its header on, as a string table (columns 0..n-1), and their
+    line / sheet-row numbers; ``header`` finds the header below any title rows."""
     source = options.source
     try:
         with open(path, "rb") as fh:
@@ -233,11 +236,12 @@ def _load_grid(path: Path, options: ReadOptions, sheet: object) -> tuple[pd.Data
         cells = load_sheet(path, sheet=options.sheet if options.sheet is not None else sheet, source=source)
         if not cells:
             raise InputError("the worksheet is empty", path=source)
+        cells = cells[header([c for _, c in cells]) or 0:]
         width = max(len(c) for _, c in cells)
         grid = pd.DataFrame([c + [""] * (width - len(c)) for _, c in cells], dtype="string")
         grid.columns = range(width)
         return grid, np.asarray([r for r, _ in cells], dtype="int64")
-    return load_delimited(path, source=source, encoding=options.encoding)
+    return load_delimited(path, source=source, encoding=options.encoding, header=header)
 
 
 def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, source: str) -> int:
@@ -265,16 +269,25 @@ def _named_columns(qmap: dict) -> list[str]:
     return named + [qmap[k] for k in ("respondent_id", "created_at", "question_column", "text_column") if k in qmap]
 
 
-def _header_start(grid: pd.DataFrame, header_rows: int, wanted: list[str]) -> int:
+def _header_start(rows: list[list[str]], header_rows: int, wanted: list[str]) -> int | None:
     """The first row (of the first :data:`_MAX_TITLE_ROWS` + 1) whose ``header_rows`` rows hold every
-    ``wanted`` header (ignoring case and runs of white space); 0 when none does (the map's own check
-    then says which column is missing)."""
+    ``wanted`` header (ignoring case and runs of white space); None when none does (the map's own
+    check then says which column is missing).
+
+    Examples
+    --------
+    >>> _header_start([["Export, 3 March"], ["Q1", "Q2"], ["Name", "Comments"], ["Ann", "Fine"]], 2,
+    ...               ["q2", "comments"])
+    1
+    >>> _header_start([["Name", "Comments"]], 1, ["Views"]) is None
+    True
+    """
     folded = {" ".join(str(w).split()).casefold() for w in wanted}
-    for r in range(min(_MAX_TITLE_ROWS + 1, len(grid) - header_rows + 1)):
-        cells = {" ".join(str(v).split()).casefold() for v in grid.iloc[r:r + header_rows].to_numpy().ravel()}
+    for r in range(min(_MAX_TITLE_ROWS + 1, len(rows) - header_rows + 1)):
+        cells = {" ".join(str(v).split()).casefold() for row in rows[r:r + header_rows] for v in row}
         if folded <= cells:
             return r
-    return 0
+    return None
 
 
 def _blank_mask(values: pd.Series) -> np.ndarray:
@@ -345,15 +358,15 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
         )
     map_path = str(options.question_map)
     qmap = load_question_map(map_path)
-    grid, lines = _load_grid(Path(path), options, qmap.get("sheet"))
     hr = qmap["header_rows"]
+    # title rows above the header ("Consultation on ... - export of 3 March"): the header is the first
+    # row (of the first few) that holds every column the map names
+    wanted = _named_columns(qmap)
+    grid, lines = _load_grid(Path(path), options, qmap.get("sheet"),
+                             lambda rows: _header_start([[_DEBRIS.sub("\n", v) for v in r] for r in rows], hr, wanted))
     if len(grid) < hr:
         raise InputError(f"the file has fewer than the {hr} header rows the question map says", path=source)
     grid = grid.apply(_clean_cells)
-    # title rows above the header ("Consultation on ... - export of 3 March"): the header is the first
-    # row (of the first few) that holds every column the map names
-    start = _header_start(grid, hr, _named_columns(qmap))
-    grid, lines = grid.iloc[start:].reset_index(drop=True), lines[start:]
     names = [[str(grid.iat[r, c]).strip() for r in range(hr)] for c in range(grid.shape[1])]
     data = grid.iloc[hr:].reset_index(drop=True)
     rows = lines[hr:]
@@ -483,8 +496,7 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
         },
         columns=list(EXCLUSION_COLUMNS),
     )
-    notes = ([f"the header is on line {int(lines[0])}: skipped {start} row{'s' if start > 1 else ''} above it"]
-             if start else [])
+    notes = header_note(int(lines[0]))
     if "consent_to_publish" in resp.columns:
         raw = columns["respondent.consent_to_publish"]
         unclear = ~pd.Series(_blank_mask(raw)) & resp["consent_to_publish"].isna()

@@ -42,6 +42,7 @@ __all__ = [
     "load_delimited",
     "load_sheet",
     "header_of",
+    "header_note",
 ]
 
 DELIMITERS = ",;\t|"
@@ -303,6 +304,7 @@ def load_delimited(
     encoding: str | None = None,
     delimiter: str | None = None,
     drop_blank: bool = True,
+    header: HeaderFinder | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Every record of a delimited text file as strings, and the 1-based line where each starts.
 
@@ -328,6 +330,12 @@ def load_delimited(
     drop_blank : bool, keyword-only
         Drop records whose every cell is empty or white space (blank lines, ``,,,`` padding), the
         header row included.
+    header : callable, optional
+        Finds the header below title lines ("Consultation on ... exported 3 March"): called with the
+        file's first records (lists of cells, split by each candidate delimiter in turn), it returns
+        how many of them are above the header, or None when the header is not among them. The lines
+        above the header are skipped (the line numbers returned still count them); when no split
+        finds it, the file is read from its first line.
     Returns
     -------
     frame : DataFrame
@@ -350,7 +358,8 @@ def load_delimited(
     >>> frame.values.tolist(), rows.tolist()
     ([['id', 'text'], ['1', 'two\\nlines'], ['2', 'x']], [2, 3, 6])
     """
-    scan = _DelimitedScan(path, source=source, encoding=encoding, delimiter=delimiter, drop_blank=drop_blank)
+    scan = _DelimitedScan(path, source=source, encoding=encoding, delimiter=delimiter, drop_blank=drop_blank,
+                          header=header)
     return read_streamed(path, scan, source=source, encoding=encoding, block_bytes=BLOCK_BYTES)
 
 
@@ -385,6 +394,66 @@ class _Feed(io.RawIOBase):
         return n
 
 
+#: Finds the header among a file's first records (each a list of cells): how many records are title
+#: lines above it, or None when none of them is the header.
+HeaderFinder = Callable[[list[list[str]]], "int | None"]
+
+_MAX_TITLE_LINES = 20  # records looked through for the header
+
+
+def _skip_blank_lines(text: str) -> tuple[str, int]:
+    """``text`` from its first line that is not blank, and how many lines were skipped."""
+    first = len(text) - len(text.lstrip())
+    first = text.rfind("\n", 0, first) + 1
+    return text[first:], text.count("\n", 0, first)
+
+
+def _nth_line_end(text: str, n: int) -> int:
+    """Where the ``n``-th line of ``text`` ends (just past its ``\\n``); 0 for n = 0."""
+    end = 0
+    for _ in range(n):
+        end = text.index("\n", end) + 1
+    return end
+
+
+def _delimiter_order(head: str) -> list[str]:
+    """The candidate delimiters, the sniffed one first."""
+    sniffed = sniff_delimiter(head)
+    return [sniffed] + [d for d in DELIMITERS if d != sniffed]
+
+
+def _title_lines(head: str, find: HeaderFinder, delimiters: list[str]) -> tuple[int, str] | None:
+    """The physical lines above the header that ``find`` recognises among the first records of
+    ``head``, and the delimiter that splits them so; None when no delimiter does.
+
+    Examples
+    --------
+    >>> def find(records):
+    ...     return next((i for i, cells in enumerate(records) if "text" in cells), None)
+    >>> _title_lines('Export of "a\\nb"\\n\\nid;text\\n1;x\\n', find, [",", ";"])
+    (3, ';')
+    >>> _title_lines("id,words\\n1,x\\n", find, [","]) is None
+    True
+    """
+    lines = [line + "\n" for line in head.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    for sep in delimiters:
+        reader = csv.reader(iter(lines), delimiter=sep, quotechar='"', doublequote=True)
+        records, ends = [], []
+        try:
+            for cells in reader:
+                records.append([c.strip() for c in cells])
+                ends.append(reader.line_num)
+                if len(records) > _MAX_TITLE_LINES:
+                    break
+        except csv.Error:
+            pass
+        k = find(records)
+        if k is not None:
+            return (ends[k - 1] if k else 0), sep
+    return None
+
+
 class _DelimitedScan:
     """The consumer of :func:`load_delimited`: parses the text pieces chunk by chunk (see there).
 
@@ -393,12 +462,14 @@ class _DelimitedScan:
     """
 
     def __init__(self, path: Path, *, source: str, encoding: str | None, delimiter: str | None,
-                 drop_blank: bool, columns: Callable[[list[str]], list[int] | None] | None = None) -> None:
+                 drop_blank: bool, columns: Callable[[list[str]], list[int] | None] | None = None,
+                 header: HeaderFinder | None = None) -> None:
         """``columns`` is called once with the first record's cells and returns the positions of the
         columns to keep (the others are dropped chunk by chunk, to save memory; the kept ones become
-        Arrow-backed strings), or None for all of them."""
+        Arrow-backed strings), or None for all of them. ``header`` finds the header below title
+        lines (see :func:`load_delimited`)."""
         self.path, self.source, self.encoding = path, source, encoding
-        self.delimiter, self.drop_blank, self.columns = delimiter, drop_blank, columns
+        self.delimiter, self.drop_blank, self.columns, self.header = delimiter, drop_blank, columns, header
         self.first_cells: list[str] = []  # the first record, all columns
         self.kept_columns: list[int] | None = None  # positions of the columns kept (None: all)
         self.blank: np.ndarray = np.zeros(0, dtype=bool)  # each row returned: are all its cells blank?
@@ -412,11 +483,16 @@ class _DelimitedScan:
             stripped = head.lstrip()
             if stripped and len(stripped) > _SAMPLE_CHARS:
                 break
-        first = len(head) - len(head.lstrip())
-        first = head.rfind("\n", 0, first) + 1
-        offset = head.count("\n", 0, first)
-        head = head[first:]
-        sep = self.delimiter or sniff_delimiter(head)
+        head, offset = _skip_blank_lines(head)
+        sep = self.delimiter
+        if self.header is not None:
+            found = _title_lines(head, self.header, [sep] if sep else _delimiter_order(head))
+            if found is not None:
+                lines, sep = found
+                cut = _nth_line_end(head, lines)
+                head, blank = _skip_blank_lines(head[cut:])
+                offset += lines + blank
+        sep = sep or sniff_delimiter(head)
 
         ends = _RecordEnds()
         # per physical line: quoted, fields, blank, delimiters outside quotes
@@ -654,7 +730,7 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
         return [i for i, name in enumerate(names) if name in wanted]
 
     scan = _DelimitedScan(path, source=source, encoding=options.encoding, delimiter=None, drop_blank=False,
-                          columns=used_columns)
+                          columns=used_columns, header=_header_finder(options))
     frame, starts = read_streamed(path, scan, source=source, encoding=options.encoding, block_bytes=BLOCK_BYTES)
     names = _header_names(scan.first_cells, source=source, row=int(starts[0]))
     if scan.kept_columns is not None:
@@ -665,7 +741,23 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
     data = ~scan.blank[1:]  # rows whose every cell (kept or not) is blank are not records
     if not data.all():
         raw = raw[data]
-    return map_table(raw.reset_index(drop=True), starts[1:][data], options)
+    tables = map_table(raw.reset_index(drop=True), starts[1:][data], options)
+    tables.notes[:0] = header_note(int(starts[0]))
+    return tables
+
+
+def header_note(line: int) -> list[str]:
+    """The note that the header is not on the first line (title lines above it), if it is not.
+
+    Examples
+    --------
+    >>> header_note(1), header_note(2), header_note(4)
+    ([], ['the header is on line 2: the line above it was not read'], ['the header is on line 4: the 3 lines above it were not read'])
+    """
+    if line <= 1:
+        return []
+    above = "the line above it was" if line == 2 else f"the {line - 1} lines above it were"
+    return [f"the header is on line {line}: {above} not read"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -789,14 +881,32 @@ def load_sheet(path: Path, *, sheet: str | int | None, source: str) -> list[tupl
         book.close()
 
 
-def _header_index(rows: list[tuple[int, list[str]]], options: ReadOptions) -> int:
-    """Which of the first non-empty rows is the header: the first naming the text column, else the first."""
+def _header_finder(options: ReadOptions) -> HeaderFinder:
+    """Finds the header among a table's first rows: the first naming the text column
+    (``options.text_column``, else one of the default names) in more cells than any row above it
+    has (title rows are short; a data row holding the word "comment" is not a header).
+
+    Examples
+    --------
+    >>> find = _header_finder(ReadOptions("x.csv", text_column="Views"))
+    >>> find([["Export"], [], ["ID", "Views", "Date"], ["1", "Fine", ""]]), find([["ID", "Text"]])
+    (2, None)
+    >>> find([["1", "Yes", "x"], ["ID", "Views"]]) is None
+    True
+    """
     wanted = options.text_column or (options.columns or {}).get("text")
     names = {wanted.strip().casefold()} if wanted else set(TEXT_COLUMN_CANDIDATES)
-    for i, (_, cells) in enumerate(rows[:20]):
-        if any(c.strip().casefold() in names for c in cells):
-            return i
-    return 0
+
+    def find(rows: list[list[str]]) -> int | None:
+        widest = 0  # most non-empty cells in a row above
+        for i, cells in enumerate(rows[:_MAX_TITLE_LINES]):
+            filled = sum(bool(c.strip()) for c in cells)
+            if filled > widest and any(c.strip().casefold() in names for c in cells):
+                return i
+            widest = max(widest, filled)
+        return None
+
+    return find
 
 
 @register_reader("xlsx", suffixes=(".xlsx", ".xlsm"), sniff=sniff_xlsx)
@@ -804,9 +914,7 @@ def read_xlsx(path: Path, options: ReadOptions) -> Tables:
     """Read one worksheet of an Excel workbook: header row first, one row per contribution.
 
     ``options.sheet`` picks the worksheet by name or by 0-based position (default: the first). The
-    header is the first row holding the text column (``options.text_column``, else one of the default
-    names) among the first 20 rows with any value in them, else the first such row: title rows
-    above a table are skipped. Empty rows are skipped; ``source_row`` is the sheet's own row number. Dates stored as Excel dates have no time zone: they are taken to be in
+    header is found as in the ``csv`` reader (title rows above a table are skipped). Empty rows are skipped; ``source_row`` is the sheet's own row number. Dates stored as Excel dates have no time zone: they are taken to be in
     ``options.timezone``.
 
     Examples
@@ -828,7 +936,7 @@ def read_xlsx(path: Path, options: ReadOptions) -> Tables:
     if not rows:
         raise InputError("the worksheet is empty", path=source)
     width = max(len(cells) for _, cells in rows)
-    start = _header_index(rows, options)
+    start = _header_finder(options)([cells for _, cells in rows]) or 0
     rows = rows[start:]
     header_row, header_cells = rows[0]
     header_cells = header_cells + [""] * (width - len(header_cells))
@@ -841,4 +949,6 @@ def read_xlsx(path: Path, options: ReadOptions) -> Tables:
         else pd.DataFrame({h: pd.Series(dtype="string") for h in header})
     )
     numbers = np.asarray([number for number, _ in rows[1:]], dtype="int64")
-    return map_table(raw, numbers, options)
+    tables = map_table(raw, numbers, options)
+    tables.notes[:0] = header_note(header_row)
+    return tables
