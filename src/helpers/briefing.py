@@ -35,6 +35,7 @@ from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
 from .textscan import arrow_strings
+from .themes import N_KEY_TERMS
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
            "closed_questions_section", "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
@@ -1173,7 +1174,10 @@ def methodology_section(b: BriefingData) -> str:
              "same on every run) found ")
             + f"{notes['n_themes']} theme(s), {chosen} within the bounds {lo} to {hi} "
             "that this corpus size allows. A comment belongs to every theme that carries at least "
-            f"{notes['parameters']['assign_threshold']:.0%} of its weight; comments below that for every theme "
+            f"{notes['parameters']['assign_threshold']:.0%} of its weight"
+            + ("" if notes.get("method") == "embeddings" else
+               f" and whose key terms it uses (one of the theme's {N_KEY_TERMS} most characteristic terms)")
+            + "; comments in no theme "
             "are reported as not assigned. Labels are built from each theme's most distinctive phrases and terms; "
             "quotes are the comments most typical of the theme, skipping near-copies."),
         report.heading("Tone", 3),

@@ -413,7 +413,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         theme, every comment is "not assigned", and ``notes["too_few"]`` says why.
     """
     from .dask_engine import get_engine
-    from .themes import make_theme_model, no_themes, reuse_fitted_weights, summarise_themes
+    from .themes import content_sizes, make_theme_model, no_themes, reuse_fitted_weights, summarise_themes
 
     runner = get_engine(engine, dask_scheduler)
     comments = analysed_comments(load_comments(run) if comments is None else comments)
@@ -433,7 +433,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         return None, table, assignments, notes
     model = make_theme_model(method, n_themes=n_themes, random_state=random_state,
                              assign_threshold=assign_threshold)
-    units, _ = _content(run, comments, content)
+    units, links = _content(run, comments, content)
     dedup = units is not None and content == "deduplicated" and len(units) >= 2
     fitted_texts = units["text"] if dedup else comments["text"]
     fitted = model.fit(fitted_texts).doc_weights_
@@ -445,16 +445,14 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         model.doc_weights_ = weights(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
     if units is not None:
-        all_weights = model.doc_weights_
-        model.doc_weights_ = fitted if dedup else weights(units["text"])
-        content_table, _ = summarise_themes(model, units.rename(columns={"unit_id": "comment_id"}), n_quotes=0)
-        # the two tables number themes by their own sizes: match them by label and terms
-        size_of = dict(zip(zip(content_table["label"], content_table["top_terms"].map(tuple), strict=True),
-                           content_table["size"], strict=True))
-        table["content_size"] = [int(size_of.get((lab, tuple(terms)), 0))
+        sizes = content_sizes(fitted if dedup else weights(units["text"]), model.doc_weights_,
+                              units["unit_id"], comments["comment_id"], links, model.assign_threshold)
+        # the table numbers themes by size: match them to the model's by label and terms
+        size_of = {(lab, tuple(terms)): int(n)
+                   for lab, terms, n in zip(model.labels_, model.top_terms_, sizes, strict=True)}
+        table["content_size"] = [size_of[(lab, tuple(terms))]
                                  for lab, terms in zip(table["label"], table["top_terms"], strict=True)]
         table["content_share"] = table["content_size"] / len(units)
-        model.doc_weights_ = all_weights  # the returned model's weights match the returned tables
     lo, hi = model.bounds_
     notes = {
         "n_analysed": int(len(comments)),
@@ -527,7 +525,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
 
     score_comments = get_engine(engine, dask_scheduler).score_comments
     comments = analysed_comments(load_comments(run) if comments is None else comments)
-    units, _ = _content(run, comments, content)
+    units, links = _content(run, comments, content)
     dedup = units is not None and content == "deduplicated"
     # the personal additions are scored in the same call, so sentences they share with the comments
     # are scored once; each row's score depends only on its own text

@@ -51,7 +51,8 @@ Learning the themes, and each comment's weights
     The final NMF is fitted to every comment, or to a deterministic sample of
     :data:`MAX_FIT_DOCS` (100,000) in a larger corpus. Every comment's theme weights are then solved
     for the learned themes, one comment at a time (non-negative least squares, :func:`_solve_weights`),
-    so :meth:`ThemeModel.transform` is row-independent: a text's weights depend on that text alone,
+    keeping weight only on themes whose key terms the comment uses (one of their 30 most
+    characteristic terms, :func:`_theme_weights`), so :meth:`ThemeModel.transform` is row-independent: a text's weights depend on that text alone,
     whatever other texts it is transformed with (in one call or in partitions on a cluster), and equal
     its row of ``doc_weights_`` when the model was fitted on it.
 
@@ -156,6 +157,9 @@ STABILITY_TOLERANCE: float = 0.05
 MAX_SELECTION_DOCS: int = 20_000
 #: Number of top terms per theme kept in ``top_terms_`` and used for coherence and stability.
 N_TOP_TERMS: int = 10
+#: A text has weight on a theme only if it uses one of the theme's this many most characteristic
+#: terms (the :data:`N_TOP_TERMS` shown first among them).
+N_KEY_TERMS: int = 30
 #: At most this many candidate numbers of themes are tried.
 MAX_CANDIDATES: int = 10
 # (fewest comments in the sample, number of 80% resamples): small samples are cheap to refit and
@@ -825,9 +829,40 @@ def _fit_nmf(X, k: int, seed: int, *, scoring: bool = False, svd=None) -> NMF:
     return nmf
 
 
-def _transform_block(texts: list[str], vectorizer, H: np.ndarray) -> np.ndarray:
+def _transform_block(texts: list[str], vectorizer, H: np.ndarray, keys: sp.csr_matrix) -> np.ndarray:
     """:meth:`ThemeModel.transform` of some distinct texts (run in a worker process)."""
-    return _normalise_rows(_solve_weights(vectorizer.transform(texts), H))
+    return _theme_weights(vectorizer.transform(texts), H, keys)
+
+
+def _key_terms(scores: np.ndarray) -> sp.csr_matrix:
+    """Which terms (columns) are each theme's (row's) :data:`N_KEY_TERMS` best by ``scores``, as a
+    0/1 matrix."""
+    tops = _top_indices(scores, N_KEY_TERMS)
+    rows = np.repeat(np.arange(len(tops)), [len(t) for t in tops])
+    cols = np.concatenate(tops) if tops else np.zeros(0, dtype=np.intp)
+    return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=scores.shape)
+
+
+def _theme_weights(X, H: np.ndarray, keys: sp.csr_matrix) -> np.ndarray:
+    """Each row's mix of themes: its non-negative least-squares weights (:func:`_solve_weights`), with
+    no weight on a theme none of whose key terms (``keys``, from :func:`_key_terms`) the row uses,
+    scaled to sum to 1 (all zero when no theme is left).
+
+    Least squares gives a little weight to any theme sharing any term with a text, and the scaling
+    would make that little all of a text's mix when nothing else fits (a letter about speed limits
+    counted in a theme about public transport through the word "limits"): a theme counts a text
+    only when the text uses words that characterise it.
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1.0, 0, 0], [0, 0, 1.0]]))
+    >>> H = np.array([[1.0, 0.2, 0.1], [0, 1.0, 0.3]])
+    >>> keys = sp.csr_matrix(np.array([[1.0, 1, 0], [0, 1, 0]]))  # term 2 is no theme's key term
+    >>> _theme_weights(X, H, keys).round(2).tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+    """
+    uses = (X @ keys.T).toarray() > 0 if sp.issparse(X) else (np.asarray(X) @ keys.T.toarray()) > 0
+    return _normalise_rows(np.where(uses, _solve_weights(X, H), 0.0))
 
 
 def _solve_weights(X, H: np.ndarray, *, desc: str = "themes: weights") -> np.ndarray:
@@ -1003,9 +1038,12 @@ class ThemeModel(BaseEstimator):
         Up to :data:`N_TOP_TERMS` terms per theme, best first (fewer only when fewer have weight).
     labels_ : list of str
         Short readable labels, such as "social media; engagement; political system".
+    key_terms_ : sparse matrix of shape (n_themes_, n_terms)
+        1 for each theme's :data:`N_KEY_TERMS` most characteristic terms (``top_terms_`` first among
+        them): a comment has weight on a theme only if it uses one of them.
     doc_weights_ : ndarray of shape (n_docs, n_themes_)
-        Each row sums to 1 (the comment's mix of themes), or is all zero for a comment with no terms.
-        Equal to :meth:`transform` of the fitted texts.
+        Each row sums to 1 (the comment's mix of themes), or is all zero for a comment with no terms
+        or none of any theme's key terms. Equal to :meth:`transform` of the fitted texts.
     bounds_ : tuple of int
         The (fewest, most) themes allowed for this corpus: :func:`theme_bounds` of the number of
         distinct texts.
@@ -1191,6 +1229,7 @@ class ThemeModel(BaseEstimator):
         del Xw
         H = term_scores(nmf.components_, float(self.term_exclusivity))
         tops = _top_indices(H, N_TOP_TERMS)
+        keys = _key_terms(H)
         if scores is None:
             scores = pd.DataFrame(
                 {
@@ -1209,8 +1248,9 @@ class ThemeModel(BaseEstimator):
         self.feature_names_ = names
         self.n_themes_ = int(k)
         self.top_terms_ = [[str(names[i]) for i in top] for top in tops]
+        self.key_terms_ = keys
         # the unweighted rows: a text's mix does not depend on its weight, and equals transform's
-        self.doc_weights_ = _normalise_rows(_solve_weights(X, nmf.components_))
+        self.doc_weights_ = _theme_weights(X, nmf.components_, keys)
         self.labels_ = _labels(docs, self.doc_weights_, self.top_terms_, stop, float(self.assign_threshold))
         self.k_scores_ = scores.reset_index(drop=True)
         return self
@@ -1271,7 +1311,7 @@ class ThemeModel(BaseEstimator):
         check_is_fitted(self, "nmf_")
         codes, distinct = pd.factorize(np.asarray(_as_texts(texts), dtype=object))
         parts = blocks(list(distinct), _TRANSFORM_BLOCK)
-        solved = map_blocks(_transform_block, parts, self.vectorizer_, self.nmf_.components_,
+        solved = map_blocks(_transform_block, parts, self.vectorizer_, self.nmf_.components_, self.key_terms_,
                             desc="themes: weights")
         weights = np.vstack(solved) if solved else np.zeros((0, self.n_themes_))
         return weights[codes]
@@ -1313,6 +1353,34 @@ def reuse_fitted_weights(texts, fitted_texts, fitted_weights: np.ndarray, transf
     return out
 
 
+
+
+def content_sizes(unit_weights: np.ndarray, comment_weights: np.ndarray, unit_ids, comment_ids,
+                  links: pd.DataFrame, threshold: float) -> np.ndarray:
+    """Each theme's pieces of distinct content (campaign templates, personal additions, other
+    responses: :func:`helpers.campaigns.content_units`) counting each campaign once.
+
+    A unit counts in a theme when its own weights put it there (at least ``threshold``) and a
+    submission it stands for (``links``: ``comment_id`` -> ``unit_id``) is counted in the theme too;
+    so de-duplicating never finds content in a theme that no submission in it carries (a member's
+    short addition can lean towards a theme that the member's whole letter does not).
+
+    Examples
+    --------
+    >>> units = np.array([[1.0, 0.0], [0.3, 0.7]])  # a template, and one member's addition
+    >>> subs = np.array([[1.0, 0.0], [1.0, 0.0], [0.9, 0.1]])  # the template's sender and two members
+    >>> links = pd.DataFrame({"comment_id": ["a", "b", "c", "c"], "unit_id": ["a", "a", "a", "c"]})
+    >>> content_sizes(units, subs, ["a", "c"], ["a", "b", "c"], links, 0.2).tolist()  # the addition: no
+    [2, 0]
+    """
+    unit_in = (unit_weights >= threshold) & (unit_weights > 0)
+    comment_in = (comment_weights >= threshold) & (comment_weights > 0)
+    u = pd.Index(unit_ids).get_indexer(links["unit_id"])
+    c = pd.Index(comment_ids).get_indexer(links["comment_id"])
+    ok = (u >= 0) & (c >= 0)
+    carried = np.zeros_like(unit_in)
+    np.logical_or.at(carried, u[ok], comment_in[c[ok]])
+    return (unit_in & carried).sum(axis=0).astype(np.int64)
 
 
 def _pick_quotes(

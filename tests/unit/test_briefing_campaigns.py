@@ -137,6 +137,7 @@ def test_themes_and_tone_count_each_campaign_once(with_campaign):
     # 28 own responses + the letter once + c6's own sentence ("My son ... every weekend.", 8 words)
     assert b.theme_notes["fitted_on"] == "deduplicated" and b.theme_notes["n_content_units"] == 30
     assert (b.themes["content_size"] <= 30).all() and "content_share" in b.themes
+    assert (b.themes["content_size"] <= b.themes["size"]).all()  # de-duplicating never adds content
     assert b.sentiment_notes["content_n_scored"] == 30
     assert sum(b.sentiment_notes["content_label_counts"].values()) == 30
     themes = _visible(briefing.themes_section(b))
