@@ -26,19 +26,24 @@ import pandas as pd
 
 __all__ = ["answer_side", "answer_order", "closed_answers", "side_counts", "scale_words"]
 
-_POSITIVE_WORDS = r"agree|support|yes|in favour|in favor|likely|satisfied|approve|good|useful|important"
-_NEGATIVE = re.compile(r"\b(?:disagree|oppose|against|no|not in favou?r|unlikely|dissatisfied|disapprove|bad|poor"
-                       r"|useless|unimportant)\b")
+_POSITIVE_WORDS = (r"agree|support|yes|in favour|in favor|likely|satisfied|approve|good|useful|important|excellent"
+                   r"|better|helpful|effective|easy|confident")
+_NEGATIVE = re.compile(r"\b(?:disagree|oppose|against|no|not in favou?r|unlikely|dissatisfied|unsatisfied|disapprove"
+                       r"|bad|poor|terrible|awful|worse|useless|unimportant|unhelpful|ineffective|difficult)\b")
 _POSITIVE = re.compile(rf"\b(?:{_POSITIVE_WORDS})\b")
-# a positive word after a negation, a word or two apart: "Not likely", "Do not agree", "I don't support",
-# "Not very likely", "Not at all satisfied"
-_NEGATED = re.compile(rf"\b(?:not|don't|do not|doesn't|does not|didn't|did not|never|hardly)\b(?: \S+){{0,2}}? "
+# a positive word after a negation, a word or two apart: "Not likely", "Do not agree", "I don't support it",
+# "Not very likely", "Not at all satisfied"; and after "less": "Much less likely", "Less important"
+_NEGATED = re.compile(rf"\b(?:not|don't|do not|doesn't|does not|didn't|did not|never|hardly|less)\b(?: \S+){{0,2}}? "
                       rf"(?:{_POSITIVE_WORDS})\b")
-_MIDDLE = re.compile(r"\b(?:neither|neutral|no opinion|mixed|no preference|no strong (?:view|views|feelings|opinion))\b")
+_MIDDLE = re.compile(r"\b(?:neither|neutral|no opinion|mixed|no preference|no strong (?:view|views|feelings|opinion)"
+                     r"|no difference|no change|(?:about|stay|stayed|remain|remained) the same|fair|average)\b")
 _NO_SIDE = re.compile(r"(?:(?:i )?(?:don't|do not|not) (?:know|sure)|unsure|other|n/?a|prefer not to say"
                       r"|not applicable|can't say|cannot say)\b")
-_STRONG = re.compile(r"\b(?:strongly|very|completely|totally|definitely|fully|extremely|not at all)\b")
-_WEAK = re.compile(r"\b(?:tend to|somewhat|slightly|mostly|partly|partially|fairly|probably|quite|not very)\b")
+# what survey tools write in a question's cell when the respondent skipped it
+_UNANSWERED = re.compile(r"(?:not answered|no answer|no response|not asked|skipped|-)", re.IGNORECASE)
+_STRONGEST = re.compile(r"\b(?:excellent|outstanding)\b")
+_STRONG = re.compile(r"\b(?:strongly|very|much|completely|totally|definitely|fully|extremely|not at all)\b")
+_WEAK = re.compile(r"\b(?:tend to|somewhat|slightly|a little|mostly|partly|partially|fairly|probably|quite|not very)\b")
 
 
 def answer_side(answer: str) -> int | None:
@@ -51,8 +56,8 @@ def answer_side(answer: str) -> int | None:
     --------
     >>> [answer_side(a) for a in ["Strongly agree", "Tend to disagree", "Neither agree nor disagree", "No",
     ...                           "Yes, in some cases", "Don't know", "Not sure", "Not very likely",
-    ...                           "I don't support it", "No preference"]]
-    [1, -1, 0, -1, 1, None, None, -1, -1, 0]
+    ...                           "I don't support it", "No preference", "Much less likely", "No difference"]]
+    [1, -1, 0, -1, 1, None, None, -1, -1, 0, -1, 0]
     """
     a = " ".join(_fold(answer).split())
     if _MIDDLE.search(a):
@@ -71,10 +76,10 @@ def _fold(answer: str) -> str:
 
 
 def _strength(answer: str) -> float:
-    """How far from the middle an answer sits: 2 ("Strongly", "Very", "Not at all"), 0.5 ("Tend to",
-    "Fairly", "Not very"), else 1."""
+    """How far from the middle an answer sits: 3 ("Excellent"), 2 ("Strongly", "Very", "Much",
+    "Not at all"), 0.5 ("Tend to", "Fairly", "Not very"), else 1."""
     a = _fold(answer)
-    return 0.5 if _WEAK.search(a) else 2.0 if _STRONG.search(a) else 1.0
+    return 3.0 if _STRONGEST.search(a) else 0.5 if _WEAK.search(a) else 2.0 if _STRONG.search(a) else 1.0
 
 
 def answer_order(answers: Iterable[str], counts: dict[str, int] | None = None) -> list[str]:
@@ -125,7 +130,8 @@ def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iter
     -------
     DataFrame
         ``answer``, ``respondents``, ``share`` (of those who answered) and, with ``in_campaigns``,
-        ``in_campaigns``; then a last row ``answer`` NA for those who did not answer (share NA).
+        ``in_campaigns``; then a last row ``answer`` NA for those who did not answer (share NA): a
+        blank cell, or what survey tools write for a skipped question ("Not Answered", "-").
 
     Examples
     --------
@@ -136,7 +142,7 @@ def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iter
      'share': [0.2, 0.4, 0.2, 0.2, nan], 'in_campaigns': [0, 0, 1, 0, 0]}
     """
     answers = respondents[column].astype("string").str.strip()
-    answers = answers.where(answers.ne(""), pd.NA)
+    answers = answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
     counts = answers.value_counts()
     order = answer_order(counts.index, counts={str(k): int(v) for k, v in counts.items()})
     n_answered = int(counts.sum())
@@ -182,6 +188,7 @@ def scale_words(answers: Sequence[str]) -> tuple[str, str]:
     for positive, negative, words in (("agree", "disagree", ("agreed", "disagreed")),
                                       ("support", "oppose", ("supported", "opposed")),
                                       ("satisfied", "dissatisfied", ("were satisfied", "were dissatisfied")),
+                                      ("more likely", "less likely", ("said more likely", "said less likely")),
                                       ("likely", "unlikely", ("said likely", "said unlikely")),
                                       ("favour", "against", ("were in favour", "were against"))):
         if positive in text or negative in text:

@@ -26,6 +26,14 @@ from helpers.closed import answer_order, answer_side, closed_answers, scale_word
       "Fairly dissatisfied"],
      ["Very satisfied", "Fairly satisfied", "Neither satisfied nor dissatisfied", "Fairly dissatisfied",
       "Very dissatisfied"]),
+    # comparative and rating scales (an audit's "more/less likely" question read 75% "likely": "less
+    # likely" counted as likely and "No difference" as no; "Excellent" and "Fair" were on no side)
+    (["Much less likely", "More likely", "No difference", "Less likely", "Much more likely", "Don't know"],
+     ["Much more likely", "More likely", "No difference", "Less likely", "Much less likely", "Don't know"]),
+    (["Very good", "Good", "Poor", "Very poor", "Fair", "Don't know", "Excellent"],
+     ["Excellent", "Very good", "Good", "Fair", "Poor", "Very poor", "Don't know"]),
+    (["A little worse", "Much better", "Stayed the same", "A little better", "Much worse"],
+     ["Much better", "A little better", "Stayed the same", "A little worse", "Much worse"]),
 ])
 def test_answers_follow_their_scale(answers, expected):
     assert answer_order(answers) == expected
@@ -40,6 +48,8 @@ def test_answers_on_no_scale_go_by_count_then_name():
     ("Other (please specify)", None), ("No, not at all", -1), ("Yes, with exceptions", 1), ("Not for me", None),
     ("Not likely", -1), ("Not satisfied", -1), ("Do not agree", -1), ("I don't support it", -1),
     ("Not at all likely", -1), ("No preference", 0), ("No strong views", 0), ("Prefer not to say", None),
+    ("Much less likely", -1), ("Less important", -1), ("No difference", 0), ("Fair", 0), ("Fairly satisfied", 1),
+    ("Average", 0), ("Excellent", 1),
 ])
 def test_sides(answer, side):
     assert answer_side(answer) == side
@@ -59,8 +69,18 @@ def test_counts_once_per_respondent_with_campaign_senders():
     assert side_counts(t) == {1: 3, 0: 0, -1: 4, None: 1}
 
 
+def test_skipped_questions_are_not_answers():
+    # Citizen Space and others write "Not Answered" in a skipped question's cell: 3 answered, not 6
+    r = pd.DataFrame({"respondent_id": list("abcdef"),
+                      "q": ["Yes", "Not Answered", "No", "Yes", "-", "not answered"]})
+    t = closed_answers(r, "q")
+    assert t["answer"].tolist()[:-1] == ["Yes", "No"] and t["respondents"].tolist() == [2, 1, 3]
+    assert t["share"].tolist()[:-1] == pytest.approx([2 / 3, 1 / 3])
+
+
 def test_scale_words():
     assert scale_words(["Tend to agree", "Disagree"]) == ("agreed", "disagreed")
+    assert scale_words(["Much more likely", "Less likely"]) == ("said more likely", "said less likely")
     assert scale_words(["Yes", "Not sure", "No"]) == ("said yes", "said no")
 
 

@@ -174,6 +174,22 @@ def test_title_lines_above_a_csv_header_are_skipped(tmp_path, delimiter):
     assert "the header is on line 4: the 3 lines above it were not read" in r.notes and not plain.notes
 
 
+def test_respondent_types_and_organisations_as_people_write_them(tmp_path):
+    # an audit's export: "Councillor" was counted an organisation (it holds "council"), "Nobody - just
+    # me" too ("body"), "Local resident" was a type of its own, and "None" / "n/a" were organisations
+    (tmp_path / "r.csv").write_text(
+        "ID,Type,Organisation,Views\n"
+        "1,Local resident,None,Fine\n2,Councillor,n/a,Good\n3,Nobody - just me,-,Ok\n"
+        "4,On behalf of a business,Acme Ltd,Bad\n5,Individual,Not applicable,Yes\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "respondent_id: ID\nrespondent:\n  respondent_type: Type\n  organisation: Organisation\n"
+        "open:\n  q1: Views\n", encoding="utf-8")
+    r = read(tmp_path / "r.csv", question_map=tmp_path / "m.yaml")
+    assert table_values(r.respondents, ["respondent_type", "organisation"]) == [
+        ["individual", None], ["Councillor", None], ["individual", None], ["organisation", "Acme Ltd"],
+        ["individual", None]]
+
+
 def test_never_auto_detected():
     assert sniff_scores(CS.read_bytes()[:4096])["consultation"] == 0.0
 

@@ -171,8 +171,10 @@ def _clean_cells(values: pd.Series) -> pd.Series:
     return values.str.replace(_DEBRIS, "\n", regex=True)
 
 
-_INDIVIDUAL = r"individual|myself|personal capacity|member of the public|private (?:person|citizen)|citizen"
-_ORGANISATION = r"organi[sz]ation|on behalf of|business|company|charity|group|association|body|council|authority"
+_INDIVIDUAL = (r"\b(?:individual|myself|just me|personal capacity|member of the public|private (?:person|citizen)"
+               r"|citizen|resident|personal (?:response|view|views))\b")
+_ORGANISATION = (r"\b(?:organi[sz]ations?|on behalf of|business|company|charity|group|association|body|council"
+                 r"|authority)\b")
 
 
 def normalise_respondent_type(values: pd.Series) -> pd.Series:
@@ -181,8 +183,9 @@ def normalise_respondent_type(values: pd.Series) -> pd.Series:
     Examples
     --------
     >>> normalise_respondent_type(pd.Series(["As an individual", "On behalf of an organisation",
-    ...     "Organization", "Other", None], dtype="string")).tolist()
-    ['individual', 'organisation', 'organisation', 'Other', <NA>]
+    ...     "Organization", "Other", None, "Local resident", "Councillor", "Nobody - just me"],
+    ...     dtype="string")).tolist()
+    ['individual', 'organisation', 'organisation', 'Other', <NA>, 'individual', 'Councillor', 'individual']
     """
     text = values.astype("string").str.strip()
     folded = text.str.casefold()
@@ -195,6 +198,9 @@ def normalise_respondent_type(values: pd.Series) -> pd.Series:
     out = out.mask(org & ind & folded.str.contains("on behalf of", regex=False).fillna(False).astype(bool), "organisation")
     return out.astype("string")
 
+
+# what people write in an organisation's name (or sector, region) when there is none
+_NONE_GIVEN = re.compile(r"(?:none|n/?a|nil|null|no|not applicable|not relevant|-+|\.+)\.?", re.IGNORECASE)
 
 _YES = r"^(?:yes|y|true|t|1|i agree|i consent|agree|publish)\b"
 _NO = r"^(?:no|n|false|f|0|do not|don't|dont|i do not|please do not|not? publish|keep)\b"
@@ -415,7 +421,9 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
         name = key.split(".", 1)[1]
         text = values.str.strip()
         text = text.where(~pd.Series(_blank_mask(text)), pd.NA).astype("string")
-        if name == "respondent_type":
+        if name in ("organisation", "sector", "region"):  # "None", "N/A", "-": no organisation named
+            text = text.mask(text.str.fullmatch(_NONE_GIVEN).fillna(False).astype(bool), pd.NA)
+        elif name == "respondent_type":
             text = normalise_respondent_type(text)
         elif name == "consent_to_publish":
             text = parse_consent(text)
