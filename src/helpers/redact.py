@@ -20,9 +20,12 @@ kind            placeholder                  what is matched
                                              American ``(415) 555-2671``
 ``postcode``    ``[postcode removed]``       full UK postcodes (``SW1A 2AA``, ``m1 1ae``)
 ``titled_name`` ``Dr [name removed]``        a name after a title, kept: Dr, Doctor, Mr, Mrs,
-                                             Ms, Miss, Mx, Nurse, Sister, Matron, Prof,
-                                             Professor, Cllr, Councillor (``Dr Gordon``,
-                                             ``Nurse Jane Smith``): staff and others named in
+                                             Ms, Miss, Mx, Nurse, Sister, Matron, Midwife,
+                                             Prof, Professor, Cllr, Councillor, police ranks
+                                             (PC, PCSO, Constable, Sgt, Sergeant, Insp,
+                                             Inspector, Supt, Superintendent, Detective,
+                                             Officer) (``Dr Gordon``, ``Nurse Jane Smith``,
+                                             ``Sgt Davies``): staff and others named in
                                              feedback, who are not contributors
 ==============  ===========================  ================================================
 
@@ -94,7 +97,8 @@ _SECRET_PARAM = (
     # or camelCase ending in one ("sessionToken", "clientSecret", "AWSAccessKeyId")
     r"|[\w.-]*[a-zA-Z](?-i:Token|Key|Secret|Sig|Signature|Session|Password|Auth|Credential)(?-i:s|Id)?)="
 )
-_TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Cllr|Councillor"
+_TITLES = (r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Midwife|Prof|Professor|Cllr|Councillor"
+           r"|PC|PCSO|Constable|Sgt|Sergeant|Insp|Inspector|Supt|Superintendent|Detective|Officer")
 _CAPITALISED = rf"(?:[A-Z]['’]|Mc|Mac)?[{NAME_UPPER}][{NAME_LOWER}]+(?:[-'’][{NAME_UPPER}][{NAME_LOWER}]+)?"
 # A second word is part of the name unless it is one of these ("Thanks to Dr Smith The ward was clean").
 _NOT_SURNAMES = (r"(?:The|This|That|These|Those|And|But|Or|So|Then|Thanks|Thank|It|I|We|You|He|She|They|Was|Were"

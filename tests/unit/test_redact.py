@@ -115,6 +115,10 @@ def test_kinds_are_applied_in_order_and_counted_per_kind():
     ("Mr A Smith and Dr. J. Jones", "Mr [name removed] and Dr. [name removed]"),
     ("Dr José García saw me", "Dr [name removed] saw me"),
     ("Sister Ward was closed, so I Miss Out", "Sister Ward was closed, so I Miss Out"),
+    # police named in a consultation on policing (an audit's "PC Hughes and Sgt Davies" stayed)
+    ("Thanks to PC Hughes and Sgt Davies.", "Thanks to PC [name removed] and Sgt [name removed]."),
+    ("PCSO Ann Lee and Inspector Patel came", "PCSO [name removed] and Inspector [name removed] came"),
+    ("my PC is slow and the PCSO team came", "my PC is slow and the PCSO team came"),
 ])
 def test_names_after_a_title_are_removed_and_the_title_kept(text, expected):
     out, counts = redact_text(text)
