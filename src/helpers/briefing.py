@@ -671,36 +671,44 @@ def _non_answer_sentence(b: BriefingData) -> str:
 
 
 def _campaign_sentence(b: BriefingData) -> str:
-    """"N responses, of which M (P%) came from K campaigns; the largest (S responses) asked ..." or ""."""
+    """"N responses, of which M (P%) came from K campaigns; the largest (S responses) asked ..." or "".
+
+    Groups of copies that one sender posted are not organised campaigns: when every group is one, the
+    sentence calls them repeats; when some are, it counts the others as the campaigns and the repeats
+    after them.
+    """
     c, table = b.campaign_notes, b.campaigns
     if not c or not c["n_campaigns"]:
         return ""
     n = c["n_responses"]
-    k = c["n_campaigns"]
-    top = table.iloc[0]
-    if "one_sender" in table.columns and table["one_sender"].fillna(False).astype(bool).all():
+    one = (table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns
+           else pd.Series(False, index=table.index))
+    if one.all():
         # Decide Madrid: every group of copies was one user reposting a text
+        k, top = len(table), table.iloc[0]
         out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} were repeats: "
                f"{k:,} text{'s' if k != 1 else ''} each sent several times by a single sender, not organised "
                f"campaigns by many people; the most repeated ({int(top['size']):,} copies)")
-        one = ""
+        repeats = ""
     else:
-        out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} came from "
+        organised = table[~one]
+        k, top = len(organised), organised.sort_values("size", ascending=False, kind="stable").iloc[0]
+        out = (f"Of the {n:,} responses, {describe_share(int(organised['size'].sum()), n)} came from "
                f"{k:,} organised campaign{'s' if k != 1 else ''} (copies of the same letter, often lightly edited)")
         out += (f"; the largest campaign ({int(top['size']):,} responses)" if k > 1
                 else f"; the campaign ({int(top['size']):,} responses)")
-        one = _one_sender_sentence(b)
+        repeats = _one_sender_sentence(b)
     request = _short(str(top["request"] or ""), 240)
     if not request:
         out += "; its text is not quoted (no consent to publish)."
     else:
         out += f" asked: “{request}”" + ("" if request[-1] in ".!?…" else ".")
-    return out + (" " + one if one else "")
+    return out + (" " + repeats if repeats else "")
 
 
 def _one_sender_sentence(b: BriefingData) -> str:
-    """How many of several campaigns were one sender repeating a text, or "" (when all were, the
-    campaign sentence says so itself)."""
+    """The responses in groups of copies that one sender posted, when some groups are campaigns by
+    many people, or "" (when all were, the campaign sentence says so itself)."""
     table = b.campaigns
     if "one_sender" not in table.columns:
         return ""
@@ -708,8 +716,11 @@ def _one_sender_sentence(b: BriefingData) -> str:
     k, total = len(one), len(table)
     if not k or k == total:
         return ""
-    return (f"{k:,} of the {total:,} campaigns {'was' if k == 1 else 'were'} sent by a single sender repeating the "
-            f"same text ({int(one['size'].sum()):,} responses), not by many people.")
+    if k == 1:
+        return (f"A further {int(one['size'].sum()):,} responses were one text sent several times by a single "
+                "sender, not an organised campaign.")
+    return (f"A further {int(one['size'].sum()):,} responses were {k:,} texts, each sent several times by a "
+            "single sender, not organised campaigns.")
 
 
 def campaigns_section(b: BriefingData) -> str:
@@ -1141,8 +1152,10 @@ def caveats_section(b: BriefingData) -> str:
                      "to an attached file (\u201cSee attached file(s)\u201d, or a cover note naming who sent it). "
                      "Attachments were not read, so what they say is not in this analysis.")
     if not b.records_writers:
-        items.append("The source does not record who wrote each comment, so we cannot tell whether "
-                     "one person wrote several of them.")
+        org = "organisation" in b.comments.columns and b.comments["organisation"].notna().any()
+        items.append("The source does not record who wrote each comment"
+                     + (" (for some, only the organisation they wrote for)" if org else "")
+                     + ", so we cannot tell whether one person wrote several of them.")
     if int(b.overview["dates"]["n_dated"]) == 0:
         items.append("The source does not record when comments were written.")
     body = "<ul>" + "".join(f"<li>{report.esc(i)}</li>" for i in items) + "</ul>"

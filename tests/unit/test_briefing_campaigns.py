@@ -92,13 +92,28 @@ def test_a_campaign_from_one_sender_is_called_that(tmp_path):
 
 
 @pytest.mark.parametrize(("one_sender", "expected"), [
-    ([True, False, True], "2 of the 3 campaigns were sent by a single sender repeating the same text (101 responses)"),
-    ([False, True, False], "1 of the 3 campaigns was sent by a single sender repeating the same text (10 responses)"),
+    ([True, False, True], "A further 101 responses were 2 texts, each sent several times by a single sender, "
+                          "not organised campaigns."),
+    ([False, True, False], "A further 10 responses were one text sent several times by a single sender, "
+                           "not an organised campaign."),
 ])
 def test_one_sender_sentence_counts(with_campaign, one_sender, expected):
     b = copy.copy(with_campaign)
     b.campaigns = pd.DataFrame({"size": [62, 10, 39], "one_sender": pd.array(one_sender, dtype="boolean")})
-    assert briefing._one_sender_sentence(b) == expected + ", not by many people."
+    assert briefing._one_sender_sentence(b) == expected
+
+
+def test_one_sender_repeats_are_not_counted_as_organised_campaigns(with_campaign):
+    # CMS: "36% came from 4 organised campaigns ... 2 of the 4 were sent by a single sender"; by the
+    # page's own definition 2 campaigns: 10 + 39 = 49 of 200 responses (Wilson 95%: 19.0%-31.1%)
+    b = copy.copy(with_campaign)
+    b.campaign_notes = {**b.campaign_notes, "n_responses": 200, "n_campaigns": 3, "n_in_campaigns": 111}
+    b.campaigns = pd.DataFrame({"size": [62, 39, 10], "one_sender": pd.array([True, False, None], dtype="boolean"),
+                                "request": ["Repeat me.", "Save the library.", "Fix the roads."]})
+    assert briefing._campaign_sentence(b) == (
+        "Of the 200 responses, 25% (95% CI 19%-31%) came from 2 organised campaigns (copies of the same letter, "
+        "often lightly edited); the largest campaign (39 responses) asked: “Save the library.” A further 62 "
+        "responses were one text sent several times by a single sender, not an organised campaign.")
 
 
 def test_quote_respects_consent_and_escapes_markup(with_campaign):
