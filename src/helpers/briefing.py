@@ -662,8 +662,9 @@ def _non_answer_sentence(b: BriefingData) -> str:
         [f"only pointed to another answer (\u201csee above\u201d: {pointers:,})"] if pointers else []) + (
         [f"were only punctuation ({punctuation:,})"] if punctuation else [])
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
-    out = (f"A further {describe_share(len(non), total)} of {total:,} {noun} {joined}: they are "
-           "counted but not analysed.")
+    # the summary's other shares are of the analysed answers: this one says its own base
+    base = f"{describe_share(len(non), total)} of all {total:,}" if total >= SMALL_N else f"of {total:,} in all"
+    out = f"{len(non):,} more {noun} ({base}) {joined}: they are counted but not analysed."
     if said.index.isin(["nothing", "none", "no"]).any():
         out += (" To a question such as \u201cwhat could be improved?\u201d, \u201cnothing\u201d is itself an answer: "
                 "read these counts with the question in mind.")
@@ -1205,7 +1206,8 @@ def methodology_section(b: BriefingData) -> str:
         report.paragraph(
             f"Where at least {SMALL_N} comments were analysed, shares carry 95% Wilson intervals; below that "
             "only counts are given, because percentages of a handful of comments suggest a precision the data "
-            "cannot carry."),
+            "cannot carry. Each percentage is rounded on its own, so parts may add up to 99% or 101%, and a "
+            "share of a side of a scale may differ by a point from the sum of its rounded answers."),
     ]
     parts.append(coding_method_html(b))
     parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
