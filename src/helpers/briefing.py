@@ -1152,6 +1152,9 @@ def caveats_section(b: BriefingData) -> str:
         items.append(f"{n_placeholders:,} {'contribution only points' if n_placeholders == 1 else 'contributions only point'} "
                      "to an attached file (\u201cSee attached file(s)\u201d, or a cover note naming who sent it). "
                      "Attachments were not read, so what they say is not in this analysis.")
+    few = _few_writers_sentence(b)
+    if few:
+        items.append(few)
     if not b.records_writers:
         org = "organisation" in b.comments.columns and b.comments["organisation"].notna().any()
         items.append("The source does not record who wrote each comment"
@@ -1161,6 +1164,36 @@ def caveats_section(b: BriefingData) -> str:
         items.append("The source does not record when comments were written.")
     body = "<ul>" + "".join(f"<li>{report.esc(i)}</li>" for i in items) + "</ul>"
     return report.section("Caveats", body, id="caveats")
+
+
+#: A caveat says so when one writer wrote at least this share of the analysed comments.
+ONE_WRITER_SHARE = 0.2
+
+
+def _few_writers_sentence(b: BriefingData) -> str:
+    """"31 of the 50 statements were written by one participant; 11 people wrote any." when one writer
+    wrote at least :data:`ONE_WRITER_SHARE` of the analysed comments (at least 5 of them, and more than
+    the questions there were to answer), else "".
+
+    In the Brexit-consensus conversation one participant seeded most statements: the themes then
+    describe what one person wrote, which the briefing should say.
+    """
+    from .campaigns import senders
+
+    rows = b.comments[analysable(b.comments)]
+    who = senders(rows.drop(columns=["organisation"], errors="ignore"))
+    if who is None:
+        return ""
+    counts = who.value_counts()
+    n = len(rows)
+    questions = rows["question_id"].nunique() if "question_id" in rows.columns else 1
+    if not len(counts) or counts.iloc[0] < max(5, ONE_WRITER_SHARE * n) or counts.iloc[0] <= questions:
+        return ""
+    noun, unknown = _respondent_noun(b), int(who.isna().sum())
+    return (f"{int(counts.iloc[0]):,} of the {n:,} {noun} were written by one person, and {len(counts):,} "
+            f"{'person' if len(counts) == 1 else 'people'} wrote any"
+            + (f" (the writer of {unknown:,} is not recorded)" if unknown else "")
+            + ": the themes describe what a few people wrote, not how widely a view is held.")
 
 
 def methodology_section(b: BriefingData) -> str:

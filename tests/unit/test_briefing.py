@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from helpers import briefing, report, stages
 from helpers.errors import ConfigError
 from helpers.render import briefing_html, check_self_contained
+from helpers.schema import analysable
 from helpers.themes import THEME_COLUMNS
 
 HOSTILE = [
@@ -608,3 +609,20 @@ def test_a_question_worded_as_its_id_is_not_repeated():
     # a review: a header of just "Q1" showed as "Q1: Q1"
     assert briefing._question_label("Q1", "q1") == "Q1"
     assert briefing._question_label("q1", "What do you think?") == "q1: What do you think?"
+
+
+def test_one_writer_of_many_comments_is_a_caveat(data):
+    # Brexit consensus: one participant wrote 31 of the 50 statements, which the briefing never said
+    b = copy.copy(data)
+    rows = analysable(data.comments)
+    n = int(rows.sum())
+    authors = [f"Writer {i}" for i in range(n)]
+    authors[:12] = ["Ann"] * 12  # 12 by one writer, the other n - 12 by one each
+    authors[12] = None
+    b.comments = data.comments.copy()
+    b.comments.loc[rows, "author"] = authors
+    text = " ".join(visible_text(briefing.caveats_section(b)).split())
+    assert (f"12 of the {n} comments were written by one person, and {n - 12} people wrote any (the writer of 1 is "
+            "not recorded): the themes describe what a few people wrote") in text
+    b.comments.loc[rows, "author"] = [f"Writer {i % (n // 2)}" for i in range(n)]  # two each: no caveat
+    assert "written by one person" not in visible_text(briefing.caveats_section(b))
