@@ -1334,6 +1334,15 @@ def _pct(n: int, d: int) -> str:
     return "none" if not d else (f"{n} of {d}" if d < SMALL_N else f"{n / d:.0%}")
 
 
+def _of_voters(n: int, d: int, group: str) -> str:
+    """"19 of the 20 in group A" below :data:`SMALL_N` voters, "87% of the 89 in group A" above:
+    always with how many voted, so a share of a few voters does not read as a share of the group."""
+    n, d = int(n), int(d)
+    if not d:
+        return f"none in {group}"
+    return f"{n} of the {d} in {group}" if d < SMALL_N else f"{n / d:.0%} of the {d:,} in {group}"
+
+
 def _rejected_sentence(n: dict) -> str:
     """" 3 statements the moderator rejected, and the 40 votes cast on them, are left out." (run folders
     made before the votes on them were counted give only the statements)."""
@@ -1410,9 +1419,11 @@ def opinions_section(b: BriefingData) -> str:
     div = st[st["list"] == "divisive"].head(3)
     if n_groups >= 2 and len(div):
         items = "".join(
-            f"<li>{report.esc(said(r.comment_id))}: {report.esc(_pct_text(r.share_most))} of group "
-            f"{report.esc(names.get(int(r.most_agree), r.most_agree))} agree, against "
-            f"{report.esc(_pct_text(r.share_least))} of group {report.esc(names.get(int(r.least_agree), r.least_agree))}.</li>"
+            f"<li>{report.esc(said(r.comment_id))}: "
+            + report.esc(f"{_of_voters(r.n_agree_most, r.n_seen_most, 'group ' + str(names.get(int(r.most_agree))))} "
+                         "who voted on it agree, against "
+                         f"{_of_voters(r.n_agree_least, r.n_seen_least, 'group ' + str(names.get(int(r.least_agree))))}")
+            + ".</li>"
             for r in div.itertuples())
         parts.append(report.section("What divides the groups", "<ul>" + items + "</ul>", level=3,
                                     id="opinion-divides"))
@@ -1421,12 +1432,15 @@ def opinions_section(b: BriefingData) -> str:
                                                                                            "share_least"))
     agreed = cons[cons["min_share"] > 0.5].head(5) if "min_share" in cons.columns else cons.iloc[0:0]
     if len(agreed):
-        items = "".join(
-            f"<li>{report.esc(said(r['comment_id']))}: agreed by "
-            + report.esc(", ".join(f"{_pct_text(r[c])} of group {names.get(int(str(c)[6:]), str(c)[6:])}"
-                                   for c in share_cols if pd.notna(r[c]))) + ".</li>"
-            for _, r in agreed.iterrows())
-        body = report.paragraph("Statements that most people in every group agreed with:") + "<ul>" + items + "</ul>"
+        def by_group(r: pd.Series) -> str:
+            return ", ".join(_of_voters(r[f"agree_{c[6:]}"], r[f"seen_{c[6:]}"], f"group {names.get(int(c[6:]), c[6:])}")
+                             for c in share_cols if pd.notna(r[c]))
+
+        items = "".join(f"<li>{report.esc(said(r['comment_id']))}: agreed by {report.esc(by_group(r))}.</li>"
+                        for _, r in agreed.iterrows())
+        body = report.paragraph(
+            "Statements that most of the voters in every group agreed with (each share is of the people in the "
+            "group who voted on the statement; not everyone saw every statement):") + "<ul>" + items + "</ul>"
     else:
         body = report.paragraph("No statement was agreed by most people in every group.")
     parts.append(report.section("What everyone agrees on", body, level=3, id="opinion-consensus"))
@@ -1435,8 +1449,8 @@ def opinions_section(b: BriefingData) -> str:
         mine = rep[rep["group"].astype("Int64") == int(g.group)]
         lines = "".join(
             f"<li>{'Agree' if r.repful_for == 'agree' else 'Disagree'} with {report.esc(said(r.comment_id))}: "
-            f"{report.esc(_pct(int(r.n_success), int(r.n_seen)))} of this group\u2019s votes on it, against "
-            f"{report.esc(_pct(int(r.n_success_rest), int(r.n_seen_rest)))} of everyone else\u2019s.</li>"
+            f"{report.esc(_of_voters(r.n_success, r.n_seen, 'this group'))} who voted on it, against "
+            f"{report.esc(_of_voters(r.n_success_rest, r.n_seen_rest, 'other groups'))}.</li>"
             for r in mine.itertuples())
         parts.append(report.section(
             f"Group {g.group_name}: {int(g.size):,} people", report.paragraph(

@@ -208,7 +208,8 @@ def consensus_statements(stats: pd.DataFrame, *, top: int = 5, direction: str = 
     -------
     DataFrame
         ``rank``, ``comment_id``, ``consensus`` (the product), ``min_share`` (the lowest share agreeing in
-        any group, without pseudocounts), and ``share_<group>`` for each group.
+        any group, without pseudocounts), and for each group ``share_<group>``, with the counts behind
+        it: ``agree_<group>`` (or ``disagree_<group>``) of ``seen_<group>`` who voted on the statement.
 
     Examples
     --------
@@ -225,8 +226,13 @@ def consensus_statements(stats: pd.DataFrame, *, top: int = 5, direction: str = 
     shares = s.pivot(index="comment_id", columns="group", values="share")
     out = pd.DataFrame({"comment_id": score.index.astype("string"), "consensus": score.to_numpy()})
     out["min_share"] = shares.reindex(score.index).min(axis=1).to_numpy()
+    counts = s.pivot(index="comment_id", columns="group", values=n_col).reindex(score.index)
+    seen = s.pivot(index="comment_id", columns="group", values="n_seen").reindex(score.index)
     for gid in shares.columns:
         out[f"share_{int(gid)}"] = shares.reindex(score.index)[gid].to_numpy()
+    for gid in shares.columns:
+        out[f"{direction}_{int(gid)}"] = counts[gid].fillna(0).astype("int64").to_numpy()
+        out[f"seen_{int(gid)}"] = seen[gid].fillna(0).astype("int64").to_numpy()
     out["_o"] = out["comment_id"].map(order)
     out = out.sort_values(["consensus", "_o"], ascending=[False, True], kind="stable").head(top).drop(columns="_o")
     out.insert(0, "rank", range(1, len(out) + 1))
@@ -238,7 +244,8 @@ def divisive_statements(stats: pd.DataFrame, *, top: int = 5, min_seen: int = 5)
 
     The gap is the largest minus the smallest ``p_agree`` across groups (pseudocounts damp tiny groups);
     statements seen by fewer than ``min_seen`` participants in some group are left out. Each row names
-    the group agreeing most and the group agreeing least.
+    the group agreeing most and the group agreeing least, with the share of each that agrees and the
+    counts behind it (``n_agree_most`` of ``n_seen_most``, ``n_agree_least`` of ``n_seen_least``).
 
     Examples
     --------
@@ -257,7 +264,11 @@ def divisive_statements(stats: pd.DataFrame, *, top: int = 5, min_seen: int = 5)
     out = pd.DataFrame({"comment_id": hi.index, "gap": (hi["p_agree"] - lo["p_agree"].reindex(hi.index)).to_numpy(),
                         "most_agree": hi["group"].astype(int).to_numpy(), "share_most": hi["share"].to_numpy(),
                         "least_agree": lo["group"].reindex(hi.index).astype(int).to_numpy(),
-                        "share_least": lo["share"].reindex(hi.index).to_numpy()})
+                        "share_least": lo["share"].reindex(hi.index).to_numpy(),
+                        "n_agree_most": hi["n_agree"].astype("int64").to_numpy(),
+                        "n_seen_most": hi["n_seen"].astype("int64").to_numpy(),
+                        "n_agree_least": lo["n_agree"].reindex(hi.index).astype("int64").to_numpy(),
+                        "n_seen_least": lo["n_seen"].reindex(hi.index).astype("int64").to_numpy()})
     out["_o"] = out["comment_id"].map(order)
     out = out.sort_values(["gap", "_o"], ascending=[False, True], kind="stable").head(top).drop(columns="_o")
     out.insert(0, "rank", range(1, len(out) + 1))
