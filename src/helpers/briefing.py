@@ -519,6 +519,9 @@ def summary_section(b: BriefingData) -> str:
         sentences.append(petitions)
     sentences += [t for _, text, table in b.closed_questions[:MAX_CLOSED_IN_SUMMARY]
                   if (t := _closed_sentence(text, table))]
+    more = len(b.closed_questions) - MAX_CLOSED_IN_SUMMARY
+    if more > 0:
+        sentences.append(f"The answers to {_plural(more, 'more closed question')} are in the closed questions section.")
     ranked = b.themes.sort_values("size", ascending=False, kind="stable")
     if len(ranked) == 1:
         sentences.append(f"The theme model found one broad theme, {_theme_phrase(ranked.iloc[0], n)}, rather than "
@@ -547,11 +550,16 @@ def summary_section(b: BriefingData) -> str:
     if votes:
         sentences.append(votes)
     counts = b.sentiment_notes["label_counts"]
-    sentences.append(
-        f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
-        f"{describe_share(counts['negative'], n)} as negative and {describe_share(counts['neutral'], n)} as neutral; "
-        "tone is not the same as agreement."
-    )
+    tone = (f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
+            f"{describe_share(counts['negative'], n)} as negative and {describe_share(counts['neutral'], n)} as neutral")
+    content = b.sentiment_notes.get("content_label_counts")
+    if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:
+        # a letter sent 200 times weighs 200 times: say the tone with each campaign once too (CMS: 84%
+        # positive, mostly copies of one letter; 70% with each campaign once)
+        m = int(b.sentiment_notes["content_n_scored"])
+        tone += (f" ({describe_share(content['positive'], m, interval=False)} positive and "
+                 f"{describe_share(content['negative'], m, interval=False)} negative counting each campaign once)")
+    sentences.append(tone + "; tone is not the same as agreement.")
     note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     body = report.paragraph(" ".join(sentences))
     if note:

@@ -589,6 +589,11 @@ def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
     # every respondent is counted by type, the five who answered no open question too
     assert "Individual 30 40" in text and "Organisation 8 5" in text and "Not stated 2 0" in text
     assert "q1: What do you think of the proposal? 35" in text and "q2: Any other comments? 10" in text
+    # the summary gives three closed questions and says where the others are (it dropped them silently)
+    b.closed_questions = b.closed_questions * 5
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert summary.count("Asked “Do you agree with the proposal?”") == 3
+    assert "The answers to 2 more closed questions are in the closed questions section." in summary
 
 
 def test_theme_comments_lists_every_comment_of_a_theme_most_typical_first(run_folder):

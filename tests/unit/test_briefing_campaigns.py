@@ -64,6 +64,11 @@ def test_summary_and_section_state_both_views(with_campaign):
     assert "came from 1 organised campaign (copies of the same letter" in summary
     # a CSV's text is plain text: the markup in it is shown as written, escaped
     assert "the campaign (12 responses) asked: “I urge you to keep the library open <b>on Saturdays</b>.”" in summary
+    # tone with each campaign once as well: the letter sent 12 times weighs once (30 texts: 30 or more,
+    # so shares, without intervals)
+    content = b.sentiment_notes["content_label_counts"]
+    assert (f"({content['positive'] / 30:.0%} positive and {content['negative'] / 30:.0%} negative counting each "
+            "campaign once); tone is not the same as agreement.") in summary
     section = _visible(briefing.campaigns_section(b))
     # 40 compared, 12 in the campaign: 28 + 1 distinct pieces of content
     assert "the 40 responses with text of their own amount to 29 distinct pieces of content" in section
