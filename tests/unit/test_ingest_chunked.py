@@ -104,8 +104,8 @@ BAD = [
      7, "this row has 1 field(s) but the header has 3"),
     ("unclosed.csv", "id,text\n" + "".join(f'{i},"{LONG}"\n' for i in range(1, 6)) + '6,"never closed\n7,x\n',
      7, "never closed"),
-    ("duplicate-id.csv", "id,text\n" + "".join(f"{i},{LONG}\n" for i in range(1, 6)) + f"2,{LONG}\n",
-     7, "id '2' is used twice (first on line 3)"),
+    ("duplicate-id.csv", "id,text\n" + "".join(f"{i},{LONG}\n" for i in range(1, 6)) + f"2,{LONG} again\n",
+     7, "id '2' is used twice, with different contents (first on line 3)"),
     ("bad-date.csv", "id,text,when\n" + "".join(f"{i},{LONG},2021-01-0{i}\n" for i in range(1, 6)) + f"6,{LONG},soon\n",
      7, "cannot read when value 'soon'"),
 ]

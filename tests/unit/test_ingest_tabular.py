@@ -317,9 +317,20 @@ def test_explicit_mapping_overrides_same_named_column(tmp_path):
 
 def test_duplicate_id_names_the_second_occurrence(tmp_path):
     p = _csv(tmp_path, 'id,text\n1,a\n2,"b\nb"\n1,c\n')
-    with pytest.raises(InputError, match=r"id '1' is used twice \(first on line 2\)") as err:
+    with pytest.raises(InputError, match=r"id '1' is used twice, with different contents \(first on line 2\)") as err:
         read(p)
     assert err.value.row == 5 and err.value.path == str(p)
+
+
+def test_a_record_listed_twice_is_logged_not_refused(tmp_path):
+    # an audit's export listed two records twice, cell for cell: the read stopped at the second copy,
+    # while the README's duplicate_record reason is for exactly that; 5 records = 3 kept + 2 excluded
+    p = _csv(tmp_path, 'id,author,text\n1,Ann,"a\nb"\n2,Bo,c\n1,Ann,"a\nb"\n3,Cy,d\n2,Bo,c\n')
+    result = read(p)
+    assert result.comments["comment_id"].tolist() == ["1", "2", "3"]
+    assert table_values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
+        ["1", "duplicate_record", 5, "the same record as line 2"], ["2", "duplicate_record", 8, "the same record as line 4"]]
+    assert result.records_read == 5
 
 
 def test_a_blank_id_on_a_row_with_text_is_an_error(tmp_path):

@@ -535,13 +535,31 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
         ids = row_ids
     dup = ids.duplicated()
     if dup.any():
-        i = _first(dup)
-        first = _first((ids == ids.iloc[i]).to_numpy())
-        raise InputError(
-            f"id {ids.iloc[i]!r} is used twice (first on line {rows[first]})",
-            path=source,
-            row=int(rows[i]),
-        )
+        # a row repeating an earlier one cell for cell is the export listing a record twice: logged as
+        # a duplicate_record; the same id on different contents is an error
+        cells = pd.concat([ids.rename("\0id"), raw.astype("string").fillna("")], axis=1)
+        repeat = cells.duplicated().to_numpy(dtype=bool)
+        conflict = dup.to_numpy(dtype=bool) & ~repeat
+        if conflict.any():
+            i = _first(conflict)
+            first = _first((ids == ids.iloc[i]).to_numpy())
+            raise InputError(
+                f"id {ids.iloc[i]!r} is used twice, with different contents (first on line {rows[first]})",
+                path=source,
+                row=int(rows[i]),
+            )
+        tables = map_table(raw[~repeat], rows[~repeat], options)
+        first_line = dict(zip(ids[~repeat].to_numpy(dtype=object), rows[~repeat], strict=True))
+        repeated = pd.DataFrame({
+            "source": pd.Series(source, index=range(int(repeat.sum())), dtype="string"),
+            "source_row": pd.Series(rows[repeat], dtype="Int64"),
+            "record_id": ids[repeat].reset_index(drop=True).astype("string"),
+            "reason": pd.Series("duplicate_record", index=range(int(repeat.sum())), dtype="string"),
+            "detail": pd.Series([f"the same record as line {first_line[i]}" for i in ids[repeat].to_numpy(dtype=object)],
+                                dtype="string"),
+        }, columns=list(EXCLUSION_COLUMNS))
+        tables.exclusions = pd.concat([tables.exclusions, repeated], ignore_index=True)
+        return tables
 
     # parents and threads ------------------------------------------------------------------------
     if "parent_id" in mapping:
