@@ -190,6 +190,27 @@ def test_respondent_types_and_organisations_as_people_write_them(tmp_path):
         ["individual", None]]
 
 
+def test_sub_columns_and_repeated_headers_can_be_named(tmp_path):
+    # SmartSurvey: two header rows, the question over its answers' columns (merged, so written once),
+    # and "Other (please specify)" under two questions; the map could name neither "Other" column
+    (tmp_path / "s.csv").write_text(
+        "ID,Q5. Which exemptions?,,Q6. Which areas?,,Explain,Explain\n"
+        ",Schools,Other (please specify),Parks,Other (please specify),,\n"
+        "1,Yes,Hospitals too,No,Canal paths,Because,Also\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "respondent_id: ID\nheader_rows: 2\nopen:\n"
+        "  q5_other: Q5. Which exemptions? / Other (please specify)\n"
+        "  q6_other: q6. which areas? /  other (please specify)\n"
+        "  why: Explain (2)\n", encoding="utf-8")
+    r = read(tmp_path / "s.csv", question_map=tmp_path / "m.yaml")
+    assert table_values(r.comments, ["comment_id", "text"]) == [
+        ["1:q5_other", "Hospitals too"], ["1:q6_other", "Canal paths"], ["1:why", "Also"]]
+    (tmp_path / "m.yaml").write_text("respondent_id: ID\nheader_rows: 2\nopen:\n  x: Other (please specify)\n",
+                                     encoding="utf-8")
+    with pytest.raises(InputError, match="matches 2 columns .* such as 'Q6. Which areas[?] / Other"):
+        read(tmp_path / "s.csv", question_map=tmp_path / "m.yaml")
+
+
 def test_never_auto_detected():
     assert sniff_scores(CS.read_bytes()[:4096])["consultation"] == 0.0
 

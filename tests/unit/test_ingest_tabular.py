@@ -322,6 +322,19 @@ def test_duplicate_id_names_the_second_occurrence(tmp_path):
     assert err.value.row == 5 and err.value.path == str(p)
 
 
+def test_a_repeated_header_is_numbered_and_either_column_can_be_read(tmp_path):
+    # Microsoft Forms repeats "Please explain your answer" under each closed question: the read failed,
+    # even when that column was not the one asked for
+    text = 'ID,Agree?,Please explain your answer,Useful?,Please explain your answer\n1,Yes,"Cheap",No,"Slow"\n'
+    p = _csv(tmp_path, text)
+    second = read(p, text_column="Please explain your answer (2)", id_column="ID")
+    assert table_values(second.comments, ["comment_id", "text"]) == [["1", "Slow"]]
+    assert read(p, text_column="Agree?", id_column="ID").comments["text"].tolist() == ["Yes"]
+    with pytest.raises(InputError, match=r"names column 'Please explain your answer' 2 times; to read one, name it "
+                                         r"'Please explain your answer \(1\)'"):
+        read(p, text_column="Please explain your answer", id_column="ID")
+
+
 def test_a_record_listed_twice_is_logged_not_refused(tmp_path):
     # an audit's export listed two records twice, cell for cell: the read stopped at the second copy,
     # while the README's duplicate_record reason is for exactly that; 5 records = 3 kept + 2 excluded
@@ -536,7 +549,7 @@ def test_utf16_with_bom_is_read(tmp_path):
         (b"id,text\n1,\x81\x8d\x90\n", "cannot decode the text", 2),  # neither UTF-8 nor cp1252
         (b"id,text\n1,a\n2,b,c\n", "this row has 3 fields but the header has 2", 3),
         (b'id,text\n1,"a\n2,b\n', "never closed", 2),
-        (b"id,text,id\n1,a,2\n", "names column 'id' twice", 1),
+        (b"id,text,id\n1,a,2\n", "names column 'id' 2 times", 1),
     ],
 )
 def test_damaged_csv(tmp_path, data, message, row):

@@ -250,12 +250,53 @@ def _load_grid(path: Path, options: ReadOptions, sheet: object,
     return load_delimited(path, source=source, encoding=options.encoding, header=header)
 
 
+def _fold_header(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _header_paths(names: list[list[str]]) -> list[str]:
+    """Each column's header rows joined with " / ", a blank cell of an upper row taking the cell to its
+    left (a question's text over the sub-columns of its answers, merged in the export):
+    "Q5. Which exemptions? / Other (please specify)".
+
+    Examples
+    --------
+    >>> _header_paths([["Q5. Which?", "Option A"], ["", "Other"], ["Q6", "Response"]])
+    ['Q5. Which? / Option A', 'Q5. Which? / Other', 'Q6 / Response']
+    """
+    paths, above = [], [""] * (len(names[0]) if names else 0)
+    for cells in names:
+        filled = [c or (above[r] if r < len(cells) - 1 else "") for r, c in enumerate(cells)]
+        above = filled
+        paths.append(" / ".join(c for c in filled if c))
+    return paths
+
+
 def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, source: str) -> int:
-    """Index of the column whose header cell (in any header row) is ``wanted``: exactly, else ignoring case."""
+    """Index of the column whose header cell (in any header row) is ``wanted``: exactly, else ignoring
+    case and runs of white space; else its header rows joined with " / " (:func:`_header_paths`); else
+    "Name (2)", the second of the columns headed "Name".
+
+    Examples
+    --------
+    >>> names = [["ID", ""], ["Q5. Which?", "Option A"], ["", "Other"], ["Explain", ""], ["Explain", ""]]
+    >>> [_resolve(names, w, key="k", map_path="m", source="s")
+    ...  for w in ("ID", "Q5. Which? / Other", "explain (2)")]
+    [0, 2, 4]
+    """
     exact = [i for i, cells in enumerate(names) if wanted in cells]
+    w = _fold_header(wanted)
     if not exact:
-        w = " ".join(wanted.split()).casefold()
-        exact = [i for i, cells in enumerate(names) if any(" ".join(c.split()).casefold() == w for c in cells)]
+        exact = [i for i, cells in enumerate(names) if any(_fold_header(c) == w for c in cells)]
+    paths = _header_paths(names)
+    if not exact:
+        exact = [i for i, path in enumerate(paths) if _fold_header(path) == w]
+    numbered = re.fullmatch(r"(.*\S)\s*\((\d+)\)", wanted.strip())
+    if not exact and numbered:
+        base = _fold_header(numbered.group(1))
+        same = [i for i, cells in enumerate(names) if any(_fold_header(c) == base for c in cells)]
+        if 1 <= int(numbered.group(2)) <= len(same) and len(same) > 1:
+            return same[int(numbered.group(2)) - 1]
     if len(exact) == 1:
         return exact[0]
     firsts = ", ".join(repr(cells[0]) for cells in names[:40]) + (", ..." if len(names) > 40 else "")
@@ -263,7 +304,10 @@ def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, so
         raise InputError(
             f"{key}: column {wanted!r} is not in {source}; its columns are: {firsts}", path=map_path
         )
-    raise InputError(f"{key}: column {wanted!r} matches {len(exact)} columns of {source}", path=map_path)
+    distinct = list(dict.fromkeys(paths[i] for i in exact))
+    how = (f"name one by its header rows joined with ' / ', such as {distinct[-1]!r}" if len(distinct) == len(exact)
+           else f"name one as {wanted.strip() + ' (1)'!r} to {wanted.strip() + f' ({len(exact)})'!r}, in the file's order")
+    raise InputError(f"{key}: column {wanted!r} matches {len(exact)} columns of {source}: {how}", path=map_path)
 
 
 _MAX_TITLE_ROWS = 10  # rows above the header looked through for it

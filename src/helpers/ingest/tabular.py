@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..progress import bar
-from ._mapping import TEXT_COLUMN_CANDIDATES, map_table, plan_columns
+from ._mapping import ID_COLUMN_CANDIDATES, MAPPABLE_COLUMNS, TEXT_COLUMN_CANDIDATES, map_table, plan_columns
 from ._stream import BLOCK_BYTES, read_streamed
 from ._text import head_text
 from .registry import ReadOptions, Tables, register_reader
@@ -233,17 +233,35 @@ def _explain_parser_error(message: str, delimiter: str) -> str:
     return f"cannot read this as a {name}-delimited table: {message}"
 
 
-def _header_names(values: list[str], *, source: str, row: int) -> list[str]:
-    names = []
+def _header_names(values: list[str], *, source: str, row: int, options: ReadOptions | None = None) -> list[str]:
+    """The header cells as column names: stripped, an empty one ``unnamed_<position>``, and a name the
+    header gives several columns numbered in order ("Please explain (1)", "Please explain (2)"), so a
+    form that repeats a question's wording can be read, and either column named. A column the reader
+    would read by its name (one ``options`` names, or a default such as ``id`` or ``text``) must be
+    unique.
+
+    Examples
+    --------
+    >>> _header_names(["ID", " Explain ", "", "Explain"], source="f.csv", row=1)
+    ['ID', 'Explain (1)', 'unnamed_3', 'Explain (2)']
+    """
+    names = [str(value).strip() or f"unnamed_{i + 1}" for i, value in enumerate(values)]
+    counts = pd.Series(names).value_counts()
+    read = {*TEXT_COLUMN_CANDIDATES, *ID_COLUMN_CANDIDATES, *MAPPABLE_COLUMNS}
+    if options is not None:
+        read |= {str(c).strip().casefold() for c in (options.text_column, options.id_column,
+                                                      *(options.columns or {}).values()) if c}
     seen: dict[str, int] = {}
-    for i, value in enumerate(values):
-        name = str(value).strip()
-        if not name:
-            name = f"unnamed_{i + 1}"
-        if name in seen:
-            raise InputError(f"the header names column {name!r} twice", path=source, row=row)
-        seen[name] = i
-        names.append(name)
+    for i, name in enumerate(names):
+        if counts[name] > 1 and name.casefold() in read:
+            raise InputError(f"the header names column {name!r} {int(counts[name])} times; to read one, name it "
+                             f"{name + ' (1)'!r}, {name + ' (2)'!r}... in the file's order", path=source, row=row)
+        if counts[name] > 1:
+            seen[name] = seen.get(name, 0) + 1
+            names[i] = f"{name} ({seen[name]})"
+    if len(set(names)) < len(names):  # "X (1)" was itself a header
+        twice = next(n for n in names if names.count(n) > 1)
+        raise InputError(f"the header names column {twice!r} {names.count(twice)} times", path=source, row=row)
     return names
 
 
@@ -722,7 +740,7 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
         """The header's columns that the mapping reads (all of them if the header or the mapping is
         wrong: that error is raised once the whole file is parsed, as a whole-file read would)."""
         try:
-            names = _header_names(cells, source=source, row=1)
+            names = _header_names(cells, source=source, row=1, options=options)
             text_col, id_col, mapping = plan_columns(names, options)
         except InputError:
             return None
@@ -732,7 +750,7 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
     scan = _DelimitedScan(path, source=source, encoding=options.encoding, delimiter=None, drop_blank=False,
                           columns=used_columns, header=_header_finder(options))
     frame, starts = read_streamed(path, scan, source=source, encoding=options.encoding, block_bytes=BLOCK_BYTES)
-    names = _header_names(scan.first_cells, source=source, row=int(starts[0]))
+    names = _header_names(scan.first_cells, source=source, row=int(starts[0]), options=options)
     if scan.kept_columns is not None:
         names = [names[i] for i in scan.kept_columns]
     raw = frame.iloc[1:]
@@ -941,7 +959,7 @@ def read_xlsx(path: Path, options: ReadOptions) -> Tables:
     header_row, header_cells = rows[0]
     header_cells = header_cells + [""] * (width - len(header_cells))
     header = [h if h.strip() else f"unnamed_{_column_letter(i)}" for i, h in enumerate(header_cells)]
-    header = _header_names(header, source=source, row=header_row)
+    header = _header_names(header, source=source, row=header_row, options=options)
     data = [cells + [""] * (width - len(cells)) for _, cells in rows[1:]]
     raw = (
         pd.DataFrame(data, columns=header, dtype="string")
