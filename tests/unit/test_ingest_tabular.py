@@ -335,6 +335,17 @@ def test_a_repeated_header_is_numbered_and_either_column_can_be_read(tmp_path):
         read(p, text_column="Please explain your answer", id_column="ID")
 
 
+def test_consent_is_read_as_the_consultation_reader_reads_it(tmp_path):
+    # Citizen Space writes "Publish response with name"; the csv reader refused it while the
+    # consultation reader read it as yes
+    p = _csv(tmp_path, "id,text,publish\n1,a,Publish response with name\n2,b,Do not publish\n3,c,No\n4,d,\n5,e,Y\n")
+    result = read(p, columns={"consent_to_publish": "publish"})
+    assert result.comments["consent_to_publish"].tolist() == [True, False, False, pd.NA, True]
+    with pytest.raises(InputError, match="'maybe' in column 'publish' is neither yes nor no") as err:
+        read(_csv(tmp_path, "id,text,publish\n1,a,yes\n2,b,maybe\n"), columns={"consent_to_publish": "publish"})
+    assert err.value.row == 3
+
+
 def test_a_record_listed_twice_is_logged_not_refused(tmp_path):
     # an audit's export listed two records twice, cell for cell: the read stopped at the second copy,
     # while the README's duplicate_record reason is for exactly that; 5 records = 3 kept + 2 excluded

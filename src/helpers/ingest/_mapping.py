@@ -29,6 +29,7 @@ __all__ = [
     "parse_datetimes",
     "check_timezone",
     "parse_count",
+    "parse_consent",
 ]
 
 #: Columns tried, in order and ignoring case, when no ``text_column`` is given.
@@ -55,8 +56,6 @@ MAPPABLE_COLUMNS: tuple[str, ...] = (
 )
 
 _RELATIVE = ("now", "today", "tomorrow", "yesterday")
-_TRUE = ("yes", "y", "true", "t", "1")
-_FALSE = ("no", "n", "false", "f", "0")
 
 # A time followed by a zone designator: the value already says which instant it is.
 # (ASCII classes rather than \d and \s, so that pandas can hand it to Arrow's RE2 engine.)
@@ -405,17 +404,37 @@ def parse_datetimes(
 # other typed columns
 
 
-def _parse_consent(values: pd.Series, rows: np.ndarray, *, column: str, source: str) -> pd.Series:
-    folded = values.str.strip().str.casefold()
+_YES = r"^(?:yes|y|true|t|1|i agree|i consent|agree|publish)\b"
+_NO = r"^(?:no|n|false|f|0|do not|don't|dont|i do not|please do not|not? publish|keep)\b"
+
+
+def parse_consent(values: pd.Series) -> pd.Series:
+    """Consent to publish as True/False; NA where blank or not recognisable.
+
+    Examples
+    --------
+    >>> parse_consent(pd.Series(["Yes", "no", "Publish response only", "Do not publish", "maybe", ""],
+    ...     dtype="string")).tolist()
+    [True, False, True, False, <NA>, <NA>]
+    """
+    folded = values.astype("string").str.strip().str.casefold()
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    out[folded.isin(_TRUE).fillna(False).astype(bool)] = True
-    out[folded.isin(_FALSE).fillna(False).astype(bool)] = False
+    no = folded.str.contains(_NO, regex=True).fillna(False).astype(bool)
+    yes = folded.str.contains(_YES, regex=True).fillna(False).astype(bool) & ~no
+    out[yes] = True
+    out[no] = False
+    return out
+
+
+def _parse_consent(values: pd.Series, rows: np.ndarray, *, column: str, source: str) -> pd.Series:
+    """:func:`parse_consent`, refusing an answer that is neither yes nor no (naming its line)."""
+    out = parse_consent(values)
     bad = out.isna() & ~_blank(values)
     if bad.any():
         i = _first(bad)
         raise InputError(
-            f"consent_to_publish value {values.iloc[i]!r} in column {column!r} is not one of yes/no, "
-            "true/false, y/n, 1/0",
+            f"consent_to_publish value {values.iloc[i]!r} in column {column!r} is neither yes nor no "
+            "(yes/no, true/false, y/n, 1/0, \"Publish ...\", \"Do not publish ...\")",
             path=source,
             row=int(rows[i]),
         )

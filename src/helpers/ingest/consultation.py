@@ -22,7 +22,7 @@ import yaml
 from ..clean import normalise_text
 from ..errors import ConfigError, InputError
 from ..schema import EXCLUSION_COLUMNS, RESPONDENT_COLUMNS
-from ._mapping import check_timezone, parse_datetimes
+from ._mapping import check_timezone, parse_consent, parse_datetimes
 from .registry import ReadOptions, Tables, register_reader
 from .tabular import header_note, load_delimited, load_sheet
 
@@ -201,28 +201,6 @@ def normalise_respondent_type(values: pd.Series) -> pd.Series:
 
 # what people write in an organisation's name (or sector, region) when there is none
 _NONE_GIVEN = re.compile(r"(?:none|n/?a|nil|null|no|not applicable|not relevant|-+|\.+)\.?", re.IGNORECASE)
-
-_YES = r"^(?:yes|y|true|t|1|i agree|i consent|agree|publish)\b"
-_NO = r"^(?:no|n|false|f|0|do not|don't|dont|i do not|please do not|not? publish|keep)\b"
-
-
-def parse_consent(values: pd.Series) -> pd.Series:
-    """Consent to publish as True/False; NA where blank or not recognisable.
-
-    Examples
-    --------
-    >>> parse_consent(pd.Series(["Yes", "no", "Publish response only", "Do not publish", "maybe", ""],
-    ...     dtype="string")).tolist()
-    [True, False, True, False, <NA>, <NA>]
-    """
-    folded = values.astype("string").str.strip().str.casefold()
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    no = folded.str.contains(_NO, regex=True).fillna(False).astype(bool)
-    yes = folded.str.contains(_YES, regex=True).fillna(False).astype(bool) & ~no
-    out[yes] = True
-    out[no] = False
-    return out
-
 
 # ---------------------------------------------------------------------------------------------
 # the reader
