@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -53,6 +54,7 @@ __all__ = [
     "classify_non_answers",
     "clean_comments",
     "audit_notes",
+    "merge_spellings",
 ]
 
 _FORMS = ("NFC", "NFKC", "NFD", "NFKD")
@@ -938,6 +940,35 @@ def clean_comments(
         "future_dates": future,
     }
     return kept, excluded, dict(sorted(audit.items()))
+
+
+def merge_spellings(*columns: pd.Series) -> tuple[list[pd.Series], dict[str, str]]:
+    """One spelling for labels written with the same words in another order or case ("Federal
+    Government" and "Government - Federal", as regulations.gov's two category lists write it): the
+    most common spelling across ``columns`` (ties: the first in sorted order) replaces the others.
+
+    Returns the columns with spellings merged, and ``{replaced spelling: kept spelling}``.
+
+    Examples
+    --------
+    >>> a = pd.Series(["Government - Federal", "Federal Government", "Government - Federal", None], dtype="string")
+    >>> b = pd.Series(["government, federal", "Physician"], dtype="string")
+    >>> (x, y), merged = merge_spellings(a, b)
+    >>> x.tolist(), y.tolist(), merged
+    (['Government - Federal', 'Government - Federal', 'Government - Federal', <NA>], ['Government - Federal', 'Physician'], {'Federal Government': 'Government - Federal', 'government, federal': 'Government - Federal'})
+    """
+    values = pd.concat([c.dropna().astype(str) for c in columns], ignore_index=True)
+    if values.empty:
+        return list(columns), {}
+    counts = values.value_counts()
+    key = {v: " ".join(sorted(re.findall(r"\w+", v.casefold()))) for v in counts.index}
+    best: dict[str, str] = {}
+    for v in sorted(counts.index, key=lambda v: (-int(counts[v]), v)):
+        best.setdefault(key[v], v)
+    merged = {v: best[key[v]] for v in counts.index if best[key[v]] != v and key[v]}
+    if not merged:
+        return list(columns), {}
+    return [c.replace(merged) if c.notna().any() else c for c in columns], dict(sorted(merged.items()))
 
 
 def audit_notes(audit: dict) -> list[str]:

@@ -459,3 +459,20 @@ def test_arbitrary_attribute_values(tmp_path_factory, comment, attrs):
     result = check_read(p, "regulationsgov-json")
     if result is not None and len(result.comments):
         assert result.comments["kind"].tolist() == ["response"]
+
+
+def test_a_category_written_two_ways_is_counted_once(tmp_path):
+    # CMS-2022-0163 mixes regulations.gov's two category lists: "Government - Federal" (34) beside
+    # "Federal Government" (10) split one kind of respondent in two in the briefing
+    folder = tmp_path / "docket"
+    folder.mkdir()
+    categories = ["Government - Federal", "Federal Government", "Government - Federal", "Physician",
+                  "government federal"]
+    for i, cat in enumerate(categories):
+        (folder / f"EX-1-000{i}.json").write_text(json.dumps(_doc(f"EX-1-000{i}", f"View {i}.", category=cat)),
+                                                  encoding="utf-8")
+    result = read(folder)
+    assert result.comments["respondent_type"].tolist() == ["Government - Federal"] * 3 + ["Physician",
+                                                                                         "Government - Federal"]
+    assert ("respondent type 'Federal Government' is written 'Government - Federal' elsewhere in the source: "
+            "counted as 'Government - Federal'") in result.notes

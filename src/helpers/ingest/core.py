@@ -278,6 +278,10 @@ def read(
     respondents = (
         validate_respondents(tables.respondents, source=src) if tables.respondents is not None else None
     )
+    if clean:
+        comments, respondents, merged = _merge_type_spellings(comments, respondents)
+        notes.extend(f"respondent type {old!r} is written {new!r} elsewhere in the source: counted as {new!r}"
+                     for old, new in merged.items())
     return IngestResult(
         comments=comments,
         exclusions=exclusions,
@@ -289,6 +293,21 @@ def read(
         cleaning=cleaning,
         questions=dict(tables.questions),
     )
+
+
+def _merge_type_spellings(comments: pd.DataFrame, respondents: pd.DataFrame | None):
+    """Respondent types written with the same words in another order merged to one spelling
+    (:func:`helpers.clean.merge_spellings`) in the comments and respondents tables alike."""
+    from ..clean import merge_spellings
+
+    tables = [t for t in (comments, respondents) if t is not None and "respondent_type" in t.columns]
+    if not tables:
+        return comments, respondents, {}
+    merged_columns, merged = merge_spellings(*(t["respondent_type"] for t in tables))
+    if merged:
+        for t, col in zip(tables, merged_columns, strict=True):
+            t["respondent_type"] = col.astype(t["respondent_type"].dtype)
+    return comments, respondents, merged
 
 
 def write_result(result: IngestResult, out: str | os.PathLike) -> dict[str, Path]:
