@@ -364,9 +364,15 @@ def test_real_docket_placeholders(docket):
     # (so "Please see the attached file, the proposal would devastate ..." stays a comment): 37 of the
     # 47; the 10 it leaves as comments have a comma, a semicolon or a typo ("Please see the attached
     # docment.", "Please see attached for comments from Vizient, Inc.").
+    # Cover notes of several sentences, each pointing at the attachment or only thanking ("Thank you for the
+    # opportunity to comment. Please refer to attached file."), or naming who sends it ("The AAFP is
+    # pleased to submit the attached document in response to CMS' request for information."): these 15,
+    # read one by one, say nothing else; an audit found them making a theme "attached; opportunity; submit"
+    courteous = {f"CMS-2022-0163-{n:04d}" for n in (75, 86, 120, 402, 462, 477, 478, 493, 515, 538, 541, 602, 610,
+                                                    624, 631)}
     flagged = set(c.index[c["is_placeholder"]])
-    assert expected <= flagged <= expected | cover and len(flagged - expected) == 37
-    assert len(expected) == 87
+    assert expected <= flagged <= expected | cover | courteous and len(flagged & cover) == 37
+    assert flagged >= courteous and len(expected) == 87
     # placeholders are counted but not analysed
     assert not analysable(result.comments)[result.comments["is_placeholder"].to_numpy(dtype=bool)].any()
 

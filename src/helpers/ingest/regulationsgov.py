@@ -107,6 +107,20 @@ _ATTACHMENT_ONLY = re.compile(
     # "Attached are HANYS comments.": it must name what is attached
     rf"|(?:attached|enclosed)\s+(?:are|is|please find|you will find|herewith)\b[^.!?;:,]{{0,200}}?\b{_THING}\b{_WHO}"
     r")\s*[.!?]?\W*$", re.IGNORECASE)
+# "The AAFP is pleased to submit the attached document in response to ...", "APASI submits the attached
+# response to this RFI", "Incapsulate has provided our comments in the attached response", "NOSORH comments
+# to RFI attached", "Comment from the National Athletic Trainers' Association attached"
+_SENT_ATTACHED = re.compile(
+    rf"^\W*(?:[^.!?;]{{0,150}}?\b(?:submits?|submitted|submitting|provides?|provided|sends?|sent|offers?)\b"
+    rf"[^.!?;]{{0,40}}?\b{_ATTACHED}\b(?:\s+\S+){{0,3}}?\s+{_THING}\b{_WHO}"
+    rf"|[^.!?;]{{0,150}}?\b{_THING}\b[^.!?;]{{0,150}}?\b{_ATTACHED})\s*[.!?]?\W*$", re.IGNORECASE)
+# Courtesies around a pointer: "Thank you for the opportunity to comment.", "We appreciate the
+# opportunity to submit comments on this important initiative.", "Thank you for your consideration."
+_COURTESY = re.compile(
+    r"^\W*(?:(?:thank you|thanks)(?: very much| again)?(?: for (?:the|this) opportunity to (?:comment|respond|submit"
+    r"|provide)[^.!?;]{0,150}| for your (?:consideration|time|attention)[^.!?;]{0,60})?"
+    r"|(?:[^.!?;]{0,80}?\b)?(?:appreciates?|welcomes?|is pleased to have) the opportunity to (?:comment|respond|submit"
+    r"|provide)[^.!?;]{0,150})\s*[.!?]?\W*$", re.IGNORECASE)
 # Words by which a short note says where its writer stands: then it is a comment, not a cover note.
 _STANCE = (r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
            r"(?:s|ed|ing(?!\s+(?:documents?|documentation|materials?|evidence|data|information|letters?|files?)))?\b")
@@ -154,8 +168,31 @@ def attachment_only(text: pd.Series) -> pd.Series:
     short = (s.str.len() <= POINTER_MAX_CHARS).fillna(False).to_numpy(dtype=bool)
     out = pd.Series(False, index=s.index)
     if short.any():
-        out[short] = s[short].str.contains(_ATTACHMENT_ONLY.pattern, regex=True, case=False).fillna(False)
+        out[short] = [_cover_note(t) for t in s[short].fillna("")]
     return out.astype(bool)
+
+
+def _cover_note(text: str) -> bool:
+    """Whether every sentence of ``text`` points at an attachment or is a courtesy, and one points.
+
+    Examples
+    --------
+    >>> _cover_note("We appreciate the opportunity to comment on this initiative. Please find attached our comments.")
+    True
+    >>> _cover_note("Thank you for the opportunity to comment.")  # thanks alone point at nothing
+    False
+    >>> _cover_note("Please see attached. The directory would cut costs for rural clinics.")
+    False
+    """
+    pointed = False
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text.strip()):
+        if not sentence.strip():
+            continue
+        if _ATTACHMENT_ONLY.match(sentence) or _SENT_ATTACHED.match(sentence):
+            pointed = True
+        elif not _COURTESY.match(sentence):
+            return False
+    return pointed
 
 
 def placeholder_mask(text: pd.Series) -> pd.Series:
@@ -172,8 +209,10 @@ def placeholder_mask(text: pd.Series) -> pd.Series:
     """
     folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
     pointer = attachment_only(folded)
-    if pointer.any():  # the stance words are looked for in the notes only
-        pointer[pointer] = ~folded[pointer].str.contains(_STANCE, regex=True).fillna(False).astype(bool)
+    if pointer.any():  # the stance words are looked for in the notes only, courtesies left out
+        notes = folded[pointer].map(lambda t: " ".join(
+            x for x in re.split(r"(?<=[.!?])\s+", t) if not _COURTESY.match(x)), na_action="ignore")
+        pointer[pointer] = ~notes.astype("string").str.contains(_STANCE, regex=True).fillna(False).astype(bool)
     return (folded.str.fullmatch(_PLACEHOLDER).fillna(False).astype(bool) | pointer).astype(bool)
 
 
