@@ -762,7 +762,11 @@ def campaigns_section(b: BriefingData) -> str:
         "Last": shown["last_at"].dt.strftime("%d %b %Y").fillna("not dated"),
     })
     if "n_senders" in shown.columns and shown["n_senders"].notna().any():
-        rows.insert(2, "Senders", shown["n_senders"].astype("Int64").astype("string").fillna("not known"))
+        unknown = (shown["n_senders_unknown"] if "n_senders_unknown" in shown.columns
+                   else pd.Series(0, index=shown.index)).fillna(0).astype(int)
+        # "3 (5 not known)": three named senders is not three people sending 19 letters
+        rows.insert(2, "Senders", [("not known" if pd.isna(k) else f"{int(k):,}" + (f" ({u:,} not known)" if u else ""))
+                                   for k, u in zip(shown["n_senders"], unknown, strict=True)])
     if c["time_resolution"] in ("second", "minute"):
         rows["Most in one minute"] = shown["max_per_minute"].astype("Int64").astype("string").fillna("")
     caption = "Organised campaigns, largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else "")
@@ -1122,6 +1126,15 @@ def breakdown_section(b: BriefingData) -> str:
             lambda g: "; ".join(f"{labels.get(t, t)} ({n:,})" for t, n in zip(g["theme_id"], g["n"], strict=True)),
             include_groups=False)
         table = per_q.reset_index()
+        ex = b.exclusions
+        if "question_id" in ex.columns and ex["reason"].eq("non_answer").any():
+            # answers left out as non-answers ("Nothing", "N/A"), by question: to "what could be
+            # improved?" a third of one trust's answers were "nothing", which the table did not show
+            non = ex.loc[ex["reason"].eq("non_answer"), "question_id"].dropna().map(lambda v: _short(v, MAX_LABEL))
+            counts = non.value_counts()
+            table = table.merge(counts.rename("n").rename_axis("Question").reset_index(), on="Question", how="outer")
+            table[noun.capitalize()] = table[noun.capitalize()].fillna(0).astype(int)
+            table["Non-answers (not analysed)"] = table.pop("n").fillna(0).astype(int)
         table["Most common main themes (comments)"] = table["Question"].map(main_themes).fillna("None")
         table = table.sort_values("Question", kind="stable").reset_index(drop=True)
         asked = {str(q["id"]): q["text"] for q in b.ingest.get("questions", [])}
@@ -1133,7 +1146,8 @@ def breakdown_section(b: BriefingData) -> str:
         parts.append(report.section(
             "By question",
             report.table_html(table, caption=f"{noun.capitalize()} and their most common themes, by question",
-                              numeric=[noun.capitalize()]),
+                              numeric=[c for c in (noun.capitalize(), "Non-answers (not analysed)")
+                                       if c in table.columns]),
             level=3, id="by-question"))
     return report.section("Responses by question and respondent type", "".join(parts), id="breakdown")
 
@@ -1163,6 +1177,10 @@ def caveats_section(b: BriefingData) -> str:
     few = _few_writers_sentence(b)
     if few:
         items.append(few)
+    if _petition_sentence(b):
+        items.append("Signatures are counted as the petitions site reports them: one per confirmed email address. "
+                     "Signers declare that they are British citizens or UK residents, which is not checked, and a "
+                     "signature says nothing about why someone signed.")
     if not b.records_writers:
         org = "organisation" in b.comments.columns and b.comments["organisation"].notna().any()
         items.append("The source does not record who wrote each comment"

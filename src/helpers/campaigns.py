@@ -756,7 +756,7 @@ def detect_campaigns(
         ``request`` (:func:`request_sentence`), ``first_at``, ``last_at``, ``max_per_second``,
         ``max_per_minute``, ``same_second_share``, ``busiest_minute``; and, when the comments say
         who sent them (:func:`senders`), ``n_senders`` (distinct senders among the members whose
-        sender is known) and ``one_sender`` (every member sent by the same one: a person or body
+        sender is known), ``n_senders_unknown`` (members whose sender is not known) and ``one_sender`` (every member sent by the same one: a person or body
         repeating a text, not many people), else missing.
 
     Examples
@@ -890,6 +890,7 @@ def detect_campaigns(
     sender = senders(comments)
     if sender is None:
         campaigns["n_senders"] = pd.array([pd.NA] * len(ids), dtype="Int64")
+        campaigns["n_senders_unknown"] = pd.array([pd.NA] * len(ids), dtype="Int64")
         campaigns["one_sender"] = pd.array([pd.NA] * len(ids), dtype="boolean")
     else:
         by = pd.DataFrame({"campaign_id": members["campaign_id"].to_numpy(), "sender": sender.to_numpy()})
@@ -899,6 +900,7 @@ def detect_campaigns(
         # with 3 signed by an organisation is not "1 sender")
         known = by.nunique().reindex(ids).where(counted >= 0.5 * stats["size"])
         campaigns["n_senders"] = pd.array(known.to_numpy(), dtype="Int64")
+        campaigns["n_senders_unknown"] = pd.array((stats["size"] - counted.fillna(0)).to_numpy(), dtype="Int64")
         campaigns["one_sender"] = pd.array((known.eq(1) & counted.eq(stats["size"])).to_numpy(), dtype="boolean")
     campaigns.attrs.update({"n_compared": n_matched, "time_resolution": resolution,
                             "parameters": {**params.__dict__, "random_state": random_state}})

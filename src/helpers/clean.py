@@ -906,6 +906,8 @@ def clean_comments(
         },
         columns=list(EXCLUSION_COLUMNS),
     )
+    if "question_id" in df.columns:  # which question a left-out answer was to (the briefing counts them)
+        excluded["question_id"] = df.loc[gone, "question_id"].astype("string").to_numpy()
     kept = (df if keep.all() else df[keep]).reset_index(drop=True)
     del df, before, text  # their copies of the texts are not needed again: memory for what follows
 

@@ -497,6 +497,8 @@ def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes
     method = " ".join(visible_text(briefing.methodology_section(b)).split())
     assert "No themes were sought" in method and "bounds" not in method
     assert not check_self_contained(page(b))  # the whole page builds
+    # what a signature is (a review: "3,555,721 signatures" read as 3.5 million people in the UK)
+    assert "one per confirmed email address" in visible_text(briefing.caveats_section(b))
 
 
 def test_nothing_to_analyse_says_where_the_records_went(tmp_path):
@@ -589,6 +591,14 @@ def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
     # every respondent is counted by type, the five who answered no open question too
     assert "Individual 30 40" in text and "Organisation 8 5" in text and "Not stated 2 0" in text
     assert "q1: What do you think of the proposal? 35" in text and "q2: Any other comments? 10" in text
+    # answers left out as non-answers are counted by question (NHS: a third of one question's answers
+    # were "nothing", which the table did not show)
+    b2 = copy.copy(b)
+    b2.exclusions = pd.concat([b.exclusions, _non_answers(["nothing", "n/a", "none"]).assign(
+        question_id=["q2", "q2", "q1"])], ignore_index=True)
+    text = " ".join(visible_text(briefing.breakdown_section(b2)).split())
+    assert "Non-answers (not analysed)" in text
+    assert "q1: What do you think of the proposal? 35 1" in text and "q2: Any other comments? 10 2" in text
     # the summary gives three closed questions and says where the others are (it dropped them silently)
     b.closed_questions = b.closed_questions * 5
     summary = " ".join(visible_text(briefing.summary_section(b)).split())

@@ -83,6 +83,15 @@ def test_senders_column_and_no_one_sender_sentence_when_many_people_sent_it(with
     assert "how many times its text was sent" in _visible(section)
 
 
+def test_senders_say_how_many_are_not_known(tmp_path):
+    # an audit: "19 | 3" read as three people sending 19 letters; five were "Anonymous" or blank
+    authors = ["Ann", "Bo", "Cy"] * 2 + ["Anonymous", "", "Anonymous"]  # 9 copies: 3 named, 3 not known
+    rows = [{"id": f"c{i + 1}", "author": a, "text": LETTER} for i, a in enumerate(authors)]
+    rows += [{"id": f"o{i + 1}", "author": f"Resident {i}", "text": f"{OWN[i % 4]} Note {i}."} for i in range(28)]
+    section = briefing.campaigns_section(briefing.load_briefing_data(_run(tmp_path, rows)))
+    assert re.search(r"<td[^>]*>3 \(3 not known\)</td>", section)
+
+
 def test_a_campaign_from_one_sender_is_called_that(tmp_path):
     # Decide Madrid: each of its 35 "campaigns" was one user posting the same text again and again
     rows = [{"id": f"c{i + 1}", "author": "Same Person", "text": LETTER} for i in range(5)]

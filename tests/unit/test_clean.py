@@ -382,6 +382,7 @@ def test_clean_comments_excludes_blanks_non_answers_and_duplicates():
         "same respondent and text as a",
     ]
     assert (excluded["source"] == "in.csv").all()
+    assert excluded["question_id"].tolist() == ["q1", "q1", "q1"]  # the questions they answered
     assert audit["non_answer"] == 1 and audit["blank"] == 1 and audit["duplicate_submission"] == 1
     assert audit["rows_from_reader"] == 6 and audit["rows_kept"] == 3
     assert audit["language"] == {"en": 3} and audit["language_undetermined"] == 0

@@ -346,6 +346,21 @@ def test_consent_is_read_as_the_consultation_reader_reads_it(tmp_path):
     assert err.value.row == 3
 
 
+def test_excel_serial_dates_are_read_as_dates(tmp_path):
+    # Microsoft Forms exports stored as numbers without a date format: "cannot read Completion time value
+    # '45711.97695602' as a date". By hand: serial 44927 is 2023-01-01, so 45658 is 2025-01-01; 45711 is 53
+    # days later (23 February) and 45853 is 15 July; .5 is noon and .25 is 06:00 (BST in July: 05:00 UTC)
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in (["ID", "Completion time", "Answer"], [1, 45711.5, "More buses"], [2, 45853.25, "Fewer cars"]):
+        wb.active.append(row)
+    wb.save(tmp_path / "forms.xlsx")
+    result = read(tmp_path / "forms.xlsx", text_column="Answer", id_column="ID", timezone="Europe/London",
+                  columns={"created_at": "Completion time"})
+    assert [str(t) for t in result.comments["created_at"]] == ["2025-02-23 12:00:00+00:00", "2025-07-15 05:00:00+00:00"]
+
+
 def test_a_record_listed_twice_is_logged_not_refused(tmp_path):
     # an audit's export listed two records twice, cell for cell: the read stopped at the second copy,
     # while the README's duplicate_record reason is for exactly that; 5 records = 3 kept + 2 excluded

@@ -338,7 +338,8 @@ def parse_datetimes(
 
     A value must be ISO 8601 or in the same format as the column's first value (day-first when the
     column reads either way, as in the UK); anything else is an :class:`~helpers.errors.InputError`
-    naming its line. Blank values are missing (NaT). A local time
+    naming its line. A column of Excel serial day numbers only (a workbook's dates stored without a
+    date format, such as 45711.97695602) is read as such dates. Blank values are missing (NaT). A local time
     that happens twice (when clocks go back) is taken as standard time; one that never happens (when
     clocks go forward) is moved forward.
 
@@ -355,6 +356,12 @@ def parse_datetimes(
     if not present.any():
         return out
     text = text[present]
+    serial = _excel_serial(text)
+    if serial is not None:  # a workbook's date cells without a date format: days since 1899-12-30
+        local = serial.dt.tz_localize(timezone, ambiguous=np.zeros(len(serial), dtype=bool),
+                                      nonexistent="shift_forward")
+        out[serial.index] = local.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+        return out
     relative = text.str.casefold().isin(_RELATIVE).to_numpy(dtype=bool)
     if relative.any():  # pandas would read these as the current time: not reproducible
         pos = text.index[_first(relative)]
@@ -398,6 +405,29 @@ def parse_datetimes(
         )
     out[parsed.index] = parsed.astype("datetime64[ns, UTC]")
     return out
+
+
+#: Excel serial day numbers read as dates when a whole date column holds them: 1954-10-03 to 2119-01-09.
+_SERIAL_RANGE = (20_000.0, 80_000.0)
+
+
+def _excel_serial(text: pd.Series) -> pd.Series | None:
+    """Naive date-times from Excel serial day numbers ("45711.97695602": 2025-02-23 23:26:49), when every
+    value is one in :data:`_SERIAL_RANGE`; else None.
+
+    Examples
+    --------
+    >>> _excel_serial(pd.Series(["45711.97695602", "45712"])).astype(str).tolist()
+    ['2025-02-23 23:26:49', '2025-02-24 00:00:00']
+    >>> _excel_serial(pd.Series(["45711", "2025-02-23"])) is None
+    True
+    """
+    if not text.str.fullmatch(r"\d{5}(?:\.\d+)?").fillna(False).all():
+        return None
+    days = text.astype(float)
+    if not days.between(*_SERIAL_RANGE).all():
+        return None
+    return (pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).dt.round("s")
 
 
 # ---------------------------------------------------------------------------------------------
