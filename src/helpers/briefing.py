@@ -1197,7 +1197,7 @@ ONE_WRITER_SHARE = 0.2
 
 
 def _few_writers_sentence(b: BriefingData) -> str:
-    """"31 of the 50 statements were written by one participant; 11 people wrote any." when one writer
+    """"31 of the 50 comments were written by one person, and 11 people wrote any: ..." when one writer
     wrote at least :data:`ONE_WRITER_SHARE` of the analysed comments (at least 5 of them, and more than
     the questions there were to answer), else "".
 
@@ -1446,9 +1446,9 @@ def opinions_section(b: BriefingData) -> str:
     if n_groups >= 2 and len(div):
         items = "".join(
             f"<li>{report.esc(said(r.comment_id))}: "
-            + report.esc(f"{_of_voters(r.n_agree_most, r.n_seen_most, 'group ' + str(names.get(int(r.most_agree))))} "
+            + report.esc(f"{_of_voters(r.n_agree_most, r.n_seen_most, f'group {names.get(int(r.most_agree), r.most_agree)}')} "
                          "who voted on it agree, against "
-                         f"{_of_voters(r.n_agree_least, r.n_seen_least, 'group ' + str(names.get(int(r.least_agree))))}")
+                         f"{_of_voters(r.n_agree_least, r.n_seen_least, f'group {names.get(int(r.least_agree), r.least_agree)}')}")
             + ".</li>"
             for r in div.itertuples())
         parts.append(report.section("What divides the groups", "<ul>" + items + "</ul>", level=3,
