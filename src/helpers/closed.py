@@ -113,9 +113,18 @@ def answer_order(answers: Iterable[str], counts: dict[str, int] | None = None) -
     return sorted(distinct, key=key)
 
 
+#: Above this many distinct answers, those off the scale given by one respondent each (typed in
+#: "Other" answers) are counted together in one row, :data:`OTHER_ANSWERS`.
+MAX_LISTED_ANSWERS = 12
+OTHER_ANSWERS = "Other answers, each given once"
+
+
 def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iterable[str] | None = None
                    ) -> pd.DataFrame:
     """How many respondents gave each answer to one closed question, in the order of its scale.
+
+    Above :data:`MAX_LISTED_ANSWERS` distinct answers, the answers on no side of the scale that one
+    respondent each gave are one row, "Other answers, each given once (N)", after the others.
 
     Parameters
     ----------
@@ -145,6 +154,13 @@ def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iter
     answers = answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
     counts = answers.value_counts()
     order = answer_order(counts.index, counts={str(k): int(v) for k, v in counts.items()})
+    once = [a for a in order if counts[a] == 1 and answer_side(a) is None]
+    if len(order) > MAX_LISTED_ANSWERS and len(once) > 1:
+        # answers typed in ("Other: it depends on the road") are each their own: one row for them all
+        label = f"{OTHER_ANSWERS} ({len(once):,})"
+        answers = answers.where(~answers.isin(once), label)
+        counts = answers.value_counts()
+        order = [a for a in order if a not in set(once)] + [label]
     n_answered = int(counts.sum())
     table = pd.DataFrame({
         "answer": pd.array([*order, pd.NA], dtype="string"),

@@ -78,6 +78,17 @@ def test_skipped_questions_are_not_answers():
     assert t["share"].tolist()[:-1] == pytest.approx([2 / 3, 1 / 3])
 
 
+def test_typed_in_answers_given_once_are_counted_together():
+    # a closed question whose "Other" box was typed into: 15 distinct typed answers would each be a row
+    answers = ["Agree"] * 6 + ["Disagree"] * 4 + ["Other: buses"] * 2 + [f"Other: reason {i}" for i in range(15)]
+    r = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(len(answers))], "q": answers})
+    t = closed_answers(r, "q", in_campaigns=["r20", "r21", "r0"])
+    assert t["answer"].tolist()[:-1] == ["Agree", "Disagree", "Other: buses", "Other answers, each given once (15)"]
+    assert t["respondents"].tolist() == [6, 4, 2, 15, 0]
+    assert t["in_campaigns"].tolist() == [1, 0, 0, 2, 0]  # r0 agreed; r20 and r21 typed reasons 8 and 9
+    assert side_counts(t) == {1: 6, 0: 0, -1: 4, None: 17}
+
+
 def test_scale_words():
     assert scale_words(["Tend to agree", "Disagree"]) == ("agreed", "disagreed")
     assert scale_words(["Much more likely", "Less likely"]) == ("said more likely", "said less likely")
