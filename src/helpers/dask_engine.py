@@ -357,6 +357,7 @@ class DaskEngine:
         """
         from .clean import audit_notes, clean_comments
         from .ingest import read
+        from .ingest.core import merge_type_spellings
         from .schema import validate_exclusions
 
         result = read(source, clean=False, **options)
@@ -375,7 +376,7 @@ class DaskEngine:
         result.comments = kept
         result.cleaning = cleaning
         result.notes = [*result.notes, *audit_notes(cleaning)]
-        return result
+        return merge_type_spellings(result)
 
     # -- campaigns --------------------------------------------------------------------------------
 

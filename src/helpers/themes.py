@@ -844,25 +844,30 @@ def _key_terms(scores: np.ndarray) -> sp.csr_matrix:
 
 
 def _theme_weights(X, H: np.ndarray, keys: sp.csr_matrix) -> np.ndarray:
-    """Each row's mix of themes: its non-negative least-squares weights (:func:`_solve_weights`), with
-    no weight on a theme none of whose key terms (``keys``, from :func:`_key_terms`) the row uses,
-    scaled to sum to 1 (all zero when no theme is left).
+    """Each row's mix of themes: its non-negative least-squares weights (:func:`_solve_weights`) scaled
+    to sum to 1, then no weight on a theme none of whose key terms (``keys``, from :func:`_key_terms`)
+    the row uses. The rest is not scaled up: a row's weights sum to at most 1, the part that fell on
+    themes it shares no key term with being no theme's.
 
-    Least squares gives a little weight to any theme sharing any term with a text, and the scaling
-    would make that little all of a text's mix when nothing else fits (a letter about speed limits
-    counted in a theme about public transport through the word "limits"): a theme counts a text
-    only when the text uses words that characterise it.
+    Least squares gives a little weight to any theme sharing any term with a text: such a theme is
+    not the text's (a letter about speed limits counted in a theme about public transport through the
+    word "limits"), and scaling the rest up would only push the text into another theme it barely
+    touches.
 
     Examples
     --------
-    >>> X = sp.csr_matrix(np.array([[1.0, 0, 0], [0, 0, 1.0]]))
+    >>> X = sp.csr_matrix(np.array([[1.0, 0, 0], [0, 0, 1.0], [1.0, 0, 1.0]]))
     >>> H = np.array([[1.0, 0.2, 0.1], [0, 1.0, 0.3]])
     >>> keys = sp.csr_matrix(np.array([[1.0, 1, 0], [0, 1, 0]]))  # term 2 is no theme's key term
-    >>> _theme_weights(X, H, keys).round(2).tolist()
-    [[1.0, 0.0], [0.0, 0.0]]
+    >>> _theme_weights(X, H, keys).round(2).tolist()  # row 3: least squares (1.035, 0.057), 95% / 5%
+    [[1.0, 0.0], [0.0, 0.0], [0.95, 0.0]]
     """
-    uses = (X @ keys.T).toarray() > 0 if sp.issparse(X) else (np.asarray(X) @ keys.T.toarray()) > 0
-    return _normalise_rows(np.where(uses, _solve_weights(X, H), 0.0))
+    W = _normalise_rows(_solve_weights(X, H))
+    for start in range(0, W.shape[0], _SOLVE_BLOCK):  # in blocks: no second n x k array at once
+        block = X[start:start + _SOLVE_BLOCK]
+        uses = (block @ keys.T).toarray() if sp.issparse(block) else np.asarray(block) @ keys.T.toarray()
+        W[start:start + _SOLVE_BLOCK][uses <= 0] = 0.0
+    return W
 
 
 def _solve_weights(X, H: np.ndarray, *, desc: str = "themes: weights") -> np.ndarray:
@@ -1042,8 +1047,9 @@ class ThemeModel(BaseEstimator):
         1 for each theme's :data:`N_KEY_TERMS` most characteristic terms (``top_terms_`` first among
         them): a comment has weight on a theme only if it uses one of them.
     doc_weights_ : ndarray of shape (n_docs, n_themes_)
-        Each row sums to 1 (the comment's mix of themes), or is all zero for a comment with no terms
-        or none of any theme's key terms. Equal to :meth:`transform` of the fitted texts.
+        The comment's mix of themes (:func:`_theme_weights`): each row sums to at most 1, less when
+        part of its weight fell on themes whose key terms it does not use, and is all zero for a
+        comment with no terms. Equal to :meth:`transform` of the fitted texts.
     bounds_ : tuple of int
         The (fewest, most) themes allowed for this corpus: :func:`theme_bounds` of the number of
         distinct texts.
@@ -1292,7 +1298,7 @@ class ThemeModel(BaseEstimator):
         return pd.DataFrame(rows)
 
     def transform(self, texts) -> np.ndarray:
-        """Theme weights of texts, each row summing to 1 (or all zero when a text has no terms).
+        """Theme weights of texts (:func:`_theme_weights`: each row sums to at most 1; all zero when a text has no terms).
 
         Row-independent: a text's weights depend on that text alone (never on the other texts given
         with it), and for a text the model was fitted on they equal its row of :attr:`doc_weights_`.

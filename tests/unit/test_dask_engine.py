@@ -177,6 +177,8 @@ def test_dask_ingest_keeps_thread_anchors_and_exclusions_across_partitions(clust
                  "Le service de bus dans notre ville est devenu bien pire depuis le changement.",
                  "The caf\u00c3\u00a9 by the station closed when the timetable changed last spring.", "No"],
         "parent_id": ["", "", "2", "", "", "", ""],
+        # one kind of respondent spelled two ways: merged on both engines (a review found Dask did not)
+        "respondent_type": ["Government - Federal", "Federal Government", "Government - Federal", "", "", "", ""],
     }).to_csv(path, index=False)
     runs = {}
     for engine in ("pandas", "dask"):
@@ -190,6 +192,7 @@ def test_dask_ingest_keeps_thread_anchors_and_exclusions_across_partitions(clust
     assert kept["comment_id"].tolist() == ["1", "2", "3", "5", "6"]
     assert kept["language"].tolist()[3] == "fr" and kept["is_placeholder"].tolist()[1]
     assert "café" in kept["text"].tolist()[4]
+    assert kept["respondent_type"].tolist()[:3] == ["Government - Federal"] * 3
     excluded = pd.read_parquet(runs["dask"] / "exclusions.parquet")
     assert sorted(zip(excluded["record_id"], excluded["reason"], strict=True)) == [("4", "blank"),
                                                                                   ("7", "non_answer")]

@@ -278,11 +278,7 @@ def read(
     respondents = (
         validate_respondents(tables.respondents, source=src) if tables.respondents is not None else None
     )
-    if clean:
-        comments, respondents, merged = _merge_type_spellings(comments, respondents)
-        notes.extend(f"respondent type {old!r} is written {new!r} elsewhere in the source: counted as {new!r}"
-                     for old, new in merged.items())
-    return IngestResult(
+    result = IngestResult(
         comments=comments,
         exclusions=exclusions,
         source=src,
@@ -293,21 +289,24 @@ def read(
         cleaning=cleaning,
         questions=dict(tables.questions),
     )
+    return merge_type_spellings(result) if clean else result
 
 
-def _merge_type_spellings(comments: pd.DataFrame, respondents: pd.DataFrame | None):
-    """Respondent types written with the same words in another order merged to one spelling
-    (:func:`helpers.clean.merge_spellings`) in the comments and respondents tables alike."""
+def merge_type_spellings(result: IngestResult) -> IngestResult:
+    """Respondent types written with the same words in another order or case merged to one spelling
+    (:func:`helpers.clean.merge_spellings`) in the comments and respondents tables alike, with a note
+    for each spelling replaced: part of cleaning, on either engine."""
     from ..clean import merge_spellings
 
-    tables = [t for t in (comments, respondents) if t is not None and "respondent_type" in t.columns]
+    tables = [t for t in (result.comments, result.respondents) if t is not None and "respondent_type" in t.columns]
     if not tables:
-        return comments, respondents, {}
+        return result
     merged_columns, merged = merge_spellings(*(t["respondent_type"] for t in tables))
-    if merged:
-        for t, col in zip(tables, merged_columns, strict=True):
-            t["respondent_type"] = col.astype(t["respondent_type"].dtype)
-    return comments, respondents, merged
+    for t, col in zip(tables, merged_columns, strict=True):
+        t["respondent_type"] = col.astype(t["respondent_type"].dtype)
+    result.notes = [*result.notes, *(f"respondent type {old!r} is written {new!r} elsewhere in the source: "
+                                     f"counted as {new!r}" for old, new in merged.items())]
+    return result
 
 
 def write_result(result: IngestResult, out: str | os.PathLike) -> dict[str, Path]:
