@@ -366,10 +366,11 @@ def test_real_docket_placeholders(docket):
     # docment.", "Please see attached for comments from Vizient, Inc.").
     # Cover notes of several sentences, each pointing at the attachment or only thanking ("Thank you for the
     # opportunity to comment. Please refer to attached file."), or naming who sends it ("The AAFP is
-    # pleased to submit the attached document in response to CMS' request for information."): these 15,
-    # read one by one, say nothing else; an audit found them making a theme "attached; opportunity; submit"
-    courteous = {f"CMS-2022-0163-{n:04d}" for n in (75, 86, 120, 402, 462, 477, 478, 493, 515, 538, 541, 602, 610,
-                                                    624, 631)}
+    # pleased to submit the attached document in response to CMS' request for information."), or add only
+    # a file code ("See attached file(s). file code CMS-0058-NC"): these 16, read one by one, say nothing
+    # else; an audit found them making a theme "attached; opportunity; submit"
+    courteous = {f"CMS-2022-0163-{n:04d}" for n in (75, 86, 120, 402, 461, 462, 477, 478, 493, 515, 538, 541, 602,
+                                                    610, 624, 631)}
     flagged = set(c.index[c["is_placeholder"]])
     assert expected <= flagged <= expected | cover | courteous and len(flagged & cover) == 37
     assert flagged >= courteous and len(expected) == 87
@@ -465,6 +466,17 @@ def test_arbitrary_attribute_values(tmp_path_factory, comment, attrs):
     result = check_read(p, "regulationsgov-json")
     if result is not None and len(result.comments):
         assert result.comments["kind"].tolist() == ["response"]
+
+
+@pytest.mark.parametrize("text", [
+    # a review: arguments that mention an attachment, and a stance inside thanks, are comments
+    "Providers should not have to resubmit documents that were already attached.",
+    "Why must clinics fax records when the file could be uploaded.",
+    "I sent my comments by mail, nothing was attached.",
+    "We appreciate the opportunity to comment and strongly oppose the rule. See attached.",
+])
+def test_comments_that_mention_an_attachment_are_not_cover_notes(text):
+    assert not placeholder_mask(pd.Series([text], dtype="string")).iloc[0]
 
 
 def test_a_category_written_two_ways_is_counted_once(tmp_path):

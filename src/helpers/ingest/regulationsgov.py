@@ -111,9 +111,16 @@ _ATTACHMENT_ONLY = re.compile(
 # response to this RFI", "Incapsulate has provided our comments in the attached response", "NOSORH comments
 # to RFI attached", "Comment from the National Athletic Trainers' Association attached"
 _SENT_ATTACHED = re.compile(
-    rf"^\W*(?:[^.!?;]{{0,150}}?\b(?:submits?|submitted|submitting|provides?|provided|sends?|sent|offers?)\b"
+    # never a sentence that argues or asks ("Providers should not have to resubmit documents that were
+    # already attached.", "Why must clinics fax records when the file could be uploaded?")
+    r"^(?!.*\b(?:not|no|nothing|never|should|must|why|could|would|cannot|can't|instead)\b)"
+    rf"\W*(?:[^.!?;]{{0,150}}?\b(?:submits?|submitted|submitting|provides?|provided|sends?|sent|offers?)\b"
     rf"[^.!?;]{{0,40}}?\b{_ATTACHED}\b(?:\s+\S+){{0,3}}?\s+{_THING}\b{_WHO}"
-    rf"|[^.!?;]{{0,150}}?\b{_THING}\b[^.!?;]{{0,150}}?\b{_ATTACHED})\s*[.!?]?\W*$", re.IGNORECASE)
+    # the thing named within its first words: "NOSORH comments to RFI attached."
+    rf"|(?:\S+\s+){{0,8}}?{_THING}\b[^.!?;]{{0,150}}?\b{_ATTACHED})\s*[.!?]?\W*$", re.IGNORECASE)
+# A reference alone after a pointer: "See attached file(s). File code CMS-0058-NC"
+_REFERENCE = re.compile(r"^\W*(?:file code|re:?|ref(?:erence)?|docket(?: id)?|rin)\s*[:#]?\s*[\w./\u2013-]*\d[\w./\u2013-]*\W*$",
+                        re.IGNORECASE)
 # Courtesies around a pointer: "Thank you for the opportunity to comment.", "We appreciate the
 # opportunity to submit comments on this important initiative.", "Thank you for your consideration."
 _COURTESY = re.compile(
@@ -121,6 +128,8 @@ _COURTESY = re.compile(
     r"|provide)[^.!?;]{0,150}| for your (?:consideration|time|attention)[^.!?;]{0,60})?"
     r"|(?:[^.!?;]{0,80}?\b)?(?:appreciates?|welcomes?|is pleased to have) the opportunity to (?:comment|respond|submit"
     r"|provide)[^.!?;]{0,150})\s*[.!?]?\W*$", re.IGNORECASE)
+# the courtesy's own words, left out when a note is searched for a stance ("welcomes the opportunity")
+_COURTESY_WORDS = re.compile(r"\b(?:appreciates?|welcomes?|is pleased to have) the opportunity\b", re.IGNORECASE)
 # Words by which a short note says where its writer stands: then it is a comment, not a cover note.
 _STANCE = (r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
            r"(?:s|ed|ing(?!\s+(?:documents?|documentation|materials?|evidence|data|information|letters?|files?)))?\b")
@@ -165,7 +174,9 @@ def attachment_only(text: pd.Series) -> pd.Series:
     [True, True, False]
     """
     s = text.astype("string")
-    short = (s.str.len() <= POINTER_MAX_CHARS).fillna(False).to_numpy(dtype=bool)
+    # every pointer names an attachment: only those texts are read sentence by sentence
+    short = ((s.str.len() <= POINTER_MAX_CHARS) & s.str.contains(_ATTACHED, regex=True, case=False)).fillna(False)
+    short = short.to_numpy(dtype=bool)
     out = pd.Series(False, index=s.index)
     if short.any():
         out[short] = [_cover_note(t) for t in s[short].fillna("")]
@@ -183,6 +194,10 @@ def _cover_note(text: str) -> bool:
     False
     >>> _cover_note("Please see attached. The directory would cut costs for rural clinics.")
     False
+    >>> [_cover_note(t) for t in ("See attached file(s).\\nfile code CMS-0058-NC",
+    ...                           "Providers should not have to resubmit documents that were already attached.",
+    ...                           "I sent my comments by mail, nothing was attached.")]
+    [True, False, False]
     """
     pointed = False
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text.strip()):
@@ -190,7 +205,7 @@ def _cover_note(text: str) -> bool:
             continue
         if _ATTACHMENT_ONLY.match(sentence) or _SENT_ATTACHED.match(sentence):
             pointed = True
-        elif not _COURTESY.match(sentence):
+        elif not (_COURTESY.match(sentence) or _REFERENCE.match(sentence)):
             return False
     return pointed
 
@@ -209,10 +224,9 @@ def placeholder_mask(text: pd.Series) -> pd.Series:
     """
     folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
     pointer = attachment_only(folded)
-    if pointer.any():  # the stance words are looked for in the notes only, courtesies left out
-        notes = folded[pointer].map(lambda t: " ".join(
-            x for x in re.split(r"(?<=[.!?])\s+", t) if not _COURTESY.match(x)), na_action="ignore")
-        pointer[pointer] = ~notes.astype("string").str.contains(_STANCE, regex=True).fillna(False).astype(bool)
+    if pointer.any():  # the stance words are looked for in the notes only, the courtesy's own words left out
+        notes = folded[pointer].str.replace(_COURTESY_WORDS, " ", regex=True)
+        pointer[pointer] = ~notes.str.contains(_STANCE, regex=True).fillna(False).astype(bool)
     return (folded.str.fullmatch(_PLACEHOLDER).fillna(False).astype(bool) | pointer).astype(bool)
 
 
