@@ -370,6 +370,10 @@ def test_a_record_listed_twice_is_logged_not_refused(tmp_path):
     assert table_values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
         ["1", "duplicate_record", 5, "the same record as line 2"], ["2", "duplicate_record", 8, "the same record as line 4"]]
     assert result.records_read == 5
+    # rows that differ only in a column the reader leaves behind are two records with one id: refused
+    with pytest.raises(InputError, match="used twice, with different contents") as err:
+        read(_csv(tmp_path, "id,text,Question\n1,Same words,Q1\n1,Same words,Q2\n"))
+    assert err.value.row == 3
 
 
 def test_a_blank_id_on_a_row_with_text_is_an_error(tmp_path):

@@ -525,7 +525,8 @@ def parse_count(values: pd.Series, rows: np.ndarray, *, key: str, column: str, s
 # the mapping
 
 
-def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tables:
+def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
+              row_keys: np.ndarray | None = None) -> Tables:
     """Map a raw table to the canonical comments and exclusions tables.
 
     Parameters
@@ -537,6 +538,10 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
         The 1-based line (or sheet row) where each record starts.
     options : ReadOptions
         ``text_column``, ``id_column``, ``columns``, ``kind`` and ``timezone`` are used.
+    row_keys : ndarray, keyword-only, optional
+        A key of each record's whole content, when ``raw`` lacks some of its columns (a reader that
+        drops the columns it does not map): a repeated id is a record listed twice only when its
+        key repeats too.
 
     Returns
     -------
@@ -587,6 +592,8 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
         # a row repeating an earlier one cell for cell is the export listing a record twice: logged as
         # a duplicate_record; the same id on different contents is an error
         cells = pd.concat([ids.rename("\0id"), raw.astype("string").fillna("")], axis=1)
+        if row_keys is not None:
+            cells["\0row"] = np.asarray(row_keys)
         repeat = cells.duplicated().to_numpy(dtype=bool)
         conflict = dup.to_numpy(dtype=bool) & ~repeat
         if conflict.any():
@@ -597,7 +604,8 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions) -> Tabl
                 path=source,
                 row=int(rows[i]),
             )
-        tables = map_table(raw[~repeat], rows[~repeat], options)
+        tables = map_table(raw[~repeat], rows[~repeat], options,
+                           row_keys=None if row_keys is None else np.asarray(row_keys)[~repeat])
         first_line = dict(zip(ids[~repeat].to_numpy(dtype=object), rows[~repeat], strict=True))
         repeated = pd.DataFrame({
             "source": pd.Series(source, index=range(int(repeat.sum())), dtype="string"),

@@ -491,6 +491,8 @@ class _DelimitedScan:
         self.first_cells: list[str] = []  # the first record, all columns
         self.kept_columns: list[int] | None = None  # positions of the columns kept (None: all)
         self.blank: np.ndarray = np.zeros(0, dtype=bool)  # each row returned: are all its cells blank?
+        # each row returned: a hash of the cells of the columns dropped (None when none is dropped)
+        self.row_hash: np.ndarray | None = None
 
     def __call__(self, pieces: Iterator[str]) -> tuple[pd.DataFrame, np.ndarray]:
         source = self.source
@@ -528,6 +530,7 @@ class _DelimitedScan:
         chunks: list[pd.DataFrame] = []
         records: list[np.ndarray] = []  # number of each kept record among all records
         blank_kept: list[np.ndarray] = []
+        hashes: list[np.ndarray] = []
         inner: list[np.ndarray] = []
         keep: list[int] | None = None
         n_records = 0
@@ -560,6 +563,9 @@ class _DelimitedScan:
                 if self.drop_blank and blank.any():
                     chunk, number, blank = chunk[~blank], number[~blank], blank[~blank]
                 blank_kept.append(blank)
+                if keep is not None and len(keep) < chunk.shape[1]:  # the kept cells are compared as they are
+                    dropped = chunk.drop(columns=chunk.columns[keep])
+                    hashes.append(pd.util.hash_pandas_object(dropped, index=False).to_numpy())
                 if keep is not None:
                     chunk = chunk.iloc[:, keep].astype("string")
                 chunks.append(chunk.reset_index(drop=True))
@@ -597,6 +603,7 @@ class _DelimitedScan:
         frame.columns = range(frame.shape[1])
         self.kept_columns = keep
         self.blank = np.concatenate(blank_kept)
+        self.row_hash = np.concatenate(hashes) if hashes else None
         return frame, starts[kept] + offset
 
     def _csv_module_starts(self, sep: str, offset: int) -> list[int] | None:
@@ -759,7 +766,9 @@ def read_csv(path: Path, options: ReadOptions) -> Tables:
     data = ~scan.blank[1:]  # rows whose every cell (kept or not) is blank are not records
     if not data.all():
         raw = raw[data]
-    tables = map_table(raw.reset_index(drop=True), starts[1:][data], options)
+    # a record listed twice repeats every cell, the columns left behind too
+    keys = scan.row_hash[1:][data] if scan.row_hash is not None else None
+    tables = map_table(raw.reset_index(drop=True), starts[1:][data], options, row_keys=keys)
     tables.notes[:0] = header_note(int(starts[0]))
     return tables
 
