@@ -217,6 +217,9 @@ def test_title_lines_are_noted_and_a_data_row_is_never_a_header(tmp_path):
     result = read(_csv(tmp_path, "Responses to the survey\n\nid;answer\n1;More buses\n"))
     assert table_values(result.comments, ["comment_id", "text"]) == [["1", "More buses"]]
     assert result.notes[0] == "the header is on line 3: the 2 lines above it were not read"
+    # a title with commas of its own, wider than the header: the header is shaped like the rows below
+    result = read(_csv(tmp_path, "Consultation on buses, exported 3 March, 2024\n\nid,comment\n1,Fine\n2,Late\n"))
+    assert table_values(result.comments, ["comment_id", "text", "source_row"]) == [["1", "Fine", 4], ["2", "Late", 5]]
     # "comment" in a data row is a value, not the header: the missing text column is reported as before
     with pytest.raises(InputError, match="'words'"):
         read(_csv(tmp_path, "id,type,words\n1,comment,hi\n"))
@@ -333,6 +336,9 @@ def test_a_repeated_header_is_numbered_and_either_column_can_be_read(tmp_path):
     with pytest.raises(InputError, match=r"names column 'Please explain your answer' 2 times; to read one, name it "
                                          r"'Please explain your answer \(1\)'"):
         read(p, text_column="Please explain your answer", id_column="ID")
+    # a default name repeated is no obstacle when the text column is named (a review: "Comment" twice)
+    p = _csv(tmp_path, "ID,Views,Comment,Q2,Comment\n1,Fine,a,b,c\n")
+    assert read(p, text_column="Views", id_column="ID").comments["text"].tolist() == ["Fine"]
 
 
 def test_consent_is_read_as_the_consultation_reader_reads_it(tmp_path):

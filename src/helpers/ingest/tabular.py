@@ -247,10 +247,14 @@ def _header_names(values: list[str], *, source: str, row: int, options: ReadOpti
     """
     names = [str(value).strip() or f"unnamed_{i + 1}" for i, value in enumerate(values)]
     counts = pd.Series(names).value_counts()
-    read = {*TEXT_COLUMN_CANDIDATES, *ID_COLUMN_CANDIDATES, *MAPPABLE_COLUMNS}
-    if options is not None:
-        read |= {str(c).strip().casefold() for c in (options.text_column, options.id_column,
-                                                      *(options.columns or {}).values()) if c}
+    read = set(MAPPABLE_COLUMNS)  # used by name whenever present
+    given = options or ReadOptions("")
+    if not given.text_column and "text" not in (given.columns or {}):
+        read |= set(TEXT_COLUMN_CANDIDATES)
+    if not given.id_column and "comment_id" not in (given.columns or {}):
+        read |= set(ID_COLUMN_CANDIDATES)
+    read |= {str(c).strip().casefold() for c in (given.text_column, given.id_column, *(given.columns or {}).values())
+             if c}
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if counts[name] > 1 and name.casefold() in read:
@@ -920,16 +924,25 @@ def _header_finder(options: ReadOptions) -> HeaderFinder:
     (2, None)
     >>> find([["1", "Yes", "x"], ["ID", "Views"]]) is None
     True
+    >>> find([["Buses", " exported 3 March", " 2024"], ["ID", "Views"], ["1", "Fine"]])  # a title with commas
+    1
     """
     wanted = options.text_column or (options.columns or {}).get("text")
     names = {wanted.strip().casefold()} if wanted else set(TEXT_COLUMN_CANDIDATES)
 
     def find(rows: list[list[str]]) -> int | None:
+        rows = rows[:_MAX_TITLE_LINES + 1]
         widest = 0  # most non-empty cells in a row above
         for i, cells in enumerate(rows[:_MAX_TITLE_LINES]):
             filled = sum(bool(c.strip()) for c in cells)
-            if filled > widest and any(c.strip().casefold() in names for c in cells):
-                return i
+            if any(c.strip().casefold() in names for c in cells):
+                # a header is wider than the title lines above it, or shaped like the rows below it and
+                # unlike those above ("Consultation on buses, exported 3 March" has commas of its own)
+                below = [len(r) for r in rows[i + 1:i + 4] if any(c.strip() for c in r)]
+                shaped = bool(below) and all(n == len(cells) for n in below) and all(
+                    len(r) != len(cells) for r in rows[:i] if any(c.strip() for c in r))
+                if filled > widest or shaped:
+                    return i
             widest = max(widest, filled)
         return None
 
