@@ -558,7 +558,7 @@ def summary_section(b: BriefingData) -> str:
         # positive, mostly copies of one letter; 70% with each campaign once)
         m = int(b.sentiment_notes["content_n_scored"])
         tone += (f" ({describe_share(content['positive'], m, interval=False)} positive and "
-                 f"{describe_share(content['negative'], m, interval=False)} negative counting each campaign once)")
+                 f"{describe_share(content['negative'], m, interval=False)} negative counting {_each_once(b)})")
     sentences.append(tone + "; tone is not the same as agreement.")
     note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     body = report.paragraph(" ".join(sentences))
@@ -679,6 +679,14 @@ def _non_answer_sentence(b: BriefingData) -> str:
     return out
 
 
+def _each_once(b: BriefingData) -> str:
+    """"each campaign once", or "each group of copies once" when some groups of copies were one sender
+    repeating a text (not organised campaigns, so not "campaigns")."""
+    t = b.campaigns
+    one = t is not None and "one_sender" in t.columns and t["one_sender"].fillna(False).astype(bool).any()
+    return "each group of copies once" if one else "each campaign once"
+
+
 def _campaign_sentence(b: BriefingData) -> str:
     """"N responses, of which M (P%) came from K campaigns; the largest (S responses) asked ..." or "".
 
@@ -747,7 +755,7 @@ def campaigns_section(b: BriefingData) -> str:
             f"was found among the {c['n_compared']:,} compared, so every response counts as its own."),
             id="campaigns")
     body = report.paragraph(
-        _campaign_sentence(b) + f" Counting each campaign once, the {c['n_compared']:,} responses with text of "
+        _campaign_sentence(b) + f" Counting {_each_once(b)}, the {c['n_compared']:,} responses with text of "
         f"their own amount to {c['n_distinct_content']:,} distinct pieces of content. Both counts matter: every "
         "submission is counted, but a campaign's size shows how many times its text was sent, not how many "
         "separate arguments it makes.")
@@ -769,11 +777,18 @@ def campaigns_section(b: BriefingData) -> str:
                                    for k, u in zip(shown["n_senders"], unknown, strict=True)])
     if c["time_resolution"] in ("second", "minute"):
         rows["Most in one minute"] = shown["max_per_minute"].astype("Int64").astype("string").fillna("")
-    caption = "Organised campaigns, largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else "")
+    one = (shown["one_sender"].fillna(False).astype(bool) if "one_sender" in shown.columns
+           else pd.Series(False, index=shown.index))
+    if one.any():  # the sentence above counts only the others as campaigns: the table says which is which
+        rows["Campaign"] = [f"{cid} (one sender)" if o else cid for cid, o in zip(shown["campaign_id"], one, strict=True)]
+    caption = (("Organised campaigns and texts repeated by one sender" if one.any() else "Organised campaigns")
+               + ", largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else ""))
     body += report.table_html(rows, caption=caption,
                               numeric=[col for col in ("Responses", "Senders", "Distinct versions",
                                                        "With own additions") if col in rows.columns])
-    for row in table.head(3).itertuples():
+    many = (~table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns
+            else pd.Series(True, index=table.index))
+    for row in (table[many] if many.any() else table).head(3).itertuples():  # the campaigns' texts first
         if pd.notna(row.quote_id) and row.request:
             body += report.paragraph(f"{row.campaign_id} ({int(row.size):,} responses) asks:")
             body += report.quote_html(row.request, row.quote_id)
@@ -842,7 +857,7 @@ def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
             row["Share"] = f"{t['share']:.0%}"
             row["95% interval"] = f"{t['ci_low']:.0%} to {t['ci_high']:.0%}"
         if units:
-            row["Counting each campaign once"] = (f"{int(t['content_size']):,} of {units:,}"
+            row[f"Counting {_each_once(b)}"] = (f"{int(t['content_size']):,} of {units:,}"
                                                   + (f" ({t['content_share']:.0%})" if units >= SMALL_N else ""))
         rows.append(row)
     return pd.DataFrame(rows)
@@ -1039,7 +1054,7 @@ def sentiment_section(b: BriefingData) -> str:
     if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:
         m = int(b.sentiment_notes["content_n_scored"])
         body += report.paragraph(
-            f"Counting each campaign once ({m:,} texts: {_units_make_up(b, m)}), {describe_share(content['positive'], m)} "
+            f"Counting {_each_once(b)} ({m:,} texts: {_units_make_up(b, m)}), {describe_share(content['positive'], m)} "
             f"read as positive, {describe_share(content['neutral'], m)} as neutral and "
             f"{describe_share(content['negative'], m)} as negative.")
     if len(b.sentiment_by_theme):

@@ -64,11 +64,13 @@ def test_summary_and_section_state_both_views(with_campaign):
     assert "came from 1 organised campaign (copies of the same letter" in summary
     # a CSV's text is plain text: the markup in it is shown as written, escaped
     assert "the campaign (12 responses) asked: “I urge you to keep the library open <b>on Saturdays</b>.”" in summary
-    # tone with each campaign once as well: the letter sent 12 times weighs once (30 texts: 30 or more,
-    # so shares, without intervals)
-    content = b.sentiment_notes["content_label_counts"]
-    assert (f"({content['positive'] / 30:.0%} positive and {content['negative'] / 30:.0%} negative counting each "
-            "campaign once); tone is not the same as agreement.") in summary
+    # tone with each campaign once as well (the letter sent 12 times weighs once), the same shares as the
+    # tone section gives for the 30 texts, without their intervals
+    clause = re.search(r"\((\d+%) positive and (\d+%) negative counting each campaign once\); tone is not the same "
+                       r"as agreement\.", summary)
+    tone = _visible(briefing.sentiment_section(b))
+    assert clause and re.search(rf"Counting each campaign once \(30 texts: .*?\), {clause[1]} \(95% CI [^)]*\) read as "
+                                rf"positive, .* and {clause[2]} \(95% CI [^)]*\) as negative", tone)
     section = _visible(briefing.campaigns_section(b))
     # 40 compared, 12 in the campaign: 28 + 1 distinct pieces of content
     assert "the 40 responses with text of their own amount to 29 distinct pieces of content" in section
@@ -122,8 +124,14 @@ def test_one_sender_repeats_are_not_counted_as_organised_campaigns(with_campaign
     # page's own definition 2 campaigns: 10 + 39 = 49 of 200 responses (Wilson 95%: 19.0%-31.1%)
     b = copy.copy(with_campaign)
     b.campaign_notes = {**b.campaign_notes, "n_responses": 200, "n_campaigns": 3, "n_in_campaigns": 111}
-    b.campaigns = pd.DataFrame({"size": [62, 39, 10], "one_sender": pd.array([True, False, None], dtype="boolean"),
-                                "request": ["Repeat me.", "Save the library.", "Fix the roads."]})
+    b.campaigns = with_campaign.campaigns.iloc[[0, 0, 0]].reset_index(drop=True).assign(
+        campaign_id=["C1", "C2", "C3"], size=[62, 39, 10], one_sender=pd.array([True, False, None], dtype="boolean"),
+        request=["Repeat me.", "Save the library.", "Fix the roads."])
+    section = _visible(briefing.campaigns_section(b))
+    # the table below says which rows are not campaigns, and only campaigns' letters are quoted
+    assert "Organised campaigns and texts repeated by one sender, largest first" in section
+    assert "C1 (one sender)" in section and "C2 (one sender)" not in section
+    assert "Repeat me." not in section and "Save the library." in section
     assert briefing._campaign_sentence(b) == (
         "Of the 200 responses, 25% (95% CI 19%-31%) came from 2 organised campaigns (copies of the same letter, "
         "often lightly edited); the largest campaign (39 responses) asked: “Save the library.” A further 62 "
