@@ -27,16 +27,20 @@ import pandas as pd
 __all__ = ["answer_side", "answer_order", "closed_answers", "side_counts", "scale_words"]
 
 _POSITIVE_WORDS = (r"agree|support|yes|in favour|in favor|likely|satisfied|approve|good|useful|important|excellent"
-                   r"|better|helpful|effective|easy|confident")
+                   r"|better|helpful|effective|easy|confident|fair|above average")
 _NEGATIVE = re.compile(r"\b(?:disagree|oppose|against|no|not in favou?r|unlikely|dissatisfied|unsatisfied|disapprove"
-                       r"|bad|poor|terrible|awful|worse|useless|unimportant|unhelpful|ineffective|difficult)\b")
+                       r"|bad|poor|terrible|awful|worse|useless|unimportant|unhelpful|ineffective|difficult|unfair"
+                       r"|below average)\b")
 _POSITIVE = re.compile(rf"\b(?:{_POSITIVE_WORDS})\b")
 # a positive word after a negation, a word or two apart: "Not likely", "Do not agree", "I don't support it",
 # "Not very likely", "Not at all satisfied"; and after "less": "Much less likely", "Less important"
 _NEGATED = re.compile(rf"\b(?:not|don't|do not|doesn't|does not|didn't|did not|never|hardly|less)\b(?: \S+){{0,2}}? "
                       rf"(?:{_POSITIVE_WORDS})\b")
 _MIDDLE = re.compile(r"\b(?:neither|neutral|no opinion|mixed|no preference|no strong (?:view|views|feelings|opinion)"
-                     r"|no difference|no change|(?:about|stay|stayed|remain|remained) the same|fair|average)\b")
+                     r"|no difference|no change|(?:about|stay|stayed|remain|remained) the same)\b")
+# the middle of a rating scale when it is the whole answer ("Fair" between "Good" and "Poor"), not in
+# "Very fair" or "Below average"
+_MIDDLE_WHOLE = re.compile(r"(?:fair|average|about average|ok|okay|adequate|acceptable)")
 _NO_SIDE = re.compile(r"(?:(?:i )?(?:don't|do not|not) (?:know|sure)|unsure|other|n/?a|prefer not to say"
                       r"|not applicable|can't say|cannot say)\b")
 # what survey tools write in a question's cell when the respondent skipped it
@@ -46,11 +50,13 @@ _STRONG = re.compile(r"\b(?:strongly|very|much|completely|totally|definitely|ful
 _WEAK = re.compile(r"\b(?:tend to|somewhat|slightly|a little|mostly|partly|partially|fairly|probably|quite|not very)\b")
 
 
-def answer_side(answer: str) -> int | None:
+def answer_side(answer: str, scale: Iterable[str] = ()) -> int | None:
     """+1 for an answer on the positive side of its scale, -1 on the negative side, 0 in the middle,
     None for an answer on no side ("Don't know", "Not sure", "Other").
 
-    A positive word after a negation is on the negative side ("Not likely", "Do not agree").
+    A positive word after a negation is on the negative side ("Not likely", "Do not agree"). "Fair"
+    or "Average" alone is the middle of a rating scale (Good, Fair, Poor), unless the ``scale``'s
+    other answers have a middle of their own ("Neither fair nor unfair"): then "Fair" is positive.
 
     Examples
     --------
@@ -61,6 +67,8 @@ def answer_side(answer: str) -> int | None:
     """
     a = " ".join(_fold(answer).split())
     if _MIDDLE.search(a):
+        return 0
+    if _MIDDLE_WHOLE.fullmatch(a.strip(" .!")) and not any(_MIDDLE.search(_fold(o)) for o in scale):
         return 0
     if _NO_SIDE.match(a):
         return None
@@ -96,7 +104,7 @@ def answer_order(answers: Iterable[str], counts: dict[str, int] | None = None) -
     """
     counts = counts or {}
     distinct = list(dict.fromkeys(str(a) for a in answers))
-    sides = {a: answer_side(a) for a in distinct}
+    sides = {a: answer_side(a, distinct) for a in distinct}
 
     def key(a: str):
         side = sides[a]
@@ -154,7 +162,7 @@ def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iter
     answers = answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
     counts = answers.value_counts()
     order = answer_order(counts.index, counts={str(k): int(v) for k, v in counts.items()})
-    once = [a for a in order if counts[a] == 1 and answer_side(a) is None]
+    once = [a for a in order if counts[a] == 1 and answer_side(a, order) is None]
     if len(order) > MAX_LISTED_ANSWERS and len(once) > 1:
         # answers typed in ("Other: it depends on the road") are each their own: one row for them all
         label = f"{OTHER_ANSWERS} ({len(once):,})"
@@ -186,9 +194,10 @@ def side_counts(table: pd.DataFrame) -> dict[int | None, int]:
     {1: 3, 0: 0, -1: 1, None: 1}
     """
     out: dict[int | None, int] = {1: 0, 0: 0, -1: 0, None: 0}
+    scale = [str(a) for a in table["answer"].dropna()]
     for answer, n in zip(table["answer"], table["respondents"], strict=True):
         if pd.notna(answer):
-            out[answer_side(str(answer))] += int(n)
+            out[answer_side(str(answer), scale)] += int(n)
     return out
 
 

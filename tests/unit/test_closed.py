@@ -34,6 +34,8 @@ from helpers.closed import answer_order, answer_side, closed_answers, scale_word
      ["Excellent", "Very good", "Good", "Fair", "Poor", "Very poor", "Don't know"]),
     (["A little worse", "Much better", "Stayed the same", "A little better", "Much worse"],
      ["Much better", "A little better", "Stayed the same", "A little worse", "Much worse"]),
+    (["Fair", "Neither fair nor unfair", "Very fair", "Unfair", "Very unfair"],
+     ["Very fair", "Fair", "Neither fair nor unfair", "Unfair", "Very unfair"]),
 ])
 def test_answers_follow_their_scale(answers, expected):
     assert answer_order(answers) == expected
@@ -50,9 +52,16 @@ def test_answers_on_no_scale_go_by_count_then_name():
     ("Not at all likely", -1), ("No preference", 0), ("No strong views", 0), ("Prefer not to say", None),
     ("Much less likely", -1), ("Less important", -1), ("No difference", 0), ("Fair", 0), ("Fairly satisfied", 1),
     ("Average", 0), ("Excellent", 1),
+    # "fair" and "average" are the middle only on their own (a review: "Very fair" and "Below average" were 0)
+    ("Very fair", 1), ("Not fair", -1), ("Unfair", -1), ("Below average", -1), ("Above average", 1),
 ])
 def test_sides(answer, side):
     assert answer_side(answer) == side
+
+
+def test_fair_is_the_middle_only_of_a_scale_without_one():
+    assert answer_side("Fair", ["Good", "Fair", "Poor"]) == 0
+    assert answer_side("Fair", ["Very fair", "Fair", "Neither fair nor unfair", "Unfair"]) == 1
 
 
 def test_counts_once_per_respondent_with_campaign_senders():
