@@ -671,7 +671,8 @@ def _non_answer_sentence(b: BriefingData) -> str:
         [f"were only punctuation ({punctuation:,})"] if punctuation else [])
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
     # the summary's other shares are of the analysed answers: this one says its own base
-    base = f"{describe_share(len(non), total)} of all {total:,}" if total >= SMALL_N else f"of {total:,} in all"
+    base = (f"{describe_share(len(non), total)} of the {total:,} analysed or left out as non-answers" if total >= SMALL_N
+            else f"of the {total:,} analysed or left out as non-answers")
     out = f"{len(non):,} more {noun} ({base}) {joined}: they are counted but not analysed."
     if said.index.isin(["nothing", "none", "no"]).any():
         out += (" To a question such as \u201cwhat could be improved?\u201d, \u201cnothing\u201d is itself an answer: "
@@ -1375,9 +1376,12 @@ def _pct(n: int, d: int) -> str:
     return "none" if not d else (f"{n} of {d}" if d < SMALL_N else f"{n / d:.0%}")
 
 
-def _of_voters(n: int, d: int, group: str) -> str:
+def _of_voters(n: Any, d: Any, group: str, share: Any = None) -> str:
     """"19 of the 20 in group A" below :data:`SMALL_N` voters, "87% of the 89 in group A" above:
-    always with how many voted, so a share of a few voters does not read as a share of the group."""
+    always with how many voted, so a share of a few voters does not read as a share of the group. A
+    run folder made before the counts were kept gives only the ``share`` ("87% of group A")."""
+    if n is None or d is None or pd.isna(n) or pd.isna(d):
+        return f"{_pct_text(share)} of {group}"
     n, d = int(n), int(d)
     if not d:
         return f"none in {group}"
@@ -1461,9 +1465,9 @@ def opinions_section(b: BriefingData) -> str:
     if n_groups >= 2 and len(div):
         items = "".join(
             f"<li>{report.esc(said(r.comment_id))}: "
-            + report.esc(f"{_of_voters(r.n_agree_most, r.n_seen_most, f'group {names.get(int(r.most_agree), r.most_agree)}')} "
+            + report.esc(f"{_of_voters(getattr(r, 'n_agree_most', None), getattr(r, 'n_seen_most', None), f'group {names.get(int(r.most_agree), r.most_agree)}', r.share_most)} "
                          "who voted on it agree, against "
-                         f"{_of_voters(r.n_agree_least, r.n_seen_least, f'group {names.get(int(r.least_agree), r.least_agree)}')}")
+                         f"{_of_voters(getattr(r, 'n_agree_least', None), getattr(r, 'n_seen_least', None), f'group {names.get(int(r.least_agree), r.least_agree)}', r.share_least)}")
             + ".</li>"
             for r in div.itertuples())
         parts.append(report.section("What divides the groups", "<ul>" + items + "</ul>", level=3,
@@ -1474,7 +1478,8 @@ def opinions_section(b: BriefingData) -> str:
     agreed = cons[cons["min_share"] > 0.5].head(5) if "min_share" in cons.columns else cons.iloc[0:0]
     if len(agreed):
         def by_group(r: pd.Series) -> str:
-            return ", ".join(_of_voters(r[f"agree_{c[6:]}"], r[f"seen_{c[6:]}"], f"group {names.get(int(c[6:]), c[6:])}")
+            return ", ".join(_of_voters(r.get(f"agree_{c[6:]}"), r.get(f"seen_{c[6:]}"),
+                                        f"group {names.get(int(c[6:]), c[6:])}", r[c])
                              for c in share_cols if pd.notna(r[c]))
 
         items = "".join(f"<li>{report.esc(said(r['comment_id']))}: agreed by {report.esc(by_group(r))}.</li>"

@@ -447,11 +447,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     if units is not None:
         sizes = content_sizes(fitted if dedup else weights(units["text"]), model.doc_weights_,
                               units["unit_id"], comments["comment_id"], links, model.assign_threshold)
-        # the table numbers themes by size: match them to the model's by label and terms
-        size_of = {(lab, tuple(terms)): int(n)
-                   for lab, terms, n in zip(model.labels_, model.top_terms_, sizes, strict=True)}
-        table["content_size"] = [size_of[(lab, tuple(terms))]
-                                 for lab, terms in zip(table["label"], table["top_terms"], strict=True)]
+        table["content_size"] = [int(sizes[t]) for t in table.attrs["model_order"]]  # rows in size order
         table["content_share"] = table["content_size"] / len(units)
     lo, hi = model.bounds_
     notes = {

@@ -1488,7 +1488,8 @@ def summarise_themes(
         with weight >= threshold for the theme; a comment can be in several), ``main_size``
         (comments whose main theme it is), ``share`` (size / number of comments), ``ci_low``,
         ``ci_high`` (Wilson 95%) and ``quote_ids`` (list of comment ids: the most typical comments,
-        skipping near-copies of one already chosen).
+        skipping near-copies of one already chosen). ``themes.attrs["model_order"]`` gives the model's
+        theme (its row of ``components_``, its column of ``doc_weights_``) behind each row.
     assignments : DataFrame
         :data:`ASSIGNMENT_COLUMNS`: ``comment_id``, ``theme_id`` (Int64), ``weight``, ``is_main``.
         One row per comment and theme it belongs to, in comment order. A comment in no theme has a
@@ -1572,6 +1573,7 @@ def summarise_themes(
         }
     )
     assignments.loc[assignments["theme_id"] == 0, "theme_id"] = pd.NA
+    themes.attrs["model_order"] = [int(t) for t in order]  # the model's theme behind each row
     return themes, assignments
 
 

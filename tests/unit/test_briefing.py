@@ -305,20 +305,20 @@ def test_a_notable_share_of_non_answers_is_stated_in_the_summary(data):
     b.exclusions = pd.concat([data.exclusions, _non_answers(["nothing", "n/a", "nothing", "no"])], ignore_index=True)
     text = " ".join(visible_text(briefing.summary_section(b)).split())
     # 4 of 36 + 4 = 40: Wilson (0.0396, 0.2305); ties in alphabetical order
-    assert ("4 more comments (10% (95% CI 4%-23%) of all 40) said only “nothing” (2), “n/a” (1), “no” (1): they are "
+    assert ("4 more comments (10% (95% CI 4%-23%) of the 40 analysed or left out as non-answers) said only “nothing” (2), “n/a” (1), “no” (1): they are "
             "counted but not analysed. To a question such as “what could be improved?”, “nothing” is itself an "
             "answer") in text
     b.exclusions = _non_answers(["n/a", "n/a"])  # 2 of 38 (5.3%): stated, without the remark on "nothing"
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert "2 more comments (5% (95% CI 1%-17%) of all 38) said only “n/a” (2): they are counted but not analysed." in text
+    assert "2 more comments (5% (95% CI 1%-17%) of the 38 analysed or left out as non-answers) said only “n/a” (2): they are counted but not analysed." in text
     assert "is itself an answer" not in text
     b.exclusions = _non_answers(["punctuation only", "punctuation only", "see above"])  # what was found, not said
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert ("of all 39) only pointed to another answer (“see above”: 1) or were only punctuation (2): they are "
+    assert ("of the 39 analysed or left out as non-answers) only pointed to another answer (“see above”: 1) or were only punctuation (2): they are "
             "counted") in text
     b.exclusions = _non_answers(["n/a", "n/a", "see above", "punctuation only"])
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert ("of all 40) said only “n/a” (2), only pointed to another answer (“see above”: 1) or were only "
+    assert ("of the 40 analysed or left out as non-answers) said only “n/a” (2), only pointed to another answer (“see above”: 1) or were only "
             "punctuation (1): they are counted") in text
     b.exclusions = _non_answers(["n/a"])  # 1 of 37 (2.7%), under NON_ANSWER_SHARE: key numbers only
     assert "said only" not in visible_text(briefing.summary_section(b))

@@ -391,7 +391,8 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
     # row (of the first few) that holds every column the map names
     wanted = _named_columns(qmap)
     grid, lines = _load_grid(Path(path), options, qmap.get("sheet"),
-                             lambda rows: _header_start([[_DEBRIS.sub("\n", v) for v in r] for r in rows], hr, wanted))
+                             lambda rows: _header_start([[_DEBRIS.sub("\n", v) for v in r]
+                                                         for r in rows[:_MAX_TITLE_ROWS + hr]], hr, wanted))
     if len(grid) < hr:
         raise InputError(f"the file has fewer than the {hr} header rows the question map says", path=source)
     grid = grid.apply(_clean_cells)
