@@ -190,3 +190,11 @@ def test_addressed_names_only_reads_texts_the_prefilter_lets_through():
     t = pd.DataFrame({"comment_id": ["a", "b", "c"],
                       "text": ["Dear Sir, thanks.", None, "Nothing to see here. Hi Jo, you there?"]})
     assert overview.addressed_names(t).to_dict("records") == [{"comment_id": "c", "name": "Jo", "cue": "thanks"}]
+
+
+def test_sentence_openers_are_not_names():
+    # NHS feedback: answers to "why?" open "Because ...", more often capitalised than not, so the
+    # corpus did not clear the word: the most typical quotes were passed over as naming someone
+    corpus = pd.Series(["Because they were kind."] * 5 + ["because of the wait"])
+    assert overview.mention_names(["Because I was happy with it", "When Tracey came it helped",
+                                   "Because everyone was so kind"], corpus) == [False, True, False]
