@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
+from .campaigns import MIN_ADDITION_WORDS
 from .overview import mention_names
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
@@ -766,7 +767,7 @@ def campaigns_section(b: BriefingData) -> str:
         "Responses": shown["size"].astype(int),
         "Share of responses": [describe_share(int(v), c["n_responses"]) for v in shown["size"]],
         "Distinct versions": shown["n_variants"].astype(int),
-        "With own additions": shown["n_with_additions"].astype(int),
+        "With words of their own added": shown["n_with_additions"].astype(int),
         "First": shown["first_at"].dt.strftime("%d %b %Y").fillna("not dated"),
         "Last": shown["last_at"].dt.strftime("%d %b %Y").fillna("not dated"),
     })
@@ -786,7 +787,7 @@ def campaigns_section(b: BriefingData) -> str:
                + ", largest first" + (f" (10 of {len(table):,})" if len(table) > 10 else ""))
     body += report.table_html(rows, caption=caption,
                               numeric=[col for col in ("Responses", "Senders", "Distinct versions",
-                                                       "With own additions") if col in rows.columns])
+                                                       "With words of their own added") if col in rows.columns])
     many = (~table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns
             else pd.Series(True, index=table.index))
     for row in (table[many] if many.any() else table).head(3).itertuples():  # the campaigns' texts first
@@ -886,8 +887,8 @@ def _units_make_up(b: BriefingData, units: int) -> str:
     distinct = units - additions
     if 0 <= additions <= units:
         return (f"the {distinct:,} distinct pieces of content (each campaign\u2019s letter once)"
-                + (f" and {_plural(additions, 'personal addition')} its senders wrote to it, taken separately"
-                   if additions else ""))
+                + (f" and {_plural(additions, 'personal addition')} of {MIN_ADDITION_WORDS} words or more its "
+                   "senders wrote to it, taken separately" if additions else ""))
     return "each letter once, its senders\u2019 own additions separately"
 
 

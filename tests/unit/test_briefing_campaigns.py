@@ -181,8 +181,8 @@ def test_themes_and_tone_count_each_campaign_once(with_campaign):
     # tied to the campaigns section's distinct pieces of content: 28 + the letter = 29, plus c6's addition
     assert b.campaign_notes["n_distinct_content"] == 29
     assert ("the last column counts the 30 texts analysed when each campaign counts once: the 29 distinct pieces "
-            "of content (each campaign’s letter once) and 1 personal addition its senders wrote to it, taken "
-            "separately.") in " ".join(themes.split())
+            "of content (each campaign’s letter once) and 1 personal addition of 5 words or more its senders wrote "
+            "to it, taken separately.") in " ".join(themes.split())
     assert "Counting each campaign once (30 texts: the 29 distinct pieces" in _visible(briefing.sentiment_section(b))
 
 
