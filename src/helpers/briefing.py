@@ -700,19 +700,23 @@ def _campaign_sentence(b: BriefingData) -> str:
     if not c or not c["n_campaigns"]:
         return ""
     n = c["n_responses"]
+    # every response received, analysed or not: say so when that is not the number analysed
+    of = (f"Of the {n:,} responses" if n == b.n_analysed else
+          f"Of all {n:,} responses received ({b.n_analysed:,} analysed and {n - b.n_analysed:,} not)"
+          if n > b.n_analysed else f"Of the {n:,} responses")
     one = (table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns
            else pd.Series(False, index=table.index))
     if one.all():
         # Decide Madrid: every group of copies was one user reposting a text
         k, top = len(table), table.iloc[0]
-        out = (f"Of the {n:,} responses, {describe_share(c['n_in_campaigns'], n)} were repeats: "
+        out = (f"{of}, {describe_share(c['n_in_campaigns'], n)} were repeats: "
                f"{k:,} text{'s' if k != 1 else ''} each sent several times by a single sender, not organised "
                f"campaigns by many people; the most repeated ({int(top['size']):,} copies)")
         repeats = ""
     else:
         organised = table[~one]
         k, top = len(organised), organised.sort_values("size", ascending=False, kind="stable").iloc[0]
-        out = (f"Of the {n:,} responses, {describe_share(int(organised['size'].sum()), n)} came from "
+        out = (f"{of}, {describe_share(int(organised['size'].sum()), n)} came from "
                f"{k:,} organised campaign{'s' if k != 1 else ''} (copies of the same letter, often lightly edited)")
         out += (f"; the largest campaign ({int(top['size']):,} responses)" if k > 1
                 else f"; the campaign ({int(top['size']):,} responses)")

@@ -133,7 +133,10 @@ def test_one_sender_repeats_are_not_counted_as_organised_campaigns(with_campaign
     assert "C1 (one sender)" in section and "C2 (one sender)" not in section
     assert "Repeat me." not in section and "Save the library." in section
     assert briefing._campaign_sentence(b) == (
-        "Of the 200 responses, 25% (95% CI 19%-31%) came from 2 organised campaigns (copies of the same letter, "
+        # 200 responses received, 40 of them analysed: the sentence names its base (CMS: "We analysed 507
+        # responses ... Of the 646 responses, 35% ...")
+        "Of all 200 responses received (40 analysed and 160 not), 25% (95% CI 19%-31%) came from 2 organised "
+        "campaigns (copies of the same letter, "
         "often lightly edited); the largest campaign (39 responses) asked: “Save the library.” A further 62 "
         "responses were one text sent several times by a single sender, not an organised campaign.")
 
