@@ -521,7 +521,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
 
     score_comments = get_engine(engine, dask_scheduler).score_comments
     comments = analysed_comments(load_comments(run) if comments is None else comments)
-    units, links = _content(run, comments, content)
+    units, _ = _content(run, comments, content)
     dedup = units is not None and content == "deduplicated"
     # the personal additions are scored in the same call, so sentences they share with the comments
     # are scored once; each row's score depends only on its own text

@@ -52,9 +52,10 @@ Learning the themes, and each comment's weights
     :data:`MAX_FIT_DOCS` (100,000) in a larger corpus. Every comment's theme weights are then solved
     for the learned themes, one comment at a time (non-negative least squares, :func:`_solve_weights`),
     keeping weight only on themes whose key terms the comment uses (one of their 30 most
-    characteristic terms, :func:`_theme_weights`), so :meth:`ThemeModel.transform` is row-independent: a text's weights depend on that text alone,
-    whatever other texts it is transformed with (in one call or in partitions on a cluster), and equal
-    its row of ``doc_weights_`` when the model was fitted on it.
+    characteristic terms, :func:`_theme_weights`), so :meth:`ThemeModel.transform` is row-independent:
+    a text's weights depend on that text alone, whatever other texts it is transformed with (in one
+    call or in partitions on a cluster), and equal its row of ``doc_weights_`` when the model was
+    fitted on it.
 
 Reproducibility
     All randomness comes from ``random_state``: the same texts and parameters give identical terms,
@@ -1298,7 +1299,8 @@ class ThemeModel(BaseEstimator):
         return pd.DataFrame(rows)
 
     def transform(self, texts) -> np.ndarray:
-        """Theme weights of texts (:func:`_theme_weights`: each row sums to at most 1; all zero when a text has no terms).
+        """Theme weights of texts (:func:`_theme_weights`: each row sums to at most 1; all zero for a
+        text without terms).
 
         Row-independent: a text's weights depend on that text alone (never on the other texts given
         with it), and for a text the model was fitted on they equal its row of :attr:`doc_weights_`.
