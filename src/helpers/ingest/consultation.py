@@ -310,9 +310,9 @@ def _header_start(rows: list[list[str]], header_rows: int, wanted: list[str]) ->
     >>> _header_start([["Name", "Comments"]], 1, ["Views"]) is None
     True
     """
-    folded = {" ".join(str(w).split()).casefold() for w in wanted}
+    folded = {_fold_header(str(w)) for w in wanted}
     for r in range(min(_MAX_TITLE_ROWS + 1, len(rows) - header_rows + 1)):
-        cells = {" ".join(str(v).split()).casefold() for row in rows[r:r + header_rows] for v in row}
+        cells = {_fold_header(str(v)) for row in rows[r:r + header_rows] for v in row}
         if folded <= cells:
             return r
     return None
