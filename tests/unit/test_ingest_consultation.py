@@ -174,17 +174,21 @@ def test_title_lines_above_a_csv_header_are_skipped(tmp_path, delimiter):
     assert "the header is on line 4: the 3 lines above it were not read" in r.notes and not plain.notes
 
 
+def _read_with_map(folder, data: str, qmap: str):
+    """Write a consultation CSV and its question map into ``folder`` and read them."""
+    (folder / "r.csv").write_text(data, encoding="utf-8")
+    (folder / "m.yaml").write_text(qmap, encoding="utf-8")
+    return read(folder / "r.csv", question_map=folder / "m.yaml")
+
+
 def test_respondent_types_and_organisations_as_people_write_them(tmp_path):
     # an audit's export: "Councillor" was counted an organisation (it holds "council"), "Nobody - just
     # me" too ("body"), "Local resident" was a type of its own, and "None" / "n/a" were organisations
-    (tmp_path / "r.csv").write_text(
-        "ID,Type,Organisation,Views\n"
-        "1,Local resident,None,Fine\n2,Councillor,n/a,Good\n3,Nobody - just me,-,Ok\n"
-        "4,On behalf of a business,Acme Ltd,Bad\n5,Individual,Not applicable,Yes\n", encoding="utf-8")
-    (tmp_path / "m.yaml").write_text(
-        "respondent_id: ID\nrespondent:\n  respondent_type: Type\n  organisation: Organisation\n"
-        "open:\n  q1: Views\n", encoding="utf-8")
-    r = read(tmp_path / "r.csv", question_map=tmp_path / "m.yaml")
+    r = _read_with_map(tmp_path, "ID,Type,Organisation,Views\n"
+                       "1,Local resident,None,Fine\n2,Councillor,n/a,Good\n3,Nobody - just me,-,Ok\n"
+                       "4,On behalf of a business,Acme Ltd,Bad\n5,Individual,Not applicable,Yes\n",
+                       "respondent_id: ID\nrespondent:\n  respondent_type: Type\n  organisation: Organisation\n"
+                       "open:\n  q1: Views\n")
     assert table_values(r.respondents, ["respondent_type", "organisation"]) == [
         ["individual", None], ["Councillor", None], ["individual", None], ["organisation", "Acme Ltd"],
         ["individual", None]]
@@ -193,22 +197,17 @@ def test_respondent_types_and_organisations_as_people_write_them(tmp_path):
 def test_sub_columns_and_repeated_headers_can_be_named(tmp_path):
     # SmartSurvey: two header rows, the question over its answers' columns (merged, so written once),
     # and "Other (please specify)" under two questions; the map could name neither "Other" column
-    (tmp_path / "s.csv").write_text(
-        "ID,Q5. Which exemptions?,,Q6. Which areas?,,Explain,Explain\n"
-        ",Schools,Other (please specify),Parks,Other (please specify),,\n"
-        "1,Yes,Hospitals too,No,Canal paths,Because,Also\n", encoding="utf-8")
-    (tmp_path / "m.yaml").write_text(
-        "respondent_id: ID\nheader_rows: 2\nopen:\n"
-        "  q5_other: Q5. Which exemptions? / Other (please specify)\n"
-        "  q6_other: q6. which areas? /  other (please specify)\n"
-        "  why: Explain (2)\n", encoding="utf-8")
-    r = read(tmp_path / "s.csv", question_map=tmp_path / "m.yaml")
+    data = ("ID,Q5. Which exemptions?,,Q6. Which areas?,,Explain,Explain\n"
+            ",Schools,Other (please specify),Parks,Other (please specify),,\n"
+            "1,Yes,Hospitals too,No,Canal paths,Because,Also\n")
+    r = _read_with_map(tmp_path, data, "respondent_id: ID\nheader_rows: 2\nopen:\n"
+                       "  q5_other: Q5. Which exemptions? / Other (please specify)\n"
+                       "  q6_other: q6. which areas? /  other (please specify)\n"
+                       "  why: Explain (2)\n")
     assert table_values(r.comments, ["comment_id", "text"]) == [
         ["1:q5_other", "Hospitals too"], ["1:q6_other", "Canal paths"], ["1:why", "Also"]]
-    (tmp_path / "m.yaml").write_text("respondent_id: ID\nheader_rows: 2\nopen:\n  x: Other (please specify)\n",
-                                     encoding="utf-8")
     with pytest.raises(InputError, match="matches 2 columns .* such as 'Q6. Which areas[?] / Other"):
-        read(tmp_path / "s.csv", question_map=tmp_path / "m.yaml")
+        _read_with_map(tmp_path, data, "respondent_id: ID\nheader_rows: 2\nopen:\n  x: Other (please specify)\n")
 
 
 def test_never_auto_detected():
