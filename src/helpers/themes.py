@@ -84,6 +84,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -944,7 +945,17 @@ def _theme_phrases(
 ) -> list[str]:
     """Readable phrases for one theme: its top terms in order, each single word replaced by the
     strongest collocation containing it (when that collocation accounts for at least a third of the
-    word's uses), skipping any phrase that shares a word (stem) with one already chosen."""
+    word's uses), skipping any phrase that shares a word (stem) with one already chosen. Two
+    overlapping two-word phrases that are mostly one three-word phrase are joined: "better public"
+    and "public transport" become "better public transport", not a label half of which is "better
+    public".
+
+    Examples
+    --------
+    >>> clauses = [["better", "public", "transport", "please"]] * 3 + [["speed", "limits", "now"]] * 3
+    >>> _theme_phrases(clauses, ["better public", "public transport", "speed limits"], frozenset(), 3)
+    ['better public transport', 'speed limits']
+    """
     finder = BigramCollocationFinder.from_documents(clauses)
     finder.apply_word_filter(lambda w: len(w) < 2 or w in stop)
     finder.apply_freq_filter(2)
@@ -953,6 +964,7 @@ def _theme_phrases(
     word_fd = finder.word_fd
     chosen: list[str] = []
     covered: set[str] = set()
+    trigrams: Counter | None = None
     for term in top_terms:
         phrase = term
         if " " not in term:
@@ -960,6 +972,15 @@ def _theme_phrases(
                 if term in gram and 3 * finder.ngram_fd[gram] >= word_fd[term]:
                     phrase = " ".join(gram)
                     break
+        words = phrase.split()
+        if len(words) == 2:
+            if trigrams is None:
+                trigrams = Counter(tuple(c[i:i + 3]) for c in clauses for i in range(len(c) - 2))
+            joined = _join_overlap(chosen, words, trigrams, finder.ngram_fd)
+            if joined is not None:
+                chosen[joined[0]] = joined[1]
+                covered |= _stems(joined[1])
+                continue
         stems = _stems(phrase)
         if stems & covered:  # "excellent care" after "excellent": the label says it already
             continue
@@ -968,6 +989,35 @@ def _theme_phrases(
         if len(chosen) >= n_phrases:
             break
     return chosen
+
+
+def _join_overlap(chosen: list[str], words: list[str], trigrams: Counter, bigrams) -> tuple[int, str] | None:
+    """(position, three-word phrase) when the two ``words`` overlap a chosen two-word phrase by one
+    word ("better public" + "public transport") and at least half the uses of the rarer of the two
+    are the three-word phrase, which neither begins nor ends with a stop word or preposition; else
+    None."""
+    for j, phrase in enumerate(chosen):
+        have = phrase.split()
+        if len(have) != 2:
+            continue
+        if have[1] == words[0]:
+            tri = (have[0], have[1], words[1])
+        elif have[0] == words[1]:
+            tri = (words[0], have[0], have[1])
+        else:
+            continue
+        if tri[0] in _EDGE_WORDS or tri[2] in _EDGE_WORDS:  # "speed limits outside": a phrase cut short
+            continue
+        rarer = min(bigrams[tuple(have)], bigrams[tuple(words)])
+        if rarer and 2 * trigrams[tri] >= rarer:
+            return j, " ".join(tri)
+    return None
+
+
+# Words a joined phrase may not begin or end with: stop words and prepositions
+_EDGE_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    "outside inside near around within across along behind beyond beside between through towards toward "
+    "under over past via against among onto".split())
 
 
 def _labels(
