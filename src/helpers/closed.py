@@ -218,5 +218,6 @@ def scale_words(answers: Sequence[str]) -> tuple[str, str]:
                                       ("favour", "against", ("were in favour", "were against"))):
         if positive in text or negative in text:
             return words
-    return ("said yes", "said no") if re.search(r"\byes\b|\bno\b", text) else ("answered positively",
-                                                                               "answered negatively")
+    # after "of the 260 who answered": not "answered answered positively"
+    return ("said yes", "said no") if re.search(r"\byes\b|\bno\b", text) else ("gave a positive answer",
+                                                                               "gave a negative answer")

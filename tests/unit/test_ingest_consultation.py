@@ -208,6 +208,16 @@ def test_sub_columns_and_repeated_headers_can_be_named(tmp_path):
         ["1:q5_other", "Hospitals too"], ["1:q6_other", "Canal paths"], ["1:why", "Also"]]
     with pytest.raises(InputError, match="matches 2 columns .* such as 'Q6. Which areas[?] / Other"):
         _read_with_map(tmp_path, data, "respondent_id: ID\nheader_rows: 2\nopen:\n  x: Other (please specify)\n")
+    # the question alone heads both its answer columns (tick all that apply): an audit's map read only the
+    # first option and the briefing said 100% had ticked it
+    with pytest.raises(InputError, match="'Q5. Which exemptions[?]' heads 2 columns .* 'Q5. Which exemptions[?] / "
+                                         "Schools'"):
+        _read_with_map(tmp_path, data, "respondent_id: ID\nheader_rows: 2\nopen:\n  why: Explain (2)\nclosed:\n"
+                                       "  q5: Q5. Which exemptions?\n")
+    # a map written with curly quotes matches the file's straight ones
+    r = _read_with_map(tmp_path, data.replace("Explain,Explain", "Explain,Why it’s fine"),
+                       "respondent_id: ID\nheader_rows: 2\nopen:\n  why: Why it's fine\n")
+    assert r.comments["text"].tolist() == ["Also"]
 
 
 def test_never_auto_detected():

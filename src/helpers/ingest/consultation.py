@@ -172,9 +172,12 @@ def _clean_cells(values: pd.Series) -> pd.Series:
 
 
 _INDIVIDUAL = (r"\b(?:individual|myself|just me|personal capacity|member of the public|private (?:person|citizen)"
-               r"|citizen|resident|personal (?:response|view|views))\b")
-_ORGANISATION = (r"\b(?:organi[sz]ations?|on behalf of|business|company|charity|group|association|body|council"
-                 r"|authority)\b")
+               r"|citizen|resident|personal (?:response|view|views)"
+               # a person by their role: "Council tenant", "Charity worker", "Body shop owner", "A parent"
+               r"|tenant|worker|employee|volunteer|owner|parent|carer|student|pensioner|patient)\b")
+_ORGANISATION = r"\b(?:organi[sz]ations?|on behalf of|business|company)\b"
+# words that name an organisation only when no person is named with them ("Charity" but not "Charity worker")
+_ORGANISATION_WEAK = r"\b(?:charity|group|association|body|council|authority)\b"
 
 
 def normalise_respondent_type(values: pd.Series) -> pd.Series:
@@ -183,19 +186,24 @@ def normalise_respondent_type(values: pd.Series) -> pd.Series:
     Examples
     --------
     >>> normalise_respondent_type(pd.Series(["As an individual", "On behalf of an organisation",
-    ...     "Organization", "Other", None, "Local resident", "Councillor", "Nobody - just me"],
-    ...     dtype="string")).tolist()
-    ['individual', 'organisation', 'organisation', 'Other', <NA>, 'individual', 'Councillor', 'individual']
+    ...     "Organization", "Other", None, "Local resident", "Councillor", "Nobody - just me", "Council tenant",
+    ...     "Charity", "Charity worker"], dtype="string")).tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['individual', 'organisation', 'organisation', 'Other', <NA>, 'individual', 'Councillor', 'individual',
+     'individual', 'organisation', 'individual']
     """
     text = values.astype("string").str.strip()
     folded = text.str.casefold()
-    org = folded.str.contains(_ORGANISATION, regex=True).fillna(False).astype(bool)
-    ind = folded.str.contains(_INDIVIDUAL, regex=True).fillna(False).astype(bool)
+
+    def has(pattern: str) -> pd.Series:
+        return folded.str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+    ind = has(_INDIVIDUAL)
+    org = has(_ORGANISATION) | (has(_ORGANISATION_WEAK) & ~ind)
     out = text.where(text.ne(""), pd.NA)
     out = out.mask(ind & ~org, "individual")
     out = out.mask(org & ~ind, "organisation")
     # "an individual on behalf of an organisation" names both: the organisation is who responds
-    out = out.mask(org & ind & folded.str.contains("on behalf of", regex=False).fillna(False).astype(bool), "organisation")
+    out = out.mask(org & ind & has("on behalf of"), "organisation")
     return out.astype("string")
 
 
@@ -228,8 +236,13 @@ def _load_grid(path: Path, options: ReadOptions, sheet: object,
     return load_delimited(path, source=source, encoding=options.encoding, header=header)
 
 
+_QUOTE_MARKS = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+
+
 def _fold_header(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """A header as compared: runs of white space as one space, case ignored, curly quotes straight
+    ("organisation’s" in a map written in a word processor matches "organisation's" in the file)."""
+    return " ".join(text.split()).casefold().translate(_QUOTE_MARKS)
 
 
 def _header_paths(names: list[list[str]]) -> list[str]:
@@ -242,12 +255,16 @@ def _header_paths(names: list[list[str]]) -> list[str]:
     >>> _header_paths([["Q5. Which?", "Option A"], ["", "Other"], ["Q6", "Response"]])
     ['Q5. Which? / Option A', 'Q5. Which? / Other', 'Q6 / Response']
     """
-    paths, above = [], [""] * (len(names[0]) if names else 0)
+    return [" / ".join(c for c in filled if c) for filled in _filled_headers(names)]
+
+
+def _filled_headers(names: list[list[str]]) -> list[list[str]]:
+    """Each column's header cells, a blank cell of an upper row taking the cell to its left."""
+    out, above = [], [""] * (len(names[0]) if names else 0)
     for cells in names:
-        filled = [c or (above[r] if r < len(cells) - 1 else "") for r, c in enumerate(cells)]
-        above = filled
-        paths.append(" / ".join(c for c in filled if c))
-    return paths
+        above = [c or (above[r] if r < len(cells) - 1 else "") for r, c in enumerate(cells)]
+        out.append(above)
+    return out
 
 
 def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, source: str) -> int:
@@ -276,6 +293,14 @@ def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, so
         if 1 <= int(numbered.group(2)) <= len(same) and len(same) > 1:
             return same[int(numbered.group(2)) - 1]
     if len(exact) == 1:
+        # a question written once over several answer columns ("tick all that apply"): the name heads them
+        # all, so taking the first would read one option as the whole question
+        spans = [i for i, filled in enumerate(_filled_headers(names))
+                 if any(_fold_header(c) == w for c in filled[:-1])]
+        if len(spans) > 1 and exact[0] in spans:
+            raise InputError(
+                f"{key}: column {wanted!r} heads {len(spans)} columns of {source} (one per answer); name each "
+                f"you want by its header rows joined with ' / ', such as {paths[spans[0]]!r}", path=map_path)
         return exact[0]
     firsts = ", ".join(repr(cells[0]) for cells in names[:40]) + (", ..." if len(names) > 40 else "")
     if not exact:
