@@ -299,8 +299,7 @@ def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: 
     senders = None
     if members is not None and campaigns is not None and len(campaigns) and "respondent_id" in comments.columns:
         # campaigns that are one person's repeats are not organised campaigns (see _campaign_sentence)
-        organised = campaigns.loc[~campaigns.get("one_sender", pd.Series(False, index=campaigns.index))
-                                  .fillna(False).astype(bool), "campaign_id"]
+        organised = campaigns.loc[~_one_sender(campaigns), "campaign_id"]
         if len(organised):  # no column of zeros when every "campaign" is one person's repeats
             sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
             senders = comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
@@ -681,11 +680,17 @@ def _non_answer_sentence(b: BriefingData) -> str:
     return out
 
 
+def _one_sender(campaigns: pd.DataFrame) -> pd.Series:
+    """Which groups of copies one sender posted (not organised campaigns); False where not known."""
+    if "one_sender" not in campaigns.columns:
+        return pd.Series(False, index=campaigns.index)
+    return campaigns["one_sender"].fillna(False).astype(bool)
+
+
 def _each_once(b: BriefingData) -> str:
     """"each campaign once", or "each group of copies once" when some groups of copies were one sender
     repeating a text (not organised campaigns, so not "campaigns")."""
-    t = b.campaigns
-    one = t is not None and "one_sender" in t.columns and t["one_sender"].fillna(False).astype(bool).any()
+    one = b.campaigns is not None and _one_sender(b.campaigns).any()
     return "each group of copies once" if one else "each campaign once"
 
 
@@ -701,11 +706,9 @@ def _campaign_sentence(b: BriefingData) -> str:
         return ""
     n = c["n_responses"]
     # every response received, analysed or not: say so when that is not the number analysed
-    of = (f"Of the {n:,} responses" if n == b.n_analysed else
-          f"Of all {n:,} responses received ({b.n_analysed:,} analysed and {n - b.n_analysed:,} not)"
+    of = (f"Of all {n:,} responses received ({b.n_analysed:,} analysed and {n - b.n_analysed:,} not)"
           if n > b.n_analysed else f"Of the {n:,} responses")
-    one = (table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns
-           else pd.Series(False, index=table.index))
+    one = _one_sender(table)
     if one.all():
         # Decide Madrid: every group of copies was one user reposting a text
         k, top = len(table), table.iloc[0]
@@ -733,9 +736,7 @@ def _one_sender_sentence(b: BriefingData) -> str:
     """The responses in groups of copies that one sender posted, when some groups are campaigns by
     many people, or "" (when all were, the campaign sentence says so itself)."""
     table = b.campaigns
-    if "one_sender" not in table.columns:
-        return ""
-    one = table[table["one_sender"].fillna(False).astype(bool)]
+    one = table[_one_sender(table)]
     k, total = len(one), len(table)
     if not k or k == total:
         return ""
@@ -783,8 +784,7 @@ def campaigns_section(b: BriefingData) -> str:
                                    for k, u in zip(shown["n_senders"], unknown, strict=True)])
     if c["time_resolution"] in ("second", "minute"):
         rows["Most in one minute"] = shown["max_per_minute"].astype("Int64").astype("string").fillna("")
-    one = (shown["one_sender"].fillna(False).astype(bool) if "one_sender" in shown.columns
-           else pd.Series(False, index=shown.index))
+    one = _one_sender(shown)
     if one.any():  # the sentence above counts only the others as campaigns: the table says which is which
         rows["Campaign"] = [f"{cid} (one sender)" if o else cid for cid, o in zip(shown["campaign_id"], one, strict=True)]
     caption = (("Organised campaigns and texts repeated by one sender" if one.any() else "Organised campaigns")
@@ -792,8 +792,7 @@ def campaigns_section(b: BriefingData) -> str:
     body += report.table_html(rows, caption=caption,
                               numeric=[col for col in ("Responses", "Senders", "Distinct versions",
                                                        "With words of their own added") if col in rows.columns])
-    many = (~table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns
-            else pd.Series(True, index=table.index))
+    many = ~_one_sender(table)
     for row in (table[many] if many.any() else table).head(3).itertuples():  # the campaigns' texts first
         if pd.notna(row.quote_id) and row.request:
             body += report.paragraph(f"{row.campaign_id} ({int(row.size):,} responses) asks:")

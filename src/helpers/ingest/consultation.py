@@ -245,21 +245,16 @@ def _fold_header(text: str) -> str:
     return " ".join(text.split()).casefold().translate(_QUOTE_MARKS)
 
 
-def _header_paths(names: list[list[str]]) -> list[str]:
-    """Each column's header rows joined with " / ", a blank cell of an upper row taking the cell to its
-    left (a question's text over the sub-columns of its answers, merged in the export):
-    "Q5. Which exemptions? / Other (please specify)".
+def _filled_headers(names: list[list[str]]) -> list[list[str]]:
+    """Each column's header cells, a blank cell of an upper row taking the cell to its left (a
+    question's text over the sub-columns of its answers, merged in the export). Joined with " / ",
+    they name a column: "Q5. Which exemptions? / Other (please specify)".
 
     Examples
     --------
-    >>> _header_paths([["Q5. Which?", "Option A"], ["", "Other"], ["Q6", "Response"]])
-    ['Q5. Which? / Option A', 'Q5. Which? / Other', 'Q6 / Response']
+    >>> _filled_headers([["Q5. Which?", "Option A"], ["", "Other"], ["Q6", "Response"]])
+    [['Q5. Which?', 'Option A'], ['Q5. Which?', 'Other'], ['Q6', 'Response']]
     """
-    return [" / ".join(c for c in filled if c) for filled in _filled_headers(names)]
-
-
-def _filled_headers(names: list[list[str]]) -> list[list[str]]:
-    """Each column's header cells, a blank cell of an upper row taking the cell to its left."""
     out, above = [], [""] * (len(names[0]) if names else 0)
     for cells in names:
         above = [c or (above[r] if r < len(cells) - 1 else "") for r, c in enumerate(cells)]
@@ -269,7 +264,7 @@ def _filled_headers(names: list[list[str]]) -> list[list[str]]:
 
 def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, source: str) -> int:
     """Index of the column whose header cell (in any header row) is ``wanted``: exactly, else ignoring
-    case and runs of white space; else its header rows joined with " / " (:func:`_header_paths`); else
+    case and runs of white space; else its header rows joined with " / " (:func:`_filled_headers`); else
     "Name (2)", the second of the columns headed "Name".
 
     Examples
@@ -283,7 +278,8 @@ def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, so
     w = _fold_header(wanted)
     if not exact:
         exact = [i for i, cells in enumerate(names) if any(_fold_header(c) == w for c in cells)]
-    paths = _header_paths(names)
+    filled = _filled_headers(names)
+    paths = [" / ".join(c for c in cells if c) for cells in filled]
     if not exact:
         exact = [i for i, path in enumerate(paths) if _fold_header(path) == w]
     numbered = re.fullmatch(r"(.*\S)\s*\((\d+)\)", wanted.strip())
@@ -295,8 +291,7 @@ def _resolve(names: list[list[str]], wanted: str, *, key: str, map_path: str, so
     if len(exact) == 1:
         # a question written once over several answer columns ("tick all that apply"): the name heads them
         # all, so taking the first would read one option as the whole question
-        spans = [i for i, filled in enumerate(_filled_headers(names))
-                 if any(_fold_header(c) == w for c in filled[:-1])]
+        spans = [i for i, cells in enumerate(filled) if any(_fold_header(c) == w for c in cells[:-1])]
         if len(spans) > 1 and exact[0] in spans:
             raise InputError(
                 f"{key}: column {wanted!r} heads {len(spans)} columns of {source} (one per answer); name each "
