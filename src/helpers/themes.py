@@ -231,10 +231,11 @@ def _lower(text: str) -> str:
         if mark in text:
             text = text.replace(mark, "'")
     return text
-# A word (letters, with inner apostrophes or hyphens) or a phrase break (punctuation other than an
+# A word (letters, with inner apostrophes or hyphens, not straight after a letter or digit, so the
+# "pm" of "6pm" and the "nd" of "2nd" are no words) or a phrase break (punctuation other than an
 # apostrophe or in-word hyphen, or a free-standing dash). Web and e-mail addresses are breaks too;
 # that alternative is only used when a text could hold one, as it slows the scan.
-_WORD_OR_BREAK = r"([^\W\d_]+(?:['-][^\W\d_]+)*)|([^\w\s'-]+|-{2,}|\s-+(?=\s|$))"
+_WORD_OR_BREAK = r"((?<![^\W_])[^\W\d_]+(?:['-][^\W\d_]+)*)|([^\w\s'-]+|-{2,}|\s-+(?=\s|$))"
 _TOKENS = re.compile(_WORD_OR_BREAK)
 _TOKENS_WEB = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|" + _WORD_OR_BREAK)
 _CLITICS = frozenset("s t re ve ll d m".split())
