@@ -37,7 +37,9 @@ coded_comments.csv     90_briefing  comment id, themes (or codes), sentiment (no
 
 from __future__ import annotations
 
+import filecmp
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,7 @@ __all__ = [
     "ANALYST_FILES",
     "downstream",
     "remove_stale",
+    "StaleResultsRemoved",
 ]
 
 #: name -> (file name, notebook that writes it)
@@ -144,6 +147,10 @@ def downstream(notebook: str) -> set[str]:
     return found
 
 
+class StaleResultsRemoved(UserWarning):
+    """Files made from a notebook's old results were removed when it wrote new ones (see :func:`save`)."""
+
+
 def remove_stale(run: str | os.PathLike, notebook: str) -> list[str]:
     """Remove the files of every notebook downstream of ``notebook`` (but analysts' files): they were
     made from what ``notebook`` is rewriting. Returns the file names removed."""
@@ -153,11 +160,35 @@ def remove_stale(run: str | os.PathLike, notebook: str) -> list[str]:
         names += BRIEFING_PAGES
     removed = []
     for name in names:
-        path = Path(run) / name
+        path = _run_folder(run) / name
         if path.is_file():
             path.unlink()
             removed.append(name)
     return removed
+
+
+def _remove_stale_and_say(run: str | os.PathLike, notebook: str) -> None:
+    """:func:`remove_stale`, with a :class:`StaleResultsRemoved` warning naming what went and what to run
+    again (a researcher re-running one notebook in JupyterLab sees it under the cell)."""
+    removed = remove_stale(run, notebook)
+    if removed:
+        again = sorted({FILES[_BY_FILE_NAME[f]][1] if f in _BY_FILE_NAME else "90_briefing" for f in removed})
+        warnings.warn(f"{notebook} wrote new results, so the files made from its old ones were removed "
+                      f"({', '.join(removed)}): run {_and(again)} again, or `make report`",
+                      StaleResultsRemoved, stacklevel=3)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _run_folder(run: str | os.PathLike) -> Path:
+    """``run`` as given, or, when that is a relative path that does not exist from here but does from
+    the project root (a notebook's working folder is ``notebooks/``), from the project root."""
+    folder = Path(run)
+    if not folder.is_absolute() and not folder.exists() and paths.resolve(folder).exists():
+        return paths.resolve(folder)
+    return folder
 
 
 _BY_FILE_NAME = {file: key for key, (file, _) in FILES.items()}
@@ -180,20 +211,20 @@ def output_path(run: str | os.PathLike, name: str) -> Path:
     >>> output_path("reports/x", "themes").name, output_path("reports/x", "themes.json").name
     ('themes.parquet', 'themes.json')
     """
-    return Path(run) / FILES[_key(name)][0]
+    return _run_folder(run) / FILES[_key(name)][0]
 
 
 def require(run: str | os.PathLike, name: str) -> Path:
     """The path of ``name``, or a clear error saying which notebook to run first."""
     path = output_path(run, name)
-    if not Path(run).is_dir():
+    if not path.parent.is_dir():
         raise ConfigError("no such run folder: check the path (a run folder is made by notebook 01_ingest or "
                           "`python -m helpers run`)", path=str(run))
     if not path.is_file():
         file, notebook = FILES[_key(name)]
         raise ConfigError(
             f"{file} is missing: run notebook {notebook} first (or `make report`)",
-            path=paths.relative_to_root(Path(run)),
+            path=paths.relative_to_root(path.parent),
         )
     return path
 
@@ -214,10 +245,25 @@ def load(run: str | os.PathLike, name: str) -> Any:
 
 
 def save(run: str | os.PathLike, name: str, value: Any) -> Path:
-    """Write a hand-over file atomically, after removing the files made from it (:func:`remove_stale`)."""
+    """Write a hand-over file atomically; when it is new or its content changes, first remove the files
+    made from the old one (:func:`remove_stale`, with a :class:`StaleResultsRemoved` warning naming
+    them). Writing the same bytes again, as a notebook run again with the same parameters does, keeps
+    them: they are still what the file gives."""
     path = output_path(run, name)
-    remove_stale(run, FILES[_key(name)][1])
-    return write_json(value, path) if path.suffix == ".json" else write_table(value, path)
+    notebook = FILES[_key(name)][1]
+    write = write_json if path.suffix == ".json" else write_table
+    if not path.is_file():
+        _remove_stale_and_say(run, notebook)
+        return write(value, path)
+    fresh = path.with_name(f".{path.stem}.new{path.suffix}")
+    try:
+        write(value, fresh)
+        if not filecmp.cmp(fresh, path, shallow=False):
+            _remove_stale_and_say(run, notebook)
+            os.replace(fresh, path)
+    finally:
+        fresh.unlink(missing_ok=True)
+    return path
 
 
 # --- 01 ingest ---------------------------------------------------------------------------------

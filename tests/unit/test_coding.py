@@ -3,10 +3,12 @@ the 07_codeframe stage and the briefing built from it, and the NHS round trip on
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -368,13 +370,47 @@ def test_without_codes_the_briefing_keeps_the_themes(tmp_path, invented_run):
     assert ">Coding</h3>" not in briefing.methodology_section(data)
 
 
+def test_rerunning_a_stage_with_the_same_parameters_keeps_what_was_made_from_it(tmp_path, invented_run):
+    # an audit ran 04_themes again in JupyterLab to look at the themes: the themes came out byte for byte
+    # the same, yet the tone tables, the machine coding and the briefing were deleted
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    (run / "briefing.html").write_text("old page")
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no StaleResultsRemoved (nor any other warning)
+        stages.themes(run, n_themes=2)  # as the fixture made them
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before  # no temporary file left
+    # and a run folder given relative to the project root is found from another working folder
+    # (a notebook's is notebooks/): the docstring's theme_comments("reports/<corpus>", 1)
+    inside = paths.project_root() / "reports" / f".test-{os.getpid()}"
+    shutil.copytree(run, inside)
+    try:
+        here = os.getcwd()
+        os.chdir(paths.project_root() / "notebooks")
+        try:
+            found = stages.theme_comments(inside.relative_to(paths.project_root()), 1)
+        finally:
+            os.chdir(here)
+        pd.testing.assert_frame_equal(found, stages.theme_comments(run, 1))
+    finally:
+        shutil.rmtree(inside)
+
+
 def test_rerunning_an_earlier_stage_removes_what_was_made_from_it(tmp_path, invented_run):
     # an audit re-ran 04_themes by hand with n_themes=12, then 90_briefing: its tone-by-theme table was the
     # old model's, under the new labels
     run = tmp_path / "copy"
     shutil.copytree(invented_run["run"], run)
     (run / "briefing.html").write_text("old page")
-    stages.themes(run, n_themes=3)
+    with pytest.warns(stages.StaleResultsRemoved) as said:
+        stages.themes(run, n_themes=3)
+    # one warning, at the first file that changed, naming what went and what to run again
+    assert len(said) == 1
+    assert str(said[0].message).startswith("04_themes wrote new results, so the files made from its old ones were "
+                                           "removed (sentiment.parquet, ")
+    assert str(said[0].message).endswith("briefing.html): run 05_sentiment, 07_codeframe and 90_briefing again, "
+                                         "or `make report`")
     for name in ("sentiment", "sentiment_by_theme", "sentiment_notes", "codes", "code_assignments", "coding_notes",
                  "coded"):
         assert not stages.output_path(run, name).exists(), name
