@@ -429,7 +429,8 @@ def _neutralise(value: Any) -> Any:
 def write_coding_sheet(sheet: pd.DataFrame, path: str | os.PathLike, *, frame: Codeframe | None = None) -> Path:
     """Write a coding sheet as ``.csv`` (UTF-8 with BOM, for Excel) or ``.xlsx`` (with the codeframe on a
     second sheet when ``frame`` is given). Response text that a spreadsheet would read as a formula is
-    written as plain text."""
+    written as plain text; in ``.xlsx``, control characters a workbook cannot hold (a vertical tab
+    pasted from Word, as in the NHS feedback) are written as spaces."""
     target = Path(path)
     suffix = target.suffix.lower()
     safe = sheet.copy()
@@ -439,12 +440,17 @@ def write_coding_sheet(sheet: pd.DataFrame, path: str | os.PathLike, *, frame: C
         return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig",
                                                             lineterminator="\n"))
     if suffix == ".xlsx":
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def cells(table: pd.DataFrame) -> pd.DataFrame:
+            return table.map(lambda v: ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v)
+
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                safe.to_excel(xl, sheet_name="coding", index=False)
+                cells(safe).to_excel(xl, sheet_name="coding", index=False)
                 if frame is not None:
                     codes = frame.codes.assign(examples=frame.codes["examples"].map("; ".join))
-                    codes.to_excel(xl, sheet_name="codeframe", index=False)
+                    cells(codes).to_excel(xl, sheet_name="codeframe", index=False)
                 for ws in xl.book.worksheets:
                     for row in ws.iter_rows():
                         for cell in row:
