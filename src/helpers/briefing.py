@@ -32,11 +32,11 @@ import pyarrow.compute as pc
 from . import plots, provenance, redact, report, stages
 from .campaigns import MIN_ADDITION_WORDS
 from .overview import mention_names
-from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable
+from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, describe_share, small_corpus_note
 from .textscan import arrow_strings
-from .themes import N_KEY_TERMS
+from .themes import N_KEY_TERMS, QUOTE_POOL
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
            "closed_questions_section", "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
@@ -53,7 +53,6 @@ MAX_QUOTES = 3
 #: at most 600 characters).
 _QUOTE_SCAN = 20_000
 _QUOTE_BLOCK = 256  # texts fetched at a time while walking a theme's members for quotes
-_QUOTE_POOL = 5  # candidate quotes per quote wanted, among which those naming no one are preferred
 
 _KIND_WORDS = {"post": ("post", "posts"), "comment": ("comment", "comments"), "reply": ("reply", "replies"),
                "pingback": ("pingback", "pingbacks"), "trackback": ("trackback", "trackbacks"),
@@ -344,46 +343,18 @@ def _quotable_campaigns(table: pd.DataFrame, members: pd.DataFrame, comments: pd
     return table
 
 
-def quotable(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) -> tuple[pd.Series, int | None]:
-    """Which comments may be quoted: ``consent_to_publish`` is not ``False`` on the comment or on its
-    respondent (missing means "not stated", which allows quoting, as for public comments).
-
-    Returns
-    -------
-    (boolean Series aligned with ``comments``, number refused or None when the source records no consent)
-
-    Examples
-    --------
-    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c"],
-    ...                   "consent_to_publish": pd.array([True, False, None], dtype="boolean")})
-    >>> ok, refused = quotable(c)
-    >>> ok.tolist(), refused
-    ([True, False, True], 1)
-    """
-    refused = pd.Series(False, index=comments.index)
-    recorded = False
-    if "consent_to_publish" in comments.columns:
-        recorded = True
-        refused |= comments["consent_to_publish"].astype("boolean").eq(False).fillna(False).astype(bool)
-    if (respondents is not None and "consent_to_publish" in respondents.columns
-            and "respondent_id" in comments.columns and "respondent_id" in respondents.columns):
-        recorded = True
-        said_no = set(respondents.loc[respondents["consent_to_publish"].astype("boolean").eq(False).fillna(False)
-                                      .astype(bool), "respondent_id"].dropna())
-        refused |= comments["respondent_id"].isin(said_no).fillna(False).astype(bool)
-    return ~refused, (int(refused.sum()) if recorded else None)
-
-
 def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.DataFrame,
                   allowed: pd.Series, *, n_quotes: int = MAX_QUOTES) -> dict[int, list[tuple[str, str]]]:
-    """Up to ``n_quotes`` quotes per theme: the theme model's picks that may be quoted, topped up with
-    the theme's other most typical members that may (highest weight first, no repeated text); among the
-    first ``5 * n_quotes`` of these, those that seem to name someone (:func:`helpers.overview.mention_names`)
-    come last.
+    """Up to ``n_quotes`` quotes per theme: the theme model's picks (``quote_ids``: typical, no two
+    copies of one text, those naming no one first; see :func:`helpers.themes.summarise_themes`) that
+    may be quoted, so the briefing quotes what ``04_themes`` shows. Only when fewer remain (consent
+    refused in a table the model did not see, or codes without picks) are they topped up with the
+    theme's other most typical members that may be quoted (highest weight first, no repeated text),
+    those that seem to name someone (:func:`helpers.overview.mention_names`) last.
 
     Cost: O(n) to index the quotable texts and sort and group the members (whole columns at once, no
-    per-comment Python objects), then a walk down each theme's members, a block of texts at a time,
-    that stops once it has ``n_quotes``.
+    per-comment Python objects), then a walk down a short theme's members, a block of texts at a time,
+    that stops once it has enough candidates.
 
     Returns
     -------
@@ -396,36 +367,38 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
     member_ids = members["comment_id"].astype("string").array
     rows_of = {int(t): rows for t, rows in members.groupby("theme_id").indices.items()}
 
-    def candidates(picks: list[str], rows: Any) -> Any:
-        """(comment id, its quotable text or None): the model's picks, then members by weight."""
-        for start in range(-_QUOTE_BLOCK, len(rows), _QUOTE_BLOCK):
-            ids = picks if start < 0 else [str(c) for c in member_ids.take(rows[start:start + _QUOTE_BLOCK])]
-            texts = text_of.reindex(ids).tolist()
-            yield from zip(ids, (t if isinstance(t, str) else None for t in texts), strict=True)
+    def candidates(ids: list[str]) -> list[tuple[str, str]]:
+        """(comment id, text) of those of ``ids`` that may be quoted and have text."""
+        texts = text_of.reindex(ids).tolist()
+        return [(c, t) for c, t in zip(ids, texts, strict=True) if isinstance(t, str) and t.strip()]
 
-    pools: dict[int, list[tuple[str, str]]] = {}
+    out: dict[int, list[tuple[str, str]]] = {}
+    short: dict[int, list[tuple[str, str]]] = {}  # themes whose picks fall short: the candidates to add
     for _, t in themes.iterrows():
         tid = int(t["theme_id"])
+        out[tid] = candidates([str(c) for c in list(t["quote_ids"])])[:n_quotes]
+        if len(out[tid]) == n_quotes:
+            continue
+        seen = {" ".join(text.lower().split()) for _, text in out[tid]} | {c for c, _ in out[tid]}
         pool: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for cid, text in candidates([str(c) for c in list(t["quote_ids"])], rows_of.get(tid, np.arange(0))):
-            if len(pool) >= n_quotes * _QUOTE_POOL:
+        rows = rows_of.get(tid, np.arange(0))
+        for start in range(0, len(rows), _QUOTE_BLOCK):
+            for cid, text in candidates([str(c) for c in member_ids.take(rows[start:start + _QUOTE_BLOCK])]):
+                key = " ".join(text.lower().split())
+                if key not in seen and cid not in seen:
+                    seen |= {key, cid}
+                    pool.append((cid, text))
+            if len(pool) >= (n_quotes - len(out[tid])) * QUOTE_POOL:
                 break
-            key = " ".join((text or "").lower().split())
-            if not key or key in seen or cid in {c for c, _ in pool}:
-                continue
-            seen.add(key)
-            pool.append((cid, text))
-        pools[tid] = pool
-    # Quotes that seem to name someone (staff named in feedback: "Tracey was my CPN") give way to the
-    # next most typical ones; they are used only when a theme has too few others.
-    pooled = [text[:_QUOTE_SCAN] for pool in pools.values() for _, text in pool]
+        short[tid] = pool
+    # Among the candidates added, those that seem to name someone (staff named in feedback: "Tracey was
+    # my CPN") give way to the others.
+    pooled = [text[:_QUOTE_SCAN] for pool in short.values() for _, text in pool]
     named = iter(mention_names(pooled, comments["text"].astype("string")) if pooled else [])
-    out: dict[int, list[tuple[str, str]]] = {}
-    for tid, pool in pools.items():
+    for tid, pool in short.items():
         flags = [next(named) for _ in pool]
         ranked = [q for q, f in zip(pool, flags, strict=True) if not f] + [q for q, f in zip(pool, flags, strict=True) if f]
-        out[tid] = ranked[:n_quotes]
+        out[tid] += ranked[:n_quotes - len(out[tid])]
     return out
 
 
@@ -1267,14 +1240,16 @@ def methodology_section(b: BriefingData) -> str:
              "Each comment was turned into TF-IDF weights over words and two-word phrases (English stop words "
              "removed), and non-negative matrix factorisation (scikit-learn NMF, seeded, so the result is the "
              "same on every run) found ")
-            + f"{notes['n_themes']} theme(s), {chosen} within the bounds {lo} to {hi} "
+            + f"{_plural(notes['n_themes'], 'theme')}, {chosen} within the bounds {lo} to {hi} "
             "that this corpus size allows. A comment belongs to every theme that carries at least "
             f"{notes['parameters']['assign_threshold']:.0%} of its weight"
             + ("" if notes.get("method") == "embeddings" else
                f" and whose key terms it uses (one of the theme's {N_KEY_TERMS} most characteristic terms)")
             + "; comments in no theme "
             "are reported as not assigned. Labels are built from each theme's most distinctive phrases and terms; "
-            "quotes are the comments most typical of the theme, skipping near-copies."),
+            "quotes are the comments most typical of the theme, skipping near-copies and quoting at most one "
+            "letter of a campaign."),
+        *([] if _too_few_for_themes(b) else _theme_count_method(notes)),
         report.heading("Tone", 3),
         report.paragraph(
             "Sentiment was scored with VADER, using the reference implementation from the vaderSentiment "
@@ -1292,19 +1267,25 @@ def methodology_section(b: BriefingData) -> str:
     ]
     parts.append(coding_method_html(b))
     parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
-    k_scores = pd.DataFrame(notes.get("k_scores", []))
-    if len(k_scores) > 1:
-        parts.append(report.paragraph(
-            "Each candidate number of themes was scored for coherence (how much more often than by chance a "
-            "theme's top terms occur in the same comments, from −1 to +1) and stability (how closely the same "
-            "themes come back when the model is refitted on random 80% samples of the comments; 1 means "
-            "exactly). The most coherent of the candidates about as stable as the most stable one was chosen."))
-        shown = k_scores[["k", "coherence", "stability", "chosen"]].sort_values("k")
-        shown = shown.assign(chosen=shown["chosen"].map({True: "Yes", False: ""})).rename(columns={
-            "k": "Themes", "coherence": "Coherence", "stability": "Stability", "chosen": "Chosen"})
-        parts.append(report.table_html(shown, caption="How the number of themes was chosen",
-                                       numeric=["Themes", "Coherence", "Stability"]))
     return report.section("Methodology", "".join(parts), id="methodology")
+
+
+def _theme_count_method(notes: dict) -> list[str]:
+    """The annex's paragraph and table on how the number of themes was chosen (nothing when only one
+    number was tried)."""
+    k_scores = pd.DataFrame(notes.get("k_scores", []))
+    if len(k_scores) <= 1:
+        return []
+    shown = k_scores[["k", "coherence", "stability", "chosen"]].sort_values("k")
+    shown = shown.assign(chosen=shown["chosen"].map({True: "Yes", False: ""})).rename(columns={
+        "k": "Themes", "coherence": "Coherence", "stability": "Stability", "chosen": "Chosen"})
+    return [report.paragraph(
+        "Each candidate number of themes was scored for coherence (how much more often than by chance a "
+        "theme's top terms occur in the same comments, from −1 to +1) and stability (how closely the same "
+        "themes come back when the model is refitted on random 80% samples of the comments; 1 means "
+        "exactly). The most coherent of the candidates about as stable as the most stable one was chosen."),
+        report.table_html(shown, caption="How the number of themes was chosen",
+                          numeric=["Themes", "Coherence", "Stability"])]
 
 
 def _campaign_method(b: BriefingData) -> list[str]:
@@ -1367,13 +1348,12 @@ def provenance_section(b: BriefingData) -> str:
         "90_briefing": {"redact_personal_data": b.redacted_personal_data, "public_names": list(b.public_names)},
     }
     prov = provenance.collect(inputs=[source], parameters=parameters)
-    body = provenance.provenance_html(prov)
-    body += ('<p>Coded table: <a href="coded_comments.csv" download>coded_comments.csv</a> (in the same '
+    coded = ('<p>Coded table: <a href="coded_comments.csv" download>coded_comments.csv</a> (in the same '
              "folder as this page) lists every contribution\u2019s id, themes and tone, with no names or text"
              + (" and with personal data removed from theme labels" if b.redacted_personal_data else "")
              + ".</p>")
-    body += f'<p class="generated">Generated at: {report.esc(provenance.generated_at())}</p>'
-    return report.section("Provenance", body, id="provenance")
+    generated = f'<p class="generated">Generated at: {report.esc(provenance.generated_at())}</p>'
+    return provenance.provenance_html(prov, after=coded + generated)
 
 
 def _pct(n: int, d: int) -> str:

@@ -193,6 +193,11 @@ _NOT_NAMES = {
     "Administrator", "Secretary", "Chair", "Chairman", "Chairwoman", "Commissioner", "Senator",
     "Representative", "Councillor", "Colleagues", "Friends", "Members", "Member", "Ranking", "Centers",
     "Committee", "Council", "Editor", "Moderator", "Admin", "Doctor", "Nurse", "Officer",
+    # institutions and documents written with a capital ("I urge the Department to ...", "the Act")
+    "Department", "Ministry", "Parliament", "Congress", "Cabinet", "Administration", "Agency", "Authority",
+    "Authorities", "Commission", "Office", "Board", "Trust", "Service", "Services", "Court", "Police",
+    "State", "Federal", "Act", "Bill", "Proposal", "Proposals", "Consultation", "Regulation", "Regulations",
+    "Rule", "Strategy", "Review",
 }
 # function words, which open sentences ("Because I was happy ..." opens a third of one NHS question's
 # answers: its capitalised uses outnumber its lower-case ones, so the corpus alone did not clear it)

@@ -270,9 +270,10 @@ def provenance_html(
     title: str = "Provenance",
     level: int = 2,
     id: str | None = "provenance",
+    after: str = "",
 ) -> str:
     """The provenance record as a briefing section: code version, inputs with SHA-256, parameters,
-    package versions. Everything is escaped.
+    package versions. Everything is escaped but ``after``, HTML put at the end of the section.
 
     Parameters
     ----------
@@ -321,4 +322,4 @@ def provenance_html(
     packages = prov.get("packages") or {}
     vtable = pd.DataFrame({"Package": list(packages), "Version": list(packages.values())}, dtype="string")
     parts.append(table_html(vtable, caption="Software versions", numeric=[]))
-    return section(title, "".join(parts), level=level, id=id)
+    return section(title, "".join(parts) + after, level=level, id=id)

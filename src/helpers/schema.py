@@ -31,6 +31,7 @@ from .errors import SchemaError
 
 __all__ = [
     "KINDS",
+    "quotable",
     "COMMENT_COLUMNS",
     "OPTIONAL_COMMENT_COLUMNS",
     "VOTE_COLUMNS",
@@ -343,3 +344,33 @@ def analysable(comments: pd.DataFrame) -> pd.Series:
     if "is_placeholder" in comments.columns:
         mask &= ~comments["is_placeholder"].fillna(False).astype(bool)
     return mask.astype(bool)
+
+
+def quotable(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) -> tuple[pd.Series, int | None]:
+    """Which comments may be quoted: ``consent_to_publish`` is not ``False`` on the comment or on its
+    respondent (missing means "not stated", which allows quoting, as for public comments).
+
+    Returns
+    -------
+    (boolean Series aligned with ``comments``, number refused or None when the source records no consent)
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c"],
+    ...                   "consent_to_publish": pd.array([True, False, None], dtype="boolean")})
+    >>> ok, refused = quotable(c)
+    >>> ok.tolist(), refused
+    ([True, False, True], 1)
+    """
+    refused = pd.Series(False, index=comments.index)
+    recorded = False
+    if "consent_to_publish" in comments.columns:
+        recorded = True
+        refused |= comments["consent_to_publish"].astype("boolean").eq(False).fillna(False).astype(bool)
+    if (respondents is not None and "consent_to_publish" in respondents.columns
+            and "respondent_id" in comments.columns and "respondent_id" in respondents.columns):
+        recorded = True
+        said_no = set(respondents.loc[respondents["consent_to_publish"].astype("boolean").eq(False).fillna(False)
+                                      .astype(bool), "respondent_id"].dropna())
+        refused |= comments["respondent_id"].isin(said_no).fillna(False).astype(bool)
+    return ~refused, (int(refused.sum()) if recorded else None)

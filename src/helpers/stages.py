@@ -47,7 +47,7 @@ import pandas as pd
 
 from . import paths
 from .errors import ConfigError
-from .schema import analysable, validate_comments, validate_exclusions
+from .schema import analysable, quotable, validate_comments, validate_exclusions
 from .tables import read_json, read_table, write_json, write_table
 
 __all__ = [
@@ -175,7 +175,7 @@ def _remove_stale_and_say(run: str | os.PathLike, notebook: str) -> None:
         again = sorted({FILES[_BY_FILE_NAME[f]][1] if f in _BY_FILE_NAME else "90_briefing" for f in removed})
         warnings.warn(f"{notebook} wrote new results, so the files made from its old ones were removed "
                       f"({', '.join(removed)}): run {_and(again)} again, or `make report`",
-                      StaleResultsRemoved, stacklevel=3)
+                      StaleResultsRemoved, stacklevel=4)  # the line that called the stage
 
 
 def _and(items: list[str]) -> str:
@@ -431,6 +431,20 @@ def _content(run: str | os.PathLike, comments: pd.DataFrame, content: str):
     return content_units(comments, load(run, "campaign_members"))
 
 
+def _copies_of(run: str | os.PathLike, comments: pd.DataFrame):
+    """One label per comment for :func:`helpers.themes.summarise_themes`: the members of a campaign
+    share one, and so do the copies of a text sent word for word more than once; -1 for the rest (and
+    for every comment when the campaigns stage has not run)."""
+    if not output_path(run, "campaign_members").is_file():
+        return None
+    members = load(run, "campaign_members").set_index("comment_id")
+    copied = members["n_copies"] > 1
+    key = members["campaign_id"].astype("object").where(members["campaign_id"].notna(),
+                                                        ("copy " + members["duplicate_group"].astype(str)).where(copied))
+    codes, _ = pd.factorize(comments["comment_id"].map(key.dropna()), use_na_sentinel=True)
+    return codes
+
+
 def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, n_quotes: int = 3,
            assign_threshold: float = 0.2, method: str = "nmf", content: str = "deduplicated",
            engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None):
@@ -489,7 +503,10 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
 
     if dedup:  # every submission's weights from the model learned on the distinct content
         model.doc_weights_ = weights(comments["text"])
-    table, assignments = summarise_themes(model, comments, n_quotes=n_quotes)
+    respondents = load(run, "respondents") if output_path(run, "respondents").is_file() else None
+    table, assignments = summarise_themes(model, comments, n_quotes=n_quotes,
+                                          quotable=quotable(comments, respondents)[0].to_numpy(bool),
+                                          copies_of=_copies_of(run, comments))
     if units is not None:
         sizes = content_sizes(fitted if dedup else weights(units["text"]), model.doc_weights_,
                               units["unit_id"], comments["comment_id"], links, model.assign_threshold)

@@ -109,6 +109,7 @@ from threadpoolctl import threadpool_limits
 
 from .errors import ConfigError, InputError, SchemaError
 from .parallel import blocks, map_blocks, resolve_n_jobs
+from .schema import quotable as schema_quotable
 from .stats import wilson_interval
 
 __all__ = [
@@ -182,6 +183,8 @@ _SOLVE_BLOCK = 50_000
 _LABEL_DOCS = 300  # top comments per theme read for its label's phrases
 _LABEL_PHRASES = 3
 _QUOTE_CANDIDATES = 200
+#: Candidate quotes per quote wanted, among which those naming no one are preferred.
+QUOTE_POOL = 5
 _QUOTE_MIN_WORDS = 8
 _NEAR_COPY = 0.8
 
@@ -1442,17 +1445,35 @@ def content_sizes(unit_weights: np.ndarray, comment_weights: np.ndarray, unit_id
     return (unit_in & carried).sum(axis=0).astype(np.int64)
 
 
-def _pick_quotes(
+def _choose_quotes(pools: list[list[int]], texts: list[str], ids: np.ndarray, corpus: pd.Series,
+                   n_quotes: int) -> list[list[str]]:
+    """The ids of the first ``n_quotes`` comments of each theme's pool (:func:`_quote_pool`), those that
+    seem to name someone (:func:`helpers.overview.mention_names`: staff named in feedback, "Tracey was
+    my CPN") after the others: they are quoted only when a theme has too few others."""
+    from .overview import mention_names
+
+    pooled = [texts[i] for pool in pools for i in pool]
+    named = iter(mention_names(pooled, corpus.astype("string")) if pooled else [])
+    out = []
+    for pool in pools:
+        flags = [next(named) for _ in pool]
+        ranked = [i for i, f in zip(pool, flags, strict=True) if not f] + [i for i, f in zip(pool, flags, strict=True) if f]
+        out.append([str(ids[i]) for i in ranked[:n_quotes]])
+    return out
+
+
+def _quote_pool(
     model: ThemeModel,
     texts: list[str],
-    ids: np.ndarray,
     weights: np.ndarray,
     allowed: np.ndarray,
     n_quotes: int,
     tiebreak: np.ndarray,
-) -> list[str]:
-    """The theme's most typical comments that are not near-copies (TF-IDF cosine > 0.8) of one already
-    chosen; comments of at least :data:`_QUOTE_MIN_WORDS` words first.
+    groups: np.ndarray,
+) -> list[int]:
+    """The rows of up to ``n_quotes`` of the theme's most typical comments that are not near-copies
+    (TF-IDF cosine > 0.8) of one already chosen, nor in its group of copies (``groups``, see
+    :func:`summarise_themes`); comments of at least :data:`_QUOTE_MIN_WORDS` words first.
 
     Candidates are the :data:`_QUOTE_CANDIDATES` comments with the highest weight on the theme; many
     comments about one theme alone weigh exactly 1, and those ties are broken by a hash of the comment
@@ -1476,15 +1497,21 @@ def _pick_quotes(
     order, vectors = order[rank], vectors[rank]
     has_terms = np.diff(vectors.indptr) > 0
     chosen: list[int] = []
+    copied: set[int] = set()
     for pos in np.flatnonzero(has_terms):
+        group = int(groups[order[pos]])
+        if group in copied:
+            continue
         if chosen:
             sims = (vectors[chosen] @ vectors[pos].T).toarray().ravel()
             if sims.max() > _NEAR_COPY:
                 continue
         chosen.append(int(pos))
+        if group >= 0:
+            copied.add(group)
         if len(chosen) == n_quotes:
             break
-    return [str(ids[order[p]]) for p in chosen]
+    return [int(order[p]) for p in chosen]
 
 
 def no_themes(comments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1516,7 +1543,8 @@ def no_themes(comments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def summarise_themes(
-    model: ThemeModel, comments: pd.DataFrame, *, n_quotes: int = 3, assign_threshold: float | None = None
+    model: ThemeModel, comments: pd.DataFrame, *, n_quotes: int = 3, assign_threshold: float | None = None,
+    quotable=None, copies_of=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Theme table (size, share, interval, label, quotes) and long assignments table.
 
@@ -1526,12 +1554,18 @@ def summarise_themes(
         Fitted on ``comments["text"]``, in the same order.
     comments : DataFrame
         With ``comment_id`` and ``text``: the rows the model was fitted on (the
-        :func:`~helpers.schema.analysable` rows). If it has ``consent_to_publish``, comments marked
-        ``False`` are never quoted.
+        :func:`~helpers.schema.analysable` rows).
     n_quotes : int, default 3
         Quotes per theme.
     assign_threshold : float, optional
         Share of a comment's weight that puts it in a theme; default the model's.
+    quotable : array-like of bool, optional
+        Which comments may be quoted (see :func:`helpers.schema.quotable`, which also reads a
+        respondent's consent); default: those whose ``consent_to_publish`` is not ``False``.
+    copies_of : array-like of int, optional
+        One label per comment: comments with the same label (>= 0) are copies of one text, such as a
+        campaign's letters with or without personal additions, and at most one of them is quoted in a
+        theme; -1 for a text of its own.
 
     Returns
     -------
@@ -1541,7 +1575,7 @@ def summarise_themes(
         with weight >= threshold for the theme; a comment can be in several), ``main_size``
         (comments whose main theme it is), ``share`` (size / number of comments), ``ci_low``,
         ``ci_high`` (Wilson 95%) and ``quote_ids`` (list of comment ids: the most typical comments,
-        skipping near-copies of one already chosen). ``themes.attrs["model_order"]`` gives the model's
+        skipping near-copies and other copies of one already chosen). ``themes.attrs["model_order"]`` gives the model's
         theme (its row of ``components_``, its column of ``doc_weights_``) behind each row.
     assignments : DataFrame
         :data:`ASSIGNMENT_COLUMNS`: ``comment_id``, ``theme_id`` (Int64), ``weight``, ``is_main``.
@@ -1589,9 +1623,10 @@ def summarise_themes(
     new_id = np.empty(k, dtype=np.int64)
     new_id[order] = np.arange(1, k + 1)
 
-    allowed = np.ones(n, dtype=bool)
-    if "consent_to_publish" in comments.columns:
-        allowed = ~comments["consent_to_publish"].astype("boolean").eq(False).fillna(False).to_numpy(bool)
+    allowed = np.asarray(quotable if quotable is not None else schema_quotable(comments)[0], dtype=bool)
+    groups = np.full(n, -1, dtype=np.int64) if copies_of is None else np.asarray(copies_of, dtype=np.int64)
+    if allowed.shape != (n,) or groups.shape != (n,):
+        raise InputError(f"quotable and copies_of need one value per comment ({n})")
     low, high = wilson_interval(size, n)
     themes = pd.DataFrame(
         {
@@ -1603,10 +1638,10 @@ def summarise_themes(
             "share": size[order] / n,
             "ci_low": np.asarray(low)[order],
             "ci_high": np.asarray(high)[order],
-            "quote_ids": [
-                _pick_quotes(model, texts, ids, weights[:, t], allowed & assigned[:, t], n_quotes, tiebreak)
-                for t in order
-            ],
+            "quote_ids": _choose_quotes(
+                [_quote_pool(model, texts, weights[:, t], allowed & assigned[:, t], n_quotes * QUOTE_POOL, tiebreak,
+                             groups) for t in order],
+                texts, ids, comments["text"], n_quotes),
         }
     )
 

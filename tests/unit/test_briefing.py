@@ -359,10 +359,10 @@ def test_choose_quotes_tops_up_from_other_members_and_skips_repeats():
         1: [("a", "one"), ("d", "three")]}
 
 
-def test_choose_quotes_prefers_quotes_that_name_no_one():
-    # NHS feedback quoted "Tracey was my CPN and her care was excellent" and "Fay, Nicky and Dr Gordon ...":
-    # staff named without a title are not found by redaction, so such quotes give way to the next ones.
-    # "Always" is an everyday word here (written "always" twice); "Tracey" and "Leeds" never are.
+def test_choose_quotes_keeps_the_models_picks_and_tops_up_preferring_quotes_that_name_no_one():
+    # The theme model's picks are what 04_themes shows (it already put picks naming someone last: see
+    # test_themes): an audit found the briefing quoting other comments than the notebook. Only the
+    # top-ups are ranked here: "Tracey" and "Leeds" are never written in lower case, "Always" is.
     themes = pd.DataFrame({"theme_id": [1], "quote_ids": [["a"]]})
     texts = ["Tracey was so kind to us", "Always kind, always there", "The nurses were kind", "Kind staff in Leeds",
              "kind and always calm"]
@@ -371,10 +371,12 @@ def test_choose_quotes_prefers_quotes_that_name_no_one():
     comments = pd.DataFrame({"comment_id": list("abcde"), "text": texts})
     allowed = pd.Series([True] * 5)
     got = briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=3)
-    assert [cid for cid, _ in got[1]] == ["b", "c", "e"]
-    # too few others: the named ones still fill the theme's quotes, most typical first
+    assert [cid for cid, _ in got[1]] == ["a", "b", "c"]  # the pick, then b and c (d names Leeds)
     assert [cid for cid, _ in briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=5)[1]] == [
-        "b", "c", "e", "a", "d"]
+        "a", "b", "c", "e", "d"]
+    # a pick that may not be quoted gives way to a top-up
+    got = briefing.choose_quotes(themes, assignments, comments, pd.Series([False] + [True] * 4), n_quotes=1)
+    assert [cid for cid, _ in got[1]] == ["b"]
 
 
 # ------------------------------------------------------------------------------- structure, breakdown
@@ -419,6 +421,10 @@ def test_chart_has_alt_text_and_a_data_table(data):
 def test_coded_table_link_is_relative(data):
     html = briefing.provenance_section(data)
     assert '<a href="coded_comments.csv" download>' in html
+    # one section with one heading (an audit found it nested in a second: two ids "provenance", axe's
+    # landmark-unique violation), the generated line and the link inside it
+    assert html.count("<section") == 1 and html.count(">Provenance</h2>") == 1 and html.count('id="provenance"') == 1
+    assert html.index('<p class="generated">') < html.index("</section>")
 
 
 def test_notebook_sections_render_to_a_self_contained_page(data):

@@ -486,7 +486,9 @@ def test_quotes_are_typical_not_the_first_rows_of_the_file():
     # NHS feedback: hundreds of comments weigh exactly 1 on a theme, and the first rows (the first trust)
     # gave every quote. Here 30 one-theme comments tie: 27 say the usual thing about friendly staff, three
     # (the first three rows) complain; the quotes must be usual ones.
-    usual = [f"{who} {how} {when}" for who in ("The staff were", "Ward staff were", "Night staff were")
+    # ("The ward staff", not "Ward staff": a capitalised word the corpus never writes in lower case may be
+    # a name, and quotes naming no one come first)
+    usual = [f"{who} {how} {when}" for who in ("The staff were", "The ward staff were", "The night staff were")
              for how in ("friendly and caring", "so caring and friendly", "caring, kind and friendly")
              for when in ("to my mother", "every single day", "when I was scared")]
     odd = ["Staff takeaways every day are not fair at all", "Staff explicit remarks upset patients badly",
@@ -499,6 +501,48 @@ def test_quotes_are_typical_not_the_first_rows_of_the_file():
     staff = themes[themes["top_terms"].map(lambda t: "staff" in t)].iloc[0]
     assert not set(staff["quote_ids"]) & {"c0", "c1", "c2"}
     assert all(int(q[1:]) < 30 for q in staff["quote_ids"])
+
+
+def test_quotes_that_name_no_one_come_first():
+    # NHS feedback quoted "Tracey was my CPN and her care was excellent": staff named without a title are
+    # not found by redaction, so such quotes give way to the next ones. "Always" is an everyday word here
+    # (written "always" twice); "Tracey" and "Leeds" never are. Pool order = typicality.
+    texts = ["Tracey was so kind to us", "Always kind, always there", "The nurses were kind", "Kind staff in Leeds",
+             "kind and always calm"]
+    ids = np.array(list("abcde"), dtype=object)
+    corpus = pd.Series(texts)
+    assert themes._choose_quotes([[0, 1, 2, 3, 4]], texts, ids, corpus, 3) == [["b", "c", "e"]]
+    # too few others: the named ones still fill the theme's quotes, most typical first
+    assert themes._choose_quotes([[0, 1, 2, 3, 4], [3, 0]], texts, ids, corpus, 5) == [
+        ["b", "c", "e", "a", "d"], ["d", "a"]]
+
+
+def test_quotes_give_one_copy_of_a_campaign_letter():
+    # An audit's consultation quoted three copies of one campaign letter (each with its own line added,
+    # so no two were near-copies) for one theme. Here eight letters share a template, each with a
+    # different added sentence of its own, and four comments of their own speak of the same subject.
+    template = ("I object to the blanket speed limit on our roads because buses and ambulances will be slowed "
+                "and the money should fix potholes instead")
+    added = ["My husband drives an ambulance.", "Our bus is already late.", "Potholes broke my wheel.",
+             "I drive for a living.", "Think of the carers.", "Local councils know best.",
+             "Nobody asked our street.", "Fix the roads first."]
+    own = ["Speed limit signs cost money that should fix potholes on our roads",
+           "Potholes on our roads are worse than any speed, fix them first please",
+           "Buses will be slowed by a blanket speed limit, which helps no one on the roads",
+           "Ambulances slowed by the speed limit on our roads could cost lives"]
+    other = [f"The library opening hours are too short for working parents, week {i}" for i in range(12)]
+    texts = [f"{template}. {a}" for a in added] + own + other
+    c = pd.DataFrame({"comment_id": [f"c{i}" for i in range(len(texts))], "text": texts})
+    copies = np.array([0] * 8 + [-1] * (len(texts) - 8))  # the letters are one group of copies
+    model = ThemeModel(n_themes=2, random_state=0).fit(c["text"])
+    table, _ = summarise_themes(model, c, n_quotes=3, copies_of=copies)
+    roads = table[table["top_terms"].map(lambda t: "potholes" in t)].iloc[0]
+    letters = {f"c{i}" for i in range(8)}
+    assert len(roads["quote_ids"]) == 3 and len(set(roads["quote_ids"]) & letters) <= 1
+    # without the groups, several letters are quoted (what the audit saw)
+    table, _ = summarise_themes(model, c, n_quotes=3)
+    roads = table[table["top_terms"].map(lambda t: "potholes" in t)].iloc[0]
+    assert len(set(roads["quote_ids"]) & letters) >= 2
 
 
 def test_quotes_skip_near_copies():
