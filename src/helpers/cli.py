@@ -17,10 +17,11 @@ with code 2. Tracebacks are for bugs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
-from .errors import ListeningPostError
+from .errors import ConfigError, ListeningPostError
 
 __all__ = ["main", "build_parser"]
 
@@ -311,6 +312,36 @@ def _cmd_formats(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Each command's inputs (argument names) and the tables it writes beside ``--out`` (see
+#: :func:`helpers.tables.beside`): an output never replaces an input.
+_INPUTS = {"ingest": ("source",), "campaigns": ("table",), "themes": ("table",), "sentiment": ("table",),
+           "opinions": ("folder",), "code": ("table", "codeframe", "coded")}
+_BESIDE_OUT = {"ingest": ("exclusions", "votes", "respondents"), "campaigns": ("summary",), "code": ("agreement",)}
+
+
+def _check_outputs_apart(args: argparse.Namespace) -> None:
+    """Refuse an ``--out`` (or a table written beside it) that is one of the command's input files: an
+    audit's ``code ... --coded sheet.csv --out sheet.csv`` replaced the analysts' coding with the machine's."""
+    from pathlib import Path
+
+    from .tables import beside
+
+    names = _INPUTS.get(args.command, ())
+    if not names or not getattr(args, "out", ""):
+        return
+    out = Path(args.out)
+    outputs = [out] + [beside(out, c) for c in _BESIDE_OUT.get(args.command, ())]
+    for name in names:
+        given = Path(getattr(args, name))
+        for target in outputs:
+            same = (os.path.samefile(target, given) if target.exists() and given.exists()
+                    else target.resolve() == given.resolve())
+            if same:
+                flag = name.upper() if name in ("table", "source", "folder") else f"--{name}"
+                raise ConfigError(f"this output would overwrite the input {flag} ({given}); write it elsewhere",
+                                  path=str(target))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -318,6 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                "campaigns": _cmd_campaigns, "themes": _cmd_themes, "sentiment": _cmd_sentiment,
                "opinions": _cmd_opinions, "code": _cmd_code}[args.command]
     try:
+        _check_outputs_apart(args)
         return handler(args)
     except ListeningPostError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -223,3 +223,30 @@ def test_opinions_command_leaves_out_votes_on_statements_not_in_comments_csv(tmp
     out = capsys.readouterr().out
     assert "note: 2 vote(s) in participants-votes.csv on 1 statement id(s) that comments.csv does not hold ('99')" \
         in out
+
+
+@pytest.mark.parametrize(("args", "out", "flag"), [
+    # an audit's `code ... --coded sheet.csv --out sheet.csv` replaced the analysts' coding with the machine's
+    (["code", "{t}", "--codeframe", "{f}", "--coded", "{s}"], "{s}", "--coded"),
+    (["code", "{t}", "--codeframe", "{f}", "--coded", "{s}"], "{t}", "TABLE"),
+    (["sentiment", "{t}"], "{t}", "TABLE"),
+    (["campaigns", "{t}"], "{t}", "TABLE"),
+])
+def test_an_output_never_replaces_an_input(tmp_path, capsys, args, out, flag):
+    files = {"t": tmp_path / "comments.csv", "f": tmp_path / "codes.yaml", "s": tmp_path / "sheet.csv"}
+    for path in files.values():
+        path.write_text("keep me\n")
+    given = [a.format(**files) for a in args] + ["--out", out.format(**files)]
+    assert cli.main(given) == 2
+    err = capsys.readouterr().err.splitlines()
+    target = out.format(**files)
+    assert err == [f"error: {target}: this output would overwrite the input {flag} ({target}); write it elsewhere"]
+    assert all(p.read_text() == "keep me\n" for p in files.values())
+
+
+def test_a_table_written_beside_the_output_never_replaces_an_input(tmp_path, capsys):
+    source = tmp_path / "t.exclusions.csv"  # what `ingest --out t.csv` writes beside its output
+    source.write_text("keep me\n")
+    assert cli.main(["ingest", str(source), "--out", str(tmp_path / "t.csv")]) == 2
+    assert "would overwrite the input SOURCE" in capsys.readouterr().err
+    assert source.read_text() == "keep me\n"
