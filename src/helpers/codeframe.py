@@ -487,8 +487,12 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     """Read a filled coding sheet: the analysts' codes, one row per response and coder.
 
     Code columns hold a mark (``1``, ``x``, ``yes``, ``true``; blank, ``0`` or ``no`` for "does not
-    apply"). Instead of code columns a sheet may have one ``codes`` column listing code ids separated
-    by ``;`` or ``,``. Rows with no mark at all are not coded yet and are skipped.
+    apply"). Instead of code columns a sheet may have one ``codes`` column listing code ids or names
+    separated by ``;``, ``,``, ``|``, ``/``, new lines or (ids) spaces. Rows with no mark at all are not
+    coded yet and are skipped; a row whose every code column says ``0`` or ``no`` is coded "none".
+    Coders are told apart whatever the case and dots ("AB", "ab", "A.B."). Rows come back ordered by
+    response, the analyst who coded most responses first where several coded one, whatever the
+    sheet's order.
 
     Parameters
     ----------
@@ -511,8 +515,8 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     ------
     InputError
         Naming the file and the spreadsheet row (the header is row 1): an unknown code column or
-        code, a value that is not a mark, ``none`` marked with a code, a missing or unknown
-        comment id, the same response twice from the same coder.
+        code, a code of the codeframe without a column, a value that is not a mark, ``none`` marked
+        with a code, a missing or unknown comment id, the same response twice from the same coder.
 
     Examples
     --------
@@ -541,9 +545,15 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
         elif col.lower() not in known and col not in SHEET_COLUMNS:
             raise InputError(f"column {col!r} is not a code of codeframe version {frame.version} "
                              f"(codes: {', '.join(codes)})", path=source, row=1)
+    absent = [c for c in codes if c not in code_cols.values()]
+    if absent and not listed:  # a deleted column would read as "does not apply" on every row
+        raise InputError(f"the coding sheet has no column for code(s) {', '.join(absent)} of codeframe version "
+                         f"{frame.version}: put the column back (blank where the code does not apply) or list "
+                         "each row's codes in one 'codes' column", path=source, row=1)
     n = len(raw)
     marks = np.zeros((n, len(codes)), dtype=np.int8)
     position = {c: j for j, c in enumerate(codes)}
+    by_name = {str(name).casefold(): c for c, name in zip(codes, frame.codes["name"], strict=True)}
     values = raw.astype(str).apply(lambda s: s.str.strip().str.lower())
 
     def mark(col: str) -> np.ndarray:
@@ -560,19 +570,28 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     listed_none = np.zeros(n, dtype=bool)  # "none" in the codes column: no code applies
     if listed:
         for i, cell in enumerate(raw["codes"].astype(str)):
-            for part in re.split(r"[;,]", cell):
-                token = part.strip()
-                if not token:
+            # ids or names, separated as people type lists in a cell: ; , | / or a new line; a piece that
+            # is neither an id nor a name may be ids separated by spaces ("T1 T2")
+            for part in re.split(r"[;,|/\n]", cell):
+                piece = " ".join(part.split())
+                if not piece:
                     continue
-                if token.lower() == NONE_COLUMN:
-                    listed_none[i] = True
-                    continue
-                if token.lower() not in by_lower:
-                    raise InputError(f"unknown code {token!r} (codes of version {frame.version}: "
-                                     f"{', '.join(codes)}; or {NONE_COLUMN} when no code applies)",
-                                     path=source, row=i + 2)
-                marks[i, position[by_lower[token.lower()]]] = 1
+                tokens = [piece] if piece.casefold() in by_name or piece.lower() in by_lower else piece.split()
+                for token in tokens:
+                    if token.lower() == NONE_COLUMN:
+                        listed_none[i] = True
+                        continue
+                    code = by_lower.get(token.lower()) or by_name.get(token.casefold())
+                    if code is None:
+                        raise InputError(f"unknown code {token!r} (codes of version {frame.version}: "
+                                         f"{', '.join(codes)}, or their names; or {NONE_COLUMN} when no code "
+                                         "applies)", path=source, row=i + 2)
+                    marks[i, position[code]] = 1
+    # every code column written "0" or "no" (not left blank): the analyst says no code applies
+    said_no = (np.column_stack([values[c].ne("").to_numpy() for c in code_cols]).all(axis=1)
+               if code_cols else np.zeros(n, dtype=bool))
     none = (mark(NONE_COLUMN) if NONE_COLUMN in raw.columns else np.zeros(n, dtype=bool)) | listed_none
+    none |= said_no & (marks.sum(axis=1) == 0)
     both = none & (marks.sum(axis=1) > 0)
     if both.any():
         i = int(np.flatnonzero(both)[0])
@@ -588,13 +607,23 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
             i = int(np.flatnonzero(unknown)[0])
             raise InputError(f"comment_id {ids.iloc[i]!r} is not a response of this corpus", path=source, row=i + 2)
     coder = (raw["coder"].astype(str).str.strip() if "coder" in raw.columns else pd.Series([""] * n))
-    out = pd.DataFrame({"comment_id": ids.to_numpy(), "coder": coder.to_numpy(), "row": np.arange(2, n + 2)})
+    # "AB", "ab" and "A.B." are one analyst, written as first seen
+    key = coder.str.replace(".", "", regex=False).str.split().str.join("").str.casefold()
+    coder = key.map(pd.Series(coder.to_numpy(), index=key.to_numpy()).groupby(level=0).first())
+    out = pd.DataFrame({"comment_id": ids.to_numpy(), "coder": coder.to_numpy(), "row": np.arange(2, n + 2),
+                        "_key": key.to_numpy()})
     for j, code in enumerate(codes):
         out[code] = marks[:, j]
     out = out.loc[coded].reset_index(drop=True)
-    dup = out.duplicated(["comment_id", "coder"])
+    dup = out.duplicated(["comment_id", "_key"])
     if dup.any():
         r = out.loc[dup].iloc[0]
         who = f"coder {r['coder']!r}" if r["coder"] else "the same coder (give each analyst's initials under coder)"
         raise InputError(f"response {r['comment_id']!r} is coded twice by {who}", path=source, row=int(r["row"]))
+    # Rows in an order the sheet's does not change (analysts sort in Excel): by response, and for a
+    # response coded by several analysts, the one who coded most responses first (ties by initials):
+    # that analyst's codes are the ones the machine learns and is checked against.
+    lead = out["_key"].map(out["_key"].value_counts())
+    out = (out.assign(_lead=-lead).sort_values(["comment_id", "_lead", "_key"], kind="stable")
+           .drop(columns=["_key", "_lead"]).reset_index(drop=True))
     return out

@@ -243,15 +243,16 @@ class CodingModel(BaseEstimator):
         self.multi_label_ = bool((y.sum(axis=1) > 1).any())
         none_share = float((y.sum(axis=1) == 0).mean())
         self.at_least_one_ = bool(none_share < 0.05) if self.at_least_one == "auto" else bool(self.at_least_one)
-        # Out-of-fold probabilities: stratify on each row's rarest code (or "none").
-        rarity = np.where(y > 0, pos[None, :], np.iinfo(np.int64).max)
-        strata = np.where(y.any(axis=1), rarity.argmin(axis=1), -1)
+        # Out-of-fold probabilities: stratify on each row's rarest trained code (or "none"). A stratum
+        # with fewer rows than folds joins the largest, so one rare code (an audit's code with two
+        # examples, left to analysts) never cuts every code's cross-validation to two folds.
+        uses = (y > 0) & trained[None, :]
+        rarity = np.where(uses, pos[None, :], np.iinfo(np.int64).max)
+        strata = np.where(uses.any(axis=1), rarity.argmin(axis=1), -1)
+        k = max(2, min(self.cv, len(y)))
         counts = pd.Series(strata).value_counts()
-        # Strata of one response join the largest stratum (StratifiedKFold needs two of each).
-        strata = np.where(pd.Series(strata).map(counts).to_numpy() >= 2, strata, counts.index[0])
-        k = int(max(2, min(self.cv, pd.Series(strata).value_counts().min() if len(set(strata)) > 1 else self.cv,
-                           len(y))))
-        k = max(2, min(k, len(y)))
+        strata = np.where(pd.Series(strata).map(counts).to_numpy() >= k, strata, counts.index[0])
+        k = max(2, min(k, int(pd.Series(strata).value_counts().min())))
         if groups is not None and pd.Series(np.asarray(groups)).duplicated().any():
             group_ids = pd.factorize(pd.Series(np.asarray(groups, dtype=object)).astype(str))[0]
             k = max(2, min(k, int(group_ids.max()) + 1))
@@ -323,9 +324,9 @@ class CodingModel(BaseEstimator):
 
 # --- agreement ---------------------------------------------------------------------------------
 
-def _scores(tp, fp, fn, tn) -> dict[str, np.ndarray]:
-    """Per-code precision, recall, F1, kappa; micro F1; macro F1 and mean kappa over defined codes.
-    Arrays with a leading batch axis (bootstrap) or none."""
+def _scores(tp, fp, fn, tn, either: bool = False) -> dict[str, np.ndarray]:
+    """Per-code precision, recall, F1, kappa; micro F1; macro F1 and mean kappa over the codes the
+    truth uses (``either``: that either coding uses). Arrays with a leading batch axis (bootstrap) or none."""
     tp, fp, fn, tn = (np.asarray(a, dtype=float) for a in (tp, fp, fn, tn))
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # means over no defined code are NaN, on purpose
@@ -337,14 +338,15 @@ def _scores(tp, fp, fn, tn) -> dict[str, np.ndarray]:
         pe = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n**2
         kappa = np.where(pe < 1, (po - pe) / (1 - pe), np.nan)
         micro = 2 * tp.sum(-1) / (2 * tp.sum(-1) + fp.sum(-1) + fn.sum(-1))
-        macro = np.nanmean(np.where(tp + fn > 0, f1, np.nan), axis=-1)
-        mean_kappa = np.nanmean(np.where(tp + fn > 0, kappa, np.nan), axis=-1)
+        used = (tp + fn + (fp if either else 0)) > 0
+        macro = np.nanmean(np.where(used, f1, np.nan), axis=-1)
+        mean_kappa = np.nanmean(np.where(used, kappa, np.nan), axis=-1)
     return {"precision": precision, "recall": recall, "f1": f1, "kappa": kappa,
             "micro_f1": micro, "macro_f1": macro, "mean_kappa": mean_kappa}
 
 
 def agreement(truth: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = 1000, confidence: float = 0.95,
-              random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+              random_state: int = 0, symmetric: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How well one coding agrees with another (e.g. the machine with the analysts), with intervals.
 
     Parameters
@@ -355,12 +357,15 @@ def agreement(truth: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = 100
         Bootstrap resamples of the responses for the intervals (0: no intervals).
     confidence : float, default 0.95
     random_state : int, default 0
+    symmetric : bool, default False
+        Average over the codes either coding uses, so swapping the two changes nothing (two analysts);
+        by default over the codes ``truth`` uses (the machine against the analysts).
 
     Returns
     -------
     overall : DataFrame
-        Rows ``micro_f1``, ``macro_f1`` (mean of per-code F1 over codes present in ``truth``),
-        ``mean_kappa`` (mean of per-code Cohen's kappa over those codes), with ``value``,
+        Rows ``micro_f1``, ``macro_f1`` (mean of per-code F1 over codes present in ``truth``, or in
+        either with ``symmetric``), ``mean_kappa`` (mean of per-code Cohen's kappa over those codes), with ``value``,
         ``ci_low``, ``ci_high``, ``n`` (responses).
     per_code : DataFrame
         ``code_id``, ``n_true``, ``n_predicted``, ``precision``, ``recall``, ``f1``, ``kappa``, and
@@ -380,7 +385,7 @@ def agreement(truth: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = 100
     P = predicted.to_numpy(dtype=bool)
     cells = [(T & P), (~T & P), (T & ~P), (~T & ~P)]
     counts = [c.sum(axis=0) for c in cells]
-    point = _scores(*counts)
+    point = _scores(*counts, either=symmetric)
     n = len(T)
     alpha = (1 - confidence) / 2
     boot = None
@@ -392,7 +397,7 @@ def agreement(truth: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = 100
             b = min(200, n_boot - start)
             weights = rng.multinomial(n, np.full(n, 1 / n), size=b).astype(np.float64)  # b x n
             tp, fp, fn, tn = (weights @ stacked[i] for i in range(4))
-            acc.append(_scores(tp, fp, fn, tn))
+            acc.append(_scores(tp, fp, fn, tn, either=symmetric))
         boot = {k: np.concatenate([a[k] for a in acc]) for k in acc[0]}
 
     def interval(key: str):
@@ -428,9 +433,11 @@ def agreement(truth: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = 100
 def analyst_agreement(hand: pd.DataFrame, codes: list[str], **options) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Agreement between two analysts who coded the same responses (the sheet's ``coder`` column).
 
-    Of responses coded by several analysts, the first two (in sheet order) are compared, the first
-    taken as reference; F1 and kappa are symmetric in the two, so the choice does not matter.
-    Returns None when no response was coded twice. ``options`` go to :func:`agreement`.
+    Of responses coded by several analysts, the first two (in the order :func:`helpers.codeframe.read_coding_sheet`
+    gives: the analyst who coded most responses first) are compared. Per-code F1 and kappa are
+    symmetric in the two, and macro F1 and mean kappa average over the codes either analyst used, so
+    which one is the reference does not matter. Returns None when no response was coded twice.
+    ``options`` go to :func:`agreement`.
 
     Examples
     --------
@@ -447,7 +454,7 @@ def analyst_agreement(hand: pd.DataFrame, codes: list[str], **options) -> tuple[
     order = twice.groupby("comment_id", sort=False).cumcount()
     first = twice[order == 0].set_index("comment_id")
     second = twice[order == 1].set_index("comment_id").reindex(first.index)
-    return agreement(first[codes].astype(int), second[codes].astype(int), **options)
+    return agreement(first[codes].astype(int), second[codes].astype(int), symmetric=True, **options)
 
 
 # --- active sampling ---------------------------------------------------------------------------

@@ -245,7 +245,63 @@ def test_truncated_xlsx_coding_sheet_is_one_line(frame, tmp_path):
 def test_rows_are_numbered_as_a_spreadsheet_shows_them_after_blank_lines(frame, tmp_path):
     # an audit's sheet had blank lines: its bad mark on spreadsheet row 5 was reported at row 3
     sheet = tmp_path / "s.csv"
-    sheet.write_text("comment_id,text,C1\na,bus,1\n\n\nb,train,maybe\n", encoding="utf-8")
+    sheet.write_text("comment_id,text,C1,C1a,C2\na,bus,1,,\n\n\nb,train,maybe,,\n", encoding="utf-8")
     with pytest.raises(InputError, match="'maybe' is not a mark") as err:
         read_coding_sheet(sheet, frame)
     assert err.value.row == 5
+
+
+# Sheets as analysts fill them in Excel (an audit of the coding workflow; expectations read off by hand)
+
+def test_a_deleted_code_column_is_refused_not_read_as_never_applying(frame):
+    # the analyst deleted C2's column: every row would have read "C2 does not apply"
+    s = pd.DataFrame({"comment_id": ["a", "b"], "C1": ["1", ""], "C1a": ["", "1"]})
+    with pytest.raises(InputError, match=r"no column for code\(s\) C2 of codeframe version 2") as err:
+        read_coding_sheet("s.csv", frame, sheet=s)
+    assert err.value.row == 1
+
+
+def test_a_row_of_explicit_noes_is_coded_none_and_a_blank_row_is_not_coded():
+    frame = _two_codes()
+    s = pd.DataFrame({"comment_id": ["a", "b", "c"], "coder": ["AB", "AB", "AB"],
+                      "A": ["0", "", "1"], "B": ["no", "", ""]})
+    hand = read_coding_sheet("s.csv", frame, sheet=s)
+    assert hand[["comment_id", "A", "B"]].to_dict("records") == [
+        {"comment_id": "a", "A": 0, "B": 0}, {"comment_id": "c", "A": 1, "B": 0}]  # b: not coded yet
+
+
+def _two_codes():
+    from helpers.codeframe import Codeframe, _frame
+
+    return Codeframe(codes=_frame([{"code_id": "A", "name": "Waiting times"}, {"code_id": "B", "name": "Staff"}]))
+
+
+@pytest.mark.parametrize("cell", ["A|B", "A/B", "A B", "A\nB", "a; staff", "Waiting times, B", "waiting TIMES|staff"])
+def test_codes_listed_as_people_type_them(cell):
+    s = pd.DataFrame({"comment_id": ["x"], "codes": [cell]})
+    assert read_coding_sheet("s.csv", _two_codes(), sheet=s)[["A", "B"]].to_dict("records") == [{"A": 1, "B": 1}]
+
+
+def test_an_unknown_listed_code_names_the_codes_and_their_names():
+    s = pd.DataFrame({"comment_id": ["x"], "codes": ["A; Parking"]})
+    with pytest.raises(InputError, match=r"unknown code 'Parking' \(codes of version 1: A, B, or their names"):
+        read_coding_sheet("s.csv", _two_codes(), sheet=s)
+
+
+def test_coders_are_one_whatever_the_case_and_the_same_response_twice_is_refused():
+    # 40 rows pasted again under "ab" were read as a second analyst in perfect agreement
+    s = pd.DataFrame({"comment_id": ["x", "y", "x"], "coder": ["AB", "CD", "a.b."], "A": ["1", "", "1"],
+                      "B": ["", "1", ""]})
+    with pytest.raises(InputError, match="response 'x' is coded twice by coder 'AB'") as err:
+        read_coding_sheet("s.csv", _two_codes(), sheet=s)
+    assert err.value.row == 4
+
+
+def test_the_rows_order_does_not_depend_on_the_sheets():
+    # CD coded 1 response, AB 2: AB leads on the response both coded, however the rows are sorted
+    s = pd.DataFrame({"comment_id": ["y", "x", "x"], "coder": ["AB", "CD", "AB"], "A": ["1", "1", ""],
+                      "B": ["", "", "1"]})
+    for sheet in (s, s.iloc[::-1], s.iloc[[1, 0, 2]]):
+        hand = read_coding_sheet("s.csv", _two_codes(), sheet=sheet.reset_index(drop=True))
+        assert hand[["comment_id", "coder", "A", "B"]].values.tolist() == [
+            ["x", "AB", 0, 1], ["x", "CD", 1, 0], ["y", "AB", 1, 0]]

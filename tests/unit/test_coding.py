@@ -582,3 +582,26 @@ def test_a_consultation_sheet_with_nothing_written_in_it_is_not_kept(tmp_path):
     assert not _written_in(tmp_path / "blank.csv")
     blank.assign(LATE=["1", ""]).to_csv(tmp_path / "filled.csv", index=False)
     assert _written_in(tmp_path / "filled.csv")
+
+
+def test_analyst_agreement_does_not_depend_on_which_analyst_is_first():
+    # X uses A and B, Y only A. Per code (X as truth): A tp 2 fp 0 fn 0, F1 1, kappa 1; B tp 0 fn 1, F1 0,
+    # kappa 0 (po 2/3, pe 2/3). Averaged over the codes either used: macro F1 0.5, mean kappa 0.5 both
+    # ways (over the truth's codes only, Y as truth gave 1.0).
+    x = pd.DataFrame({"comment_id": list("abc"), "coder": "X", "A": [1, 1, 0], "B": [0, 0, 1]})
+    y = pd.DataFrame({"comment_id": list("abc"), "coder": "Y", "A": [1, 1, 0], "B": [0, 0, 0]})
+    for hand in (pd.concat([x, y]), pd.concat([y, x])):
+        overall, _ = analyst_agreement(hand, ["A", "B"], n_boot=0)
+        values = overall.set_index("metric")["value"].round(4).to_dict()
+        assert values == {"micro_f1": 0.8, "macro_f1": 0.5, "mean_kappa": 0.5}
+
+
+def test_a_rare_code_left_to_analysts_does_not_cut_the_folds():
+    # An audit's code with 2 examples (too few to train: left to analysts) made every code's
+    # cross-validation 2-fold; the README promises 5. 40 responses: LATE on 20, STAFF on 18, RARE on 2.
+    texts = ([f"the bus was late again on route {i}" for i in range(20)]
+             + [f"the driver was rude to me on trip {i}" for i in range(18)] + ["lost property office", "lost umbrella"])
+    Y = pd.DataFrame({"LATE": [1] * 20 + [0] * 20, "STAFF": [0] * 20 + [1] * 18 + [0, 0],
+                      "RARE": [0] * 38 + [1, 1]})
+    model = CodingModel(random_state=0).fit(pd.DataFrame({"text": texts}), Y)
+    assert model.untrained_ == ["RARE"] and model.n_folds_ == 5

@@ -239,7 +239,7 @@ def test_a_bad_coded_sample_stops_the_run_before_any_notebook(tmp_path):
 
     codeframe = runner.paths.project_root() / "tests" / "fixtures" / "coding" / "codeframe.yaml"
     sheet = tmp_path / "sheet.csv"
-    sheet.write_text("comment_id,text,LATE\na,x,1\nb,y,maybe\n", encoding="utf-8")
+    sheet.write_text("comment_id,text,LATE,STAFF\na,x,1,\nb,y,maybe,\n", encoding="utf-8")
     lines: list[str] = []
     config = {"corpus": "x", "source": "s", "codeframe": str(codeframe), "coded_sample": str(sheet)}
     with pytest.raises(InputError, match="'maybe' is not a mark") as err:
@@ -247,7 +247,7 @@ def test_a_bad_coded_sample_stops_the_run_before_any_notebook(tmp_path):
     assert err.value.row == 3 and lines == [] and not list((tmp_path / "run").glob("*.ipynb"))
     with pytest.raises(ConfigError, match="needs the codeframe"):
         runner.run_pipeline({"corpus": "x", "source": "s", "coded_sample": str(sheet)}, out=tmp_path / "run")
-    sheet.write_text("comment_id,text,LATE\na,x,1\nb,y,\nc,z,x\n", encoding="utf-8")  # 2 coded rows
+    sheet.write_text("comment_id,text,LATE,STAFF\na,x,1,\nb,y,,\nc,z,x,\n", encoding="utf-8")  # 2 coded rows
     with pytest.raises(ConfigError, match="only 2 response"):
         runner.run_pipeline(config, out=tmp_path / "run", log=lines.append)
 
