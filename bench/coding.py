@@ -11,7 +11,9 @@ Reads ``../shared/corpora/nhs-patient-feedback`` in place (skips with a message 
    :class:`helpers.coding.CodingModel` is trained and scored (micro and macro F1) on *all the rest*
    (the issue's target) and on a fixed 1,500 held out from both arms from the start (a fair
    comparison: the rest of the active arm lacks the hard responses it chose). The cross-validated
-   agreement the briefing would state is printed beside them.
+   agreement the briefing would state is printed beside them, and how far each code's share of the
+   corpus is from the human coding's (mean absolute error in points): as the briefing estimates it
+   (:func:`helpers.coding.estimated_shares`) and as the machine's decisions count it.
 2. ``co_multi_label.csv`` (Care Opinion stories, up to six codes each): the model's cross-validated
    agreement on all 1,998 stories, micro and macro F1 and per-code figures.
 
@@ -29,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import ingest, paths
-from helpers.coding import CodingModel, agreement, priority
+from helpers.coding import CodingModel, agreement, estimated_shares, priority
 
 from . import write_results
 
@@ -68,6 +70,16 @@ def _fit_score(X, Y, coded: np.ndarray, heldout: np.ndarray, seed: int) -> tuple
                       n_boot=0)
     values = cv.set_index("metric")["value"]
     out["cv_micro_f1"], out["cv_macro_f1"] = round(float(values["micro_f1"]), 3), round(float(values["macro_f1"]), 3)
+    # Each code's share of the corpus as the briefing gives it (estimated from the machine's probabilities)
+    # and as its decisions count it: mean absolute error against the human labels, in points.
+    hand = Y.iloc[coded].sum().to_numpy()
+    decided = (hand + model.predict(X.iloc[rest]).to_numpy().sum(axis=0)) / len(X)
+    est = estimated_shares(Y.iloc[coded].reset_index(drop=True), model.cv_proba_, model.predict_proba(X.iloc[rest]),
+                           hand, len(X), trained=[c not in model.untrained_ for c in Y.columns], n_boot=0)
+    estimated = est["estimate"].fillna(pd.Series(decided)).to_numpy()
+    truth = Y.mean().to_numpy()
+    out["share_error_estimated_pts"] = round(float(np.abs(estimated - truth).mean() * 100), 2)
+    out["share_error_counted_pts"] = round(float(np.abs(decided - truth).mean() * 100), 2)
     return model, out
 
 

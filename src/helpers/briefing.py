@@ -34,7 +34,7 @@ from .campaigns import MIN_ADDITION_WORDS
 from .overview import mention_names
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
-from .stats import SMALL_N, describe_share, small_corpus_note
+from .stats import SMALL_N, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
 from .themes import N_KEY_TERMS, QUOTE_POOL
 
@@ -452,10 +452,32 @@ def title_block(b: BriefingData, *, title: str = "") -> str:
     return out
 
 
+def _estimated(row: pd.Series, n: int) -> bool:
+    """Whether a code's share is estimated from the machine's probabilities (see
+    :func:`helpers.coding.estimated_shares`), to be given instead of the share of its decisions."""
+    return n >= SMALL_N and pd.notna(row.get("estimate")) and pd.notna(row.get("estimate_low"))
+
+
+def _share_of(row: pd.Series, n: int) -> str:
+    """A theme's share of ``n`` ("43% (95% CI 39%-47%)"), or a machine-coded code's estimated share
+    ("an estimated 38% (95% CI 33%-43%)")."""
+    if _estimated(row, n):
+        return "an estimated " + describe_estimate(row["estimate"], row["estimate_low"], row["estimate_high"])
+    return describe_share(int(row["size"]), n)
+
+
 def _theme_phrase(row: pd.Series, n: int) -> str:
     """'“label” (85%; 95% CI 83%-88%)': the share's interval inside the same brackets, not nested ones."""
-    share = describe_share(int(row["size"]), n)
+    share = _share_of(row, n)
     return f"\u201c{_label(row)}\u201d ({share.replace(' (', '; ', 1).removesuffix(')') if '(' in share else share})"
+
+
+def _ranked_themes(b: BriefingData) -> pd.DataFrame:
+    """Themes largest first: by estimated share where a machine's coding was estimated."""
+    if b.coding and "estimate" in b.themes.columns:
+        key = b.themes["estimate"].fillna(b.themes["share"])
+        return b.themes.iloc[np.argsort(-key.to_numpy(), kind="stable")]
+    return b.themes.sort_values("size", ascending=False, kind="stable")
 
 
 def summary_section(b: BriefingData) -> str:
@@ -495,7 +517,7 @@ def summary_section(b: BriefingData) -> str:
     more = len(b.closed_questions) - MAX_CLOSED_IN_SUMMARY
     if more > 0:
         sentences.append(f"The answers to {_plural(more, 'more closed question')} are in the closed questions section.")
-    ranked = b.themes.sort_values("size", ascending=False, kind="stable")
+    ranked = _ranked_themes(b)
     if len(ranked) == 1:
         sentences.append(f"The theme model found one broad theme, {_theme_phrase(ranked.iloc[0], n)}, rather than "
                          "distinct groups: the comments share their vocabulary too much to be told apart.")
@@ -831,7 +853,10 @@ def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
     units = _content_view(b)
     for _, t in b.themes.iterrows():
         row = {"Theme": f"{int(t['theme_id'])}. {_label(t)}", "Comments": int(t["size"])}
-        if n >= SMALL_N:
+        if _estimated(t, n):
+            row["Share"] = f"{t['estimate']:.0%} (estimated)"
+            row["95% interval"] = f"{t['estimate_low']:.0%} to {t['estimate_high']:.0%}"
+        elif n >= SMALL_N:
             row["Share"] = f"{t['share']:.0%}"
             row["95% interval"] = f"{t['ci_low']:.0%} to {t['ci_high']:.0%}"
         if units:
@@ -892,7 +917,13 @@ def _coding_summary(b: BriefingData) -> str:
         a = {r["metric"]: r for r in c["analyst_agreement"]}
         text += (f" Two analysts coding the same {int(a['micro_f1']['n']):,} {noun} agreed with an F1 of "
                  f"{_figure(a['micro_f1'])}.")
-    return text + f" A {noun[:-1]} can carry more than one code; sizes count the {noun} given each code."
+    text += f" A {noun[:-1]} can carry more than one code; sizes count the {noun} given each code."
+    if "estimate" in b.themes.columns and b.themes["estimate"].notna().any():
+        text += (" A classifier tuned to agree with analysts gives a code it is unsure of too often or too rarely, "
+                 "so shares are estimated: the machine\u2019s probabilities for the responses it coded are added up, "
+                 "scaled by how far they overshoot the analysts\u2019 own count on the responses the analysts coded, "
+                 "and the interval includes the uncertainty of that scaling.")
+    return text
 
 
 def coding_method_html(b: BriefingData) -> str:
@@ -968,16 +999,22 @@ def themes_section(b: BriefingData) -> str:
         parts.append(report.paragraph(_campaign_themes_note(b)))
     table = _themes_overview_table(b, n)
     if n >= SMALL_N and len(b.themes):
-        data = b.themes.assign(label=[_label(t) for _, t in b.themes.iterrows()],
-                               percent=(b.themes["share"] * 100).round(1),
-                               low=(b.themes["ci_low"] * 100).round(1), high=(b.themes["ci_high"] * 100).round(1))
+        themes = _ranked_themes(b)
+        estimated = np.array([_estimated(t, n) for _, t in themes.iterrows()], dtype=bool)
+        share, low, high = themes["share"], themes["ci_low"], themes["ci_high"]
+        if estimated.any():
+            share, low, high = (themes[e].where(estimated, c) for e, c in (
+                ("estimate", share), ("estimate_low", low), ("estimate_high", high)))
+        data = themes.assign(label=[_label(t) for _, t in themes.iterrows()], percent=(share * 100).round(1),
+                             low=(low * 100).round(1), high=(high * 100).round(1))
         largest = data.iloc[0]
+        what = "Estimated share" if estimated.any() else "Share"
         fig = plots.bar_chart(data, label_col="label", value_col="percent", ci_low_col="low", ci_high_col="high",
                               title=f"\u201c{largest['label']}\u201d is the most common theme",
-                              xlabel=f"Share of {n:,} {_respondent_noun(b)} (%), with 95% intervals")
+                              xlabel=f"{what} of {n:,} {_respondent_noun(b)} (%), with 95% intervals")
         parts.append(plots.figure_html(
-            fig, alt=f"Bar chart of the share of {_respondent_noun(b)} in each of {len(b.themes)} themes; "
-                     f"the largest is {largest['label']} at {largest['share']:.0%}.",
+            fig, alt=f"Bar chart of the {what.lower()} of {_respondent_noun(b)} in each of {len(b.themes)} themes; "
+                     f"the largest is {largest['label']} at {share.iloc[0]:.0%}.",
             caption="Share of comments in each theme. Bars show the estimate; lines show the 95% interval.",
             data=table, data_caption="Themes and their sizes"))
     else:
@@ -986,9 +1023,13 @@ def themes_section(b: BriefingData) -> str:
     by_theme = b.sentiment_by_theme.set_index("theme_id") if len(b.sentiment_by_theme) else None
     for _, t in b.themes.iterrows():
         terms = [_short(term, MAX_TERM) for term in list(t["top_terms"])[:10]]
-        share = describe_share(int(t["size"]), n)
-        body = report.paragraph(f"Raised in {share}{'' if n < SMALL_N else ' of'} {_respondent_noun(b)}. "
-                                f"Key terms: {', '.join(terms)}.")
+        if _estimated(t, n):
+            body = report.paragraph(
+                f"Coded in {int(t['size']):,} of the {n:,} {_respondent_noun(b)}; allowing for the machine\u2019s "
+                f"uncertain decisions, {_share_of(t, n)} carry it. Key terms: {', '.join(terms)}.")
+        else:
+            body = report.paragraph(f"Raised in {describe_share(int(t['size']), n)}{'' if n < SMALL_N else ' of'} "
+                                    f"{_respondent_noun(b)}. Key terms: {', '.join(terms)}.")
         rolled = int(t.get("size_with_children", t["size"])) if b.coding else int(t["size"])
         if rolled > int(t["size"]):  # a parent code: its own responses and those of the codes under it
             from .codeframe import descendants

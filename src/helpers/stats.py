@@ -25,6 +25,7 @@ __all__ = [
     "wilson_interval",
     "mean_interval",
     "describe_share",
+    "describe_estimate",
     "small_corpus_note",
 ]
 
@@ -182,18 +183,39 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95, interval: bool =
     if n < SMALL_N:
         return f"{k} of {n}"
     low, high = wilson_interval(k, n, confidence=confidence)
+    return _share_text(k / n, float(low), float(high), k > 0, k < n, confidence=confidence, interval=interval)
+
+
+def describe_estimate(share: float, low: float, high: float, *, confidence: float = 0.95) -> str:
+    """An estimated share with an interval worked out elsewhere, written as :func:`describe_share`
+    writes its own.
+
+    Examples
+    --------
+    >>> describe_estimate(0.3812, 0.331, 0.4297)
+    '38% (95% CI 33%-43%)'
+    >>> describe_estimate(0.0021, 0.001, 0.004)
+    '0.2% (95% CI 0.1%-0.4%)'
+    """
+    return _share_text(float(share), float(low), float(high), share > 0, share < 1, confidence=confidence)
+
+
+def _share_text(share: float, low: float, high: float, some: bool, not_all: bool, *, confidence: float,
+                interval: bool = True) -> str:
+    """A share and its interval as percentages (see :func:`describe_share`); ``some``: not none of
+    them, ``not_all``: not all of them."""
     # one decimal when whole numbers would make the interval one number ("0%-0%", "1%-1%")
-    decimals = 1 if 0 < k < n and _percent_text(float(low), 0) == _percent_text(float(high), 0) else 0
+    decimals = 1 if some and not_all and _percent_text(low, 0) == _percent_text(high, 0) else 0
     step = 10.0 ** -decimals  # the smallest percentage shown
     none, everyone = _percent_text(0.0, decimals), _percent_text(1.0, decimals)
-    head, low_text, high_text = (_percent_text(x, decimals) for x in (k / n, float(low), float(high)))
-    if k > 0 and head == none:
+    head, low_text, high_text = (_percent_text(x, decimals) for x in (share, low, high))
+    if some and head == none:
         head = f"<{step:g}%"
-    elif k < n and head == everyone:
+    elif not_all and head == everyone:
         head = f">{100 - step:g}%"
-    if k > 0 and high_text == none:
+    if some and high_text == none:
         high_text = _percent_text(step / 100, decimals)
-    if k < n and low_text == everyone:
+    if not_all and low_text == everyone:
         low_text = _percent_text(1 - step / 100, decimals)
     if not interval:
         return head
