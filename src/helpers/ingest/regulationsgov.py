@@ -96,7 +96,8 @@ _ATTACHED = r"(?:attached|attachment|enclosed|uploaded)"
 _THING = (r"(?:comments?|comment letter|letters?|responses?|documents?|documentation|submissions?|feedback|files?"
           r"|file\(s\)|pdf|rfi response)")
 # after the pointer, only who sent it or what it answers: "... comments from X", "... regarding CMS-0058-NC"
-_WHO = (r"(?:\s+(?:from|of|by|for|on|with|regarding|re:?|in response to|submitted|on behalf of|to)\b[^.!?;,]{0,200})?")
+_WHO = (r"(?:\s+(?:from|of|by|for|on|with|regarding|re:?|in response to|submitted|on behalf of|to|related to|relating to"
+        r"|commenting on|concerning|sent separately)\b[^.!?;,]{0,200})?")
 _ATTACHMENT_ONLY = re.compile(
     r"^\W*(?:on behalf of [^,.!?:;]{1,120},\s*)?(?:"  # "On behalf of the Melanoma Research Foundation, please see ..."
     # "See attached", "Please see the attached comments from X", "Please find attached Humana's comments re: ..."
@@ -194,6 +195,9 @@ def _cover_note(text: str) -> bool:
     False
     >>> _cover_note("Please see attached. The directory would cut costs for rural clinics.")
     False
+    >>> _cover_note("See attached file(s) commenting on the RFI regarding the potential creation of a National "
+    ...             "Directory of Healthcare Providers and Services."), _cover_note("Please see attached COMMENT sent separately.")
+    (True, True)
     >>> [_cover_note(t) for t in ("See attached file(s).\\nfile code CMS-0058-NC",
     ...                           "Providers should not have to resubmit documents that were already attached.",
     ...                           "I sent my comments by mail, nothing was attached.")]
