@@ -248,22 +248,49 @@ def histogram(
     xlabel: str,
     bins: int | str | Any = "auto",
     ylabel: str = "Number of comments",
+    scale: tuple[float, float] | None = None,
+    band: tuple[float, float, str] | None = None,
+    top_share: float = 0.0,
 ) -> Figure:
-    """A histogram of ``values`` (missing values dropped) in the project style.
+    """A histogram of ``values`` (missing values dropped) in the project style, counts in whole numbers.
+
+    ``scale`` fixes the x axis and the bins' span (a score from -1 to +1 is drawn on its whole scale,
+    even when every value is near 0); ``band`` = (low, high, name) shades and names a stretch of it (the
+    neutral band of a tone score). ``top_share`` > 0 draws the values above that top share (say 0.01:
+    the longest 1%) in the last bar, so one very long comment does not squeeze the rest into a corner;
+    the axis label says so.
 
     Examples
     --------
     >>> fig = histogram([1, 2, 2, 3, 3, 3], title="Most comments are short", xlabel="Words", bins=3)
     >>> [int(p.get_height()) for p in fig.axes[0].patches]
     [1, 2, 3]
+    >>> fig = histogram([1] * 98 + [2, 500], title="t", xlabel="Words", bins=4, top_share=0.01)
+    >>> [int(p.get_height()) for p in fig.axes[0].patches], fig.axes[0].get_xlabel()
+    ([98, 0, 0, 2], 'Words (the last bar also holds the 1 value above 2)')
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values, dtype="object")
     if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
         s = pd.to_numeric(s.astype("object"), errors="coerce")  # numbers already need no conversion
     v = s.astype(float).dropna().to_numpy()
+    if top_share > 0 and len(v):
+        cut = float(np.sort(v)[max(0, int(np.ceil(len(v) * (1 - top_share))) - 1)])  # the top share lies above
+        above = int((v > cut).sum())
+        if above:
+            v = np.minimum(v, cut)
+            xlabel += (f" (the last bar also holds the {above:,} value{'s' if above > 1 else ''} above "
+                       f"{cut:,.{0 if cut == int(cut) else 2}f})")
     fig, ax = _new_figure(4.2)
-    ax.hist(v, bins=bins, color=BAR, edgecolor="white", linewidth=0.8)
+    if band is not None:
+        ax.axvspan(band[0], band[1], color="#dddddd", zorder=0, label=band[2])
+        ax.legend(loc="upper left", frameon=False)
+    ax.hist(v, bins=bins, range=scale, color=BAR, edgecolor="white", linewidth=0.8)
+    if scale is not None:
+        ax.set_xlim(*scale)
     _title(fig, title)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "0, 0, 1, 2, 2" from fractional ticks
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
     ax.set_xlabel(_plain(xlabel))
     ax.set_ylabel(_plain(ylabel))

@@ -612,7 +612,7 @@ def sentiment_by_group(
     -------
     DataFrame
         One row per group, sorted by group value: ``<group>``, ``n`` (comments with a score),
-        ``mean_compound``, ``ci_low``, ``ci_high`` (t interval; NaN when n < 2), ``n_positive``,
+        ``mean_compound``, ``ci_low``, ``ci_high`` (t interval, within -1 to +1; NaN when n < 2), ``n_positive``,
         ``n_neutral``, ``n_negative``.
 
     Examples
@@ -660,8 +660,8 @@ def sentiment_by_group(
         n_negative=("negative", "sum"),
     ).reset_index()
     low, high = _t_bounds(out["mean_compound"], out["sd"].fillna(0.0), out["n"], confidence)
-    out["ci_low"] = low
-    out["ci_high"] = high
+    out["ci_low"] = np.clip(low, -1.0, 1.0)  # the score runs from -1 to +1: so does a mean's interval
+    out["ci_high"] = np.clip(high, -1.0, 1.0)
     columns = [group, "n", "mean_compound", "ci_low", "ci_high", "n_positive", "n_neutral", "n_negative"]
     out = out[columns]
     for c in ["n", "n_positive", "n_neutral", "n_negative"]:

@@ -193,3 +193,17 @@ def test_figure_data_table_is_capped_unless_asked_otherwise():
     html = plots.figure_html(plots.histogram(data["score"], title="t", xlabel="x"), alt="a", caption="c", data=data,
                              max_rows=None)
     assert html.count("<tr>") == 1 + 1500 and "first" not in html
+
+
+def test_histogram_counts_are_whole_numbers_and_a_scale_is_drawn_whole():
+    # an audit's charts read "0, 0, 1, 2, 2, 3" on the count axis, and one tone score of -0.05 was drawn
+    # as a bar from -0.55 to +0.45
+    fig = plots.histogram([0.1, 0.2, 0.2], title="t", xlabel="x", bins=2)
+    ticks = fig.axes[0].get_yticks()
+    assert all(float(t).is_integer() for t in ticks)
+    fig = plots.histogram([-0.05], title="t", xlabel="x", bins=40, scale=(-1, 1), band=(-0.05, 0.05, "neutral"))
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (-1, 1)
+    bars = [p for p in ax.patches if p.get_height() > 0 and p.get_width() <= 0.05 + 1e-9]
+    assert len(bars) == 1 and abs(bars[0].get_width() - 0.05) < 1e-9  # one bar, 2/40 wide
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["neutral"]

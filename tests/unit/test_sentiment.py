@@ -496,3 +496,11 @@ def test_scores_are_row_local():
     comments = _comments(*SAMPLE)
     parts = [score_comments(comments.iloc[:5]), score_comments(comments.iloc[5:])]
     pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), score_comments(comments))
+
+
+def test_a_groups_interval_stays_on_the_scale():
+    # an audit's group of two (+0.9 and -0.24) had a t interval from -2.38 to +3.04 on a -1 to +1 scale
+    s = pd.DataFrame({"comment_id": ["a", "b"], "compound": [0.9, -0.24], "label": ["positive", "negative"],
+                      "g": ["x", "x"]})
+    row = sentiment_by_group(s, group="g").iloc[0]
+    assert row["ci_low"] == -1.0 and row["ci_high"] == 1.0 and row["mean_compound"] == pytest.approx(0.33)
