@@ -65,6 +65,7 @@ from .schema import RESPONSE_KINDS, analysable
 
 __all__ = [
     "DEFAULTS",
+    "summary_sentence",
     "normalise_for_matching",
     "minhash_signatures",
     "band_keys",
@@ -1008,6 +1009,41 @@ def sensitivity(comments: pd.DataFrame, *, thresholds: tuple[float, ...] = (0.4,
 
 #: Personal additions shorter than this many words ("Thanks", a name) are not analysed as texts.
 MIN_ADDITION_WORDS = 5
+
+
+def summary_sentence(notes: dict, table: pd.DataFrame) -> str:
+    """What the campaigns stage found, in the words the briefing uses: organised campaigns apart from
+    texts repeated by a single sender (``table["one_sender"]``), which the briefing does not count as
+    campaigns (an audit found 03_campaigns saying "4 campaign(s)" beside the briefing's 2).
+
+    Examples
+    --------
+    >>> notes = {"n_responses": 646, "n_compared": 506, "n_in_campaigns": 234, "share_in_campaigns": 0.362,
+    ...          "n_distinct_content": 276, "n_exact_duplicates": 40, "time_resolution": "day"}
+    >>> table = pd.DataFrame({"size": [225, 3, 3, 3], "one_sender": [False, False, True, True]})
+    >>> summary_sentence(notes, table)
+    '646 responses, 506 with text compared: 234 (36.2%) in 2 organised campaigns (228 responses) and 2 texts each sent several times by a single sender (6 responses). Counting each campaign once, 276 distinct pieces of content. 40 responses repeat an earlier one word for word. Timestamps to the day.'
+    """
+    one = table["one_sender"].fillna(False).astype(bool) if "one_sender" in table.columns else \
+        pd.Series(False, index=table.index)
+    organised, single = table[~one], table[one]
+
+    def plural(n: int, word: str) -> str:
+        return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+    found = f"{plural(len(organised), 'organised campaign')} ({plural(int(organised['size'].sum()), 'response')})"
+    if len(single):
+        found += (f" and {plural(len(single), 'text')} each sent several times by a single sender "
+                  f"({plural(int(single['size'].sum()), 'response')})")
+    text = (f"{notes['n_responses']:,} responses, {notes['n_compared']:,} with text compared: "
+            + (f"{notes['n_in_campaigns']:,} ({notes['share_in_campaigns']:.1%}) in {found}. "
+               if len(table) else "no organised campaigns. ")
+            + f"Counting each campaign once, {notes['n_distinct_content']:,} distinct pieces of content. ")
+    if notes.get("n_exact_duplicates"):
+        n = int(notes["n_exact_duplicates"])
+        text += f"{plural(n, 'response')} repeat{'s' if n == 1 else ''} an earlier one word for word. "
+    resolution = notes.get("time_resolution", "none")
+    return text + ("No timestamps." if resolution == "none" else f"Timestamps to the {resolution}.")
 
 
 def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
