@@ -1009,12 +1009,17 @@ def themes_section(b: BriefingData) -> str:
                              low=(low * 100).round(1), high=(high * 100).round(1))
         largest = data.iloc[0]
         what = "Estimated share" if estimated.any() else "Share"
+        # the first is "the most common" only when its interval clears the second's
+        tied = len(data) > 1 and float(data["low"].iloc[0]) <= float(data["high"].iloc[1])
+        title = (f"\u201c{largest['label']}\u201d and \u201c{data['label'].iloc[1]}\u201d are the most common themes"
+                 if tied else f"\u201c{largest['label']}\u201d is the most common theme")
         fig = plots.bar_chart(data, label_col="label", value_col="percent", ci_low_col="low", ci_high_col="high",
-                              title=f"\u201c{largest['label']}\u201d is the most common theme",
-                              xlabel=f"{what} of {n:,} {_respondent_noun(b)} (%), with 95% intervals")
+                              title=title, value_format=lambda v: "<1%" if 0 < v < 0.5 else f"{v:.0f}%",
+                              xlabel=f"{what} of {n:,} {_respondent_noun(b)}, with 95% intervals")
+        figures = "; ".join(f"{r.label} {r.percent:.0f}% ({r.low:.0f}% to {r.high:.0f}%)" for r in data.itertuples())
         parts.append(plots.figure_html(
-            fig, alt=f"Bar chart of the {what.lower()} of {_respondent_noun(b)} in each of {len(b.themes)} themes; "
-                     f"the largest is {largest['label']} at {share.iloc[0]:.0%}.",
+            fig, alt=f"Bar chart of the {what.lower()} of {_respondent_noun(b)} in each of {len(b.themes)} themes, "
+                     f"with 95% intervals: {figures}.",
             caption="Share of comments in each theme. Bars show the estimate; lines show the 95% interval.",
             data=table, data_caption="Themes and their sizes"))
     else:

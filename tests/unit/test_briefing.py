@@ -8,6 +8,7 @@ redaction, consent and conditional sections.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import shutil
 
@@ -410,6 +411,33 @@ def test_coded_table_has_no_text_names_or_personal_data(data, run_folder):
     assert not {"author", "text", "organisation"} & set(coded.columns)
     assert {"question_id", "respondent_type"} <= set(coded.columns)
     assert len(coded) == 36
+
+
+def test_chart_names_no_single_winner_when_the_intervals_overlap_and_its_alt_text_gives_every_figure(data, monkeypatch):
+    # an audit: "'excellent care' is the most common theme" at 38.2 against 37.4 with overlapping intervals,
+    # labels without "%", and alt text naming only the largest theme
+    import re as _re
+
+    themes = data.themes.copy()
+    n = data.n_analysed
+    assert n >= 30 and len(themes) >= 2
+    themes["size"] = [n // 2, n // 2 - 1] + [1] * (len(themes) - 2)
+    themes["share"] = themes["size"] / n
+    themes["ci_low"], themes["ci_high"] = themes["share"] - 0.1, themes["share"] + 0.1
+    drawn = {}
+    real = briefing.plots.bar_chart
+
+    def spy(*args, **kwargs):
+        drawn.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(briefing.plots, "bar_chart", spy)
+    html = briefing.themes_section(dataclasses.replace(data, themes=themes))
+    alt = _re.search(r'alt="(Bar chart[^"]+)"', html).group(1)
+    first, second = (briefing._label(t) for _, t in themes.head(2).iterrows())
+    assert f"{first} {themes['share'].iloc[0] * 100:.0f}% (" in alt and f"{second} {themes['share'].iloc[1] * 100:.0f}% (" in alt
+    assert drawn["title"] == f"\u201c{first}\u201d and \u201c{second}\u201d are the most common themes"
+    assert drawn["value_format"](59.5) == "60%" and drawn["value_format"](0.3) == "<1%"
 
 
 def test_chart_has_alt_text_and_a_data_table(data):
