@@ -1388,8 +1388,12 @@ def provenance_section(b: BriefingData) -> str:
     source = b.ingest["parameters"]["source"]
     parameters = {
         "01_ingest": b.ingest["parameters"],
+        **({"03_campaigns": b.campaign_notes["parameters"]} if b.campaign_notes and "parameters" in b.campaign_notes
+           else {}),
         "04_themes": b.theme_notes["parameters"],
         "05_sentiment": b.sentiment_notes["parameters"],
+        **({"06_opinion_groups": b.opinion_notes["parameters"]} if b.opinion_notes and "parameters" in b.opinion_notes
+           else {}),
         **({"07_codeframe": b.coding["parameters"]} if b.coding else {}),
         "90_briefing": {"redact_personal_data": b.redacted_personal_data, "public_names": list(b.public_names)},
     }

@@ -453,6 +453,14 @@ def test_coded_table_link_is_relative(data):
     # landmark-unique violation), the generated line and the link inside it
     assert html.count("<section") == 1 and html.count(">Provenance</h2>") == 1 and html.count('id="provenance"') == 1
     assert html.index('<p class="generated">') < html.index("</section>")
+    # every stage's parameters that shaped the page, seeds included (an audit found campaigns and opinion
+    # groups missing)
+    for stage in ("01_ingest", "04_themes", "05_sentiment", "90_briefing"):
+        assert f">{stage}<" in html or stage in html
+    notes = dataclasses.replace(data, campaign_notes={"parameters": {"shingle_size": 3, "random_state": 7}},
+                                opinion_notes={"parameters": {"k_margin": 0.03, "random_state": 5}})
+    html = briefing.provenance_section(notes)
+    assert "03_campaigns" in html and "06_opinion_groups" in html and "k_margin" in html and "shingle_size" in html
 
 
 def test_notebook_sections_render_to_a_self_contained_page(data):
