@@ -140,6 +140,30 @@ def _line_numbers(text: str) -> list[int]:
     return []
 
 
+def _ids_as_written(text: str) -> list[dict[str, str]]:
+    """For each code of a codeframe's YAML, its ``id`` and ``parent`` exactly as typed, when typed as
+    plain scalars: YAML would read ``01`` as 1, ``1.10`` as 1.1 and ``NO`` as false."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    codes = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "codes"), None)
+    if not isinstance(codes, yaml.SequenceNode):
+        return []
+    out = []
+    for item in codes.value:
+        fields = {}
+        if isinstance(item, yaml.MappingNode):
+            for k, v in item.value:
+                if (isinstance(k, yaml.ScalarNode) and k.value in ("id", "parent") and isinstance(v, yaml.ScalarNode)
+                        and v.style is None and v.tag != "tag:yaml.org,2002:null"):
+                    fields[k.value] = v.value
+        out.append(fields)
+    return out
+
+
 def read_codeframe(path: str | os.PathLike) -> Codeframe:
     """Read and check a codeframe YAML file.
 
@@ -183,9 +207,12 @@ def read_codeframe(path: str | os.PathLike) -> Codeframe:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ConfigError(f"version must be a whole number of at least 1, not {version!r}", path=source)
     lines = _line_numbers(text)
+    written = _ids_as_written(text)
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(data["codes"]):
+        if isinstance(item, dict) and i < len(written):  # ids as typed: 01 is "01", 1.10 "1.10", NO "NO"
+            item = {**item, **{k: v for k, v in written[i].items() if k in item}}
         line = lines[i] if i < len(lines) else None
 
         def fail(reason: str, line=line) -> ConfigError:
@@ -205,6 +232,10 @@ def read_codeframe(path: str | os.PathLike) -> Codeframe:
             raise fail(f"code id {code_id!r} is reserved for a coding sheet column")
         if code_id in seen:
             raise fail(f"code id {code_id!r} is used twice (first on line {seen[code_id]})")
+        same = next((c for c in seen if c.lower() == code_id.lower()), None)
+        if same is not None:  # a coding sheet's columns are matched whatever their case
+            raise fail(f"code id {code_id!r} differs from {same!r} (line {seen[same]}) only in case; a coding "
+                       "sheet could not tell them apart")
         seen[code_id] = line or 0
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():

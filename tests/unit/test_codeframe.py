@@ -305,3 +305,23 @@ def test_the_rows_order_does_not_depend_on_the_sheets():
         hand = read_coding_sheet("s.csv", _two_codes(), sheet=sheet.reset_index(drop=True))
         assert hand[["comment_id", "coder", "A", "B"]].values.tolist() == [
             ["x", "AB", 0, 1], ["x", "CD", 1, 0], ["y", "AB", 1, 0]]
+
+
+def test_code_ids_are_read_as_typed(tmp_path):
+    # YAML alone reads 01 as 1, 010 as 8 (octal), 1.10 as 1.1 and NO as false: an audit's numbered
+    # codeframe lost its ids that way
+    path = tmp_path / "codes.yaml"
+    path.write_text("version: 2\ncodes:\n  - id: 01\n    name: Access\n  - id: 1.10\n    name: Waiting\n"
+                    "    parent: 01\n  - id: NO\n    name: No opinion\n  - id: 010\n    name: Other\n"
+                    "  - id: '7'\n    name: Quoted\n    parent:\n", encoding="utf-8")
+    codes = read_codeframe(path).codes
+    assert codes["code_id"].tolist() == ["01", "1.10", "NO", "010", "7"]
+    assert codes["parent"].tolist() == [None, "01", None, None, None]
+
+
+def test_code_ids_differing_only_in_case_are_refused(tmp_path):
+    path = tmp_path / "codes.yaml"
+    path.write_text("codes:\n  - id: ACC\n    name: Access\n  - id: acc\n    name: Accessibility\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="code id 'acc' differs from 'ACC' \\(line 2\\) only in case") as err:
+        read_codeframe(path)
+    assert err.value.row == 4
