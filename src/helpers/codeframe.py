@@ -303,12 +303,30 @@ def archive_codeframe(frame: Codeframe, folder: str | os.PathLike) -> Path:
 
     Every version used in a run folder stays there: a changed codeframe gets a new file even when its
     version number was not bumped (the digest differs), and the same codes are never stored twice.
+    A codeframe read from a file that still holds it is kept byte for byte, analysts' comments and
+    layout included; one made in memory (a draft) is written out.
     """
+    import shutil
+
     target = archive_path(frame, folder)
     if not target.is_file():
-        write_codeframe(frame, target, header=f"Codeframe version {frame.version}, as used in a run "
-                                               f"(source: {frame.source or 'unknown'}).")
+        source = Path(frame.source) if frame.source else None
+        if source is not None and source.is_file() and _same_codes(source, frame):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        else:
+            write_codeframe(frame, target, header=f"Codeframe version {frame.version}, as used in a run "
+                                                   f"(source: {frame.source or 'unknown'}).")
     return target
+
+
+def _same_codes(path: Path, frame: Codeframe) -> bool:
+    """Whether the file at ``path`` still reads as ``frame`` (same version and codes)."""
+    try:
+        read = read_codeframe(path)
+        return read.version == frame.version and read.digest() == frame.digest()
+    except ConfigError:
+        return False
 
 
 def draft_codeframe(themes: pd.DataFrame, *, max_examples: int = 5, name: str = "") -> Codeframe:

@@ -998,9 +998,10 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
     if frame is None:
         frame = draft_codeframe(stages.load(run, "themes"), name=f"Draft from the themes of {run.name}")
     kept = keep_analysts_files(run, frame)  # an edited codeframe or a filled sheet is never lost
-    write_codeframe(frame, stages.output_path(run, "codeframe"),
-                    header=f"Codeframe version {frame.version} ({frame.source}). Edit it, bump the version, and "
-                           "pass it back as the codeframe parameter.")
+    in_place = stages.output_path(run, "codeframe")
+    if not (frame.source and Path(frame.source).resolve() == in_place.resolve()):  # never rewrite the analysts' file
+        write_codeframe(frame, in_place, header=f"Codeframe version {frame.version} ({frame.source}). Edit it, bump "
+                                                "the version, and pass it back as the codeframe parameter.")
     archive_codeframe(frame, run / "codeframes")
     for name in ("codes", "code_assignments", "code_agreement", "sentiment_by_code"):
         stages.output_path(run, name).unlink(missing_ok=True)  # stale results of an earlier coding

@@ -649,3 +649,22 @@ def test_estimated_shares_are_close_to_the_human_coding_of_the_nhs_feedback():
     assert np.abs(est["estimate"].to_numpy()[done] - truth[done]).max() < 0.05
     # and closer than counting the machine's decisions
     assert np.abs(est["estimate"].to_numpy()[done] - truth[done]).mean() < np.abs(decided[done] - truth[done]).mean()
+
+
+def test_a_codeframe_edited_in_place_keeps_the_analysts_comments(tmp_path, invented_run):
+    # an audit added "# FOOD agreed with policy team" to the run folder's codeframe.yaml, bumped the version
+    # and passed it back: the file was rewritten and every kept copy lost the comment
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    in_place = stages.output_path(run, "codeframe")
+    text = (FIXTURES / "codeframe.yaml").read_text(encoding="utf-8").replace("version: 2", "version: 3")
+    text += "# STAFF agreed with the policy team on 3 March\n"
+    in_place.write_text(text, encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    truth = invented_run["truth"].iloc[::2]
+    pd.DataFrame({"comment_id": truth.index, "coder": "AB", "LATE": truth["LATE"].to_numpy(),
+                  "STAFF": truth["STAFF"].to_numpy()}).to_csv(sheet, index=False)
+    stages.codeframe(run, codeframe=str(in_place), coded_sample=str(sheet), n_to_code=5)
+    assert in_place.read_text(encoding="utf-8") == text  # not rewritten
+    kept = list((run / "codeframes").glob("codeframe-v3-*.yaml"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == text  # kept byte for byte
