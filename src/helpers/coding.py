@@ -849,6 +849,34 @@ def keep_analysts_files(run: str | os.PathLike, frame) -> list[str]:
     return kept
 
 
+def console_lines(run: str | os.PathLike) -> list[str]:
+    """What ``07_codeframe`` did, in a few lines for the runner to print (an analyst running
+    ``make report`` learns where the sheet to code is without opening the notebook)."""
+    from . import stages
+
+    run = Path(run)
+    if not stages.output_path(run, "coding_notes").is_file():
+        return []
+    notes = stages.load(run, "coding_notes")
+    sheet = stages.output_path(run, "coding_sheet")
+    lines = []
+    if notes.get("machine_coding"):
+        agree = {r["metric"]: r for r in notes.get("agreement") or []}
+        micro, macro = agree.get("micro_f1"), agree.get("macro_f1")
+        lines.append(f"  coding: {notes['n_hand_coded']:,} responses coded by analysts, {notes['n_machine_coded']:,} "
+                     "by machine" + (f"; agreement with the analysts: F1 {micro['value']:.2f} over all codes, "
+                                     f"{macro['value']:.2f} averaged over codes ({notes['cv_folds']}-fold "
+                                     "cross-validation)" if micro and macro else ""))
+        if notes.get("untrained_codes"):
+            lines.append(f"  coding: too few examples to train, left to analysts: {', '.join(notes['untrained_codes'])}")
+        lines.append(f"  coding: the next {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx)")
+    else:
+        lines.append(f"  coding: a first sheet of {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx), "
+                     f"with the draft codeframe {stages.output_path(run, 'codeframe')}")
+    lines += [f"  coding: kept {run / k}" for k in notes.get("kept_files") or []]
+    return lines
+
+
 def copy_groups(run: str | os.PathLike, comments: pd.DataFrame) -> pd.Series:
     """A group number per response (aligned with ``comments``): one per campaign for a campaign's
     copies, one per exact-duplicate group for repeated texts, else one per response (from

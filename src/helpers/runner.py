@@ -302,6 +302,11 @@ def run_pipeline(
             params = {**routed[notebook.stem], "run_dir": str(run)}
             _execute(notebook, run / notebook.name, params)
             log(f"[{i}/{len(notebooks)}] {notebook.stem} done in {timed(notebook.stem, start, wall):.1f} s")
+            if notebook.stem == "07_codeframe":
+                from .coding import console_lines
+
+                for line in console_lines(run):
+                    log(line)
     briefing = run / f"{BRIEFING_NOTEBOOK}.ipynb"
     if not briefing.is_file():
         raise ConfigError(f"the pipeline has no {BRIEFING_NOTEBOOK} notebook", path=paths.notebooks_dir())

@@ -668,3 +668,13 @@ def test_a_codeframe_edited_in_place_keeps_the_analysts_comments(tmp_path, inven
     assert in_place.read_text(encoding="utf-8") == text  # not rewritten
     kept = list((run / "codeframes").glob("codeframe-v3-*.yaml"))
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == text  # kept byte for byte
+
+
+def test_the_runner_says_what_coding_did_and_where_the_next_sheet_is(invented_run):
+    # an audit: the console showed only "07_codeframe done"; agreement and the sheet were in the notebook
+    from helpers.coding import console_lines
+
+    run, n = invented_run["run"], invented_run["n"]
+    lines = console_lines(run)
+    assert lines[0].startswith(f"  coding: {n // 2} responses coded by analysts, {n - n // 2} by machine; agreement")
+    assert lines[-1] == f"  coding: the next 7 responses to code: {stages.output_path(run, 'coding_sheet')} (and .xlsx)"
