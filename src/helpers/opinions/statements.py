@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Z90", "prop_test", "two_prop_test", "group_statement_stats", "representative_statements",
-           "consensus_statements", "divisive_statements"]
+           "consensus_statements", "divisive_statements", "statement_tables"]
 
 #: One-sided z for 90% confidence (Polis's ``z-sig-90?``).
 Z90 = 1.2816
@@ -274,3 +274,71 @@ def divisive_statements(stats: pd.DataFrame, *, top: int = 5, min_seen: int = 5)
     out.insert(0, "rank", range(1, len(out) + 1))
     out["comment_id"] = out["comment_id"].astype("string")
     return out.reset_index(drop=True)
+
+
+def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dict[str, pd.DataFrame]:
+    """The statements table (``opinion_statements.parquet``: every list in one frame, mostly empty
+    cells) as one readable table per list, with groups by their letters and the full text.
+
+    ``names`` maps a group number to its name (``opinion_groups.parquet``'s ``group`` and
+    ``group_name``); by default the names the representative rows carry.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``representative`` (group, agrees or disagrees, how many of the group who voted, the share of
+        everyone else, text), ``consensus`` (each group's share agreeing, text), ``divisive`` (the group
+        agreeing most and least, the gap, text), ``most_agreed`` (per question) when present.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"list": ["representative", "divisive"], "group": [0.0, None], "rank": [1, 1],
+    ...     "comment_id": ["8", "8"], "repful_for": ["agree", None], "n_success": [77.0, None],
+    ...     "n_seen": [89.0, None], "n_success_rest": [7.0, None], "n_seen_rest": [73.0, None],
+    ...     "group_name": ["A", None], "gap": [None, 0.75], "most_agree": [None, 0.0], "least_agree": [None, 1.0],
+    ...     "share_most": [None, 0.8652], "share_least": [None, 0.096], "text": ["Labour should oppose it."] * 2})
+    >>> t = statement_tables(s, {0: "A", 1: "B"})
+    >>> t["representative"].iloc[0].tolist()
+    ['A', 'agrees', '77 of 89 (87%)', '7 of 73 (10%)', '8', 'Labour should oppose it.']
+    >>> print(*t["divisive"].iloc[0], sep=" | ")
+    A (87%) | B (10%) | 75 | 8 | Labour should oppose it.
+    """
+    if names is None:
+        rep = statements[statements["list"] == "representative"]
+        names = dict(zip(rep["group"].dropna().astype(int), rep["group_name"], strict=False))
+    names = {int(k): str(v) for k, v in names.items()}
+
+    def of(k, n) -> list[str]:
+        return [f"{int(a)} of {int(b)} ({a / b:.0%})" if b else "" for a, b in zip(k, n, strict=True)]
+
+    out: dict[str, pd.DataFrame] = {}
+    rep = statements[statements["list"] == "representative"]
+    if len(rep):
+        out["representative"] = pd.DataFrame({
+            "group": [names.get(int(g), str(g)) for g in rep["group"]],
+            "the group": rep["repful_for"].map({"agree": "agrees", "disagree": "disagrees"}).to_numpy(),
+            "in the group": of(rep["n_success"], rep["n_seen"]),
+            "everyone else": of(rep["n_success_rest"], rep["n_seen_rest"]),
+            "statement": rep["comment_id"].astype(str).to_numpy(), "text": rep["text"].to_numpy()})
+    con = statements[statements["list"] == "consensus"]
+    if len(con):
+        table = pd.DataFrame({"statement": con["comment_id"].astype(str).to_numpy()})
+        for col in sorted(c for c in con.columns if c.startswith("share_") and c[6:].isdigit()):
+            g = int(col[6:])
+            agree, seen = con.get(f"agree_{g}"), con.get(f"seen_{g}")
+            table[f"group {names.get(g, g)} agreeing"] = (
+                of(agree, seen) if agree is not None and seen is not None else [f"{v:.0%}" for v in con[col]])
+        out["consensus"] = table.assign(text=con["text"].to_numpy())
+    div = statements[statements["list"] == "divisive"]
+    if len(div):
+        out["divisive"] = pd.DataFrame({
+            "agrees most": [f"{names.get(int(g), g)} ({v:.0%})" for g, v in zip(div["most_agree"], div["share_most"],
+                                                                              strict=True)],
+            "agrees least": [f"{names.get(int(g), g)} ({v:.0%})" for g, v in zip(div["least_agree"], div["share_least"],
+                                                                               strict=True)],
+            "gap (points)": [int(round(g * 100)) for g in div["gap"]],
+            "statement": div["comment_id"].astype(str).to_numpy(), "text": div["text"].to_numpy()})
+    most = statements[statements["list"] == "most_agreed"]
+    if len(most):
+        out["most_agreed"] = most.dropna(axis=1, how="all").drop(columns=["list"])
+    return out
