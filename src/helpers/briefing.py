@@ -56,7 +56,12 @@ _QUOTE_BLOCK = 256  # texts fetched at a time while walking a theme's members fo
 
 _KIND_WORDS = {"post": ("post", "posts"), "comment": ("comment", "comments"), "reply": ("reply", "replies"),
                "pingback": ("pingback", "pingbacks"), "trackback": ("trackback", "trackbacks"),
-               "response": ("response", "responses"), "petition": ("petition", "petitions")}
+               "response": ("response", "responses"), "petition": ("petition", "petitions"),
+               "statement": ("statement", "statements")}
+
+
+#: How the platform's own groups are named (its ids, "0" and "1", mean nothing to a reader).
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 def _plural(n: int, kind: str) -> str:
@@ -416,10 +421,13 @@ def _kind_counts(b: BriefingData) -> dict[str, int]:
 
 def _respondent_noun(b: BriefingData, *, singular: bool = False) -> str:
     """What the analysed contributions are called: "responses" (consultations), "petitions" when
-    they are mostly petitions, else "comments"."""
+    they are mostly petitions, "statements" when people voted on them (a Polis conversation: its
+    opinion-groups section calls them so), else "comments"."""
     counts = _kind_counts(b)
+    voted = bool(b.opinion_notes) and not b.opinion_notes.get("skipped") and not b.opinion_notes.get("per_question")
     kind = ("response" if counts.get("response") else
-            "petition" if counts.get("petition", 0) * 2 > sum(counts.get(k, 0) for k in RESPONSE_KINDS) else "comment")
+            "petition" if counts.get("petition", 0) * 2 > sum(counts.get(k, 0) for k in RESPONSE_KINDS) else
+            "statement" if voted else "comment")
     return _KIND_WORDS[kind][0 if singular else 1]
 
 
@@ -1472,8 +1480,12 @@ def opinions_section(b: BriefingData) -> str:
         said_platform = (f"The voting platform\u2019s own analysis also grouped {platform['n_platform_grouped']:,} "
                          f"of these voters, into {k} group{'s' if k != 1 else ''}")
         if platform["n_compared"]:
-            where = "; ".join(f"{_pct_text(w['share'])} of the {w['n_compared']:,} in its group "
-                              f"{w['platform_group']} are in our group {w['group_name']}" for w in platform["where"])
+            ids = sorted({str(w["platform_group"]) for w in platform["where"]}, key=lambda g: (len(g), g))
+            ordinal = dict(zip(ids, _ORDINALS, strict=False)) if len(ids) <= len(_ORDINALS) else {}
+            where = "; ".join(f"{_pct_text(w['share'])} of the {w['n_compared']:,} in its "
+                              + (f"{ordinal[str(w['platform_group'])]} group" if ordinal
+                                 else f"group {w['platform_group']}")
+                              + f" are in our group {w['group_name']}" for w in platform["where"])
             said_platform += (f". Of the {platform['n_compared']:,} people grouped both there and here, {where}. "
                               "The two can differ: the platform recalculates its groups as votes arrive, each time "
                               "building on its previous answer, and where the votes do not clearly separate people "

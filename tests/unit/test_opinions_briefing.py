@@ -76,12 +76,14 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
         top = max("AB", key=mine.count)
         assert (w["n_compared"], w["group_name"]) == (len(mine), top)
         assert w["share"] == pytest.approx(mine.count(top) / len(mine), abs=1e-4)
-        assert (f"{mine.count(top) / len(mine):.0%} of the {len(mine)} in its group {w['platform_group']} are in "
+        nth = ("first", "second")[int(w["platform_group"])]  # Polis numbers its groups 0, 1: not shown
+        assert (f"{mine.count(top) / len(mine):.0%} of the {len(mine)} in its {nth} group are in "
                 f"our group {top}") in html
     assert "also grouped 197 of these voters, into 2 groups" in html.replace("\u2019", "'")
     assert sum(r["participants"] for r in platform["crosstab"]) == len(pairs)
     # the summary mentions the votes (summary.csv: voters 204, comments 50, groups 2)
     summary = briefing.summary_section(briefing.load_briefing_data(tmp_path))
+    assert "We analysed 50 statements." in summary  # what the opinion groups section calls them, not "comments"
     assert (f"204 people voted {notes['n_votes']:,} times on 50 statements; the {notes['n_clustered']} who voted on "
             "enough of them fell into 2 opinion groups") in summary
 

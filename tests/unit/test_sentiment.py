@@ -229,14 +229,16 @@ def test_sentiment_by_theme_hand_worked():
         "n_negative",
     ]
     t1, t2 = out.iloc[0], out.iloc[1]
-    # theme 1: a .5, b -.5 (e has no score): mean 0, se .5, t(.975, 1) = 12.706205
+    # theme 1: a .5, b -.5 (e has no score): mean 0, se .5, t(.975, 1) = 12.706205: ±6.353102, cut to the
+    # scale's -1 to +1
     assert (t1["theme_id"], t1["n"], t1["n_positive"], t1["n_negative"]) == (1, 2, 1, 1)
     assert t1["mean_compound"] == pytest.approx(0.0)
-    assert (t1["ci_low"], t1["ci_high"]) == pytest.approx((-6.353102, 6.353102), abs=1e-5)
-    # theme 2: a .5 (not its main theme, still counted), c .2: mean .35, sd .212132, se .15 -> ± 1.905931
+    assert (t1["ci_low"], t1["ci_high"]) == (-1.0, 1.0)
+    # theme 2: a .5 (not its main theme, still counted), c .2: mean .35, sd .212132, se .15 -> ± 1.905931,
+    # so -1.555931 to 2.255931, cut to -1 to +1
     assert (t2["theme_id"], t2["n"], t2["n_positive"]) == (2, 2, 2)
     assert t2["mean_compound"] == pytest.approx(0.35)
-    assert (t2["ci_low"], t2["ci_high"]) == pytest.approx((0.35 - 1.905931, 0.35 + 1.905931), abs=1e-5)
+    assert (t2["ci_low"], t2["ci_high"]) == (-1.0, 1.0)
     # the comments not assigned to any theme form their own group, last; one value -> no interval
     assert len(out) == 3 and pd.isna(out["theme_id"].iloc[2]) and out["n"].iloc[2] == 1
     assert out["mean_compound"].iloc[2] == pytest.approx(0.4)
@@ -504,3 +506,8 @@ def test_a_groups_interval_stays_on_the_scale():
                       "g": ["x", "x"]})
     row = sentiment_by_group(s, group="g").iloc[0]
     assert row["ci_low"] == -1.0 and row["ci_high"] == 1.0 and row["mean_compound"] == pytest.approx(0.33)
+    # inside the scale the t interval is as computed: .1, .2, .3: mean .2, sd .1, se .057735,
+    # t(.975, 2) = 4.302653 -> ± .248414
+    s = pd.DataFrame({"comment_id": list("abc"), "compound": [0.1, 0.2, 0.3], "label": ["positive"] * 3, "g": "x"})
+    row = sentiment_by_group(s, group="g").iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.2 - 0.248414, 0.2 + 0.248414), abs=1e-5)

@@ -305,7 +305,8 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
     """
     if names is None:
         rep = statements[statements["list"] == "representative"]
-        names = dict(zip(rep["group"].dropna().astype(int), rep["group_name"], strict=False))
+        names = (dict(zip(rep["group"].dropna().astype(int), rep["group_name"], strict=False))
+                 if {"group", "group_name"} <= set(rep.columns) else {})
     names = {int(k): str(v) for k, v in names.items()}
 
     def of(k, n) -> list[str]:
