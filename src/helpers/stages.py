@@ -58,6 +58,7 @@ __all__ = [
     "save",
     "ingest",
     "load_comments",
+    "question_wordings",
     "read_comments_table",
     "analysed_comments",
     "overview",
@@ -312,6 +313,12 @@ def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column
                              "question_map": question_map, "sheet": sheet, "encoding": encoding}
     save(run, "ingest", summary)
     return result
+
+
+def question_wordings(run: str | os.PathLike) -> dict[str, str]:
+    """Each question's id and wording as the source words it (``ingest.json``; empty for a source with
+    no questions), to label breakdowns by question or by closed answer with the question itself."""
+    return {str(q["id"]): str(q.get("text") or "") for q in load(run, "ingest").get("questions") or []}
 
 
 def load_comments(run: str | os.PathLike) -> pd.DataFrame:

@@ -683,3 +683,13 @@ def test_one_writer_of_many_comments_is_a_caveat(data):
             "not recorded): the themes describe what a few people wrote") in text
     b.comments.loc[rows, "author"] = [f"Writer {i % (n // 2)}" for i in range(n)]  # two each: no caveat
     assert "written by one person" not in visible_text(briefing.caveats_section(b))
+
+
+def test_question_wordings_come_from_the_ingest_summary(tmp_path):
+    from helpers import stages
+
+    stages.save(tmp_path, "ingest", {"questions": [{"id": "q1", "kind": "open", "text": "Why?"},
+                                                   {"id": "c1", "kind": "closed", "text": None}]})
+    assert stages.question_wordings(tmp_path) == {"q1": "Why?", "c1": ""}
+    stages.save(tmp_path, "ingest", {"kept": 3})
+    assert stages.question_wordings(tmp_path) == {}
