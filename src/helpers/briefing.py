@@ -467,15 +467,15 @@ def _estimated(row: pd.Series, n: int) -> bool:
 
 
 def _share_of(row: pd.Series, n: int) -> str:
-    """A theme's share of ``n`` ("43% (95% CI 39%-47%)"), or a machine-coded code's estimated share
-    ("an estimated 38% (95% CI 33%-43%)")."""
+    """A theme's share of ``n`` ("43% (95% CI 39% to 47%)"), or a machine-coded code's estimated share
+    ("an estimated 38% (95% CI 33% to 43%)")."""
     if _estimated(row, n):
         return "an estimated " + describe_estimate(row["estimate"], row["estimate_low"], row["estimate_high"])
     return describe_share(int(row["size"]), n)
 
 
 def _theme_phrase(row: pd.Series, n: int) -> str:
-    """'“label” (85%; 95% CI 83%-88%)': the share's interval inside the same brackets, not nested ones."""
+    """'“label” (85%; 95% CI 83% to 88%)': the share's interval inside the same brackets, not nested ones."""
     share = _share_of(row, n)
     return f"\u201c{_label(row)}\u201d ({share.replace(' (', '; ', 1).removesuffix(')') if '(' in share else share})"
 

@@ -465,7 +465,7 @@ def estimated_shares(truth: pd.DataFrame, cv_proba: pd.DataFrame, proba: pd.Data
 
     A classifier tuned for F1 over-codes the codes it is unsure of: in an audit of the NHS feedback
     with 181 responses coded by hand, the machine gave "Care received" to 60% of the rest, where the
-    human coding has 36%, and the briefing said "63% (95% CI 62%-64%)". Here the machine's
+    human coding has 36%, and the briefing said "63% (95% CI 62% to 64%)". Here the machine's
     probabilities for the responses it coded are added up and scaled by how far their sum overshoots on
     the analysts' own responses: the factor is the analysts' count of the code divided by the sum of
     its cross-validated probabilities there (calibrated probabilistic classify-and-count). On that

@@ -155,8 +155,8 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95, interval: bool =
     """How to write "k of n" in a briefing, honestly for the corpus size.
 
     Below :data:`SMALL_N` responses the answer is counts only ("3 of 7"); otherwise a whole-number
-    percentage with its Wilson interval ("43% (95% CI 39%-48%)"), or one with a decimal when whole
-    numbers would make the interval one number ("0.2% (95% CI 0.1%-0.4%)", not "0%-0%"; "1.1% (95% CI
+    percentage with its Wilson interval ("43% (95% CI 39% to 48%)"), or one with a decimal when whole
+    numbers would make the interval one number ("0.2% (95% CI 0.1% to 0.4%)", not "0%-0%"; "1.1% (95% CI
     0.9%-1.4%)", not "1%-1%"). A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
     everyone ">99%" (or ">99.9%"), so that nobody reads "0%" as "none"; the interval's far end is then
     shown as at least that smallest step. With ``interval=False`` the interval is left out (a count of
@@ -167,13 +167,13 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95, interval: bool =
     >>> describe_share(3, 7)
     '3 of 7'
     >>> describe_share(215, 500)
-    '43% (95% CI 39%-47%)'
+    '43% (95% CI 39% to 47%)'
     >>> describe_share(1, 500)
-    '<1% (95% CI 0%-1%)'
+    '<1% (95% CI 0% to 1%)'
     >>> describe_share(10, 5000)
-    '0.2% (95% CI 0.1%-0.4%)'
+    '0.2% (95% CI 0.1% to 0.4%)'
     >>> describe_share(1, 1_000_000)
-    '<0.1% (95% CI 0.0%-0.1%)'
+    '<0.1% (95% CI 0.0% to 0.1%)'
     >>> describe_share(215, 500, interval=False), describe_share(1, 500, interval=False)
     ('43%', '<1%')
     """
@@ -193,9 +193,9 @@ def describe_estimate(share: float, low: float, high: float, *, confidence: floa
     Examples
     --------
     >>> describe_estimate(0.3812, 0.331, 0.4297)
-    '38% (95% CI 33%-43%)'
+    '38% (95% CI 33% to 43%)'
     >>> describe_estimate(0.0021, 0.001, 0.004)
-    '0.2% (95% CI 0.1%-0.4%)'
+    '0.2% (95% CI 0.1% to 0.4%)'
     """
     return _share_text(float(share), float(low), float(high), share > 0, share < 1, confidence=confidence)
 
@@ -220,7 +220,7 @@ def _share_text(share: float, low: float, high: float, some: bool, not_all: bool
     if not interval:
         return head
     level = _percent(confidence)
-    return f"{head} ({level}% CI {low_text}-{high_text})"
+    return f"{head} ({level}% CI {low_text} to {high_text})"
 
 
 def small_corpus_note(n: int, noun: tuple[str, str] = ("response", "responses")) -> str | None:

@@ -232,8 +232,8 @@ def test_summary_wording_for_unassigned_comments_and_several_posts(data):
     posts = pd.DataFrame({"comment_id": ["p1", "p2"], "kind": ["post", "post"], "title": ["One", "Two"]})
     b.comments = pd.concat([data.comments, posts], ignore_index=True)
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    # 4 of 36: Wilson (0.044, 0.253) -> "11% (95% CI 4%-25%)"; "of" joins a share to its noun
-    assert "11% (95% CI 4%-25%) of comments did not fit any theme clearly." in text
+    # 4 of 36: Wilson (0.044, 0.253) -> "11% (95% CI 4% to 25%)"; "of" joins a share to its noun
+    assert "11% (95% CI 4% to 25%) of comments did not fit any theme clearly." in text
     # two posts: neither title is "the" post (a WordPress export named the first of six)
     assert b.post_title is None and "We analysed 36 comments on 2 posts." in text
     assert "One" not in visible_text(briefing.title_block(b))
@@ -306,12 +306,12 @@ def test_a_notable_share_of_non_answers_is_stated_in_the_summary(data):
     b.exclusions = pd.concat([data.exclusions, _non_answers(["nothing", "n/a", "nothing", "no"])], ignore_index=True)
     text = " ".join(visible_text(briefing.summary_section(b)).split())
     # 4 of 36 + 4 = 40: Wilson (0.0396, 0.2305); ties in alphabetical order
-    assert ("4 more comments (10% (95% CI 4%-23%) of the 40 analysed or left out as non-answers) said only “nothing” (2), “n/a” (1), “no” (1): they are "
+    assert ("4 more comments (10% (95% CI 4% to 23%) of the 40 analysed or left out as non-answers) said only “nothing” (2), “n/a” (1), “no” (1): they are "
             "counted but not analysed. To a question such as “what could be improved?”, “nothing” is itself an "
             "answer") in text
     b.exclusions = _non_answers(["n/a", "n/a"])  # 2 of 38 (5.3%): stated, without the remark on "nothing"
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert "2 more comments (5% (95% CI 1%-17%) of the 38 analysed or left out as non-answers) said only “n/a” (2): they are counted but not analysed." in text
+    assert "2 more comments (5% (95% CI 1% to 17%) of the 38 analysed or left out as non-answers) said only “n/a” (2): they are counted but not analysed." in text
     assert "is itself an answer" not in text
     b.exclusions = _non_answers(["punctuation only", "punctuation only", "see above"])  # what was found, not said
     text = " ".join(visible_text(briefing.summary_section(b)).split())

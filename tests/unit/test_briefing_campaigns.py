@@ -100,7 +100,7 @@ def test_a_campaign_from_one_sender_is_called_that(tmp_path):
     rows += [{"id": f"o{i + 1}", "author": f"Resident {i}", "text": f"{OWN[i % 4]} Note {i}."} for i in range(28)]
     b = briefing.load_briefing_data(_run(tmp_path, rows))
     # 5 of 33: Wilson (0.0666, 0.3098)
-    expected = ("Of the 33 responses, 15% (95% CI 7%-31%) were repeats: 1 text each sent several times by a single "
+    expected = ("Of the 33 responses, 15% (95% CI 7% to 31%) were repeats: 1 text each sent several times by a single "
                 "sender, not organised campaigns by many people; the most repeated (5 copies) asked:")
     assert expected in _visible(briefing.summary_section(b))
     assert expected in _visible(briefing.campaigns_section(b))
@@ -135,7 +135,7 @@ def test_one_sender_repeats_are_not_counted_as_organised_campaigns(with_campaign
     assert briefing._campaign_sentence(b) == (
         # 200 responses received, 40 of them analysed: the sentence names its base (CMS: "We analysed 507
         # responses ... Of the 646 responses, 35% ...")
-        "Of all 200 responses received (40 analysed and 160 not), 25% (95% CI 19%-31%) came from 2 organised "
+        "Of all 200 responses received (40 analysed and 160 not), 25% (95% CI 19% to 31%) came from 2 organised "
         "campaigns (copies of the same letter, "
         "often lightly edited); the largest campaign (39 responses) asked: “Save the library.” A further 62 "
         "responses were one text sent several times by a single sender, not an organised campaign.")

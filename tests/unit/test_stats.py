@@ -109,24 +109,24 @@ DESCRIBE_CASES = [
     (3, 7, "3 of 7"),
     (0, 7, "0 of 7"),
     (29, 29, "29 of 29"),
-    (15, 30, "50% (95% CI 33%-67%)"),  # first size with percentages; interval from the table above
+    (15, 30, "50% (95% CI 33% to 67%)"),  # first size with percentages; interval from the table above
     # 215/500: centre .430533, half .043233 -> (.3873, .4738)
-    (215, 500, "43% (95% CI 39%-47%)"),
+    (215, 500, "43% (95% CI 39% to 47%)"),
     # 9/200 = 4.5% rounds half up to 5% (not to even); interval (.0239, .0833)
-    (9, 200, "5% (95% CI 2%-8%)"),
-    (1, 500, "<1% (95% CI 0%-1%)"),  # never "0%" for a share that is not zero
-    (499, 500, ">99% (95% CI 99%-100%)"),  # never "100%" for a share that is not everyone
-    (0, 500, "0% (95% CI 0%-1%)"),
-    # 10/5000 (Decide Madrid read "<1% (95% CI 0%-0%)" before): centre .0023823, half .0012956 ->
+    (9, 200, "5% (95% CI 2% to 8%)"),
+    (1, 500, "<1% (95% CI 0% to 1%)"),  # never "0%" for a share that is not zero
+    (499, 500, ">99% (95% CI 99% to 100%)"),  # never "100%" for a share that is not everyone
+    (0, 500, "0% (95% CI 0% to 1%)"),
+    # 10/5000 (Decide Madrid read "<1% (95% CI 0% to 0%)" before): centre .0023823, half .0012956 ->
     # (.0010868, .0036780): the whole interval is below 1%, so one decimal
-    (10, 5000, "0.2% (95% CI 0.1%-0.4%)"),
-    (4990, 5000, "99.8% (95% CI 99.6%-99.9%)"),  # the mirror image
+    (10, 5000, "0.2% (95% CI 0.1% to 0.4%)"),
+    (4990, 5000, "99.8% (95% CI 99.6% to 99.9%)"),  # the mirror image
     # 1/1,000,000: (1.8e-7, 5.7e-6): rounds to 0.0% at both ends; the upper end is shown as 0.1%
-    (1, 1_000_000, "<0.1% (95% CI 0.0%-0.1%)"),
-    # Decide Madrid's largest repeat, 62 of 5,576 (read "1% (95% CI 1%-1%)"): centre .0114557, half
+    (1, 1_000_000, "<0.1% (95% CI 0.0% to 0.1%)"),
+    # Decide Madrid's largest repeat, 62 of 5,576 (read "1% (95% CI 1% to 1%)"): centre .0114557, half
     # .0027718 -> (.0086838, .0142275)
-    (62, 5576, "1.1% (95% CI 0.9%-1.4%)"),
-    (999_999, 1_000_000, ">99.9% (95% CI 99.9%-100.0%)"),
+    (62, 5576, "1.1% (95% CI 0.9% to 1.4%)"),
+    (999_999, 1_000_000, ">99.9% (95% CI 99.9% to 100.0%)"),
 ]
 
 
