@@ -567,6 +567,18 @@ def summary_section(b: BriefingData) -> str:
     body = report.paragraph(" ".join(sentences))
     if note:
         body += report.callout(note, kind="warning")
+    # what this corpus in particular cannot tell, up front (an audit found it only under Caveats, pages on)
+    limits = []
+    n_placeholders = _n_placeholders(b)
+    if n_placeholders:
+        limits.append(f"{n_placeholders:,} more {noun if n_placeholders > 1 else _respondent_noun(b, singular=True)} "
+                      f"only point{'' if n_placeholders > 1 else 's'} to an attached file, which was not read: what "
+                      "the attachments say is not in this analysis.")
+    few = _few_writers_sentence(b)
+    if few:
+        limits.append(few)
+    if limits:
+        body += report.callout(" ".join(limits) + " More under Caveats.", kind="warning")
     languages = _languages(b)
     if languages is not None and languages.drop("en", errors="ignore").sum() > languages.sum() / 2:
         body += report.callout(_language_sentence(languages) + " This analysis is built for English: read its "

@@ -693,3 +693,14 @@ def test_question_wordings_come_from_the_ingest_summary(tmp_path):
     assert stages.question_wordings(tmp_path) == {"q1": "Why?", "c1": ""}
     stages.save(tmp_path, "ingest", {"kept": 3})
     assert stages.question_wordings(tmp_path) == {}
+
+
+def test_the_summary_says_up_front_that_attachments_were_not_read(data):
+    # an audit: CMS's 140 cover notes (22% of responses) were explained only under Caveats, pages on
+    comments = data.comments.copy()
+    comments["is_placeholder"] = [True] * 3 + [False] * (len(comments) - 3)
+    summary = briefing.summary_section(dataclasses.replace(data, comments=comments))
+    noun = briefing._respondent_noun(data)
+    assert (f"Caution:</strong> 3 more {noun} only point to an attached file, which was not read: what the "
+            "attachments say is not in this analysis.") in summary and "More under Caveats.</p>" in summary
+    assert "attached file" not in briefing.summary_section(data)
