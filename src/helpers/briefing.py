@@ -946,6 +946,11 @@ def _coding_summary(b: BriefingData) -> str:
     return text
 
 
+#: Hand-coded examples of a code below which its agreement gets no interval: a percentile bootstrap of
+#: a handful collapses to one value ("0.00 (0.00 to 0.00)"), which reads as certainty.
+MIN_CODE_EXAMPLES = 10
+
+
 def coding_method_html(b: BriefingData) -> str:
     """The methodology annex's part on coding: sample size, method, agreement figures (or ``""``)."""
     c = b.coding
@@ -971,7 +976,12 @@ def coding_method_html(b: BriefingData) -> str:
             f"{c['cv_folds']}-fold cross-validation on the hand-coded {noun}: each was coded by a model that had "
             "not seen it. Micro F1 pools every decision; macro F1 averages the codes, so rare codes weigh as much "
             f"as common ones; kappa corrects for chance agreement. Intervals are {c['agreement_method']}. "
-            "Counts of machine-coded responses carry the machine's errors, which their intervals do not include.")
+            + ("A code's share is estimated: the machine's probabilities for the responses it coded are added up "
+               "and scaled by how far they overshoot the analysts' count on the analysts' own responses (calibrated "
+               "probabilistic classify-and-count), and its interval resamples the analysts' responses. Its count "
+               "of responses is the machine's decisions, which carry the machine's errors."
+               if "estimate" in b.themes.columns and b.themes["estimate"].notna().any() else
+               "Counts of machine-coded responses carry the machine's errors, which their intervals do not include."))
     if c.get("untrained_codes"):
         text += (f" Codes with too few hand-coded examples to learn ({', '.join(map(str, c['untrained_codes']))}) "
                  "were applied only by analysts.")
@@ -980,9 +990,11 @@ def coding_method_html(b: BriefingData) -> str:
     per = b.code_agreement
     if per is not None and len(per):  # each code's own figures: a code can be far weaker than the average
 
-        def figure(value: Any, low: Any = None, high: Any = None) -> str:
+        def figure(value: Any, low: Any = None, high: Any = None, n: int = MIN_CODE_EXAMPLES) -> str:
             if pd.isna(value):
                 return "not measured"
+            if n < MIN_CODE_EXAMPLES and low is not None:  # "0.00 (0.00 to 0.00)" from 3 examples says nothing
+                return f"{value:.2f} (too few examples for an interval)"
             return f"{value:.2f}" + (f" ({low:.2f} to {high:.2f})" if low is not None and pd.notna(low) else "")
 
         table = pd.DataFrame({
@@ -991,10 +1003,11 @@ def coding_method_html(b: BriefingData) -> str:
             f"Hand-coded {noun} with it": [f"{int(n):,}" for n in per["n_true"]],
             "Precision": [figure(v) for v in per["precision"]],
             "Recall": [figure(v) for v in per["recall"]],
-            "F1 (95% interval)": [figure(v, lo, hi) for v, lo, hi in zip(per["f1"], per["f1_low"], per["f1_high"],
-                                                                         strict=True)],
-            "Kappa (95% interval)": [figure(v, lo, hi) for v, lo, hi in zip(per["kappa"], per["kappa_low"],
-                                                                            per["kappa_high"], strict=True)],
+            "F1 (95% interval)": [figure(v, lo, hi, k) for v, lo, hi, k in zip(per["f1"], per["f1_low"], per["f1_high"],
+                                                                               per["n_true"], strict=True)],
+            "Kappa (95% interval)": [figure(v, lo, hi, k) for v, lo, hi, k in zip(per["kappa"], per["kappa_low"],
+                                                                                  per["kappa_high"], per["n_true"],
+                                                                                  strict=True)],
             "Coded by machine": ["yes" if m else "no: analysts only" for m in per["machine_coded"]],
         })
         out += report.table_html(table, caption="Agreement of the machine with the analysts, code by code")
@@ -1048,13 +1061,14 @@ def themes_section(b: BriefingData) -> str:
     by_theme = b.sentiment_by_theme.set_index("theme_id") if len(b.sentiment_by_theme) else None
     for _, t in b.themes.iterrows():
         terms = [_short(term, MAX_TERM) for term in list(t["top_terms"])[:10]]
+        key_terms = f" Key terms: {', '.join(terms)}." if terms else ""
         if _estimated(t, n):
             body = report.paragraph(
                 f"Coded in {int(t['size']):,} of the {n:,} {_respondent_noun(b)}; allowing for the machine\u2019s "
-                f"uncertain decisions, {_share_of(t, n)} carry it. Key terms: {', '.join(terms)}.")
+                f"uncertain decisions, {_share_of(t, n)} carry it.{key_terms}")
         else:
             body = report.paragraph(f"Raised in {describe_share(int(t['size']), n)}{'' if n < SMALL_N else ' of'} "
-                                    f"{_respondent_noun(b)}. Key terms: {', '.join(terms)}.")
+                                    f"{_respondent_noun(b)}.{key_terms}")
         rolled = int(t.get("size_with_children", t["size"])) if b.coding else int(t["size"])
         if rolled > int(t["size"]):  # a parent code: its own responses and those of the codes under it
             from .codeframe import descendants
@@ -1071,7 +1085,7 @@ def themes_section(b: BriefingData) -> str:
         quotes = b.quotes.get(int(t["theme_id"]), [])
         for cid, text in quotes:
             body += report.quote_html(text, cid)
-        if not quotes and int(b.theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)) > 0:
+        if not quotes and int(t["size"]) and int(b.theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)) > 0:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
         name = f"Code {_short(t['code_id'], MAX_TERM)}" if b.coding else f"Theme {int(t['theme_id'])}"

@@ -678,3 +678,30 @@ def test_the_runner_says_what_coding_did_and_where_the_next_sheet_is(invented_ru
     lines = console_lines(run)
     assert lines[0].startswith(f"  coding: {n // 2} responses coded by analysts, {n - n // 2} by machine; agreement")
     assert lines[-1] == f"  coding: the next 7 responses to code: {stages.output_path(run, 'coding_sheet')} (and .xlsx)"
+
+
+def test_a_code_with_few_examples_gets_no_interval_that_looks_certain(invented_run):
+    # an audit's codes with 3-5 examples read "F1 0.00 (0.00 to 0.00)": a bootstrap of a handful
+    import dataclasses
+
+    data = briefing.load_briefing_data(invented_run["run"])
+    per = data.code_agreement.copy()
+    per.loc[per.index[0], ["n_true", "f1", "f1_low", "f1_high"]] = [3, 0.0, 0.0, 0.0]
+    method = briefing.methodology_section(dataclasses.replace(data, code_agreement=per))
+    assert "0.00 (too few examples for an interval)" in method and "0.00 (0.00 to 0.00)" not in method
+
+
+def test_a_code_nobody_was_given_says_so_plainly(invented_run):
+    # an audit: a code with no responses and no terms read "Key terms: ." and "cannot be quoted (none whose
+    # author agreed to publication ...)"
+    import dataclasses
+
+    data = briefing.load_briefing_data(invented_run["run"])
+    themes = data.themes.copy()
+    themes.loc[themes.index[0], ["size", "share", "ci_low", "ci_high"]] = [0, 0.0, 0.0, 0.05]
+    themes.at[themes.index[0], "top_terms"] = []
+    themes["estimate"] = np.nan  # shown as counted
+    html = briefing.themes_section(dataclasses.replace(data, themes=themes))
+    first = html[html.index(f"Code {themes['code_id'].iloc[0]}:"):]
+    first = first[:first.index("</section>")]
+    assert "Key terms" not in first and "can be quoted" not in first
