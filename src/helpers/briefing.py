@@ -536,6 +536,9 @@ def summary_section(b: BriefingData) -> str:
         if rest:
             s += "; others were " + " and ".join(rest)
         sentences.append(s + ".")
+        once = _first_counting_each_once(b, ranked)
+        if once:
+            sentences.append(once)
     campaign = _campaign_sentence(b)
     if campaign:
         sentences.append(campaign)
@@ -700,6 +703,21 @@ def _one_sender(campaigns: pd.DataFrame) -> pd.Series:
     if "one_sender" not in campaigns.columns:
         return pd.Series(False, index=campaigns.index)
     return campaigns["one_sender"].fillna(False).astype(bool)
+
+
+def _first_counting_each_once(b: BriefingData, ranked: pd.DataFrame) -> str:
+    """"Counting each campaign once, “data; provider; care” comes first (181 of the 312 texts, 58%)."
+    when campaign letters put another theme first (CMS: a letter sent 225 times made "sex; women;
+    gender" the most common theme, 59%), else ""."""
+    units = _content_view(b)
+    if not units or b.coding or "content_size" not in ranked.columns or len(ranked) < 2:
+        return ""
+    first = ranked.loc[ranked["content_size"].idxmax()]
+    if int(first["theme_id"]) == int(ranked.iloc[0]["theme_id"]):
+        return ""
+    size = int(first["content_size"])
+    return (f"Counting {_each_once(b)}, \u201c{_label(first)}\u201d comes first ({size:,} of the {units:,} texts"
+            + (f", {size / units:.0%}" if units >= SMALL_N else "") + ").")
 
 
 def _each_once(b: BriefingData) -> str:

@@ -212,3 +212,20 @@ def test_stages_given_the_loaded_comments_write_the_same_results(tmp_path):
         stages.sentiment(run, comments=given)
         for name in names:
             pd.testing.assert_frame_equal(stages.load(run, name), before[name], obj=name)
+
+
+def test_the_summary_says_which_theme_comes_first_counting_each_campaign_once(with_campaign):
+    # an audit: CMS's summary led with "sex; women; gender" (59%), 225 of whose 301 responses were one
+    # campaign's letter; counting each campaign once, another theme came first
+    import dataclasses
+
+    b = with_campaign
+    themes = b.themes.copy()
+    assert len(themes) == 2
+    themes["size"], themes["content_size"] = [30, 10], [5, 20]
+    summary = _visible(briefing.summary_section(dataclasses.replace(b, themes=themes)))
+    # 30 texts counting the campaign once: its letter, the one addition of 5 words or more, 28 own responses
+    second = briefing._label(themes.iloc[1])
+    assert f"Counting each campaign once, \u201c{second}\u201d comes first (20 of the 30 texts, 67%)." in summary
+    themes["content_size"] = [20, 5]  # the same theme first both ways: nothing to add
+    assert "comes first" not in _visible(briefing.summary_section(dataclasses.replace(b, themes=themes)))
