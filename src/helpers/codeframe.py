@@ -515,15 +515,22 @@ def _read_sheet_file(source: Path) -> pd.DataFrame:
         raise InputError("coding sheet not found", path=source)
     if suffix == ".csv":
         try:
+            # Excel in many European locales saves CSV with ";" (or a tab): the header says which
+            with open(source, encoding="utf-8-sig", newline="") as f:
+                header = f.readline()
+            sep = max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
             # blank lines kept (as empty rows): an error names the row a spreadsheet shows
-            return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
+            return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False,
+                               sep=sep)
         except UnicodeDecodeError:
             raise not_utf8(source, what="the coding sheet") from None
         except (ValueError, OSError, pd.errors.ParserError) as exc:
             raise InputError(f"cannot read the coding sheet: {exc}", path=source) from None
     if suffix in (".xlsx", ".xlsm"):
         try:
-            return pd.read_excel(source, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+            with pd.ExcelFile(source, engine="openpyxl") as book:  # the sheet named "coding", else the first
+                name = next((n for n in book.sheet_names if n.strip().casefold() == "coding"), 0)
+                return pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
             why = " ".join(str(exc).split()) or type(exc).__name__
             raise InputError(f"cannot read the coding sheet: this is not a readable {suffix} workbook ({why})",
@@ -586,11 +593,14 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
         raise InputError("the coding sheet has no comment_id column", path=source, row=1)
     listed = "codes" in raw.columns and "codes" not in codes
     known = {c.lower() for c in SHEET_COLUMNS} | {NONE_COLUMN, "codes" if listed else NONE_COLUMN}
-    # Any other column the analysts added (or renamed) is a code the codeframe does not have.
+    # Any other column the analysts added (or renamed) is a code the codeframe does not have, unless it
+    # is empty or holds their notes ("Analyst comment").
     code_cols: dict[str, str] = {}
     for col in raw.columns:
         if col.lower() in by_lower:
             code_cols[col] = by_lower[col.lower()]
+        elif (raw[col].astype(str).str.strip() == "").all() or re.search(r"(?i)\bnotes?\b|\bcomments?\b", col):
+            continue
         elif col.lower() not in known and col not in SHEET_COLUMNS:
             raise InputError(f"column {col!r} is not a code of codeframe version {frame.version} "
                              f"(codes: {', '.join(codes)})", path=source, row=1)

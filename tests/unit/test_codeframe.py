@@ -154,7 +154,7 @@ def test_read_coding_sheet_codes_column(frame):
 
 
 BAD_SHEETS = [
-    (filled([{"comment_id": "a", "C1": "1"}]).assign(C9=""), 1, "column 'C9' is not a code"),
+    (filled([{"comment_id": "a", "C1": "1"}]).assign(C9="1"), 1, "column 'C9' is not a code"),
     (filled([{"comment_id": "a", "C1": "1"}, {"comment_id": "b", "C2": "maybe"}]), 3, "'maybe' is not a mark"),
     (filled([{"comment_id": "a", "C1": "1", NONE_COLUMN: "1"}]), 2, "'none' is marked together"),
     (filled([{"comment_id": "a", "C1": "1"}, {"comment_id": "zz", "C1": "1"}]), 3, "'zz' is not a response"),
@@ -325,3 +325,21 @@ def test_code_ids_differing_only_in_case_are_refused(tmp_path):
     with pytest.raises(ConfigError, match="code id 'acc' differs from 'ACC' \\(line 2\\) only in case") as err:
         read_codeframe(path)
     assert err.value.row == 4
+
+
+def test_sheets_as_european_excel_saves_them_and_columns_analysts_add(frame, tmp_path):
+    # an audit: a semicolon CSV failed with "Expected 1 fields in line 6, saw 3"; an empty "Sentiment"
+    # column or an "Analyst comment" column stopped the run; a workbook with an instructions sheet first
+    # was read from that sheet
+    path = tmp_path / "s.csv"
+    path.write_text("comment_id;text;C1;C1a;C2;Sentiment;Analyst comment\na;Parking, too dear;1;;;;ask the team\n"
+                    "b;Unsafe at night;;;x;;\n", encoding="utf-8-sig")
+    hand = read_coding_sheet(path, frame)
+    assert hand[["comment_id", "C1", "C1a", "C2"]].values.tolist() == [["a", 1, 0, 0], ["b", 0, 0, 1]]
+    book = tmp_path / "s.xlsx"
+    with pd.ExcelWriter(book) as xl:
+        pd.DataFrame({"Read me": ["Put 1 under each code that applies."]}).to_excel(xl, sheet_name="Instructions",
+                                                                                    index=False)
+        pd.DataFrame({"comment_id": ["a"], "C1": ["1"], "C1a": [""], "C2": [""]}).to_excel(xl, sheet_name="coding",
+                                                                                        index=False)
+    assert read_coding_sheet(book, frame)[["comment_id", "C1"]].values.tolist() == [["a", 1]]
