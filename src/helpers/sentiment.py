@@ -39,7 +39,7 @@ Cost, and what is cached
 
     - Punkt: the break decisions are NLTK's own, but its per-line loop is written out in
       :func:`_punkt_line` and its patterns run with ``re`` instead of NLTK's time-limited ``regex``
-      (see :class:`_LangVars`);
+      (see :func:`_punkt`);
     - VADER: :meth:`_Analyzer.scores` follows ``polarity_scores`` step by step, but lower-cases each
       sentence once (the reference does it again for every rule and lexicon word, which makes it
       quadratic in sentence length) and skips the rules for words outside the lexicon, which score
@@ -62,7 +62,6 @@ import re
 
 import numpy as np
 import pandas as pd
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 from vaderSentiment import vaderSentiment as _vader
 
 from .errors import ConfigError, SchemaError
@@ -118,49 +117,55 @@ def _std(pattern) -> re.Pattern:
     return re.compile(pattern.pattern, pattern.flags & _RE_FLAGS)
 
 
-class _LangVars(PunktLanguageVars):
-    """Punkt's English settings, with its patterns compiled by ``re``.
+@functools.cache
+def _punkt():
+    """Punkt with English settings: (tokenizer, its period-context pattern, its realignment pattern).
+
+    Built on first use, so that importing this module (for its thresholds, say) does not load NLTK,
+    which takes about a second in each notebook's kernel.
 
     NLTK compiles its patterns with the ``regex`` engine under a time limit (a guard against
-    pathological patterns), which makes each match several times slower. These patterns are
-    NLTK's own, unchanged; the two engines read them the same way, except that ``re`` also counts
-    the control characters U+001C to U+001F as ``\\s``, and :func:`split_sentences` hands Punkt
-    lines from which all whitespace but single spaces has been removed.
+    pathological patterns), which makes each match several times slower. These patterns are NLTK's
+    own, unchanged, compiled by ``re``; the two engines read them the same way, except that ``re``
+    also counts the control characters U+001C to U+001F as ``\\s``, and :func:`split_sentences` hands
+    Punkt lines from which all whitespace but single spaces has been removed. Each candidate break's
+    decision is memoised: with fixed parameters ``text_contains_sentbreak`` is a pure function of a
+    short context ("bus. Personally,", "Madam, Thank"), and the same contexts recur across a corpus.
     """
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer
 
-    re_boundary_realignment = _std(PunktLanguageVars.re_boundary_realignment)
+    class LangVars(PunktLanguageVars):
+        re_boundary_realignment = _std(PunktLanguageVars.re_boundary_realignment)
 
-    def __init__(self):
-        super().__init__()
-        self._std_period_context = _std(super().period_context_re())
-        self._std_word_tokenizer = _std(super()._word_tokenizer_re())
+        def __init__(self):
+            super().__init__()
+            self._std_period_context = _std(super().period_context_re())
+            self._std_word_tokenizer = _std(super()._word_tokenizer_re())
 
-    def period_context_re(self) -> re.Pattern:
-        return self._std_period_context
+        def period_context_re(self) -> re.Pattern:
+            return self._std_period_context
 
-    def _word_tokenizer_re(self) -> re.Pattern:
-        return self._std_word_tokenizer
+        def _word_tokenizer_re(self) -> re.Pattern:
+            return self._std_word_tokenizer
 
+    class MemoPunkt(PunktSentenceTokenizer):
+        def __init__(self, params):
+            super().__init__(params, lang_vars=LangVars())
+            self.text_contains_sentbreak = functools.lru_cache(maxsize=MEMO_SIZE)(super().text_contains_sentbreak)
 
-class _MemoPunkt(PunktSentenceTokenizer):
-    """Punkt with its per-candidate decision memoised.
-
-    Punkt tests each candidate sentence break (a ``.``, ``?`` or ``!`` followed by a space or certain
-    punctuation) on a short context, the word before it and the token after it
-    (``text_contains_sentbreak``). With fixed parameters that is a pure function of the context
-    string, and the same contexts ("bus. Personally,", "Madam, Thank") recur across a corpus.
-    """
-
-    def __init__(self, params: PunktParameters):
-        super().__init__(params, lang_vars=_LangVars())
-        self.text_contains_sentbreak = functools.lru_cache(maxsize=MEMO_SIZE)(super().text_contains_sentbreak)
+    tokenizer = MemoPunkt(_punkt_params())
+    return tokenizer, tokenizer._lang_vars.period_context_re(), tokenizer._lang_vars.re_boundary_realignment
 
 
-_PARAMS = PunktParameters()
-_PARAMS.abbrev_types = set(_ABBREVIATIONS)
-_PUNKT = _MemoPunkt(_PARAMS)
-_PERIOD_CONTEXT = _PUNKT._lang_vars.period_context_re()
-_REALIGN = _PUNKT._lang_vars.re_boundary_realignment
+def _punkt_params():
+    """Punkt's parameters: untrained (no downloaded model), knowing only :data:`_ABBREVIATIONS`."""
+    from nltk.tokenize.punkt import PunktParameters
+
+    params = PunktParameters()
+    params.abbrev_types = set(_ABBREVIATIONS)
+    return params
+
+
 _CLOSERS = frozenset("\"')]}\u2018\u2019\u201c\u201d\xab\xbb")
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -221,20 +226,21 @@ def _line_sentences(line: str) -> tuple[str, ...]:
 
 
 def _punkt_line(line: str) -> list[str]:
-    """``_PUNKT.tokenize(line)`` for a line whose only whitespace is single spaces.
+    """Punkt's ``tokenize(line)`` (see :func:`_punkt`) for a line whose only whitespace is single spaces.
 
     NLTK's ``span_tokenize`` steps (``_match_potential_end_contexts``, ``_slices_from_text``,
     ``_realign_boundaries``) written as one loop each, without its layers of generators; the break
     decisions are still Punkt's own (memoised ``text_contains_sentbreak``). The tests check it
     against NLTK's tokenizer on random and real lines.
     """
-    decide = _PUNKT.text_contains_sentbreak
+    punkt, period_context, realign_pattern = _punkt()
+    decide = punkt.text_contains_sentbreak
     # candidate breaks with their contexts: the word before the mark (from the last space since the
     # previous candidate), the mark and what follows it; a candidate whose word overlaps the
     # previous candidate's replaces it
     candidates = []
     previous, word_start, word_stop = None, 0, 0
-    for match in _PERIOD_CONTEXT.finditer(line):
+    for match in period_context.finditer(line):
         space = line.rfind(" ", word_stop, match.start())
         start = space + 1 if space > word_stop else word_start
         if previous is not None and word_stop <= start:
@@ -256,7 +262,7 @@ def _punkt_line(line: str) -> list[str]:
         if k + 1 < len(spans):
             next_start, next_stop = spans[k + 1]
             # the pattern (re_boundary_realignment) starts with one of _CLOSERS
-            m = (_REALIGN.match(line[next_start:next_stop])
+            m = (realign_pattern.match(line[next_start:next_stop])
                  if next_stop > next_start and line[next_start] in _CLOSERS else None)
             if m:
                 out.append(line[start:next_start + len(m.group(0).rstrip())])
@@ -514,6 +520,7 @@ def _score_block(texts: list[str], unit: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _score_distinct(texts: list[str], unit: str, n_jobs: int | None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_score_block` over all ``texts``, in blocks, in worker processes when it pays."""
+    _punkt()  # built before workers fork, so they share it (and NLTK is loaded once)
     results = map_blocks(_score_block, blocks(texts, BLOCK_TEXTS), unit, n_jobs=n_jobs,
                          min_items=PARALLEL_MIN_TEXTS, desc="sentiment")
     if not results:

@@ -81,6 +81,7 @@ Cost of each step
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
@@ -93,9 +94,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
-from nltk.collocations import BigramCollocationFinder
-from nltk.metrics import BigramAssocMeasures
-from nltk.stem import PorterStemmer
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator
 from sklearn.decomposition import NMF
@@ -937,11 +935,18 @@ def _choose(scores: pd.DataFrame) -> int:
 # Labels
 
 
-_STEMMER = PorterStemmer()
+@functools.cache
+def _stemmer():
+    """NLTK's Porter stemmer, loaded on first use: importing NLTK takes about a second, which a kernel
+    that only reads this module's constants (the briefing's) should not pay."""
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
 
 
 def _stems(phrase: str) -> set[str]:
-    return {_STEMMER.stem(w) for w in phrase.split()}
+    stem = _stemmer().stem
+    return {stem(w) for w in phrase.split()}
 
 
 def _theme_phrases(
@@ -960,6 +965,9 @@ def _theme_phrases(
     >>> _theme_phrases(clauses, ["better public", "public transport", "speed limits"], frozenset(), 3)
     ['better public transport', 'speed limits']
     """
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+
     finder = BigramCollocationFinder.from_documents(clauses)
     finder.apply_word_filter(lambda w: len(w) < 2 or w in stop)
     finder.apply_freq_filter(2)

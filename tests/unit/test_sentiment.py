@@ -344,9 +344,9 @@ REFERENCE = _reference_analyzer()
 def _nltk_punkt():
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    from helpers.sentiment import _PARAMS
+    from helpers.sentiment import _punkt_params
 
-    return PunktSentenceTokenizer(_PARAMS)  # NLTK's own patterns, engine and loops
+    return PunktSentenceTokenizer(_punkt_params())  # NLTK's own patterns, engine and loops
 
 
 NLTK_PUNKT = _nltk_punkt()
