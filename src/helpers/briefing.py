@@ -846,12 +846,18 @@ def key_numbers_section(b: BriefingData) -> str:
                                     if types is not None else []) + [
         ("Records read", f"{ing['records_read']:,}"),
         ("Kept", f"{ing['kept']:,}"),
-        ("Excluded", f"{ing['excluded']:,}"),
     ]
-    for reason, count in sorted(ing.get("excluded_by_reason", {}).items()):
-        items.append((f"Excluded: {EXCLUSION_REASONS.get(reason, reason)}", f"{count:,}"))
-    for row in b.overview["by_kind"]:
-        items.append((f"Kept: {_KIND_WORDS.get(row['kind'], (row['kind'], row['kind']))[1]}", f"{row['count']:,}"))
+    # a breakdown of one part only repeats the total (an audit counted 827 three times in one consultation's)
+    reasons = sorted(ing.get("excluded_by_reason", {}).items())
+    if len(reasons) == 1:
+        items.append((f"Excluded: {EXCLUSION_REASONS.get(reasons[0][0], reasons[0][0])}", f"{ing['excluded']:,}"))
+    else:
+        items.append(("Excluded", f"{ing['excluded']:,}"))
+        items += [(f"Excluded: {EXCLUSION_REASONS.get(r, r)}", f"{c:,}") for r, c in reasons]
+    kinds = b.overview["by_kind"]
+    if len(kinds) > 1:
+        items += [(f"Kept: {_KIND_WORDS.get(row['kind'], (row['kind'], row['kind']))[1]}", f"{row['count']:,}")
+                  for row in kinds]
     n_placeholders = _n_placeholders(b)
     if n_placeholders:
         items.append(("Kept but not analysed: placeholders such as \u201cSee attached file(s)\u201d",
@@ -859,10 +865,11 @@ def key_numbers_section(b: BriefingData) -> str:
     anchors = int(ing.get("cleaning", {}).get("kept_as_thread_anchor", 0))
     if anchors:  # Decide Madrid: 7 comments without text that replies hang below
         items.append(("Kept but not analysed: no text, kept because replies hang below them", f"{anchors:,}"))
-    items += [
-        (f"{_respondent_noun(b).capitalize()} analysed for themes and tone", f"{b.n_analysed:,}"),
-        ("Themes found", f"{len(b.themes):,}"),
-    ]
+    items.append((f"{_respondent_noun(b).capitalize()} analysed for themes and tone", f"{b.n_analysed:,}"))
+    n = b.opinion_notes
+    if n and not n.get("skipped") and n.get("n_participants"):
+        items.append(("People who voted", f"{int(n['n_participants']):,}"))
+    items.append(("Codes" if b.coding else "Themes found", f"{len(b.themes):,}"))
     if not _too_few_for_themes(b):
         items.append(("Not assigned to any theme", f"{int(b.theme_notes.get('n_not_assigned', 0)):,}"))
     return report.section("Key numbers", report.key_numbers(items), id="key-numbers")

@@ -704,3 +704,15 @@ def test_the_summary_says_up_front_that_attachments_were_not_read(data):
     assert (f"Caution:</strong> 3 more {noun} only point to an attached file, which was not read: what the "
             "attachments say is not in this analysis.") in summary and "More under Caveats.</p>" in summary
     assert "attached file" not in briefing.summary_section(data)
+
+
+def test_key_numbers_do_not_repeat_a_total_as_its_only_part(data):
+    # an audit: one consultation's key numbers showed 827 three times (kept, kept: responses, analysed)
+    # and 171 twice (excluded, excluded: non-answers)
+    ingest = {**data.ingest, "records_read": 998, "kept": 827, "excluded": 171,
+              "excluded_by_reason": {"non_answer": 171}}
+    overview = {**data.overview, "by_kind": [{"kind": "response", "count": 827}]}
+    tiles = " ".join(re.sub(r"<[^>]+>", " ", briefing.key_numbers_section(
+        dataclasses.replace(data, ingest=ingest, overview=overview))).split())
+    assert "Records read 998 Kept 827 Excluded: " in tiles and tiles.count(" 171") == 1
+    assert "Kept: responses" not in tiles and "Excluded 171" not in tiles
