@@ -869,6 +869,9 @@ def key_numbers_section(b: BriefingData) -> str:
     n = b.opinion_notes
     if n and not n.get("skipped") and n.get("n_participants"):
         items.append(("People who voted", f"{int(n['n_participants']):,}"))
+    petitions = b.comments[b.comments["kind"] == "petition"]
+    if len(petitions) and "votes_up" in petitions.columns and petitions["votes_up"].notna().any():
+        items.append(("Signatures", f"{int(petitions['votes_up'].astype('Float64').sum()):,}"))
     items.append(("Codes" if b.coding else "Themes found", f"{len(b.themes):,}"))
     if not _too_few_for_themes(b):
         items.append(("Not assigned to any theme", f"{int(b.theme_notes.get('n_not_assigned', 0)):,}"))

@@ -534,6 +534,7 @@ def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes
     assert "900001" in themes_html
     numbers = " ".join(visible_text(briefing.key_numbers_section(b)).split())
     assert "Themes found 0" in numbers and "Not assigned" not in numbers
+    assert "Signatures 10,234" in numbers  # the fixture's signature_count
     assert "1 of 1" in visible_text(briefing.sentiment_section(b)) and "Of 1 petition," in visible_text(
         briefing.sentiment_section(b))
     method = " ".join(visible_text(briefing.methodology_section(b)).split())
