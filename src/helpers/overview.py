@@ -358,6 +358,10 @@ def _everyday_words(texts: pd.Series, candidates: set[str]) -> set[str]:
     if not forms or not len(texts):
         return set()
     sample = arrow_strings(texts.iloc[:: max(1, -(-len(texts) // NAME_EVIDENCE_TEXTS))])
+    # only texts holding one of the words somewhere can count it (most do not: the splitting below is
+    # the cost)
+    sample = sample.filter(pc.fill_null(pc.match_substring_regex(
+        sample, "|".join(re.escape(w) for w in sorted(forms)), ignore_case=True), False))
     # e-mail and web addresses, and dotted names ("laura.example.org"), are not words
     sample = pc.replace_substring_regex(sample, r"\S*[@/]\S*|[\p{L}\p{N}_'’-]+(?:\.[\p{L}\p{N}_'’-]+)+", " ")
     words = pc.list_flatten(pc.split_pattern_regex(sample, r"[^\p{L}\p{N}_'’-]+"))
