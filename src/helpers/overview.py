@@ -308,11 +308,13 @@ def addressed_names(comments: pd.DataFrame) -> pd.DataFrame:
 _CAPITALISED_WORD = re.compile(rf"\b[{NAME_UPPER}][{NAME_LOWER}]+(?:[-'’][{NAME_UPPER}][{NAME_LOWER}]+)?\b")
 
 
-def mention_names(texts: list[str], corpus: pd.Series) -> list[bool]:
+def mention_names(texts: list[str], corpus: pd.Series, *, evidence_texts: int | None = None) -> list[bool]:
     """Whether each of ``texts`` seems to name a person: it holds a capitalised word (not a common
     opener, greeting or office) that ``corpus`` never writes in lower case (:func:`_everyday_words`),
     as in "Tracey was my CPN" or "Fay, Nicky and the nurses". Places and weekdays count too; the
-    briefing uses this only to prefer quotes without them.
+    briefing uses this only to prefer quotes without them. ``evidence_texts`` caps the texts of
+    ``corpus`` read for that evidence (default :data:`NAME_EVIDENCE_TEXTS`): fewer read leave more
+    words taken for names, the safe side when ranking quotes.
 
     Examples
     --------
@@ -322,7 +324,7 @@ def mention_names(texts: list[str], corpus: pd.Series) -> list[bool]:
     """
     words = [set(_CAPITALISED_WORD.findall(t or "")) - _NOT_NAMES for t in texts]
     candidates = set().union(*words) if words else set()
-    everyday = _everyday_words(corpus, candidates)
+    everyday = _everyday_words(corpus, candidates, evidence_texts)
     return [bool(w - everyday) for w in words]
 
 
@@ -336,7 +338,7 @@ LOWER_CASE_USES = 2
 NAME_EVIDENCE_TEXTS = 50_000
 
 
-def _everyday_words(texts: pd.Series, candidates: set[str]) -> set[str]:
+def _everyday_words(texts: pd.Series, candidates: set[str], evidence_texts: int | None = None) -> set[str]:
     """The ``candidates`` (capitalised words) that ``texts`` write in lower case at least
     :data:`LOWER_CASE_USES` times and at least as often as capitalised,
     as whole words outside e-mail and web addresses.
@@ -357,7 +359,8 @@ def _everyday_words(texts: pd.Series, candidates: set[str]) -> set[str]:
     forms = {c.lower(): c for c in candidates if c.lower() != c}
     if not forms or not len(texts):
         return set()
-    sample = arrow_strings(texts.iloc[:: max(1, -(-len(texts) // NAME_EVIDENCE_TEXTS))])
+    most = evidence_texts or NAME_EVIDENCE_TEXTS
+    sample = arrow_strings(texts.iloc[:: max(1, -(-len(texts) // most))])
     # only texts holding one of the words somewhere can count it (most do not: the splitting below is
     # the cost)
     sample = sample.filter(pc.fill_null(pc.match_substring_regex(
