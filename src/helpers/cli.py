@@ -273,13 +273,17 @@ def _cmd_code(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .codeframe import read_codeframe, read_coding_sheet
-    from .coding import analyst_agreement, code_comments
+    from .coding import MIN_HAND_CODED, analyst_agreement, code_comments
     from .stages import analysed_comments, read_comments_table
     from .tables import beside, write_table
 
     comments = analysed_comments(read_comments_table(args.table))
     frame = read_codeframe(args.codeframe)
     hand = read_coding_sheet(args.coded, frame, comment_ids=comments["comment_id"])
+    n_coded = int(hand["comment_id"].nunique())
+    if n_coded < MIN_HAND_CODED:
+        raise ConfigError(f"only {n_coded} response(s) are coded in the sheet: machine coding needs at least "
+                          f"{MIN_HAND_CODED}", path=args.coded)
     coded, overall, per_code = code_comments(comments, frame, hand, random_state=args.seed)
     out = Path(args.out)
     agreement_path = beside(out, "agreement")

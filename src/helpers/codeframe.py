@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from . import paths
 from .errors import ConfigError, InputError
 from .tables import atomic_write, not_utf8
 
@@ -310,7 +311,7 @@ def archive_codeframe(frame: Codeframe, folder: str | os.PathLike) -> Path:
 
     target = archive_path(frame, folder)
     if not target.is_file():
-        source = Path(frame.source) if frame.source else None
+        source = paths.resolve(frame.source) if frame.source else None  # as given: relative to the project
         if source is not None and source.is_file() and _same_codes(source, frame):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)

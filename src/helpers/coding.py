@@ -1027,7 +1027,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         frame = draft_codeframe(stages.load(run, "themes"), name=f"Draft from the themes of {run.name}")
     kept = keep_analysts_files(run, frame)  # an edited codeframe or a filled sheet is never lost
     in_place = stages.output_path(run, "codeframe")
-    if not (frame.source and Path(frame.source).resolve() == in_place.resolve()):  # never rewrite the analysts' file
+    if not (frame.source and paths.resolve(frame.source).resolve() == in_place.resolve()):  # never rewrite analysts' file
         write_codeframe(frame, in_place, header=f"Codeframe version {frame.version} ({frame.source}). Edit it, bump "
                                                 "the version, and pass it back as the codeframe parameter.")
     archive_codeframe(frame, run / "codeframes")

@@ -705,3 +705,17 @@ def test_a_code_nobody_was_given_says_so_plainly(invented_run):
     first = html[html.index(f"Code {themes['code_id'].iloc[0]}:"):]
     first = first[:first.index("</section>")]
     assert "Key terms" not in first and "can be quoted" not in first
+
+
+def test_cli_code_with_too_few_coded_names_the_sheet(invented_run, tmp_path):
+    # an audit: "only 0 response(s) are coded" named no file, unlike every other error
+    table = stages.output_path(invented_run["run"], "comments")
+    truth = invented_run["truth"].iloc[:3]
+    sheet = tmp_path / "few.csv"
+    pd.DataFrame({"comment_id": truth.index, "LATE": truth["LATE"], "STAFF": truth["STAFF"]}).to_csv(sheet, index=False)
+    done = run_cli("code", str(table), "--codeframe", str(FIXTURES / "codeframe.yaml"), "--coded", str(sheet),
+                   "--out", str(tmp_path / "out.csv"))
+    assert done.returncode == 2
+    rows = int((truth[["LATE", "STAFF"]].sum(axis=1) > 0).sum())  # rows with no mark are not coded yet
+    assert done.stderr.strip() == (f"error: {sheet}: only {rows} response(s) are coded in the sheet: machine "
+                                   "coding needs at least 10")
