@@ -34,7 +34,7 @@ from .campaigns import MIN_ADDITION_WORDS
 from .overview import mention_names
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
-from .stats import SMALL_N, describe_estimate, describe_share, small_corpus_note
+from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
 from .themes import N_KEY_TERMS, QUOTE_POOL
 
@@ -352,13 +352,14 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
                   allowed: pd.Series, *, n_quotes: int = MAX_QUOTES) -> dict[int, list[tuple[str, str]]]:
     """Up to ``n_quotes`` quotes per theme: the theme model's picks (``quote_ids``: typical, no two
     copies of one text, those naming no one first; see :func:`helpers.themes.summarise_themes`) that
-    may be quoted, so the briefing quotes what ``04_themes`` shows. Only when fewer remain (consent
-    refused in a table the model did not see, or codes without picks) are they topped up with the
-    theme's other most typical members that may be quoted (highest weight first, no repeated text),
-    those that seem to name someone (:func:`helpers.overview.mention_names`) last.
+    may be quoted, then the theme's other most typical members that may (highest weight first, no
+    repeated text); among the first ``5 * n_quotes`` of these, those that seem to name someone
+    (:func:`helpers.overview.mention_names`) come last. For themes the picks that name no one come
+    first, so the briefing quotes what ``04_themes`` shows; codes' picks (analysts' responses first)
+    are checked for names here.
 
     Cost: O(n) to index the quotable texts and sort and group the members (whole columns at once, no
-    per-comment Python objects), then a walk down a short theme's members, a block of texts at a time,
+    per-comment Python objects), then a walk down each theme's members, a block of texts at a time,
     that stops once it has enough candidates.
 
     Returns
@@ -377,33 +378,32 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
         texts = text_of.reindex(ids).tolist()
         return [(c, t) for c, t in zip(ids, texts, strict=True) if isinstance(t, str) and t.strip()]
 
-    out: dict[int, list[tuple[str, str]]] = {}
-    short: dict[int, list[tuple[str, str]]] = {}  # themes whose picks fall short: the candidates to add
+    pools: dict[int, list[tuple[str, str]]] = {}
     for _, t in themes.iterrows():
         tid = int(t["theme_id"])
-        out[tid] = candidates([str(c) for c in list(t["quote_ids"])])[:n_quotes]
-        if len(out[tid]) == n_quotes:
-            continue
-        seen = {" ".join(text.lower().split()) for _, text in out[tid]} | {c for c, _ in out[tid]}
         pool: list[tuple[str, str]] = []
+        seen: set[str] = set()
         rows = rows_of.get(tid, np.arange(0))
-        for start in range(0, len(rows), _QUOTE_BLOCK):
-            for cid, text in candidates([str(c) for c in member_ids.take(rows[start:start + _QUOTE_BLOCK])]):
+        picks = [str(c) for c in list(t["quote_ids"])]
+        for start in range(-_QUOTE_BLOCK, len(rows), _QUOTE_BLOCK):
+            ids = picks if start < 0 else [str(c) for c in member_ids.take(rows[start:start + _QUOTE_BLOCK])]
+            for cid, text in candidates(ids):
                 key = " ".join(text.lower().split())
-                if key not in seen and cid not in seen:
-                    seen |= {key, cid}
+                if key not in seen and cid not in {c for c, _ in pool}:
+                    seen.add(key)
                     pool.append((cid, text))
-            if len(pool) >= (n_quotes - len(out[tid])) * QUOTE_POOL:
+            if len(pool) >= n_quotes * QUOTE_POOL:
                 break
-        short[tid] = pool
-    # Among the candidates added, those that seem to name someone (staff named in feedback: "Tracey was
-    # my CPN") give way to the others.
-    pooled = [text[:_QUOTE_SCAN] for pool in short.values() for _, text in pool]
+        pools[tid] = pool[:n_quotes * QUOTE_POOL]
+    # Quotes that seem to name someone (staff named in feedback: "Tracey was my CPN") give way to the
+    # next most typical ones; they are used only when a theme has too few others.
+    pooled = [text[:_QUOTE_SCAN] for pool in pools.values() for _, text in pool]
     named = iter(mention_names(pooled, comments["text"].astype("string")) if pooled else [])
-    for tid, pool in short.items():
+    out: dict[int, list[tuple[str, str]]] = {}
+    for tid, pool in pools.items():
         flags = [next(named) for _ in pool]
         ranked = [q for q, f in zip(pool, flags, strict=True) if not f] + [q for q, f in zip(pool, flags, strict=True) if f]
-        out[tid] += ranked[:n_quotes - len(out[tid])]
+        out[tid] = ranked[:n_quotes]
     return out
 
 
@@ -481,11 +481,37 @@ def _theme_phrase(row: pd.Series, n: int) -> str:
 
 
 def _ranked_themes(b: BriefingData) -> pd.DataFrame:
-    """Themes largest first: by estimated share where a machine's coding was estimated."""
+    """Themes largest first: by the share shown (estimated where :func:`_estimated` holds)."""
     if b.coding and "estimate" in b.themes.columns:
-        key = b.themes["estimate"].fillna(b.themes["share"])
-        return b.themes.iloc[np.argsort(-key.to_numpy(), kind="stable")]
+        n = b.n_analysed
+        key = [t["estimate"] if _estimated(t, n) else t["share"] for _, t in b.themes.iterrows()]
+        return b.themes.iloc[np.argsort(-np.asarray(key, dtype=float), kind="stable")]
     return b.themes.sort_values("size", ascending=False, kind="stable")
+
+
+def _whole_percent(share: float) -> str:
+    """A share as the text writes it: whole percent, rounded half up, "<1%" for a share above none
+    (never "0%" for someone)."""
+    text = _percent_text(float(share), 0)
+    return "<1%" if share > 0 and text == "0%" else text
+
+
+def _any_estimated(b: BriefingData) -> bool:
+    """Whether any code's share shown is an estimate (the annex and coding paragraph then say how)."""
+    return bool(b.coding) and any(_estimated(t, b.n_analysed) for _, t in b.themes.iterrows())
+
+
+def _shown_interval(b: BriefingData, row: pd.Series, n: int) -> tuple[float, float]:
+    """The interval the page shows for a theme or code: its estimate's, else its count's."""
+    if _estimated(row, n):
+        return float(row["estimate_low"]), float(row["estimate_high"])
+    return float(row["ci_low"]), float(row["ci_high"])
+
+
+def _top_two_tied(share_low: float, second_high: float) -> bool:
+    """Whether the first of two ranked shares' interval reaches the second's: then neither is "the most
+    common" (the chart title and the summary say so alike)."""
+    return float(share_low) <= float(second_high)
 
 
 def summary_section(b: BriefingData) -> str:
@@ -531,10 +557,18 @@ def summary_section(b: BriefingData) -> str:
                          "distinct groups: the comments share their vocabulary too much to be told apart.")
     elif len(ranked):
         top = ranked.iloc[0]
-        s = f"The most common theme was {_theme_phrase(top, n)}"
-        rest = [_theme_phrase(r, n) for _, r in ranked.iloc[1:3].iterrows()]
-        if rest:
-            s += "; others were " + " and ".join(rest)
+        low_high = _shown_interval(b, ranked.iloc[0], n)[0], _shown_interval(b, ranked.iloc[1], n)[1]
+        if n >= SMALL_N and _top_two_tied(*low_high):  # as the chart's title: no single winner
+            s = (f"The most common themes were {_theme_phrase(top, n)} and {_theme_phrase(ranked.iloc[1], n)}, "
+                 "whose intervals overlap")
+            rest = [_theme_phrase(r, n) for _, r in ranked.iloc[2:3].iterrows()]
+            if rest:
+                s += "; another was " + rest[0]
+        else:
+            s = f"The most common theme was {_theme_phrase(top, n)}"
+            rest = [_theme_phrase(r, n) for _, r in ranked.iloc[1:3].iterrows()]
+            if rest:
+                s += "; others were " + " and ".join(rest)
         sentences.append(s + ".")
         once = _first_counting_each_once(b, ranked)
         if once:
@@ -966,7 +1000,7 @@ def _coding_summary(b: BriefingData) -> str:
         text += (f" Two analysts coding the same {int(a['micro_f1']['n']):,} {noun} agreed with an F1 of "
                  f"{_figure(a['micro_f1'])}.")
     text += f" A {noun[:-1]} can carry more than one code; sizes count the {noun} given each code."
-    if "estimate" in b.themes.columns and b.themes["estimate"].notna().any():
+    if _any_estimated(b):
         text += (" A classifier tuned to agree with analysts gives a code it is unsure of too often or too rarely, "
                  "so shares are estimated: the machine\u2019s probabilities for the responses it coded are added up, "
                  "scaled by how far they overshoot the analysts\u2019 own count on the responses the analysts coded, "
@@ -1008,7 +1042,7 @@ def coding_method_html(b: BriefingData) -> str:
                "and scaled by how far they overshoot the analysts' count on the analysts' own responses (calibrated "
                "probabilistic classify-and-count), and its interval resamples the analysts' responses. Its count "
                "of responses is the machine's decisions, which carry the machine's errors."
-               if "estimate" in b.themes.columns and b.themes["estimate"].notna().any() else
+               if _any_estimated(b) else
                "Counts of machine-coded responses carry the machine's errors, which their intervals do not include."))
     if c.get("untrained_codes"):
         text += (f" Codes with too few hand-coded examples to learn ({', '.join(map(str, c['untrained_codes']))}) "
@@ -1066,18 +1100,19 @@ def themes_section(b: BriefingData) -> str:
         if estimated.any():
             share, low, high = (themes[e].where(estimated, c) for e, c in (
                 ("estimate", share), ("estimate_low", low), ("estimate_high", high)))
-        data = themes.assign(label=[_label(t) for _, t in themes.iterrows()], percent=(share * 100).round(1),
-                             low=(low * 100).round(1), high=(high * 100).round(1))
+        data = themes.assign(label=[_label(t) for _, t in themes.iterrows()], percent=share * 100,
+                             low=low * 100, high=high * 100)
         largest = data.iloc[0]
         what = "Estimated share" if estimated.any() else "Share"
         # the first is "the most common" only when its interval clears the second's
-        tied = len(data) > 1 and float(data["low"].iloc[0]) <= float(data["high"].iloc[1])
+        tied = len(data) > 1 and _top_two_tied(data["low"].iloc[0], data["high"].iloc[1])
         title = (f"\u201c{largest['label']}\u201d and \u201c{data['label'].iloc[1]}\u201d are the most common themes"
                  if tied else f"\u201c{largest['label']}\u201d is the most common theme")
         fig = plots.bar_chart(data, label_col="label", value_col="percent", ci_low_col="low", ci_high_col="high",
-                              title=title, value_format=lambda v: "<1%" if 0 < v < 0.5 else f"{v:.0f}%",
+                              title=title, value_format=lambda v: _whole_percent(v / 100),
                               xlabel=f"{what} of {n:,} {_respondent_noun(b)}, with 95% intervals")
-        figures = "; ".join(f"{r.label} {r.percent:.0f}% ({r.low:.0f}% to {r.high:.0f}%)" for r in data.itertuples())
+        figures = "; ".join(f"{r.label} {_whole_percent(r.percent / 100)} ({_whole_percent(r.low / 100)} to "
+                            f"{_whole_percent(r.high / 100)})" for r in data.itertuples())
         parts.append(plots.figure_html(
             fig, alt=f"Bar chart of the {what.lower()} of {_respondent_noun(b)} in each of {len(b.themes)} themes, "
                      f"with 95% intervals: {figures}.",

@@ -821,7 +821,7 @@ def keep_analysts_files(run: str | os.PathLike, frame) -> list[str]:
     from .codeframe import archive_codeframe, archive_path, read_codeframe
     from .errors import ListeningPostError
 
-    run = Path(run)
+    run = stages.run_folder(run)  # relative to here, else to the project (from notebooks/)
     kept: list[str] = []
 
     def keep_bytes(source: Path, folder: Path, stem: str) -> None:  # a copy named by a digest of its bytes
@@ -854,7 +854,7 @@ def console_lines(run: str | os.PathLike) -> list[str]:
     ``make report`` learns where the sheet to code is without opening the notebook)."""
     from . import stages
 
-    run = Path(run)
+    run = stages.run_folder(run)  # relative to here, else to the project (from notebooks/)
     if not stages.output_path(run, "coding_notes").is_file():
         return []
     notes = stages.load(run, "coding_notes")
@@ -863,10 +863,12 @@ def console_lines(run: str | os.PathLike) -> list[str]:
     if notes.get("machine_coding"):
         agree = {r["metric"]: r for r in notes.get("agreement") or []}
         micro, macro = agree.get("micro_f1"), agree.get("macro_f1")
+        measured = micro and macro and micro.get("value") is not None and macro.get("value") is not None
         lines.append(f"  coding: {notes['n_hand_coded']:,} responses coded by analysts, {notes['n_machine_coded']:,} "
                      "by machine" + (f"; agreement with the analysts: F1 {micro['value']:.2f} over all codes, "
                                      f"{macro['value']:.2f} averaged over codes ({notes['cv_folds']}-fold "
-                                     "cross-validation)" if micro and macro else ""))
+                                     "cross-validation)" if measured else "; agreement not measurable (no code "
+                                                                          "given in the hand-coded responses)"))
         if notes.get("untrained_codes"):
             lines.append(f"  coding: too few examples to train, left to analysts: {', '.join(notes['untrained_codes'])}")
         lines.append(f"  coding: the next {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx)")
@@ -1014,7 +1016,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         write_coding_sheet,
     )
 
-    run = Path(run)
+    run = stages.run_folder(run)  # relative to here, else to the project (from notebooks/)
     comments = stages.analysed_comments(stages.load_comments(run))
     if features not in ("tfidf", "embeddings"):
         raise ConfigError(f"coding features must be 'tfidf' or 'embeddings', not {features!r}")

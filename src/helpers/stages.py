@@ -73,6 +73,7 @@ __all__ = [
     "ANALYST_FILES",
     "downstream",
     "remove_stale",
+    "run_folder",
     "StaleResultsRemoved",
 ]
 
@@ -161,7 +162,7 @@ def remove_stale(run: str | os.PathLike, notebook: str) -> list[str]:
         names += BRIEFING_PAGES
     removed = []
     for name in names:
-        path = _run_folder(run) / name
+        path = run_folder(run) / name
         if path.is_file():
             path.unlink()
             removed.append(name)
@@ -183,7 +184,7 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _run_folder(run: str | os.PathLike) -> Path:
+def run_folder(run: str | os.PathLike) -> Path:
     """``run`` as given, or, when that is a relative path that does not exist from here but does from
     the project root (a notebook's working folder is ``notebooks/``), from the project root."""
     folder = Path(run)
@@ -212,7 +213,7 @@ def output_path(run: str | os.PathLike, name: str) -> Path:
     >>> output_path("reports/x", "themes").name, output_path("reports/x", "themes.json").name
     ('themes.parquet', 'themes.json')
     """
-    return _run_folder(run) / FILES[_key(name)][0]
+    return run_folder(run) / FILES[_key(name)][0]
 
 
 def require(run: str | os.PathLike, name: str) -> Path:

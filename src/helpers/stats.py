@@ -156,8 +156,8 @@ def describe_share(k: int, n: int, *, confidence: float = 0.95, interval: bool =
 
     Below :data:`SMALL_N` responses the answer is counts only ("3 of 7"); otherwise a whole-number
     percentage with its Wilson interval ("43% (95% CI 39% to 48%)"), or one with a decimal when whole
-    numbers would make the interval one number ("0.2% (95% CI 0.1% to 0.4%)", not "0%-0%"; "1.1% (95% CI
-    0.9%-1.4%)", not "1%-1%"). A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
+    numbers would make the interval one number ("0.2% (95% CI 0.1% to 0.4%)", not "0% to 0%"; "1.1% (95% CI
+    0.9% to 1.4%)", not "1% to 1%"). A non-zero share that would round to zero is written "<1%" (or "<0.1%"), and one short of
     everyone ">99%" (or ">99.9%"), so that nobody reads "0%" as "none"; the interval's far end is then
     shown as at least that smallest step. With ``interval=False`` the interval is left out (a count of
     everyone who answered a question is not an estimate).

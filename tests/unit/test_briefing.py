@@ -360,10 +360,11 @@ def test_choose_quotes_tops_up_from_other_members_and_skips_repeats():
         1: [("a", "one"), ("d", "three")]}
 
 
-def test_choose_quotes_keeps_the_models_picks_and_tops_up_preferring_quotes_that_name_no_one():
-    # The theme model's picks are what 04_themes shows (it already put picks naming someone last: see
-    # test_themes): an audit found the briefing quoting other comments than the notebook. Only the
-    # top-ups are ranked here: "Tracey" and "Leeds" are never written in lower case, "Always" is.
+def test_choose_quotes_prefers_quotes_that_name_no_one():
+    # NHS feedback quoted "Tracey was my CPN and her care was excellent": staff named without a title are
+    # not found by redaction, so such quotes give way to the next ones, whether the theme model or the
+    # coding picked them (codes' picks are not checked for names before: a review found them back).
+    # "Always" is an everyday word here (written "always" twice); "Tracey" and "Leeds" never are.
     themes = pd.DataFrame({"theme_id": [1], "quote_ids": [["a"]]})
     texts = ["Tracey was so kind to us", "Always kind, always there", "The nurses were kind", "Kind staff in Leeds",
              "kind and always calm"]
@@ -372,12 +373,17 @@ def test_choose_quotes_keeps_the_models_picks_and_tops_up_preferring_quotes_that
     comments = pd.DataFrame({"comment_id": list("abcde"), "text": texts})
     allowed = pd.Series([True] * 5)
     got = briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=3)
-    assert [cid for cid, _ in got[1]] == ["a", "b", "c"]  # the pick, then b and c (d names Leeds)
+    assert [cid for cid, _ in got[1]] == ["b", "c", "e"]
+    # too few others: the named ones still fill the theme's quotes, most typical first
     assert [cid for cid, _ in briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=5)[1]] == [
-        "a", "b", "c", "e", "d"]
-    # a pick that may not be quoted gives way to a top-up
-    got = briefing.choose_quotes(themes, assignments, comments, pd.Series([False] + [True] * 4), n_quotes=1)
-    assert [cid for cid, _ in got[1]] == ["b"]
+        "b", "c", "e", "a", "d"]
+    # picks that name no one are kept in their order, before other members
+    themes = pd.DataFrame({"theme_id": [1], "quote_ids": [["e", "c"]]})
+    assert [cid for cid, _ in briefing.choose_quotes(themes, assignments, comments, allowed, n_quotes=2)[1]] == [
+        "e", "c"]
+    # a pick that may not be quoted gives way
+    got = briefing.choose_quotes(themes, assignments, comments, pd.Series([True] * 4 + [False]), n_quotes=1)
+    assert [cid for cid, _ in got[1]] == ["c"]
 
 
 # ------------------------------------------------------------------------------- structure, breakdown
@@ -438,6 +444,9 @@ def test_chart_names_no_single_winner_when_the_intervals_overlap_and_its_alt_tex
     assert f"{first} {themes['share'].iloc[0] * 100:.0f}% (" in alt and f"{second} {themes['share'].iloc[1] * 100:.0f}% (" in alt
     assert drawn["title"] == f"\u201c{first}\u201d and \u201c{second}\u201d are the most common themes"
     assert drawn["value_format"](59.5) == "60%" and drawn["value_format"](0.3) == "<1%"
+    # and the summary says the same (a review found it naming one winner beside the chart's two)
+    summary = briefing.summary_section(dataclasses.replace(data, themes=themes))
+    assert f"The most common themes were \u201c{first}\u201d" in summary and "whose intervals overlap" in summary
 
 
 def test_chart_has_alt_text_and_a_data_table(data):
@@ -456,7 +465,7 @@ def test_coded_table_link_is_relative(data):
     # every stage's parameters that shaped the page, seeds included (an audit found campaigns and opinion
     # groups missing)
     for stage in ("01_ingest", "04_themes", "05_sentiment", "90_briefing"):
-        assert f">{stage}<" in html or stage in html
+        assert f"<code>{stage}</code>" in html
     notes = dataclasses.replace(data, campaign_notes={"parameters": {"shingle_size": 3, "random_state": 7}},
                                 opinion_notes={"parameters": {"k_margin": 0.03, "random_state": 5}})
     html = briefing.provenance_section(notes)

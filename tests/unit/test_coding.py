@@ -614,15 +614,16 @@ def test_a_rare_code_left_to_analysts_does_not_cut_the_folds():
 def test_estimated_shares_scale_the_machines_probabilities_to_the_analysts_count():
     # Worked by hand. 6 analysts' responses: A on 2, whose cross-validated probabilities sum to 3.0, so
     # the machine overshoots by 3/2: factor 2/3. Its probabilities for the 100 responses it coded sum to
-    # 30 (0.3 each): 20 of them carry A; with the analysts' 2 (and 1 copy: 3), 23 of 106.
+    # 30 (0.3 each): 20 of them carry A; with the analysts' 2 and 1 word-for-word copy of one (3), 23 of
+    # the 6 + 1 + 100 = 107 responses.
     truth = pd.DataFrame({"A": [1, 1, 0, 0, 0, 0], "B": [1, 0, 0, 0, 0, 0]})
     cv = pd.DataFrame({"A": [0.9, 0.6, 0.6, 0.5, 0.2, 0.2], "B": [0.5, 0.1, 0.1, 0.1, 0.1, 0.1]})
     rest = pd.DataFrame({"A": [0.3] * 100, "B": [0.02] * 100})
-    e = estimated_shares(truth, cv, rest, [3, 1], 106, trained=[True, False], n_boot=300).set_index("code_id")
-    assert e.loc["A", "estimate"] == pytest.approx(23 / 106)
-    assert e.loc["A", "estimate_low"] < 23 / 106 < e.loc["A", "estimate_high"]
+    e = estimated_shares(truth, cv, rest, [3, 1], 107, trained=[True, False], n_boot=300).set_index("code_id")
+    assert e.loc["A", "estimate"] == pytest.approx(23 / 107)
+    assert e.loc["A", "estimate_low"] < 23 / 107 < e.loc["A", "estimate_high"]
     assert e.loc["B"].isna().all()  # not trained: the analysts' count alone, no estimate
-    again = estimated_shares(truth, cv, rest, [3, 1], 106, trained=[True, False], n_boot=300).set_index("code_id")
+    again = estimated_shares(truth, cv, rest, [3, 1], 107, trained=[True, False], n_boot=300).set_index("code_id")
     pd.testing.assert_frame_equal(e, again)  # seeded
 
 
