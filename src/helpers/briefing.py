@@ -36,7 +36,7 @@ from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
-from .themes import N_KEY_TERMS, QUOTE_POOL
+from .themes import N_KEY_TERMS, QUOTE_EVIDENCE_TEXTS, QUOTE_POOL
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
            "closed_questions_section", "themes_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
@@ -398,7 +398,9 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
     # Quotes that seem to name someone (staff named in feedback: "Tracey was my CPN") give way to the
     # next most typical ones; they are used only when a theme has too few others.
     pooled = [text[:_QUOTE_SCAN] for pool in pools.values() for _, text in pool]
-    named = iter(mention_names(pooled, comments["text"].astype("string")) if pooled else [])
+    # the same evidence as the theme model's own ranking (see helpers.themes.QUOTE_EVIDENCE_TEXTS)
+    named = iter(mention_names(pooled, comments["text"].astype("string"), evidence_texts=QUOTE_EVIDENCE_TEXTS)
+                 if pooled else [])
     out: dict[int, list[tuple[str, str]]] = {}
     for tid, pool in pools.items():
         flags = [next(named) for _ in pool]
