@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
 from .campaigns import MIN_ADDITION_WORDS
-from .overview import mention_names
+from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
@@ -397,16 +397,10 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
         pools[tid] = pool[:n_quotes * QUOTE_POOL]
     # Quotes that seem to name someone (staff named in feedback: "Tracey was my CPN") give way to the
     # next most typical ones; they are used only when a theme has too few others.
-    pooled = [text[:_QUOTE_SCAN] for pool in pools.values() for _, text in pool]
-    # the same evidence as the theme model's own ranking (see helpers.themes.QUOTE_EVIDENCE_TEXTS)
-    named = iter(mention_names(pooled, comments["text"].astype("string"), evidence_texts=QUOTE_EVIDENCE_TEXTS)
-                 if pooled else [])
-    out: dict[int, list[tuple[str, str]]] = {}
-    for tid, pool in pools.items():
-        flags = [next(named) for _ in pool]
-        ranked = [q for q, f in zip(pool, flags, strict=True) if not f] + [q for q, f in zip(pool, flags, strict=True) if f]
-        out[tid] = ranked[:n_quotes]
-    return out
+    # (the same evidence as the theme model's own ranking: helpers.themes.QUOTE_EVIDENCE_TEXTS)
+    ranked = naming_last(list(pools.values()), lambda q: q[1][:_QUOTE_SCAN], comments["text"],
+                         evidence_texts=QUOTE_EVIDENCE_TEXTS)
+    return {tid: pool[:n_quotes] for tid, pool in zip(pools, ranked, strict=True)}
 
 
 def _short(text: Any, limit: int) -> str:

@@ -20,6 +20,7 @@ from .textscan import NAME_LOWER, NAME_UPPER, arrow_strings, char_table, code_po
 
 __all__ = [
     "mention_names",
+    "naming_last",
     "counts_by_kind",
     "word_counts",
     "length_summary",
@@ -326,6 +327,26 @@ def mention_names(texts: list[str], corpus: pd.Series, *, evidence_texts: int | 
     candidates = set().union(*words) if words else set()
     everyday = _everyday_words(corpus, candidates, evidence_texts)
     return [bool(w - everyday) for w in words]
+
+
+def naming_last(pools: list[list], text_of, corpus: pd.Series, *, evidence_texts: int | None = None) -> list[list]:
+    """Each pool (of quote candidates, most typical first) with the items whose text seems to name
+    someone (:func:`mention_names`: staff named in feedback, "Tracey was my CPN") moved after the others,
+    order otherwise kept; ``text_of(item)`` gives an item's text. One look at ``corpus`` for all pools.
+
+    Examples
+    --------
+    >>> corpus = pd.Series(["the staff were kind", "staff and more staff"])
+    >>> naming_last([["Tracey was kind.", "Staff were kind."]], str, corpus)
+    [['Staff were kind.', 'Tracey was kind.']]
+    """
+    texts = [text_of(item) for pool in pools for item in pool]
+    named = iter(mention_names(texts, corpus.astype("string"), evidence_texts=evidence_texts) if texts else [])
+    out = []
+    for pool in pools:
+        flags = [next(named) for _ in pool]
+        out.append([q for q, f in zip(pool, flags, strict=True) if not f] + [q for q, f in zip(pool, flags, strict=True) if f])
+    return out
 
 
 #: A capitalised word the cues took for a name is an everyday word instead when the corpus also writes

@@ -59,6 +59,8 @@ __all__ = [
     "ingest",
     "load_comments",
     "question_wordings",
+    "with_wording",
+    "consultation_tables",
     "read_comments_table",
     "analysed_comments",
     "overview",
@@ -320,6 +322,33 @@ def question_wordings(run: str | os.PathLike) -> dict[str, str]:
     """Each question's id and wording as the source words it (``ingest.json``; empty for a source with
     no questions), to label breakdowns by question or by closed answer with the question itself."""
     return {str(q["id"]): str(q.get("text") or "") for q in load(run, "ingest").get("questions") or []}
+
+
+def with_wording(run: str | os.PathLike, question_ids) -> list[str]:
+    """Question ids labelled with their wording ("q1: What do you think of ...?"), or as they are where
+    the source words none."""
+    wordings = question_wordings(run)
+    return [f"{q}: {wordings[q]}" if wordings.get(q) else q for q in map(str, question_ids)]
+
+
+def consultation_tables(run: str | os.PathLike) -> list[tuple[str, pd.DataFrame]]:
+    """A consultation's questions (id, kind, wording), its respondents by type and each closed
+    question's answers (every respondent once; campaign senders are told apart in the briefing), as
+    (caption, table) pairs; empty for a source without questions or respondents."""
+    questions = pd.DataFrame(load(run, "ingest").get("questions") or [])
+    out = [("Questions", questions.rename(columns={"id": "question", "text": "wording"}))] if len(questions) else []
+    respondents = load(run, "respondents") if output_path(run, "respondents").is_file() else None
+    if respondents is None or not len(respondents):
+        return out
+    if "respondent_type" in respondents.columns:
+        types = respondents["respondent_type"].fillna("Not stated").value_counts().rename_axis("type")
+        out.append(("Respondents by type", types.rename("respondents").reset_index()))
+    closed = questions.loc[questions["kind"] == "closed", "id"] if "kind" in questions.columns else []
+    for q, label in zip(closed, with_wording(run, closed), strict=True):
+        if q in respondents.columns:
+            answers = respondents[q].fillna("(no answer)").value_counts().rename_axis("answer")
+            out.append((label, answers.rename("respondents").reset_index()))
+    return out
 
 
 def load_comments(run: str | os.PathLike) -> pd.DataFrame:

@@ -1460,17 +1460,11 @@ def _choose_quotes(pools: list[list[int]], texts: list[str], ids: np.ndarray, co
     """The ids of the first ``n_quotes`` comments of each theme's pool (:func:`_quote_pool`), those that
     seem to name someone (:func:`helpers.overview.mention_names`: staff named in feedback, "Tracey was
     my CPN") after the others: they are quoted only when a theme has too few others."""
-    from .overview import mention_names
+    from .overview import naming_last
 
-    pooled = [texts[i] for pool in pools for i in pool]
     # the evidence for everyday words from 10,000 texts: a fifth of the time of the default 50,000
-    named = iter(mention_names(pooled, corpus.astype("string"), evidence_texts=QUOTE_EVIDENCE_TEXTS) if pooled else [])
-    out = []
-    for pool in pools:
-        flags = [next(named) for _ in pool]
-        ranked = [i for i, f in zip(pool, flags, strict=True) if not f] + [i for i, f in zip(pool, flags, strict=True) if f]
-        out.append([str(ids[i]) for i in ranked[:n_quotes]])
-    return out
+    ranked = naming_last(pools, lambda i: texts[i], corpus, evidence_texts=QUOTE_EVIDENCE_TEXTS)
+    return [[str(ids[i]) for i in pool[:n_quotes]] for pool in ranked]
 
 
 def _quote_pool(

@@ -701,6 +701,14 @@ def test_question_wordings_come_from_the_ingest_summary(tmp_path):
     stages.save(tmp_path, "ingest", {"questions": [{"id": "q1", "kind": "open", "text": "Why?"},
                                                    {"id": "c1", "kind": "closed", "text": None}]})
     assert stages.question_wordings(tmp_path) == {"q1": "Why?", "c1": ""}
+    assert stages.with_wording(tmp_path, ["q1", "c1", "q9"]) == ["q1: Why?", "c1", "q9"]
+    stages.save(tmp_path, "respondents", pd.DataFrame({"respondent_id": ["a", "b", "c"],
+                                                      "respondent_type": ["individual", None, "individual"],
+                                                      "c1": ["Agree", "Agree", None]}))
+    tables = dict(stages.consultation_tables(tmp_path))
+    assert list(tables) == ["Questions", "Respondents by type", "c1"]
+    assert tables["Respondents by type"].values.tolist() == [["individual", 2], ["Not stated", 1]]
+    assert tables["c1"].values.tolist() == [["Agree", 2], ["(no answer)", 1]]
     stages.save(tmp_path, "ingest", {"kept": 3})
     assert stages.question_wordings(tmp_path) == {}
 
