@@ -13,7 +13,10 @@ Reads ``../shared/corpora/nhs-patient-feedback`` in place (skips with a message 
    comparison: the rest of the active arm lacks the hard responses it chose). The cross-validated
    agreement the briefing would state is printed beside them, and how far each code's share of the
    corpus is from the human coding's (mean absolute error in points): as the briefing estimates it
-   (:func:`helpers.coding.estimated_shares`) and as the machine's decisions count it.
+   (:func:`helpers.coding.estimated_shares`, calibrated on the responses coded at random) and as the
+   machine's decisions count it; and for how many codes the estimate's 95% interval holds the human
+   share (``share_cover``; ``share_cover_all`` calibrates on every coded response instead, which the
+   active sampler's picks bias).
 2. ``co_multi_label.csv`` (Care Opinion stories, up to six codes each): the model's cross-validated
    agreement on all 1,998 stories, micro and macro F1 and per-code figures.
 
@@ -31,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import ingest, paths
+from helpers.codeframe import AT_RANDOM
 from helpers.coding import CodingModel, agreement, estimated_shares, priority
 
 from . import write_results
@@ -56,7 +60,8 @@ def nhs_major_categories() -> tuple[pd.DataFrame, pd.DataFrame]:
     return comments, Y
 
 
-def _fit_score(X, Y, coded: np.ndarray, heldout: np.ndarray, seed: int) -> tuple[CodingModel, dict]:
+def _fit_score(X, Y, coded: np.ndarray, heldout: np.ndarray, seed: int,
+               at_random: np.ndarray | None = None) -> tuple[CodingModel, dict]:
     model = CodingModel(random_state=seed).fit(X.iloc[coded], Y.iloc[coded], corpus=X)
     out = {}
     rest = np.setdiff1d(np.arange(len(X)), coded)
@@ -70,15 +75,24 @@ def _fit_score(X, Y, coded: np.ndarray, heldout: np.ndarray, seed: int) -> tuple
                       n_boot=0)
     values = cv.set_index("metric")["value"]
     out["cv_micro_f1"], out["cv_macro_f1"] = round(float(values["micro_f1"]), 3), round(float(values["macro_f1"]), 3)
-    # Each code's share of the corpus as the briefing gives it (estimated from the machine's probabilities)
-    # and as its decisions count it: mean absolute error against the human labels, in points.
+    # Each code's share of the corpus as the briefing gives it (estimated from the machine's probabilities,
+    # calibrated on the responses coded at random) and as its decisions count it: mean absolute error
+    # against the human labels, in points; and how many codes' 95% intervals hold the human share, with
+    # the calibration on the random responses (as the briefing does) and on all coded responses.
     hand = Y.iloc[coded].sum().to_numpy()
     decided = (hand + model.predict(X.iloc[rest]).to_numpy().sum(axis=0)) / len(X)
-    est = estimated_shares(Y.iloc[coded].reset_index(drop=True), model.cv_proba_, model.predict_proba(X.iloc[rest]),
-                           hand, len(X), trained=[c not in model.untrained_ for c in Y.columns], n_boot=0)
-    estimated = est["estimate"].fillna(pd.Series(decided)).to_numpy()
     truth = Y.mean().to_numpy()
-    out["share_error_estimated_pts"] = round(float(np.abs(estimated - truth).mean() * 100), 2)
+    proba = model.predict_proba(X.iloc[rest])
+    trained = [c not in model.untrained_ for c in Y.columns]
+    for name, calibrate in (("", at_random), ("_all", None)):
+        est = estimated_shares(Y.iloc[coded].reset_index(drop=True), model.cv_proba_, proba, hand, len(X),
+                               trained=trained, calibrate=calibrate, random_state=seed)
+        if name and at_random is None:
+            break  # every coded response was drawn at random: one calibration
+        estimated = est["estimate"].fillna(pd.Series(decided)).to_numpy()
+        held = (est["estimate_low"] <= truth) & (truth <= est["estimate_high"])
+        out[f"share_error_estimated{name}_pts"] = round(float(np.abs(estimated - truth).mean() * 100), 2)
+        out[f"share_cover{name}"] = f"{int(held.sum())}/{int(est['estimate_low'].notna().sum())}"
     out["share_error_counted_pts"] = round(float(np.abs(decided - truth).mean() * 100), 2)
     return model, out
 
@@ -99,7 +113,7 @@ def learning_curve(X: pd.DataFrame, Y: pd.DataFrame, *, checkpoints=CHECKPOINTS,
     first = np.array(first[: checkpoints[0]])
     rows = []
     for arm in ("active", "random"):
-        coded = first.copy()
+        coded, random = first.copy(), np.ones(len(first), dtype=bool)
         arm_rng = np.random.default_rng(seed + 1)
         start = time.perf_counter()
         for target in checkpoints:
@@ -107,14 +121,14 @@ def learning_curve(X: pd.DataFrame, Y: pd.DataFrame, *, checkpoints=CHECKPOINTS,
                 step = min(batch if len(coded) < 1000 else 2 * batch, target - len(coded))
                 candidates = np.setdiff1d(pool, coded)
                 if arm == "random":
-                    new = arm_rng.choice(candidates, size=step, replace=False)
+                    new, drawn = arm_rng.choice(candidates, size=step, replace=False), np.ones(step, dtype=bool)
                 else:
                     model = CodingModel(random_state=seed).fit(X.iloc[coded], Y.iloc[coded], corpus=X)
-                    score = priority(model, X.iloc[candidates], coded=X.iloc[coded],
-                                     random_state=seed + len(coded))["priority"].to_numpy()
-                    new = candidates[np.argsort(-score, kind="stable")[:step]]
-                coded = np.concatenate([coded, new])
-            _, scores = _fit_score(X, Y, coded, heldout, seed)
+                    order = priority(model, X.iloc[candidates], coded=X.iloc[coded], random_state=seed + len(coded))
+                    top = np.argsort(-order["priority"].to_numpy(), kind="stable")[:step]
+                    new, drawn = candidates[top], (order["drawn"].to_numpy()[top] == AT_RANDOM)
+                coded, random = np.concatenate([coded, new]), np.concatenate([random, drawn])
+            _, scores = _fit_score(X, Y, coded, heldout, seed, at_random=None if random.all() else random)
             rows.append({"sampler": arm, "n_coded": len(coded), **scores,
                          "seconds": round(time.perf_counter() - start, 1)})
             print(rows[-1], file=sys.stderr, flush=True)

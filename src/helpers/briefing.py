@@ -477,12 +477,29 @@ def _theme_phrase(row: pd.Series, n: int) -> str:
 
 
 def _ranked_themes(b: BriefingData) -> pd.DataFrame:
-    """Themes largest first: by the share shown (estimated where :func:`_estimated` holds)."""
+    """Themes largest first: by the share shown (estimated where :func:`_estimated` holds). Codes left
+    to analysts (:func:`_left_to_analysts`) are not ranked: their counts cover only the hand-coded
+    responses, so they are not comparable with the others."""
     if b.coding and "estimate" in b.themes.columns:
         n = b.n_analysed
         key = [t["estimate"] if _estimated(t, n) else t["share"] for _, t in b.themes.iterrows()]
-        return b.themes.iloc[np.argsort(-np.asarray(key, dtype=float), kind="stable")]
+        ranked = b.themes.iloc[np.argsort(-np.asarray(key, dtype=float), kind="stable")]
+        return ranked[[not _left_to_analysts(t) for _, t in ranked.iterrows()]]
     return b.themes.sort_values("size", ascending=False, kind="stable")
+
+
+def _left_to_analysts(row: pd.Series) -> bool:
+    """Whether a code was too rare for the machine to learn: analysts gave it, and the machine did not
+    look for it in the responses it coded, so its count is a count of the hand-coded responses only."""
+    value = row.get("machine_coded")
+    return value is not None and pd.notna(value) and not bool(value)
+
+
+def _hand_coded_count(b: BriefingData, row: pd.Series) -> str:
+    """A code left to analysts, counted where it was looked for: "3 of the 481 responses analysts coded"."""
+    c = b.coding
+    coded = int(c.get("n_hand_coded", 0)) + int(c.get("n_copies_of_hand_coded") or 0)
+    return f"{int(row['n_analyst']):,} of the {coded:,} {_respondent_noun(b)} analysts coded"
 
 
 def _whole_percent(share: float) -> str:
@@ -931,7 +948,10 @@ def _themes_overview_table(b: BriefingData, n: int) -> pd.DataFrame:
     units = _content_view(b)
     for _, t in b.themes.iterrows():
         row = {"Theme": f"{int(t['theme_id'])}. {_label(t)}", "Comments": int(t["size"])}
-        if _estimated(t, n):
+        if b.coding and _left_to_analysts(t):  # looked for only by analysts: no share of all responses
+            row["Share"] = _hand_coded_count(b, t)
+            row["95% interval"] = "not estimated (left to analysts)"
+        elif _estimated(t, n):
             row["Share"] = f"{t['estimate']:.0%} (estimated)"
             row["95% interval"] = f"{t['estimate_low']:.0%} to {t['estimate_high']:.0%}"
         elif n >= SMALL_N:
@@ -999,9 +1019,34 @@ def _coding_summary(b: BriefingData) -> str:
     if _any_estimated(b):
         text += (" A classifier tuned to agree with analysts gives a code it is unsure of too often or too rarely, "
                  "so shares are estimated: the machine\u2019s probabilities for the responses it coded are added up, "
-                 "scaled by how far they overshoot the analysts\u2019 own count on the responses the analysts coded, "
+                 f"scaled by how far they overshoot the analysts\u2019 own count {_calibrated_on(b)}, "
                  "and the interval includes the uncertainty of that scaling.")
+        if _calibration_caution(b):
+            text += " " + _calibration_caution(b)
     return text
+
+
+def _calibrated_on(b: BriefingData) -> str:
+    """Which hand-coded responses the estimated shares are calibrated on ("on the 300 drawn at random
+    ..."): not those the active sampler chose for being hard to code, which are not like the rest
+    (:func:`helpers.coding.estimated_shares`)."""
+    c, noun = b.coding, _respondent_noun(b)
+    chosen = int(c.get("n_chosen_by_sampler") or 0)
+    if not chosen or not c.get("shares_calibrated_on_random"):
+        return f"on the {noun} the analysts coded"
+    return (f"on the {c['n_hand_coded'] - chosen:,} hand-coded {noun} drawn at random (not the {chosen:,} the tool "
+            "chose for being hard to code, which are not like the rest)")
+
+
+def _calibration_caution(b: BriefingData) -> str:
+    """A warning when the shares could only be calibrated on responses chosen for being hard to code."""
+    c = b.coding
+    chosen = int(c.get("n_chosen_by_sampler") or 0)
+    if not chosen or c.get("shares_calibrated_on_random"):
+        return ""
+    return (f"{chosen:,} of the hand-coded {_respondent_noun(b)} were chosen for being hard to code and too few "
+            "were drawn at random, so the estimates may be off and their intervals too narrow: code a sample "
+            "drawn at random as well.")
 
 
 #: Hand-coded examples of a code below which its agreement gets no interval: a percentile bootstrap of
@@ -1035,9 +1080,10 @@ def coding_method_html(b: BriefingData) -> str:
             "not seen it. Micro F1 pools every decision; macro F1 averages the codes, so rare codes weigh as much "
             f"as common ones; kappa corrects for chance agreement. Intervals are {c['agreement_method']}. "
             + ("A code's share is estimated: the machine's probabilities for the responses it coded are added up "
-               "and scaled by how far they overshoot the analysts' count on the analysts' own responses (calibrated "
-               "probabilistic classify-and-count), and its interval resamples the analysts' responses. Its count "
+               f"and scaled by how far they overshoot the analysts' count {_calibrated_on(b)} (calibrated "
+               "probabilistic classify-and-count), and its interval resamples those responses. Its count "
                "of responses is the machine's decisions, which carry the machine's errors."
+               + (" " + _calibration_caution(b) if _calibration_caution(b) else "")
                if _any_estimated(b) else
                "Counts of machine-coded responses carry the machine's errors, which their intervals do not include."))
     if c.get("untrained_codes"):
@@ -1089,7 +1135,7 @@ def themes_section(b: BriefingData) -> str:
     if not b.coding and _campaign_themes_note(b):
         parts.append(report.paragraph(_campaign_themes_note(b)))
     table = _themes_overview_table(b, n)
-    if n >= SMALL_N and len(b.themes):
+    if n >= SMALL_N and len(_ranked_themes(b)):
         themes = _ranked_themes(b)
         estimated = np.array([_estimated(t, n) for _, t in themes.iterrows()], dtype=bool)
         share, low, high = themes["share"], themes["ci_low"], themes["ci_high"]
@@ -1110,9 +1156,11 @@ def themes_section(b: BriefingData) -> str:
         figures = "; ".join(f"{r.label} {_whole_percent(r.percent / 100)} ({_whole_percent(r.low / 100)} to "
                             f"{_whole_percent(r.high / 100)})" for r in data.itertuples())
         parts.append(plots.figure_html(
-            fig, alt=f"Bar chart of the {what.lower()} of {_respondent_noun(b)} in each of {len(b.themes)} themes, "
+            fig, alt=f"Bar chart of the {what.lower()} of {_respondent_noun(b)} in each of {len(data)} themes, "
                      f"with 95% intervals: {figures}.",
-            caption="Share of comments in each theme. Bars show the estimate; lines show the 95% interval.",
+            caption="Share of comments in each theme. Bars show the estimate; lines show the 95% interval."
+                    + (f" Not shown: {_plural(len(b.themes) - len(data), 'code')} left to analysts, whose share of all "
+                       "responses is not known." if len(data) < len(b.themes) else ""),
             data=table, data_caption="Themes and their sizes"))
     else:
         parts.append(report.table_html(table, caption="Themes and how many comments raised each",
@@ -1121,7 +1169,11 @@ def themes_section(b: BriefingData) -> str:
     for _, t in b.themes.iterrows():
         terms = [_short(term, MAX_TERM) for term in list(t["top_terms"])[:10]]
         key_terms = f" Key terms: {', '.join(terms)}." if terms else ""
-        if _estimated(t, n):
+        if b.coding and _left_to_analysts(t):
+            body = report.paragraph(
+                f"Given by analysts to {_hand_coded_count(b, t)}. Too few examples for the machine to learn, so the "
+                f"other {int(b.coding.get('n_machine_coded', 0)):,} were not coded for it: its share of all {_respondent_noun(b)} is not known.{key_terms}")
+        elif _estimated(t, n):
             body = report.paragraph(
                 f"Coded in {int(t['size']):,} of the {n:,} {_respondent_noun(b)}; allowing for the machine\u2019s "
                 f"uncertain decisions, {_share_of(t, n)} carry it.{key_terms}")

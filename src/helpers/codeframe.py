@@ -56,10 +56,15 @@ __all__ = [
     "read_coding_sheet",
     "SHEET_COLUMNS",
     "NONE_COLUMN",
+    "AT_RANDOM",
+    "drawn_at_random",
 ]
 
 #: Columns of a coding sheet that are not codes.
-SHEET_COLUMNS: tuple[str, ...] = ("comment_id", "question_id", "text", "coder", "notes")
+SHEET_COLUMNS: tuple[str, ...] = ("comment_id", "question_id", "drawn", "text", "coder", "notes")
+#: What a sheet's ``drawn`` column says of a response sampled at random (any other value names what
+#: the active sampler chose it for, e.g. "for code T3").
+AT_RANDOM = "at random"
 #: The column analysts mark when no code applies to a response.
 NONE_COLUMN = "none"
 #: Cell values that mean "this code applies" / "it does not" (compared lower-cased and stripped).
@@ -374,7 +379,7 @@ def draft_codeframe(themes: pd.DataFrame, *, max_examples: int = 5, name: str = 
 
 def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, strata: pd.Series | None = None,
                  order: pd.Series | None = None, exclude: Any = (), random_state: int = 0,
-                 groups: pd.Series | None = None) -> pd.DataFrame:
+                 groups: pd.Series | None = None, drawn: Any = None) -> pd.DataFrame:
     """A stratified sample of responses with an empty column per code, for analysts to fill in.
 
     Parameters
@@ -399,12 +404,18 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
         A group per comment (aligned with ``comments``): copies of one campaign letter share one. A
         group is on the sheet at most once (its first member, or with ``order`` its highest ranked),
         and not at all when one of its members is excluded: analysts code a letter once, not every copy.
+    drawn : array-like of str, optional
+        With ``order``: how each response came to be ranked (aligned with ``comments``; the active
+        sampler's ``drawn``, :func:`helpers.coding.priority`), written in the sheet's ``drawn`` column.
+        Without it, a sampled sheet says ``"at random"`` and a ranked one ``"by priority"``.
 
     Returns
     -------
     DataFrame
-        ``comment_id``, ``question_id`` (when present), ``text``, ``coder``, ``notes``, one empty
-        column per code id, and ``none``.
+        ``comment_id``, ``question_id`` (when present), ``drawn`` (``"at random"``, or what the response
+        was chosen for: machine coding estimates shares from the random ones, see
+        :func:`helpers.coding.estimated_shares`), ``text``, ``coder``, ``notes``, one empty column per
+        code id, and ``none``.
 
     Examples
     --------
@@ -412,7 +423,7 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
     >>> f = Codeframe(codes=_frame([{"code_id": "A", "name": "a"}]))
     >>> sheet = coding_sheet(c, f, n=3, strata=pd.Series(["p", "p", "p", "p", "q", "q"]))
     >>> list(sheet.columns), len(sheet), int(sheet["comment_id"].isin(["e", "f"]).sum())
-    (['comment_id', 'text', 'coder', 'notes', 'A', 'none'], 3, 1)
+    (['comment_id', 'drawn', 'text', 'coder', 'notes', 'A', 'none'], 3, 1)
     >>> coding_sheet(c, f, n=6, groups=pd.Series(["g", "g", "g", "c", "d", "e"]))["comment_id"].tolist()
     ['a', 'd', 'e', 'f']
     """
@@ -460,6 +471,10 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
     sheet = pd.DataFrame({"comment_id": rows["comment_id"].astype(str).to_numpy()})
     if "question_id" in rows.columns and rows["question_id"].notna().any():
         sheet["question_id"] = rows["question_id"].astype("string").to_numpy()
+    if order is None:
+        sheet["drawn"] = AT_RANDOM
+    else:
+        sheet["drawn"] = (np.asarray(drawn, dtype=object)[keep][chosen] if drawn is not None else "by priority")
     sheet["text"] = rows["text"].astype("string").to_numpy()
     sheet["coder"] = ""
     sheet["notes"] = ""
@@ -467,6 +482,21 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
         sheet[code] = ""
     sheet[NONE_COLUMN] = ""
     return sheet
+
+
+def drawn_at_random(hand: pd.DataFrame) -> np.ndarray:
+    """Which rows of a read coding sheet (:func:`read_coding_sheet`) were not chosen by the active
+    sampler: ``drawn`` says "at random", or is empty (a sheet made elsewhere, or the column deleted).
+
+    Examples
+    --------
+    >>> drawn_at_random(pd.DataFrame({"drawn": ["at random", "for code T3", "", "At Random "]})).tolist()
+    [True, False, True, True]
+    """
+    if "drawn" not in hand.columns:
+        return np.ones(len(hand), dtype=bool)
+    value = hand["drawn"].astype("string").fillna("").str.strip().str.lower()
+    return value.isin({"", AT_RANDOM}).to_numpy()
 
 
 def _neutralise(value: Any) -> Any:
@@ -564,9 +594,10 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     Returns
     -------
     DataFrame
-        ``comment_id``, ``coder`` (empty string when not given), ``row`` (the spreadsheet row), then
-        one 0/1 ``int8`` column per code id, in the codeframe's order. The ``none`` mark is implied
-        by a row of zeros.
+        ``comment_id``, ``coder`` (empty string when not given), ``row`` (the spreadsheet row),
+        ``drawn`` (the sheet's own column: how the response came to be on it; empty when the sheet
+        has none), then one 0/1 ``int8`` column per code id, in the codeframe's order. The ``none``
+        mark is implied by a row of zeros.
 
     Raises
     ------
@@ -670,8 +701,9 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     # "AB", "ab" and "A.B." are one analyst, written as first seen
     key = coder.str.replace(".", "", regex=False).str.split().str.join("").str.casefold()
     coder = key.map(pd.Series(coder.to_numpy(), index=key.to_numpy()).groupby(level=0).first())
+    drawn = (raw["drawn"].astype(str).str.strip() if "drawn" in raw.columns else pd.Series([""] * n))
     out = pd.DataFrame({"comment_id": ids.to_numpy(), "coder": coder.to_numpy(), "row": np.arange(2, n + 2),
-                        "_key": key.to_numpy()})
+                        "drawn": drawn.to_numpy(), "_key": key.to_numpy()})
     for j, code in enumerate(codes):
         out[code] = marks[:, j]
     out = out.loc[coded].reset_index(drop=True)

@@ -113,9 +113,10 @@ def test_coding_sheet_allocates_strata_in_proportion(frame):
     sheet = coding_sheet(c, frame, n=8, strata=c["question_id"], random_state=1)
     # 8 * 30/40 = 6 from qa, 8 * 10/40 = 2 from qb
     assert sheet["question_id"].value_counts().to_dict() == {"qa": 6, "qb": 2}
-    assert list(sheet.columns) == ["comment_id", "question_id", "text", "coder", "notes", "C1", "C1a", "C2",
+    assert list(sheet.columns) == ["comment_id", "question_id", "drawn", "text", "coder", "notes", "C1", "C1a", "C2",
                                    NONE_COLUMN]
     assert (sheet[["C1", "C1a", "C2", NONE_COLUMN]] == "").all().all()
+    assert (sheet["drawn"] == "at random").all()  # a sampled sheet: every row drawn at random
 
 
 def test_coding_sheet_gives_each_small_stratum_a_row(frame):

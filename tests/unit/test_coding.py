@@ -212,6 +212,16 @@ def test_interleave_takes_seven_by_score_and_three_at_random_of_each_ten():
     assert top == set(range(7)) | set(first_random)
     np.testing.assert_array_equal(interleave(score, 0.0), score)
     np.testing.assert_array_equal(interleave(score, 0.3, random_state=5), ranked)  # seeded
+    # which of them came by chance: those whose random turn (chance[i] / 0.3) is earlier than their turn
+    # by score (i / 0.7)
+    _, drawn = interleave(score, 0.3, random_state=5, return_chance=True)
+    for item in top:
+        assert drawn[item] == (chance[item] / 0.3 < item / 0.7), item
+    assert drawn[first_random].sum() >= 2 and not drawn[[i for i in range(7) if i not in first_random]].any()
+    assert not interleave(score, 0.0, return_chance=True)[1].any()
+    everything, all_drawn = interleave(score, 1.0, random_state=5, return_chance=True)
+    assert all_drawn.all()  # explore=1: the random order alone; the best by score has no head start
+    assert np.argsort(-everything, kind="stable").tolist() == np.argsort(chance).tolist()
 
 
 def test_priority_keeps_the_score_and_mixes_in_random_picks():
@@ -429,6 +439,72 @@ def test_rerunning_an_earlier_stage_removes_what_was_made_from_it(tmp_path, inve
     assert stages.downstream("06_opinion_groups") == {"90_briefing"}
 
 
+def test_the_next_sheet_says_why_each_response_is_on_it_and_shares_leave_out_the_samplers_picks(tmp_path,
+                                                                                               invented_run):
+    # a review: calibrating shares on responses the active sampler chose for sitting near the machine's
+    # thresholds made their intervals hold the truth for about 3 codes in 4
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    nxt = pd.read_csv(stages.output_path(run, "coding_sheet"), dtype=str, keep_default_na=False)
+    assert len(nxt) == 7
+    chosen = nxt["drawn"].str.startswith("for code ")
+    assert (nxt.loc[~chosen, "drawn"] == "at random").all()
+    assert set(nxt.loc[chosen, "drawn"]) <= {"for code LATE", "for code STAFF"} and chosen.any()
+    # the analysts code it and add it to their first sheet (which has no drawn column: read as random)
+    truth = invented_run["truth"]
+    first = truth.iloc[::2]
+    done = pd.DataFrame({"comment_id": first.index, "coder": "AB", "text": "",
+                         "LATE": first["LATE"].to_numpy(), "STAFF": first["STAFF"].to_numpy()})
+    nxt["coder"], nxt["LATE"], nxt["STAFF"] = "AB", truth.loc[nxt["comment_id"], "LATE"].to_numpy(), \
+        truth.loc[nxt["comment_id"], "STAFF"].to_numpy()
+    both = tmp_path / "both.csv"
+    pd.concat([done, nxt], ignore_index=True).to_csv(both, index=False)
+    notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(both), n_to_code=7)
+    assert notes["n_hand_coded"] == len(first) + 7
+    assert notes["n_chosen_by_sampler"] == int(chosen.sum()) and notes["shares_calibrated_on_random"]
+    html = briefing.themes_section(briefing.load_briefing_data(run))
+    n_random = len(first) + 7 - int(chosen.sum())
+    assert f"drawn at random (not the {int(chosen.sum())} the tool chose for being hard to code" in html
+    assert f"on the {n_random} hand-coded responses drawn at random" in html
+    # every response chosen by the sampler: nothing to calibrate on but them, and the briefing says so
+    pd.concat([done.assign(drawn="for code LATE"), nxt.assign(drawn="for code STAFF")],
+              ignore_index=True).to_csv(both, index=False)
+    notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(both), n_to_code=7)
+    assert notes["n_chosen_by_sampler"] == len(first) + 7 and not notes["shares_calibrated_on_random"]
+    data = briefing.load_briefing_data(run)
+    assert "their intervals too narrow: code a sample drawn at random as well" in briefing.themes_section(data)
+    assert "their intervals too narrow" in briefing.coding_method_html(data)
+
+
+def test_a_code_left_to_analysts_is_counted_among_the_hand_coded_not_shown_as_a_share_of_all(tmp_path,
+                                                                                             invented_run):
+    # a review: a code with 2 hand-coded examples read "<1% (95% CI 0% to 1%)" of all responses, though
+    # the machine never looked for it in the rest
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    frame = tmp_path / "codeframe.yaml"
+    frame.write_text((FIXTURES / "codeframe.yaml").read_text(encoding="utf-8")
+                     + "  - id: FARE\n    name: Fares\n", encoding="utf-8")
+    truth = invented_run["truth"].iloc[::2]
+    sheet = pd.DataFrame({"comment_id": truth.index, "coder": "AB", "LATE": truth["LATE"].to_numpy(),
+                          "STAFF": truth["STAFF"].to_numpy(), "FARE": [1, 1] + [0] * (len(truth) - 2)})
+    sheet.to_csv(tmp_path / "sheet.csv", index=False)
+    notes = stages.codeframe(run, codeframe=str(frame), coded_sample=str(tmp_path / "sheet.csv"), n_to_code=3)
+    assert notes["untrained_codes"] == ["FARE"]
+    data = briefing.load_briefing_data(run)
+    html = briefing.themes_section(data)
+    fare = html[html.index("Code FARE: Fares"):]
+    # 2 given by analysts, of the len(truth) they coded; the machine coded the other half
+    assert f"Given by analysts to 2 of the {len(truth)} responses analysts coded" in fare
+    assert f"the other {invented_run['n'] - len(truth)} were not coded for it" in fare
+    table = briefing._themes_overview_table(data, data.n_analysed).set_index("Theme")
+    row = table.loc[[t for t in table.index if t.endswith("Fares")][0]]
+    assert row["Share"] == f"2 of the {len(truth)} responses analysts coded"
+    assert row["95% interval"] == "not estimated (left to analysts)"
+    assert "Not shown: 1 code left to analysts" in html  # not a bar on the chart
+    assert "Fares" not in briefing.summary_section(data)  # nor among the most common
+
+
 def test_a_filled_sheet_and_an_edited_codeframe_are_kept_before_new_ones_are_written(tmp_path, invented_run):
     run = tmp_path / "copy"
     shutil.copytree(invented_run["run"], run)
@@ -625,6 +701,23 @@ def test_estimated_shares_scale_the_machines_probabilities_to_the_analysts_count
     assert e.loc["B"].isna().all()  # not trained: the analysts' count alone, no estimate
     again = estimated_shares(truth, cv, rest, [3, 1], 107, trained=[True, False], n_boot=300).set_index("code_id")
     pd.testing.assert_frame_equal(e, again)  # seeded
+
+
+def test_estimated_shares_are_calibrated_on_the_responses_drawn_at_random():
+    # Worked by hand. 4 responses drawn at random: A on 1, probabilities summing to 1.5 (factor 2/3). 2
+    # chosen by the active sampler near the threshold, both A at 0.5 each: the machine undershoots there.
+    # Over all 6 the factor would be 3 / 2.5 = 1.2. The machine's 10 others: 0.3 each, 3 in all.
+    truth = pd.DataFrame({"A": [1, 0, 0, 0, 1, 1]})
+    cv = pd.DataFrame({"A": [0.5, 0.5, 0.25, 0.25, 0.5, 0.5]})
+    rest = pd.DataFrame({"A": [0.3] * 10})
+    random = [True, True, True, True, False, False]
+    on_random = estimated_shares(truth, cv, rest, [3], 16, calibrate=random, n_boot=0)
+    on_all = estimated_shares(truth, cv, rest, [3], 16, n_boot=0)
+    assert on_random.loc[0, "estimate"] == pytest.approx((3 + 2 / 3 * 3) / 16)  # 5/16
+    assert on_all.loc[0, "estimate"] == pytest.approx((3 + 1.2 * 3) / 16)
+    # a code no random response carries has no factor to scale by
+    none = estimated_shares(truth.assign(A=[0, 0, 0, 0, 1, 1]), cv, rest, [2], 16, calibrate=random, n_boot=0)
+    assert none.loc[0, ["estimate", "estimate_low"]].isna().all()
 
 
 def test_estimated_shares_are_close_to_the_human_coding_of_the_nhs_feedback():
