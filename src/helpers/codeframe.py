@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ __all__ = [
     "NONE_COLUMN",
     "AT_RANDOM",
     "drawn_at_random",
+    "UncodedRowsSkipped",
 ]
 
 #: Columns of a coding sheet that are not codes.
@@ -484,6 +486,17 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
     return sheet
 
 
+class UncodedRowsSkipped(UserWarning):
+    """Rows of a coding sheet read as not coded yet, though every code column holds a 0: the sheet names
+    its coders and these rows name none (0s filled down ahead of the coding)."""
+
+
+def _row_list(rows: np.ndarray, most: int = 5) -> str:
+    """Spreadsheet rows as a short list: "4, 5, 9 and 2 more"."""
+    shown = ", ".join(str(int(r)) for r in rows[:most])
+    return shown + (f" and {len(rows) - most:,} more" if len(rows) > most else "")
+
+
 def drawn_at_random(hand: pd.DataFrame) -> np.ndarray:
     """Which rows of a read coding sheet (:func:`read_coding_sheet`) were not chosen by the active
     sampler: ``drawn`` says "at random", or is empty (a sheet made elsewhere, or the column deleted).
@@ -576,7 +589,10 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     Code columns hold a mark (``1``, ``x``, ``yes``, ``true``; blank, ``0`` or ``no`` for "does not
     apply"). Instead of code columns a sheet may have one ``codes`` column listing code ids or names
     separated by ``;``, ``,``, ``|``, ``/``, new lines or (ids) spaces. Rows with no mark at all are not
-    coded yet and are skipped; a row whose every code column says ``0`` or ``no`` is coded "none".
+    coded yet and are skipped; a row whose every code column says ``0`` or ``no`` is coded "none",
+    unless the sheet names coders and the row names none (0s filled down in Excel ahead of the coding:
+    the row is skipped, with an :class:`UncodedRowsSkipped` warning, and listed in
+    ``attrs["prefilled_rows"]``).
     Coders are told apart whatever the case and dots ("AB", "ab", "A.B."). Rows come back ordered by
     response, the analyst who coded most responses first where several coded one, whatever the
     sheet's order.
@@ -678,11 +694,16 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
                                          f"{', '.join(codes)}, or their names; or {NONE_COLUMN} when no code "
                                          "applies)", path=source, row=i + 2)
                     marks[i, position[code]] = 1
-    # every code column written "0" or "no" (not left blank): the analyst says no code applies
+    # every code column written "0" or "no" (not left blank): the analyst says no code applies, unless
+    # the sheet names its coders and this row names none: then the 0s were filled down in Excel ahead of
+    # the coding, and the row is not coded yet
     said_no = (np.column_stack([values[c].ne("").to_numpy() for c in code_cols]).all(axis=1)
-               if code_cols else np.zeros(n, dtype=bool))
+               if code_cols else np.zeros(n, dtype=bool)) & (marks.sum(axis=1) == 0)
+    named = (raw["coder"].astype(str).str.strip().ne("").to_numpy() if "coder" in raw.columns
+             else np.zeros(n, dtype=bool))
     none = (mark(NONE_COLUMN) if NONE_COLUMN in raw.columns else np.zeros(n, dtype=bool)) | listed_none
-    none |= said_no & (marks.sum(axis=1) == 0)
+    prefilled = said_no & ~none & ~named & named.any()
+    none |= said_no & ~prefilled
     both = none & (marks.sum(axis=1) > 0)
     if both.any():
         i = int(np.flatnonzero(both)[0])
@@ -707,6 +728,11 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     for j, code in enumerate(codes):
         out[code] = marks[:, j]
     out = out.loc[coded].reset_index(drop=True)
+    if prefilled.any():
+        rows = np.flatnonzero(prefilled) + 2
+        warnings.warn(f"{source}: {len(rows):,} row(s) (rows {_row_list(rows)}) have 0 in every code column but no "
+                      "coder: read as not coded yet. To code such a response 'none', put your initials under "
+                      "coder (or 1 under none).", UncodedRowsSkipped, stacklevel=2)
     dup = out.duplicated(["comment_id", "_key"])
     if dup.any():
         r = out.loc[dup].iloc[0]
@@ -718,4 +744,5 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     lead = out["_key"].map(out["_key"].value_counts())
     out = (out.assign(_lead=-lead).sort_values(["comment_id", "_lead", "_key"], kind="stable")
            .drop(columns=["_key", "_lead"]).reset_index(drop=True))
+    out.attrs["prefilled_rows"] = [int(r) for r in np.flatnonzero(prefilled) + 2]
     return out

@@ -892,6 +892,10 @@ def console_lines(run: str | os.PathLike) -> list[str]:
                                                                           "given in the hand-coded responses)"))
         if notes.get("untrained_codes"):
             lines.append(f"  coding: too few examples to train, left to analysts: {', '.join(notes['untrained_codes'])}")
+        if notes.get("prefilled_rows"):
+            rows = notes["prefilled_rows"]
+            lines.append(f"  coding: {len(rows):,} sheet row(s) with 0 in every code column and no coder read as not "
+                         f"coded yet (rows {', '.join(map(str, rows[:5]))}{' ...' if len(rows) > 5 else ''})")
         lines.append(f"  coding: the next {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx)")
     else:
         lines.append(f"  coding: a first sheet of {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx), "
@@ -1138,6 +1142,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
             "machine_coding": True,
             "n_hand_coded": int(len(hand_first)),
             "n_hand_rows": int(len(hand)),
+            "prefilled_rows": hand.attrs.get("prefilled_rows", []),
             "n_coders": int(hand["coder"].replace("", np.nan).nunique()),
             "n_machine_coded": int(len(rest)),
             "n_copies_of_hand_coded": int(len(copied)),

@@ -271,6 +271,25 @@ def test_a_row_of_explicit_noes_is_coded_none_and_a_blank_row_is_not_coded():
         {"comment_id": "a", "A": 0, "B": 0}, {"comment_id": "c", "A": 1, "B": 0}]  # b: not coded yet
 
 
+def test_zeros_filled_down_ahead_of_the_coding_are_not_read_as_none():
+    # a review: analysts fill 0 down every code column in Excel, then code from the top; the rows they
+    # have not reached would all have trained the machine as "none". Rows 2-3 are coded (AB); rows 4-6
+    # hold only the filled-down 0s; row 7 is a 0 row with initials, row 8 marks none without initials.
+    frame = _two_codes()
+    s = pd.DataFrame({"comment_id": ["a", "b", "c", "d", "e", "f", "g"],
+                      "coder": ["AB", "AB", "", "", "", "AB", ""],
+                      "A": ["1", "0", "0", "0", "0", "0", "0"], "B": ["0", "1", "0", "0", "0", "0", "0"],
+                      "none": ["", "", "", "", "", "", "1"]})
+    with pytest.warns(UserWarning, match=r"s.csv: 3 row\(s\) \(rows 4, 5, 6\) have 0 in every code column but no "
+                                         "coder: read as not coded yet"):
+        hand = read_coding_sheet("s.csv", frame, sheet=s)
+    assert hand["comment_id"].tolist() == ["a", "b", "f", "g"]
+    assert hand.attrs["prefilled_rows"] == [4, 5, 6]
+    # a sheet that names no coder at all: a row of 0s is the analyst's "none", as before
+    hand = read_coding_sheet("s.csv", frame, sheet=s.assign(coder=""))
+    assert hand["comment_id"].tolist() == list("abcdefg") and hand.attrs["prefilled_rows"] == []
+
+
 def _two_codes():
     from helpers.codeframe import Codeframe, _frame
 

@@ -774,6 +774,25 @@ def test_the_runner_says_what_coding_did_and_where_the_next_sheet_is(invented_ru
     assert lines[-1] == f"  coding: the next 7 responses to code: {stages.output_path(run, 'coding_sheet')} (and .xlsx)"
 
 
+def test_the_runner_says_which_rows_of_filled_down_zeros_were_read_as_not_coded(tmp_path, invented_run):
+    from helpers.coding import console_lines
+
+    run = tmp_path / "copy"
+    shutil.copytree(invented_run["run"], run)
+    truth = invented_run["truth"].iloc[::2]
+    sheet = pd.DataFrame({"comment_id": truth.index, "coder": "AB", "LATE": truth["LATE"].to_numpy(),
+                          "STAFF": truth["STAFF"].to_numpy()})
+    sheet.loc[sheet.index[-3:], ["coder", "LATE", "STAFF"]] = ["", 0, 0]  # the last 3: 0s ahead of the coding
+    sheet.to_csv(tmp_path / "sheet.csv", index=False)
+    with pytest.warns(UserWarning, match="3 row"):
+        notes = stages.codeframe(run, codeframe=str(FIXTURES / "codeframe.yaml"), coded_sample=str(tmp_path / "sheet.csv"),
+                                 n_to_code=3)
+    rows = [len(truth) - 1, len(truth), len(truth) + 1]  # spreadsheet rows: the header is row 1
+    assert notes["prefilled_rows"] == rows and notes["n_hand_coded"] == len(truth) - 3
+    assert (f"  coding: 3 sheet row(s) with 0 in every code column and no coder read as not coded yet (rows "
+            f"{rows[0]}, {rows[1]}, {rows[2]})") in console_lines(run)
+
+
 def test_a_code_with_few_examples_gets_no_interval_that_looks_certain(invented_run):
     # an audit's codes with 3-5 examples read "F1 0.00 (0.00 to 0.00)": a bootstrap of a handful
     import dataclasses
