@@ -36,3 +36,7 @@ Run ``python -m helpers --help`` for the command line.
 """
 
 __version__ = "0.1.0"
+
+from .errors import short_notebook_errors as _short_notebook_errors
+
+_short_notebook_errors()  # in a notebook, an InputError shows as its one line, not a traceback

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ListeningPostError", "InputError", "SchemaError", "ConfigError"]
+__all__ = ["ListeningPostError", "InputError", "SchemaError", "ConfigError", "short_notebook_errors"]
 
 
 class ListeningPostError(Exception):
@@ -57,3 +57,27 @@ class SchemaError(InputError):
 
 class ConfigError(InputError):
     """A run configuration or parameter is missing or invalid."""
+
+
+def short_notebook_errors(shell=None) -> bool:
+    """In IPython (a notebook in JupyterLab, or one papermill runs), show an :class:`InputError` as its
+    one line, not a traceback through the helpers: a researcher who gave a wrong parameter sees what
+    is wrong and where, as on the command line. Other exceptions (bugs) keep their traceback. The
+    error is still raised, so "Run all" stops there and papermill still fails the notebook. Returns
+    whether a shell was found (called on ``import helpers``; without IPython it does nothing).
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # IPython is not installed: nothing to do
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+
+    def one_line(shell, etype, value, tb, tb_offset=None):
+        shell._showtraceback(etype, value, [f"\x1b[31m{etype.__name__}\x1b[0m: {value}",
+                                            "(Fix the file or parameter named here, then run this cell again.)"])
+
+    shell.set_custom_exc((InputError,), one_line)
+    return True
