@@ -289,7 +289,8 @@ def _cmd_code(args: argparse.Namespace) -> int:
     agreement_path = beside(out, "agreement")
     write_table(coded, out)
     n_hand = int((coded["coded_by"] == "analyst").sum())
-    print(f"{len(coded):,} responses: {n_hand:,} coded by analysts, {len(coded) - n_hand:,} by machine")
+    copies = f" ({n_hand - n_coded:,} of them word-for-word copies of a response they coded)" if n_hand > n_coded else ""
+    print(f"{len(coded):,} responses: {n_hand:,} coded by analysts{copies}, {len(coded) - n_hand:,} by machine")
     for r in overall.itertuples():
         print(f"machine vs analysts (cross-validated): {r.metric} {r.value:.3f} "
               f"(95% interval {r.ci_low:.3f} to {r.ci_high:.3f})")

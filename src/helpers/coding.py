@@ -771,9 +771,12 @@ def code_comments(comments: pd.DataFrame, frame, hand: pd.DataFrame, *, random_s
     -------
     coded : DataFrame
         One row per response: ``comment_id``, ``codes`` (code ids joined by ``;``, empty for none),
-        ``coded_by`` ("analyst" or "machine"), then a 0/1 column per code.
+        ``coded_by`` ("analyst", including word-for-word copies of a hand-coded response, which take
+        its codes; or "machine"), then a 0/1 column per code.
     overall, per_code : DataFrame
-        Cross-validated agreement of the machine with the analysts (:func:`agreement`).
+        Cross-validated agreement of the machine with the analysts (:func:`agreement`); hand-coded
+        responses with the same text stay in one fold, so no response is checked by a model that saw
+        its copy.
     """
     first = hand.drop_duplicates("comment_id")
     if len(first) < MIN_HAND_CODED:
@@ -781,15 +784,18 @@ def code_comments(comments: pd.DataFrame, frame, hand: pd.DataFrame, *, random_s
     by_id = comments.set_index(comments["comment_id"].astype(str))
     X_hand = by_id.loc[first["comment_id"]].reset_index(drop=True)
     Y_hand = first[frame.ids].reset_index(drop=True)
-    model = CodingModel(random_state=random_state).fit(X_hand, Y_hand, corpus=comments)
-    rest = by_id.loc[~by_id.index.isin(set(first["comment_id"]))]
+    model = CodingModel(random_state=random_state).fit(X_hand, Y_hand, corpus=comments,
+                                                       groups=_text_key(X_hand["text"]).to_numpy())
+    copied = copies_of_coded(comments, first, frame.ids).set_index("comment_id")
+    analysts = set(first["comment_id"]) | set(copied.index)
+    rest = by_id.loc[~by_id.index.isin(analysts)]
     machine = model.predict(rest) if len(rest) else pd.DataFrame(columns=frame.ids, dtype=np.int8)
-    marks = pd.concat([first.set_index("comment_id")[frame.ids], machine]).reindex(by_id.index).fillna(0)
-    marks = marks.astype(np.int8)
+    marks = (pd.concat([first.set_index("comment_id")[frame.ids], copied[frame.ids], machine])
+             .reindex(by_id.index).fillna(0).astype(np.int8))
     coded = pd.DataFrame({"comment_id": by_id.index.to_numpy()})
     ids = np.array(frame.ids, dtype=object)
     coded["codes"] = [";".join(ids[row.astype(bool)]) for row in marks.to_numpy()]
-    coded["coded_by"] = np.where(coded["comment_id"].isin(set(first["comment_id"])), "analyst", "machine")
+    coded["coded_by"] = np.where(coded["comment_id"].isin(analysts), "analyst", "machine")
     for code in frame.ids:
         coded[code] = marks[code].to_numpy()
     overall, per_code = agreement(Y_hand, model.cv_predictions_, n_boot=n_boot, random_state=random_state)
@@ -930,6 +936,11 @@ def copy_groups(run: str | os.PathLike, comments: pd.DataFrame) -> pd.Series:
 MIN_HAND_CODED = 10
 
 
+def _text_key(texts: pd.Series) -> pd.Series:
+    """A text as compared for word-for-word copies: lower case, white space collapsed."""
+    return texts.astype("string").fillna("").str.lower().str.split().str.join(" ")
+
+
 def copies_of_coded(comments: pd.DataFrame, hand: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Rows in the shape of ``hand`` (:func:`helpers.codeframe.read_coding_sheet`) giving every
     word-for-word copy of a hand-coded response (same text, ignoring case and white space) the codes
@@ -942,7 +953,7 @@ def copies_of_coded(comments: pd.DataFrame, hand: pd.DataFrame, codes: list[str]
     >>> copies_of_coded(c, h, ["X"])[["comment_id", "coder", "X"]].values.tolist()
     [['b', 'copy of a', 1]]
     """
-    key = comments["text"].astype("string").fillna("").str.lower().str.split().str.join(" ")
+    key = _text_key(comments["text"])
     ids = comments["comment_id"].astype(str)
     first = hand.drop_duplicates("comment_id").set_index("comment_id")
     coded = ids.isin(set(first.index)).to_numpy()

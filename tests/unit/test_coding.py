@@ -22,6 +22,7 @@ from helpers.coding import (
     _best_threshold,
     agreement,
     analyst_agreement,
+    code_comments,
     code_tables,
     estimated_shares,
     interleave,
@@ -579,6 +580,34 @@ def test_cli_code_writes_codes_and_agreement(invented_run, tmp_path):
     per_code = pd.read_csv(tmp_path / "coded-all.agreement.csv")
     # LATE: CD says yes on 3, AB on 2, both on 2: F1 = 4 / 5; STAFF: both on 1, AB-only 1: F1 = 2 / 3
     assert per_code.set_index("code_id")["analysts_f1"].round(4).to_dict() == {"LATE": 0.8, "STAFF": 0.6667}
+
+
+def test_the_code_command_gives_copies_the_analysts_codes_and_keeps_them_in_one_fold(monkeypatch):
+    # as the 07 stage does: a word-for-word copy of a hand-coded response takes its codes, and copies
+    # coded by hand are never split between training and checking
+    X, Y = invented(repeat=2)
+    ids = [f"r{i}" for i in range(len(X))]
+    comments = pd.DataFrame({"comment_id": ids, "text": X["text"]})
+    copy_of_r0 = pd.DataFrame({"comment_id": ["c1", "c2"], "text": ["  " + X["text"][0].upper(), X["text"][0] + " "]})
+    comments = pd.concat([comments, copy_of_r0], ignore_index=True)
+    hand = pd.DataFrame({"comment_id": ids[::2] + ["c1"], "coder": "", "row": range(2, len(ids[::2]) + 3)})
+    for code in ("LATE", "STAFF"):
+        hand[code] = [*Y[code].iloc[::2], Y[code].iloc[0]]
+    seen = {}
+    fit = CodingModel.fit
+
+    def spy(self, X_, Y_, **kw):
+        seen["groups"] = kw.get("groups")
+        return fit(self, X_, Y_, **kw)
+
+    monkeypatch.setattr(CodingModel, "fit", spy)
+    coded, _, _ = code_comments(comments, read_codeframe(FIXTURES / "codeframe.yaml"), hand, n_boot=0)
+    coded = coded.set_index("comment_id")
+    assert coded.loc["c2", "coded_by"] == "analyst"  # a copy of r0, not coded by hand: r0's codes
+    assert coded.loc["c2", ["LATE", "STAFF"]].tolist() == Y.loc[0, ["LATE", "STAFF"]].tolist()
+    groups = pd.Series(seen["groups"], index=hand["comment_id"].to_numpy())
+    assert groups["r0"] == groups["c1"]  # the same text: one group, one fold
+    assert groups.drop(["r0", "c1"]).is_unique and groups["r2"] != groups["r0"]
 
 
 def test_cli_code_bad_sheet_is_one_line_and_exit_2(invented_run, tmp_path):
