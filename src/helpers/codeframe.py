@@ -60,6 +60,8 @@ __all__ = [
     "AT_RANDOM",
     "drawn_at_random",
     "UncodedRowsSkipped",
+    "CodeframeTabEdited",
+    "codeframe_tab_edits",
 ]
 
 #: Columns of a coding sheet that are not codes.
@@ -491,6 +493,41 @@ class UncodedRowsSkipped(UserWarning):
     its coders and these rows name none (0s filled down ahead of the coding)."""
 
 
+class CodeframeTabEdited(UserWarning):
+    """A coding workbook's ``codeframe`` tab differs from the codeframe it is read with: edits made
+    there are not read (the codeframe file is)."""
+
+
+def codeframe_tab_edits(tab: pd.DataFrame, frame: Codeframe) -> str:
+    """What differs between a workbook's ``codeframe`` tab (as :func:`write_coding_sheet` writes it)
+    and ``frame``, as one sentence ("" when nothing does): a code added or removed there, or a code's
+    name, description or parent changed.
+
+    Examples
+    --------
+    >>> f = Codeframe(codes=_frame([{"code_id": "A", "name": "Waiting"}]))
+    >>> codeframe_tab_edits(pd.DataFrame({"code_id": ["A"], "name": ["Waiting"]}), f)
+    ''
+    >>> codeframe_tab_edits(pd.DataFrame({"code_id": ["A", "B"], "name": ["Waits", "Fares"]}), f)
+    "code B is not in the codeframe; code A's name is 'Waits' there, 'Waiting' in the codeframe"
+    """
+    if "code_id" not in tab.columns:
+        return ""
+    tab = tab.assign(code_id=tab["code_id"].astype(str).str.strip())
+    tab = tab[tab["code_id"] != ""].set_index("code_id")
+    codes = frame.codes.set_index("code_id")
+    found = [f"code {c} is not in the codeframe" for c in tab.index if c not in codes.index]
+    found += [f"code {c} is missing there" for c in codes.index if c not in tab.index]
+    for c in tab.index.intersection(codes.index):
+        for what in ("name", "description", "parent"):
+            if what in tab.columns:
+                there, here = str(tab.at[c, what]).strip(), codes.at[c, what]
+                here = "" if here is None or (isinstance(here, float) and np.isnan(here)) else str(here).strip()
+                if there != here:
+                    found.append(f"code {c}'s {what} is {there!r} there, {here!r} in the codeframe")
+    return "; ".join(found)
+
+
 def _row_list(rows: np.ndarray, most: int = 5) -> str:
     """Spreadsheet rows as a short list: "4, 5, 9 and 2 more"."""
     shown = ", ".join(str(int(r)) for r in rows[:most])
@@ -574,7 +611,12 @@ def _read_sheet_file(source: Path) -> pd.DataFrame:
         try:
             with pd.ExcelFile(source, engine="openpyxl") as book:  # the sheet named "coding", else the first
                 name = next((n for n in book.sheet_names if n.strip().casefold() == "coding"), 0)
-                return pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False)
+                table = pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False)
+                tab = next((n for n in book.sheet_names if n.strip().casefold() == "codeframe"), None)
+                if tab is not None:  # the copy of the codeframe written beside the sheet, to compare
+                    table.attrs["codeframe_tab"] = pd.read_excel(book, sheet_name=tab, dtype=str,
+                                                                 keep_default_na=False)
+                return table
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
             why = " ".join(str(exc).split()) or type(exc).__name__
             raise InputError(f"cannot read the coding sheet: this is not a readable {suffix} workbook ({why})",
@@ -632,6 +674,11 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     """
     source = Path(path)
     raw = _read_sheet_file(source) if sheet is None else sheet.astype(object).where(sheet.notna(), "")
+    edits = codeframe_tab_edits(raw.attrs["codeframe_tab"], frame) if "codeframe_tab" in raw.attrs else ""
+    if edits:
+        warnings.warn(f"{source}: the workbook's codeframe tab was edited, but codes are read from codeframe "
+                      f"version {frame.version} ({edits}): make the change in the codeframe file, bump its "
+                      "version and pass it as the codeframe parameter", CodeframeTabEdited, stacklevel=2)
     raw = raw.rename(columns=lambda c: str(c).strip())
     raw = raw.loc[:, [not (c.startswith("Unnamed:") and (raw[c].astype(str).str.strip() == "").all())
                       for c in raw.columns]]
@@ -741,8 +788,9 @@ def read_coding_sheet(path: str | os.PathLike, frame: Codeframe, *, comment_ids:
     # Rows in an order the sheet's does not change (analysts sort in Excel): by response, and for a
     # response coded by several analysts, the one who coded most responses first (ties by initials):
     # that analyst's codes are the ones the machine learns and is checked against.
-    lead = out["_key"].map(out["_key"].value_counts())
+    lead = out["_key"].map(out["_key"].value_counts()).astype(np.int64)  # int even with no row coded
     out = (out.assign(_lead=-lead).sort_values(["comment_id", "_lead", "_key"], kind="stable")
            .drop(columns=["_key", "_lead"]).reset_index(drop=True))
     out.attrs["prefilled_rows"] = [int(r) for r in np.flatnonzero(prefilled) + 2]
+    out.attrs["codeframe_tab_edits"] = edits
     return out

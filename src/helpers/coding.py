@@ -902,6 +902,9 @@ def console_lines(run: str | os.PathLike) -> list[str]:
             rows = notes["prefilled_rows"]
             lines.append(f"  coding: {len(rows):,} sheet row(s) with 0 in every code column and no coder read as not "
                          f"coded yet (rows {', '.join(map(str, rows[:5]))}{' ...' if len(rows) > 5 else ''})")
+        if notes.get("codeframe_tab_edits"):
+            lines.append(f"  coding: the workbook's codeframe tab was edited, but codes are read from the codeframe file: "
+                         f"{notes['codeframe_tab_edits']}")
         lines.append(f"  coding: the next {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx)")
     else:
         lines.append(f"  coding: a first sheet of {notes['sheet']['n']:,} responses to code: {sheet} (and .xlsx), "
@@ -1154,6 +1157,7 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
             "n_hand_coded": int(len(hand_first)),
             "n_hand_rows": int(len(hand)),
             "prefilled_rows": hand.attrs.get("prefilled_rows", []),
+            "codeframe_tab_edits": hand.attrs.get("codeframe_tab_edits", ""),
             "n_coders": int(hand["coder"].replace("", np.nan).nunique()),
             "n_machine_coded": int(len(rest)),
             "n_copies_of_hand_coded": int(len(copied)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -363,3 +365,35 @@ def test_sheets_as_european_excel_saves_them_and_columns_analysts_add(frame, tmp
         pd.DataFrame({"comment_id": ["a"], "C1": ["1"], "C1a": [""], "C2": [""]}).to_excel(xl, sheet_name="coding",
                                                                                         index=False)
     assert read_coding_sheet(book, frame)[["comment_id", "C1"]].values.tolist() == [["a", 1]]
+
+
+def test_edits_in_the_workbooks_codeframe_tab_are_named_not_silently_ignored(tmp_path, frame):
+    # an audit: an analyst renamed a code and added one in the workbook's codeframe tab; the run used the
+    # old names and said nothing
+    from openpyxl import load_workbook
+
+    from helpers.codeframe import CodeframeTabEdited
+
+    comments = pd.DataFrame({"comment_id": ["a", "b"], "text": ["one", "two"]})
+    book = tmp_path / "sheet.xlsx"
+    write_coding_sheet(coding_sheet(comments, frame, n=2), book, frame=frame)
+    # untouched: read without a word
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_coding_sheet(book, frame).attrs["codeframe_tab_edits"] == ""
+    wb = load_workbook(book)
+    tab = wb["codeframe"]
+    header = [c.value for c in tab[1]]
+    first = tab[2]
+    old_name = first[header.index("name")].value
+    first[header.index("name")].value = "Renamed here"
+    tab.append(["C9", "A new code"])
+    wb["coding"].cell(row=2, column=[c.value for c in wb["coding"][1]].index(frame.ids[0]) + 1, value="1")
+    wb.save(book)
+    with pytest.warns(CodeframeTabEdited) as said:
+        hand = read_coding_sheet(book, frame)
+    code = first[header.index("code_id")].value
+    expected = (f"code C9 is not in the codeframe; code {code}'s name is 'Renamed here' there, {old_name!r} in the "
+                "codeframe")
+    assert hand.attrs["codeframe_tab_edits"] == expected
+    assert f"codes are read from codeframe version {frame.version} ({expected})" in str(said[0].message)
