@@ -440,15 +440,54 @@ def _too_few_for_themes(b: BriefingData) -> str:
             f"and there {'is' if b.n_analysed == 1 else 'are'} {_n_respondents(b, b.n_analysed)}")
 
 
-def title_block(b: BriefingData, *, title: str = "") -> str:
-    """The page's one ``h1`` and a line saying what was analysed."""
-    if not title:
-        title = f"Responses to \u201c{b.post_title}\u201d" if b.post_title else f"What people said: {b.corpus}"
-    heading = title
-    about = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
+def _source_title(b: BriefingData) -> str:
+    """A title from what the source says it is, or "": the post the comments answer, a single
+    petition's own title, a regulations.gov docket's id (an audit's pages were headed with the
+    corpus's short name, "What people said: cms")."""
     if b.post_title:
+        return f"Responses to \u201c{b.post_title}\u201d"
+    c = b.comments
+    petitions = c[c["kind"] == "petition"]
+    if len(petitions) == 1 and "title" in c.columns and pd.notna(petitions["title"].iloc[0]):
+        return f"Petition: \u201c{_short(petitions['title'].iloc[0], 200)}\u201d"
+    if b.ingest.get("format") == "regulationsgov" and "thread_id" in c.columns:
+        dockets = c["thread_id"].dropna().astype(str).str.extract(r"^([A-Za-z]+-\d{4}-\d+)-\d+$")[0].dropna().unique()
+        if len(dockets) == 1:
+            return f"Comments on regulations.gov docket {dockets[0]}"
+    return ""
+
+
+def _received(b: BriefingData) -> str:
+    """When the analysed contributions were made: ", dated 3 January to 28 February 2022", or "" when
+    fewer than half of them are dated."""
+    c = b.comments
+    if "created_at" not in c.columns:
+        return ""
+    when = pd.to_datetime(c.loc[analysable(c), "created_at"], errors="coerce", utc=True)
+    if not len(when) or when.notna().mean() < 0.5:
+        return ""
+    first, last = when.min(), when.max()
+    if first.date() == last.date():
+        return f", {'all ' if when.notna().sum() > 1 else ''}dated {_day(first)}"
+    return f", dated {_day(first, year=first.year != last.year)} to {_day(last)}"
+
+
+def _day(t, *, year: bool = True) -> str:
+    """A date as a briefing writes it: "3 January 2022" ("3 January" without the year)."""
+    return f"{t.day} {t:%B}" + (f" {t:%Y}" if year else "")
+
+
+def title_block(b: BriefingData, *, title: str = "") -> str:
+    """The page's one ``h1``, a line saying what was analysed and when it was sent, and the date the
+    briefing was prepared."""
+    heading = title or _source_title(b) or f"What people said: {b.corpus}"
+    about = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
+    if b.post_title and heading != _source_title(b):  # not said twice
         about += f" on \u201c{b.post_title}\u201d"
-    out = report.heading(heading, 1) + report.paragraph(about + ".")
+    about += _received(b)
+    prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()))}."
+    out = (report.heading(heading, 1) + report.paragraph(about + ".")
+           + f'<p class="generated">{report.esc(prepared)}</p>')
     if not b.redacted_personal_data:
         out += report.callout("Personal data such as email addresses and phone numbers has not been removed "
                               "from the quotes in this briefing. It is for internal use only: do not publish or "

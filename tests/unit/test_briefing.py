@@ -294,6 +294,39 @@ def test_petitions_are_called_petitions(data):
     assert "We analysed 36 comments." in visible_text(briefing.summary_section(b))
 
 
+def test_the_lead_says_when_the_contributions_are_dated_and_when_the_briefing_was_prepared(data, monkeypatch):
+    # an audit: the date of the briefing was only at the foot of the page, and no page said when the
+    # responses were made
+    b = copy.copy(data)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")  # 2025-11-25 00:00 UTC
+    n = len(b.comments)
+    dates = pd.Series(pd.to_datetime(["2022-01-03 09:00", "2022-02-28 23:30"] + ["2022-02-01 12:00"] * (n - 2), utc=True))
+    b.comments = b.comments.assign(created_at=dates.to_numpy())
+    lead = " ".join(visible_text(briefing.title_block(b)).split())
+    assert "Analysis of 36 comments, dated 3 January to 28 February 2022." in lead
+    assert "Prepared on 25 November 2025." in lead
+    b.comments = b.comments.assign(created_at=pd.Series(pd.to_datetime(["2021-12-31"] + ["2022-01-02"] * (n - 1),
+                                                                        utc=True)).to_numpy())
+    assert "dated 31 December 2021 to 2 January 2022." in visible_text(briefing.title_block(b))
+    b.comments = b.comments.assign(created_at=pd.Series([pd.Timestamp("2022-03-01", tz="UTC")] * 10
+                                                        + [pd.NaT] * (n - 10)).to_numpy())
+    assert "dated" not in visible_text(briefing.title_block(b))  # 10 of 36 dated: not said
+
+
+def test_the_title_comes_from_the_source_when_it_names_itself(data):
+    # an audit: pages were headed "What people said: cms" and "What people said: petition"
+    b = copy.copy(data)
+    assert "What people said:" in visible_text(briefing.title_block(b))  # a CSV of comments names nothing
+    b.ingest = dict(data.ingest, format="regulationsgov")
+    b.comments = data.comments.assign(thread_id="CMS-2022-0163-0001")
+    assert "Comments on regulations.gov docket CMS-2022-0163" in visible_text(briefing.title_block(b))
+    b.ingest = data.ingest
+    petition = data.comments.iloc[:1].assign(kind="petition", title="Ban the sale of fireworks")
+    b.comments = pd.concat([petition, data.comments.iloc[1:]], ignore_index=True)
+    assert "Petition: “Ban the sale of fireworks”" in visible_text(briefing.title_block(b))
+    assert "Petition:" not in visible_text(briefing.title_block(b, title="My own title"))
+
+
 def _non_answers(details):
     return pd.DataFrame({"source": "x.csv", "source_row": range(2, 2 + len(details)), "record_id": "r",
                          "reason": "non_answer", "detail": [f"the whole text is a non-answer ({d})" for d in details]})
