@@ -130,7 +130,9 @@ def paragraph(text: Any) -> str:
 def section(title: Any, body_html: str, *, level: int = 2, id: str | None = None) -> str:
     """A ``<section>`` with an escaped heading and ``body_html`` (HTML from this module) inserted as is.
 
-    With ``id`` the section gets that id (for links from a contents list) and is labelled by its heading.
+    With ``id`` the section gets that id (for links from a contents list); a top-level section (``h2``)
+    is also labelled by its heading, which makes it a landmark a screen reader lists. Sub-sections are
+    not: a page of 20 landmarks is noise, not navigation (an accessibility audit).
 
     Examples
     --------
@@ -141,10 +143,30 @@ def section(title: Any, body_html: str, *, level: int = 2, id: str | None = None
     if id is None:
         return f"<section>{heading(title, n)}{body_html}</section>"
     _check_id(id)
-    return (
-        f'<section id="{id}" aria-labelledby="{id}-heading">'
-        f"{heading(title, n, id=f'{id}-heading')}{body_html}</section>"
-    )
+    label = f' aria-labelledby="{id}-heading"' if n == 2 else ""
+    return f'<section id="{id}"{label}>{heading(title, n, id=f"{id}-heading")}{body_html}</section>'
+
+
+#: Phone width the briefing must fit (px of the table's column: a 390 px screen less the page margins),
+#: and a generous width of one character of table text there (16 px type).
+_NARROW_PX, _CHAR_PX, _CELL_PAD_PX = 360, 10, 20
+
+
+def _fits_narrow_screen(shown: pd.DataFrame, head: list[str], nowrap: set, code: set) -> bool:
+    """Whether a table surely fits a phone's width without scrolling: the sum of its columns' narrowest
+    widths (the longest word of each; the whole text of a column that does not wrap; code, which wraps
+    anywhere, as 10 characters), at a generous width per character, with the cells' padding."""
+    total = 0
+    for j, name in enumerate(head):
+        texts = [str(name)] + [str(v) for v in shown.iloc[:, j]] if j < shown.shape[1] else [str(name)]
+        if name in code:
+            longest = 10
+        elif name in nowrap:
+            longest = max(len(t) for t in texts)
+        else:
+            longest = max((len(w) for t in texts for w in t.split()), default=0)
+        total += longest * _CHAR_PX + _CELL_PAD_PX
+    return total <= _NARROW_PX
 
 
 # ---------------------------------------------------------------------------------------------- tables
@@ -244,9 +266,16 @@ def table_html(
             cells.append(f"<td{num_class if c in numeric_cols else ''}>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
 
+    shown_text = pd.DataFrame({c: [_format_cell(v, formats.get(c)) for v in shown[c]] for c in cols}, columns=cols)
+    if index:
+        shown_text.insert(0, "", [_format_cell(label, None) for label in shown.index])
+    names = ([_index_label(df)] if index else []) + cols
+    # a table that may scroll sideways on a phone is a named, focusable region (keyboard users can
+    # scroll it); one that surely fits is not another landmark and tab stop
+    wrap = ('<div class="lp-table-wrap">' if _fits_narrow_screen(shown_text, names, numeric_cols, code_cols) else
+            f'<div class="lp-table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">')
     return (
-        f'<div class="lp-table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
-        f'<table class="lp-table"><caption class="lp-table__caption">{caption_text}</caption>'
+        f'{wrap}<table class="lp-table"><caption class="lp-table__caption">{caption_text}</caption>'
         f"<thead><tr>{''.join(head)}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -88,7 +88,10 @@ def test_heading_rejects_bad_levels(level):
 def test_section_without_and_with_id():
     assert report.section("A < B", "<p>x</p>") == "<section><h2>A &lt; B</h2><p>x</p></section>"
     assert report.section("Method", "", level=3, id="method") == (
-        '<section id="method" aria-labelledby="method-heading"><h3 id="method-heading">Method</h3></section>'
+        '<section id="method"><h3 id="method-heading">Method</h3></section>'  # a sub-section: no landmark
+    )
+    assert report.section("Method", "", id="method") == (
+        '<section id="method" aria-labelledby="method-heading"><h2 id="method-heading">Method</h2></section>'
     )
 
 
@@ -152,7 +155,12 @@ def themes() -> pd.DataFrame:
 
 def test_table_html_structure_and_escaping(themes):
     html = report.table_html(themes, caption="Themes <by> size")
-    assert html.startswith(
+    # narrowest widths by hand: "<safety>" 8 characters, "comments" 8 (numbers do not wrap), "share" 5:
+    # (8 + 8 + 5) * 10 px + 3 * 20 px of padding = 270 px, within a phone's 360: no scrolling region
+    assert html.startswith('<div class="lp-table-wrap"><table')
+    # a column holding a 40-character word needs 420 px: a named, focusable region keyboards can scroll
+    wide = report.table_html(themes.assign(theme="x" * 40), caption="Themes <by> size")
+    assert wide.startswith(
         '<div class="lp-table-wrap" role="region" aria-label="Themes &lt;by&gt; size" tabindex="0">'
     )
     assert '<caption class="lp-table__caption">Themes &lt;by&gt; size</caption>' in html
