@@ -91,13 +91,24 @@ def git_commit(root: str | os.PathLike | None = None) -> str | None:
     return out.strip() or None if out is not None else None
 
 
+#: Folders where a user puts their own inputs, as the README says to: a new file there (a corpus, a
+#: run configuration) is not a change to the code. Inputs are recorded by checksum, parameters in full.
+_USER_INPUT_FOLDERS = ("data/", "params/")
+
+
 def git_dirty(root: str | os.PathLike | None = None) -> bool | None:
-    """True when the checkout at ``root`` has uncommitted changes (including untracked files).
+    """True when the checkout at ``root`` has uncommitted changes: a tracked file changed, or an
+    untracked file outside ``data/`` and ``params/`` (a user's own corpus and run configuration,
+    put there as the README says, do not make every briefing say "with uncommitted changes").
 
     None when it is not a git checkout or git is missing.
     """
-    out = _git(["status", "--porcelain"], root)
-    return None if out is None else bool(out.strip())
+    out = _git(["status", "--porcelain", "--untracked-files=all"], root)
+    if out is None:
+        return None
+    changes = [line for line in out.splitlines() if line.strip()]
+    return any(not (line.startswith("?? ") and line[3:].strip('"').startswith(_USER_INPUT_FOLDERS))
+               for line in changes)
 
 
 def sha256_file(path: str | os.PathLike) -> str:

@@ -265,9 +265,28 @@ def test_missing_map(tmp_path):
 def test_repeated_respondent(tmp_path):
     p = tmp_path / "dup.csv"
     p.write_text("ID,Q\n1,a\n1,b\n", encoding="utf-8")
-    with pytest.raises(InputError, match="appears twice") as err:
+    with pytest.raises(InputError, match="appears twice, with different answers") as err:
         read(p, question_map=_map(tmp_path, "respondent_id: ID\nopen: {q: Q}\n"))
     assert err.value.row == 3
+
+
+def test_a_row_repeated_cell_for_cell_is_read_once_and_its_answers_logged(tmp_path):
+    # an audit: an export listing one response twice stopped the run, though the csv reader logs it
+    # Lines: 1 header; 2 respondent 1; 3 respondent 2; 4 a copy of line 2; 5 and 6 blank rows (no record)
+    p = tmp_path / "dup.csv"
+    p.write_text("ID,Q1,Q2,Agree?\n1,Buses late,,Yes\n2,Fares,Tickets,No\n1,Buses late,,Yes\n,,,\n,,,\n",
+                 encoding="utf-8")
+    r = read(p, question_map=_map(tmp_path, "respondent_id: ID\nopen: {q1: Q1, q2: Q2}\nclosed: {agree: \"Agree?\"}\n"))
+    assert r.comments["comment_id"].tolist() == ["1:q1", "2:q1", "2:q2"]
+    assert r.exclusions[["source_row", "record_id", "reason", "detail"]].values.tolist() == [
+        [4, "1:q1", "duplicate_record", "the same response as line 2"]]
+    assert r.respondents["respondent_id"].tolist() == ["1", "2"]  # closed answers counted once
+    assert r.records_read == 4  # 3 answers kept + 1 excluded
+    # in a long file (one row per answer), a repeated row likewise
+    p.write_text("ID,Question,Answer\n1,q1,Buses late\n1,q2,Fares\n1,q1,Buses late\n", encoding="utf-8")
+    r = read(p, question_map=_map(tmp_path, "respondent_id: ID\nquestion_column: Question\ntext_column: Answer\n"))
+    assert r.comments["comment_id"].tolist() == ["1:q1", "1:q2"]
+    assert r.exclusions[["source_row", "record_id", "reason"]].values.tolist() == [[4, "1:q1", "duplicate_record"]]
 
 
 # ---------------------------------------------------------------------------------------------

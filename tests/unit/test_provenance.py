@@ -120,6 +120,15 @@ def test_git_commit_and_dirty_in_a_new_repository(isolated_git):
     assert provenance.git_commit(repo) == head
     assert provenance.git_commit(str(repo)) == head
     assert provenance.git_dirty(repo) is False
+    # a user's own corpus and run configuration, put where the README says: not a change to the code
+    (repo / "data" / "raw" / "mine").mkdir(parents=True)
+    (repo / "data" / "raw" / "mine" / "responses.csv").write_text("id,text\n", encoding="utf-8")
+    (repo / "params").mkdir()
+    (repo / "params" / "mine.yaml").write_text("corpus: mine\n", encoding="utf-8")
+    assert provenance.git_dirty(repo) is False
+    (repo / "new_module.py").write_text("x = 1\n", encoding="utf-8")  # new code, not committed
+    assert provenance.git_dirty(repo) is True
+    (repo / "new_module.py").unlink()
     (repo / "a.txt").write_text("two\n", encoding="utf-8")
     assert provenance.git_dirty(repo) is True
     assert provenance.git_commit(repo) == head  # still the same commit

@@ -342,6 +342,28 @@ def _blank_mask(values: pd.Series) -> np.ndarray:
     return (values.isna() | values.str.strip().eq("")).fillna(True).to_numpy(dtype=bool)
 
 
+def _repeated_answers(data: pd.DataFrame, rows: np.ndarray, rid: pd.Series, columns: dict, qmap: dict,
+                      repeated: np.ndarray, source: str) -> pd.DataFrame:
+    """Exclusions (``duplicate_record``) for the answers on rows that repeat an earlier row cell for
+    cell: each open answer with text (one row per answer in a long file), naming the line first read."""
+    if not repeated.any():
+        return pd.DataFrame(columns=list(EXCLUSION_COLUMNS))
+    key = pd.util.hash_pandas_object(data.astype("string").fillna(""), index=False).to_numpy()
+    first_line = pd.Series(rows, index=key)
+    first_line = first_line[~first_line.index.duplicated()]
+    records = []
+    for i in np.flatnonzero(repeated):
+        if "question_column" in qmap:
+            answered = [str(columns["question_column"].iloc[i]).strip()]
+        else:
+            answered = [q for q in qmap["open"] if not _blank_mask(columns[f"open.{q}"].iloc[[i]].astype("string"))[0]]
+        for q in answered:
+            records.append((source, int(rows[i]), f"{rid.iloc[i]}:{q}", "duplicate_record",
+                            f"the same response as line {int(first_line[key[i]])}"))
+    return pd.DataFrame(records, columns=list(EXCLUSION_COLUMNS)).astype(
+        {"source": "string", "source_row": "Int64", "record_id": "string", "reason": "string", "detail": "string"})
+
+
 @register_reader("consultation")
 def read_consultation(path: Path, options: ReadOptions) -> Tables:
     """Read a consultation spreadsheet through its question map into one ``response`` row per answer.
@@ -444,13 +466,24 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
     else:
         rid = line_ids
     long = "question_column" in qmap
+    # a row repeating an earlier one cell for cell is the export listing a response twice: its answers
+    # are logged as duplicate_record and the row is read once
+    repeated = data.astype("string").fillna("").duplicated().to_numpy(dtype=bool) & ~data.apply(
+        lambda col: pd.Series(_blank_mask(col.astype("string")), index=col.index)).all(axis=1).to_numpy(dtype=bool)
+    repeats = _repeated_answers(data, rows, rid, columns, qmap, repeated, source)
+    if repeated.any():
+        keep_rows = ~repeated
+        data, rows = data[keep_rows].reset_index(drop=True), rows[keep_rows]
+        rid = rid[keep_rows].reset_index(drop=True)
+        columns = {key: values[keep_rows].reset_index(drop=True) for key, values in columns.items()}
+        n = len(data)
     if not long:
         dup = rid.duplicated().to_numpy(dtype=bool)
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
             first = int(rows[int(np.flatnonzero((rid == rid.iloc[i]).to_numpy(dtype=bool))[0])])
             raise InputError(
-                f"respondent id {rid.iloc[i]!r} appears twice (first on line {first}); "
+                f"respondent id {rid.iloc[i]!r} appears twice, with different answers (first on line {first}); "
                 "merge or remove the repeated submission",
                 path=source,
                 row=int(rows[i]),
@@ -547,6 +580,7 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
         },
         columns=list(EXCLUSION_COLUMNS),
     )
+    exclusions = pd.concat([exclusions, repeats], ignore_index=True) if len(repeats) else exclusions
     notes = header_note(int(lines[0]))
     if "consent_to_publish" in resp.columns:
         raw = columns["respondent.consent_to_publish"]
