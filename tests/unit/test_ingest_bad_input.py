@@ -42,7 +42,6 @@ ERRORS = [
     ("control-bytes.dat", bytes(range(1, 256)) * 20, None),  # no NUL, but no format either
     ("bad-byte.csv", f"id,text\n1,{LONG}\n2,a \x81 byte\n".encode("latin-1"), 3),  # neither UTF-8 nor cp1252
     ("duplicate-ids.csv", f"id,text\n1,{LONG}\n2,Second\n1,Again\n".encode(), 4),
-    ("dangling-parent.csv", f"id,text,parent_id\n1,{LONG},\n2,A reply,99\n".encode(), 3),
     ("unclosed-quote.csv", f'id,text\n1,"{LONG}\n2,Fine\n'.encode(), 2),
     ("ragged.csv", f"id,text\n1,{LONG}\n2,one,two,three\n".encode(), 3),
     ("bad-line.jsonl", b'{"id": 1, "text": "fine"}\n{"id": 2, "text": "broken\n{"id": 3, "text": "x"}\n', 2),

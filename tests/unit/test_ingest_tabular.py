@@ -438,10 +438,21 @@ def test_reply_loops_are_reported(tmp_path, rows, line):
     assert err.value.row == line
 
 
-def test_a_parent_that_does_not_exist_is_a_schema_error(tmp_path):
-    with pytest.raises(SchemaError, match="parent_id 'zz' is not the comment_id of any row") as err:
-        read(_csv(tmp_path, "id,text,parent_id\na,x,\nb,y,zz\n"))
-    assert err.value.row == 3
+def test_a_reply_to_an_id_not_in_the_file_is_kept_without_a_parent_and_noted(tmp_path):
+    # an audit: a blog export's reply to a removed comment stopped the run; the reddit reader keeps such
+    # replies, and so does every reader now
+    r = read(_csv(tmp_path, "id,text,parent_id\na,x,\nb,y,zz\nc,z,a\n"))
+    assert r.comments["comment_id"].tolist() == ["a", "b", "c"]
+    assert r.comments["parent_id"].isna().tolist() == [True, True, False] and r.comments.loc[2, "parent_id"] == "a"
+    assert r.comments["kind"].tolist() == ["comment", "comment", "reply"]
+    assert "1 row replies to an id that is not in the file (first on line 3, parent 'zz'): kept without a parent" in r.notes
+
+
+def test_a_text_saying_deleted_is_excluded_as_deleted_unless_replies_hang_from_it(tmp_path):
+    r = read(_csv(tmp_path, "id,text,parent_id\na,[deleted],\nb,Real reply,a\nc, [Removed] ,\nd,Fine,\n"))
+    assert r.comments["comment_id"].tolist() == ["a", "b", "d"]  # a anchors b's thread
+    assert r.exclusions[["source_row", "record_id", "reason"]].values.tolist() == [[4, "c", "deleted"]]
+    assert r.records_read == 4
 
 
 def test_a_row_replying_to_itself_is_a_schema_error(tmp_path):

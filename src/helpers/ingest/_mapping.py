@@ -19,6 +19,9 @@ from ..errors import ConfigError, InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS, KINDS, OPTIONAL_COMMENT_COLUMNS
 from .registry import ReadOptions, Tables
 
+#: Texts a platform leaves in place of a removed comment (compared stripped and lower-cased).
+DELETED_MARKS = frozenset({"[deleted]", "[removed]"})
+
 __all__ = [
     "TEXT_COLUMN_CANDIDATES",
     "ID_COLUMN_CANDIDATES",
@@ -631,6 +634,16 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
         parent.to_numpy(dtype=object, na_value=None)
     )
     parent_pos = np.where(has_parent, parent_pos, -1)
+    # a reply to an item not in the file (removed, or outside the export) keeps no parent, with a note,
+    # as the reddit reader does: blog exports often hold replies to deleted comments
+    orphan = has_parent & (parent_pos < 0)
+    orphan_note = []
+    if orphan.any():
+        k = int(orphan.sum())
+        orphan_note = [f"{k} {'row replies' if k == 1 else 'rows reply'} to an id that is not in the file (first on line "
+                       f"{int(rows[_first(orphan)])}, parent {parent.iloc[_first(orphan)]!r}): kept without a parent"]
+        parent = parent.mask(pd.Series(orphan, index=parent.index))
+        has_parent = has_parent & ~orphan
 
     # Rows without text are excluded, unless a kept row replies to them: then they stay, as the anchor
     # of their thread (a post with a title but no body, say) -- and so do their own blank ancestors.
@@ -703,17 +716,25 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
     comments = comments[ordered]
 
     dropped = ~keep
+    # the platform's mark of a removed text ("[deleted]", "[removed]"): nothing anyone wrote is left
+    deleted = keep & text.str.strip().str.lower().isin(DELETED_MARKS).fillna(False).to_numpy(dtype=bool)
+    if has_parent.any() and deleted.any():  # a deleted comment others reply to stays, as their thread's anchor
+        deleted &= ~np.isin(np.arange(len(keep)), parent_pos[keep & ~deleted & (parent_pos >= 0)])
+    dropped |= deleted
+    keep &= ~deleted
     exclusions = pd.DataFrame(
         {
             "source": pd.Series(source, index=raw.index[dropped], dtype="string"),
             "source_row": pd.Series(rows[dropped], index=raw.index[dropped], dtype="Int64"),
             "record_id": ids[dropped],
-            "reason": pd.Series("blank", index=raw.index[dropped], dtype="string"),
-            "detail": pd.Series(f"no text in column {text_col!r}", index=raw.index[dropped], dtype="string"),
+            "reason": pd.Series(np.where(deleted, "deleted", "blank"), index=raw.index, dtype="string")[dropped],
+            "detail": pd.Series(np.where(deleted, "the text says it was deleted or removed",
+                                         f"no text in column {text_col!r}"), index=raw.index, dtype="string")[dropped],
         },
         columns=list(EXCLUSION_COLUMNS),
     )
     return Tables(
         comments=(comments if keep.all() else comments[keep]).reset_index(drop=True),
         exclusions=exclusions.reset_index(drop=True),
+        notes=orphan_note,
     )

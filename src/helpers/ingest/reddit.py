@@ -49,14 +49,14 @@ import pandas as pd
 from ..clean import normalise_text
 from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
-from ._mapping import as_text
+from ._mapping import DELETED_MARKS, as_text
 from ._stream import read_json_columns
 from ._text import head_text
 from .registry import ReadOptions, Tables, register_reader
 
 __all__ = ["read_reddit", "sniff_reddit", "is_reddit_record"]
 
-_GONE = ("[deleted]", "[removed]")
+_GONE = tuple(sorted(DELETED_MARKS))
 _FULLNAME = re.compile(r"^t[13]_[0-9a-z]+$")
 _RAW_HINTS = (
     re.compile(r'"subreddit(?:_id)?"\s*:'),
