@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(needs pip install -e '.[embeddings]')")
     p.add_argument("--seed", type=int, default=0, help="random_state of the theme model")
     p.add_argument("--quotes", type=int, default=3, help="quotes (comment ids) per theme")
+    p.add_argument("--stop-word", action="append", default=[], metavar="WORD",
+                   help="a word no theme is built on, such as the consultation's own subject (repeatable)")
     p.add_argument("--out", required=True, help="output JSON file")
 
     p = sub.add_parser("sentiment", help="VADER tone of each comment of a comments table")
@@ -160,7 +162,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         validate_run_config,
     )
     from .errors import ConfigError
-    from .runner import run_pipeline
+    from .runner import check_declared, run_pipeline
 
     reader = _reader_options(args)
     if args.config:
@@ -177,6 +179,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         name = name.strip()
         if not sep or not name:
             raise ConfigError(f"--param expects NAME=VALUE, got {item!r}")
+        check_declared([name], path=f"-p {item}")  # the typo is here, not in the configuration file
         try:
             parsed = yaml.safe_load(value)
         except yaml.YAMLError as exc:
@@ -221,7 +224,8 @@ def _cmd_themes(args: argparse.Namespace) -> int:
     from .themes import make_theme_model, summarise_themes, themes_json
 
     comments = analysed_comments(read_comments_table(args.table))
-    model = make_theme_model(args.method, n_themes=args.k, random_state=args.seed).fit(comments["text"])
+    model = make_theme_model(args.method, n_themes=args.k, random_state=args.seed,
+                             extra_stop_words=tuple(w.lower() for w in args.stop_word)).fit(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=args.quotes)
     doc = themes_json(table, assignments, model=model, method=args.method)
     write_json(doc, args.out)

@@ -38,6 +38,7 @@ PARAMETER_TYPES: dict[str, type] = {
                      "coded_sample", "coding_features", "briefing_title"), str),
     "columns": dict,
     "public_names": list,
+    "stop_words": list,
     **dict.fromkeys(("browse_rows", "shingle_size", "min_campaign_size", "campaign_min_words", "random_state",
                      "n_themes", "n_quotes", "min_votes", "max_groups", "n_groups", "opinion_seed", "n_sample",
                      "n_to_code", "coding_seed"), int),

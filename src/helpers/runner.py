@@ -94,15 +94,23 @@ def route_parameters(config: dict[str, Any], notebooks: list[Path], *, config_pa
         If a configuration key is declared by no notebook (most often a typo).
     """
     declared = {nb.stem: notebook_parameters(nb) for nb in notebooks}
-    known = set().union(*(set(d) for d in declared.values())) if declared else set()
-    unknown = sorted(set(config) - known)
+    check_declared(config, set().union(*(set(d) for d in declared.values())) if declared else set(),
+                   path=config_path)
+    return {name: {k: v for k, v in config.items() if k in params} for name, params in declared.items()}
+
+
+def check_declared(names, known: set[str] | None = None, *, path: str | None = None) -> None:
+    """Refuse a parameter no pipeline notebook declares (most often a typo), naming where it was given
+    (``path``: the configuration file, or ``-p NAME=VALUE`` on the command line)."""
+    if known is None:
+        known = set().union(*(set(notebook_parameters(nb)) for nb in pipeline_notebooks()))
+    unknown = sorted(set(names) - known)
     if unknown:
         raise ConfigError(
             f"parameter {unknown[0]!r} is not declared by any pipeline notebook "
             f"(known: {', '.join(sorted(known))})",
-            path=config_path,
+            path=path,
         )
-    return {name: {k: v for k, v in config.items() if k in params} for name, params in declared.items()}
 
 
 def _clear_outputs(run: Path, notebooks: list[Path]) -> None:

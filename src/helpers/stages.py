@@ -40,6 +40,7 @@ from __future__ import annotations
 import filecmp
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -484,7 +485,8 @@ def _copies_of(run: str | os.PathLike, comments: pd.DataFrame):
 
 def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, n_quotes: int = 3,
            assign_threshold: float = 0.2, method: str = "nmf", content: str = "deduplicated",
-           engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None):
+           engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None,
+           stop_words: Sequence[str] = ()):
     """Fit the theme model on the analysed comments and write the themes, assignments and model notes.
 
     ``method`` is ``"nmf"`` (TF-IDF + NMF, the default) or ``"embeddings"`` (MiniLM sentence embeddings
@@ -503,6 +505,10 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
     ``comments``, when given, is the run's comments table, or its analysed rows
     (:func:`analysed_comments`), already loaded: a notebook that shows them too reads them once.
 
+    ``stop_words`` are more words no theme is built on, such as the consultation's own subject
+    ("franchising" in a consultation on bus franchising): a word nearly every response uses for the
+    subject otherwise makes a catch-all theme of everything that names it.
+
     Returns
     -------
     (ThemeModel, themes DataFrame, assignments DataFrame, notes dict)
@@ -514,8 +520,10 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
 
     runner = get_engine(engine, dask_scheduler)
     comments = analysed_comments(load_comments(run) if comments is None else comments)
+    stop_words = tuple(str(w).strip().lower() for w in stop_words if str(w).strip())
     parameters = {"n_themes": n_themes, "random_state": random_state, "n_quotes": n_quotes,
-                  "assign_threshold": assign_threshold, "method": method, "content": content}
+                  "assign_threshold": assign_threshold, "method": method, "content": content,
+                  **({"stop_words": list(stop_words)} if stop_words else {})}
     if len(comments) < MIN_THEME_TEXTS:  # nothing to compare: no themes, every comment "not assigned"
         make_theme_model(method, n_themes=n_themes, random_state=random_state,
                          assign_threshold=assign_threshold)  # the parameters are still checked
@@ -529,7 +537,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
         save(run, "theme_model", notes)
         return None, table, assignments, notes
     model = make_theme_model(method, n_themes=n_themes, random_state=random_state,
-                             assign_threshold=assign_threshold)
+                             assign_threshold=assign_threshold, extra_stop_words=stop_words)
     units, links = _content(run, comments, content)
     dedup = units is not None and content == "deduplicated" and len(units) >= 2
     fitted_texts = units["text"] if dedup else comments["text"]

@@ -57,6 +57,8 @@ def test_run_rejects_unknown_parameter_before_running_anything(tmp_path, capsys)
     assert code == 2
     err = capsys.readouterr().err
     assert "'n_theme' is not declared" in err and not (tmp_path / "r").exists()
+    # an audit: the error named the configuration file, though the typo was on the command line
+    assert err.startswith("error: -p n_theme=3: parameter 'n_theme' is not declared")
 
 
 def test_run_needs_a_config_or_source_and_corpus(capsys):
@@ -106,6 +108,12 @@ def test_themes_command_writes_the_json_the_issue_asks_for(tmp_path, capsys):
     # "!!!" is kept by ingest as text, but it has no words: not assigned to any theme
     assert doc["assignments"].get("c6", []) == []
     assert "2 themes" in capsys.readouterr().out
+    # a word named as a stop word is in no theme's terms (an audit: the consultation's own subject,
+    # "franchising", made a catch-all theme)
+    assert any("school" in t["top_terms"] for t in doc["themes"])
+    assert cli.main(["themes", str(table), "--k", "2", "--stop-word", "School", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert not [term for t in doc["themes"] for term in t["top_terms"] if "school" in term.split()]
 
 
 def test_sentiment_command_writes_one_row_per_comment(tmp_path):

@@ -105,7 +105,7 @@ BAD = [
     ("unclosed.csv", "id,text\n" + "".join(f'{i},"{LONG}"\n' for i in range(1, 6)) + '6,"never closed\n7,x\n',
      7, "never closed"),
     ("duplicate-id.csv", "id,text\n" + "".join(f"{i},{LONG}\n" for i in range(1, 6)) + f"2,{LONG} again\n",
-     7, "id '2' is used twice, with different contents (first on line 3)"),
+     7, "id '2' is used twice, with different contents (first on row 3)"),
     ("bad-date.csv", "id,text,when\n" + "".join(f"{i},{LONG},2021-01-0{i}\n" for i in range(1, 6)) + f"6,{LONG},soon\n",
      7, "cannot read when value 'soon'"),
 ]
@@ -386,7 +386,8 @@ def test_text_neither_utf8_nor_cp1252_names_the_line_cp1252_fails_on(tmp_path, m
         read(path)
     assert err.value.row == 3
     assert err.value.reason == ("cannot decode the text: byte 0x81 is not Windows-1252, and the file is not UTF-8 "
-                                "either (byte 0xe9 on line 2); pass encoding= to say which it is")
+                                "either (byte 0xe9 on line 2); give its encoding (--encoding, or encoding: in the run "
+                                "configuration)")
     with pytest.raises(InputError) as whole:
         decode_text(path.read_bytes(), encoding=None, source=str(path))
     assert str(whole.value) == str(err.value)

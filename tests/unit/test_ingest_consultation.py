@@ -279,7 +279,7 @@ def test_a_row_repeated_cell_for_cell_is_read_once_and_its_answers_logged(tmp_pa
     r = read(p, question_map=_map(tmp_path, "respondent_id: ID\nopen: {q1: Q1, q2: Q2}\nclosed: {agree: \"Agree?\"}\n"))
     assert r.comments["comment_id"].tolist() == ["1:q1", "2:q1", "2:q2"]
     assert r.exclusions[["source_row", "record_id", "reason", "detail"]].values.tolist() == [
-        [4, "1:q1", "duplicate_record", "the same response as line 2"]]
+        [4, "1:q1", "duplicate_record", "the same response as row 2"]]
     assert r.respondents["respondent_id"].tolist() == ["1", "2"]  # closed answers counted once
     assert r.records_read == 4  # 3 answers kept + 1 excluded
     # in a long file (one row per answer), a repeated row likewise

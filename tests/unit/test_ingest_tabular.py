@@ -320,7 +320,7 @@ def test_explicit_mapping_overrides_same_named_column(tmp_path):
 
 def test_duplicate_id_names_the_second_occurrence(tmp_path):
     p = _csv(tmp_path, 'id,text\n1,a\n2,"b\nb"\n1,c\n')
-    with pytest.raises(InputError, match=r"id '1' is used twice, with different contents \(first on line 2\)") as err:
+    with pytest.raises(InputError, match=r"id '1' is used twice, with different contents \(first on row 2\)") as err:
         read(p)
     assert err.value.row == 5 and err.value.path == str(p)
 
@@ -374,7 +374,7 @@ def test_a_record_listed_twice_is_logged_not_refused(tmp_path):
     result = read(p)
     assert result.comments["comment_id"].tolist() == ["1", "2", "3"]
     assert table_values(result.exclusions, ["record_id", "reason", "source_row", "detail"]) == [
-        ["1", "duplicate_record", 5, "the same record as line 2"], ["2", "duplicate_record", 8, "the same record as line 4"]]
+        ["1", "duplicate_record", 5, "the same record as row 2"], ["2", "duplicate_record", 8, "the same record as row 4"]]
     assert result.records_read == 5
     # rows that differ only in a column the reader leaves behind are two records with one id: refused
     with pytest.raises(InputError, match="used twice, with different contents") as err:
@@ -445,7 +445,7 @@ def test_a_reply_to_an_id_not_in_the_file_is_kept_without_a_parent_and_noted(tmp
     assert r.comments["comment_id"].tolist() == ["a", "b", "c"]
     assert r.comments["parent_id"].isna().tolist() == [True, True, False] and r.comments.loc[2, "parent_id"] == "a"
     assert r.comments["kind"].tolist() == ["comment", "comment", "reply"]
-    assert "1 row replies to an id that is not in the file (first on line 3, parent 'zz'): kept without a parent" in r.notes
+    assert "1 row replies to an id that is not in the file (first on row 3, parent 'zz'): kept without a parent" in r.notes
 
 
 def test_a_text_saying_deleted_is_excluded_as_deleted_unless_replies_hang_from_it(tmp_path):

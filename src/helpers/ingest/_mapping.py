@@ -603,7 +603,7 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
             i = _first(conflict)
             first = _first((ids == ids.iloc[i]).to_numpy())
             raise InputError(
-                f"id {ids.iloc[i]!r} is used twice, with different contents (first on line {rows[first]})",
+                f"id {ids.iloc[i]!r} is used twice, with different contents (first on row {rows[first]})",
                 path=source,
                 row=int(rows[i]),
             )
@@ -615,7 +615,7 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
             "source_row": pd.Series(rows[repeat], dtype="Int64"),
             "record_id": ids[repeat].reset_index(drop=True).astype("string"),
             "reason": pd.Series("duplicate_record", index=range(int(repeat.sum())), dtype="string"),
-            "detail": pd.Series([f"the same record as line {first_line[i]}" for i in ids[repeat].to_numpy(dtype=object)],
+            "detail": pd.Series([f"the same record as row {first_line[i]}" for i in ids[repeat].to_numpy(dtype=object)],
                                 dtype="string"),
         }, columns=list(EXCLUSION_COLUMNS))
         tables.exclusions = pd.concat([tables.exclusions, repeated], ignore_index=True)
@@ -640,7 +640,7 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
     orphan_note = []
     if orphan.any():
         k = int(orphan.sum())
-        orphan_note = [f"{k} {'row replies' if k == 1 else 'rows reply'} to an id that is not in the file (first on line "
+        orphan_note = [f"{k} {'row replies' if k == 1 else 'rows reply'} to an id that is not in the file (first on row "
                        f"{int(rows[_first(orphan)])}, parent {parent.iloc[_first(orphan)]!r}): kept without a parent"]
         parent = parent.mask(pd.Series(orphan, index=parent.index))
         has_parent = has_parent & ~orphan

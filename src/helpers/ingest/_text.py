@@ -88,7 +88,8 @@ def line_of_offset(data: bytes | str, offset: int) -> int:
 def _binary_error(source: str, line: int) -> InputError:
     return InputError(
         "this looks like a binary file, not text (it holds a NUL byte); "
-        "if it is UTF-16 text without a byte-order mark, pass encoding='utf-16'",
+        "if it is UTF-16 text without a byte-order mark, give its encoding (--encoding utf-16, or "
+        "encoding: utf-16 in the run configuration)",
         path=source,
         row=line,
     )
@@ -162,12 +163,12 @@ def undecodable(source: str, utf8_byte: int, utf8_line: int, cp1252_byte: int, c
     Examples
     --------
     >>> undecodable("x.csv", 0xE9, 2, 0x81, 3).one_line()
-    'x.csv: row 3: cannot decode the text: byte 0x81 is not Windows-1252, and the file is not UTF-8 either (byte 0xe9 on line 2); pass encoding= to say which it is'
+    'x.csv: row 3: cannot decode the text: byte 0x81 is not Windows-1252, and the file is not UTF-8 either (byte 0xe9 on line 2); give its encoding (--encoding, or encoding: in the run configuration)'
     """
     first = f"byte 0x{utf8_byte:02x}" + ("" if utf8_line == cp1252_line else f" on line {utf8_line}")
     return InputError(
         f"cannot decode the text: byte 0x{cp1252_byte:02x} is not Windows-1252, and the file is not UTF-8 "
-        f"either ({first}); pass encoding= to say which it is",
+        f"either ({first}); give its encoding (--encoding, or encoding: in the run configuration)",
         path=source,
         row=cp1252_line,
     )

@@ -359,7 +359,7 @@ def _repeated_answers(data: pd.DataFrame, rows: np.ndarray, rid: pd.Series, colu
             answered = [q for q in qmap["open"] if not _blank_mask(columns[f"open.{q}"].iloc[[i]].astype("string"))[0]]
         for q in answered:
             records.append((source, int(rows[i]), f"{rid.iloc[i]}:{q}", "duplicate_record",
-                            f"the same response as line {int(first_line[key[i]])}"))
+                            f"the same response as row {int(first_line[key[i]])}"))
     return pd.DataFrame(records, columns=list(EXCLUSION_COLUMNS)).astype(
         {"source": "string", "source_row": "Int64", "record_id": "string", "reason": "string", "detail": "string"})
 
@@ -483,7 +483,7 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
             i = int(np.flatnonzero(dup)[0])
             first = int(rows[int(np.flatnonzero((rid == rid.iloc[i]).to_numpy(dtype=bool))[0])])
             raise InputError(
-                f"respondent id {rid.iloc[i]!r} appears twice, with different answers (first on line {first}); "
+                f"respondent id {rid.iloc[i]!r} appears twice, with different answers (first on row {first}); "
                 "merge or remove the repeated submission",
                 path=source,
                 row=int(rows[i]),
