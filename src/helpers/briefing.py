@@ -33,7 +33,7 @@ from . import plots, provenance, redact, report, stages
 from .campaigns import MIN_ADDITION_WORDS
 from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
-from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
+from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
 from .themes import N_KEY_TERMS, QUOTE_EVIDENCE_TEXTS, QUOTE_POOL
@@ -118,6 +118,11 @@ class BriefingData:
     opinion_participants: pd.DataFrame | None = None
     #: Whether the source had a votes table at all.
     has_votes: bool = False
+    #: What the texts scored negative mention more than the others (``sentiment.json``'s
+    #: ``negative_terms``, terms that would show removed personal data dropped), and up to
+    #: :data:`MAX_QUOTES` of those texts as [(comment_id, quote text)], consent and redaction applied.
+    negative_terms: list = field(default_factory=list)
+    negative_quotes: list = field(default_factory=list)
 
     @property
     def corpus(self) -> str:
@@ -234,6 +239,14 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
                                            name_pattern)
             counts["name"] += n
             quotes[tid] = [(cid, str(text)) for (cid, _), text in zip(chosen, texts, strict=True)]
+    sentiment_notes = stages.load(run, "sentiment_notes")
+    negative_terms, negative_quotes = _negative_evidence(sentiment_notes, comments, allowed,
+                                                         lambda v: clean(v, label_names), fragments)
+    if negative_quotes:
+        texts, n = redact.redact_names(pd.Series([t[:_QUOTE_SCAN] for _, t in negative_quotes], dtype="string"),
+                                       name_pattern)
+        counts["name"] += n
+        negative_quotes = [(cid, str(text)) for (cid, _), text in zip(negative_quotes, texts, strict=True)]
     campaigns, campaign_notes, members = None, None, None
     if stages.output_path(run, "campaign_notes").is_file():
         campaign_notes = stages.load(run, "campaign_notes")
@@ -269,7 +282,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         theme_notes=theme_notes,
         sentiment=stages.load(run, "sentiment"),
         sentiment_by_theme=stages.load(run, "sentiment_by_code" if coding else "sentiment_by_theme"),
-        sentiment_notes=stages.load(run, "sentiment_notes"),
+        sentiment_notes=sentiment_notes,
         coded=stages.coded_table(run, redact_personal_data=redact_personal_data, comments=as_read,
                                  labels=dict(zip(themes["theme_id"], themes["label"], strict=True))),
         redacted_personal_data=redact_personal_data,
@@ -289,7 +302,35 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         opinion_statements=opinion_statements,
         opinion_participants=opinion_participants,
         has_votes=stages.output_path(run, "votes").is_file(),
+        negative_terms=negative_terms,
+        negative_quotes=negative_quotes,
     )
+
+
+def _negative_evidence(notes: dict, comments: pd.DataFrame, allowed: pd.Series, clean,
+                       fragments) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The negative texts' typical terms that may be shown (a term that redaction would change, or
+    that holds a piece of removed personal data, is dropped, as theme terms are), and up to
+    :data:`MAX_QUOTES` quotes: for each term in turn, its most negative example that may be quoted and
+    is not quoted yet; those that seem to name someone last."""
+    terms = [dict(t) for t in notes.get("negative_terms") or []]
+    if not terms:
+        return [], []
+    shown = clean(pd.Series([t["term"] for t in terms], dtype="string")).fillna("").tolist()
+    terms = [t for t, c in zip(terms, shown, strict=True)
+             if c == t["term"] and redact.drop_fragments([t["term"]], fragments)]
+    ok = comments.loc[allowed.to_numpy(bool)]
+    text_of = pd.Series(ok["text"].fillna("").astype("string").to_numpy(), index=ok["comment_id"].astype(str))
+    pool, seen = [], set()
+    for t in terms:
+        for cid in t["examples"]:
+            text = text_of.get(str(cid))
+            if isinstance(text, str) and text.strip() and cid not in seen:
+                pool.append((str(cid), text))
+                seen.add(cid)
+                break
+    pool = naming_last([pool], lambda q: q[1], comments["text"], evidence_texts=QUOTE_EVIDENCE_TEXTS)[0]
+    return terms, pool[:MAX_QUOTES]
 
 
 def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: pd.DataFrame,
@@ -1278,6 +1319,18 @@ def sentiment_section(b: BriefingData) -> str:
         body += report.table_html(table, caption="Tone by theme",
                                   numeric=["Comments", "Positive", "Neutral", "Negative",
                                            "Average score (\u22121 to +1)"])
+    if b.negative_terms:  # what the criticism is about, where themes are mostly praise
+        distinct = int(b.sentiment_notes.get("n_negative_distinct", counts["negative"]))
+        read = (f"how many of {NEGATIVE_TERMS_TEXTS:,} of them, drawn at random, use it"
+                if distinct > NEGATIVE_TERMS_TEXTS else "how many of them use it")
+        listed = ", ".join(f"\u201c{_short(t['term'], MAX_TERM)}\u201d ({int(t['n_negative']):,})"
+                           for t in b.negative_terms)
+        body += report.paragraph(
+            f"What the {distinct:,} distinct {_respondent_noun(b)} scored negative mention more often than the "
+            f"others (each campaign\u2019s letter counted once; in brackets, {read}): {listed}."
+            + (" For example:" if b.negative_quotes else ""))
+        for cid, text in b.negative_quotes:
+            body += report.quote_html(text, cid)
     body += report.paragraph(
         "Automated scoring reads word choice, not meaning: it misses sarcasm and irony, negation that spans "
         "sentences, words whose tone depends on the subject, and criticism put politely (\u201cit would be "

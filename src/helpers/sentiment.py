@@ -77,6 +77,7 @@ __all__ = [
     "sentiment_label",
     "score_comments",
     "sentiment_by_group",
+    "negative_terms",
 ]
 
 #: Compound score at or above which a text is labelled positive (Hutto & Gilbert 2014).
@@ -674,3 +675,85 @@ def sentiment_by_group(
     for c in ["n", "n_positive", "n_neutral", "n_negative"]:
         out[c] = out[c].astype("int64")
     return out.reset_index(drop=True)
+
+
+#: Most texts of each group (negative, other) :func:`negative_terms` reads.
+NEGATIVE_TERMS_TEXTS = 10_000
+
+
+def negative_terms(texts: pd.Series, negative, *, order=None, n_terms: int = 8, n_examples: int = 5,
+                   max_texts: int = NEGATIVE_TERMS_TEXTS, random_state: int = 0) -> pd.DataFrame:
+    """The words and phrases most typical of the texts scored negative, against the others: what the
+    criticism is about, where every theme of a corpus is praise (an audit of the NHS feedback found
+    nothing a minister could act on).
+
+    Terms are read as the theme model reads them (:func:`helpers.themes.term_analyzer`), counted once
+    per text, and ranked by the z-score of their log-odds ratio with an informative Dirichlet prior
+    (Monroe, Colaresi and Quinn 2008, "Fightin' words"): the prior of a term is half a text plus 1% of
+    its uses in both groups, so a rare term needs more evidence. Words VADER scores, and negations, are
+    left out: "rude" or "not" being typical of negative texts is how they were scored, not news. A term
+    must be in at least 5 negative texts and 2% of them, more typical of them than chance allows (z at
+    least 1.96), and one whose words all appear in a better-ranked term is skipped. At most
+    ``max_texts`` texts of each group are read (a seeded sample), so the cost does not grow with the
+    corpus.
+
+    Parameters
+    ----------
+    texts : Series of str
+    negative : array-like of bool
+        Aligned with ``texts``: scored negative.
+    order : array-like of float, optional
+        Aligned with ``texts``: the examples of a term are its negative texts lowest first (the
+        compound score: most negative first); default their order.
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``n_negative`` (negative texts using it, of those read), ``n_other``, ``z``, and
+        ``examples``: positions in ``texts`` of up to ``n_examples`` negative texts using it; best
+        first. Empty when fewer than 30 texts are negative or none are not.
+
+    Examples
+    --------
+    >>> texts = pd.Series(["Awful wait in casualty"] * 6 + ["Lovely nurses in casualty"] * 30)
+    >>> negative_terms(texts, [True] * 6 + [False] * 30)["term"].tolist()  # fewer than 30 negative
+    []
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from .themes import term_analyzer
+
+    texts = pd.Series(texts, dtype="string").fillna("").reset_index(drop=True)
+    negative = np.asarray(negative, dtype=bool)
+    columns = ["term", "n_negative", "n_other", "z", "examples"]
+    neg, other = np.flatnonzero(negative), np.flatnonzero(~negative)
+    if len(neg) < 30 or not len(other):
+        return pd.DataFrame(columns=columns)
+    rng = np.random.default_rng(random_state)
+    neg = np.sort(rng.choice(neg, max_texts, replace=False)) if len(neg) > max_texts else neg
+    other = np.sort(rng.choice(other, max_texts, replace=False)) if len(other) > max_texts else other
+    vectorizer = CountVectorizer(analyzer=term_analyzer(), binary=True, min_df=5)
+    X = vectorizer.fit_transform(texts.iloc[np.concatenate([neg, other])].tolist()).tocsc()
+    names = vectorizer.get_feature_names_out()
+    y_neg = np.asarray(X[: len(neg)].sum(axis=0)).ravel().astype(float)
+    y_other = np.asarray(X[len(neg):].sum(axis=0)).ravel().astype(float)
+    prior = 0.5 + 0.01 * (y_neg + y_other)
+    delta = (np.log((y_neg + prior) / (len(neg) - y_neg + prior))
+             - np.log((y_other + prior) / (len(other) - y_other + prior)))
+    z = delta / np.sqrt(1 / (y_neg + prior) + 1 / (y_other + prior))
+    scored = frozenset(_analyzer().lexicon)
+    rank = np.argsort(np.asarray(order, dtype=float)[neg], kind="stable") if order is not None else np.arange(len(neg))
+    by_rank = X[: len(neg)][rank].tocsc()  # negative texts, most typical examples first
+    rows, covered = [], set()
+    for j in np.argsort(-z, kind="stable"):
+        if z[j] < 1.96 or len(rows) >= n_terms:
+            break
+        words = set(names[j].split())
+        if (y_neg[j] < max(5, 0.02 * len(neg)) or words <= covered
+                or any(w in scored or _negated(w) for w in words)):
+            continue
+        using = by_rank.indices[by_rank.indptr[j]:by_rank.indptr[j + 1]]
+        examples = neg[rank[np.sort(using)[:n_examples]]]
+        rows.append((names[j], int(y_neg[j]), int(y_other[j]), float(z[j]), [int(i) for i in examples]))
+        covered |= words
+    return pd.DataFrame(rows, columns=columns)

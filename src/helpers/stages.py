@@ -620,12 +620,17 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions);
     ``comments``: as in :func:`themes`.
 
+    The notes also hold ``negative_terms`` (:func:`helpers.sentiment.negative_terms`: what the texts
+    scored negative mention more than the others, each with up to five of them as ``examples``,
+    comment ids, most negative first), read over the distinct texts (each campaign's letter once),
+    ``n_negative_distinct`` of them negative.
+
     Returns
     -------
     (scores DataFrame, by-theme DataFrame, notes dict)
     """
     from .dask_engine import get_engine
-    from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, sentiment_by_group
+    from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, negative_terms, sentiment_by_group
 
     score_comments = get_engine(engine, dask_scheduler).score_comments
     comments = analysed_comments(load_comments(run) if comments is None else comments)
@@ -659,6 +664,17 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         notes["content_n_scored"] = int(len(unit_scores))
         notes["content_label_counts"] = {k: int(c.get(k, 0)) for k in ("positive", "neutral", "negative")}
         notes["content_mean_compound"] = float(unit_scores["compound"].mean()) if len(unit_scores) else None
+    # What the criticism is about: terms typical of the negative texts, each campaign's letter and each
+    # text sent word for word counted once, with the most negative texts using each as examples
+    copies = _copies_of(run, comments)
+    once = ~comments["text"].astype("string").str.lower().str.split().str.join(" ").duplicated().to_numpy(bool)
+    if copies is not None:
+        once &= (copies < 0) | ~pd.Series(copies).duplicated().to_numpy(bool)
+    distinct = scores.loc[once].reset_index(drop=True)
+    terms = negative_terms(comments["text"].loc[once], distinct["label"].eq("negative"), order=distinct["compound"])
+    notes["negative_terms"] = [{**r, "examples": [str(distinct["comment_id"].iloc[i]) for i in r["examples"]]}
+                               for r in terms.to_dict("records")]
+    notes["n_negative_distinct"] = int(distinct["label"].eq("negative").sum())
     save(run, "sentiment", scores)
     save(run, "sentiment_by_theme", by_theme)
     save(run, "sentiment_notes", notes)

@@ -122,6 +122,7 @@ __all__ = [
     "THEME_COLUMNS",
     "no_themes",
     "ASSIGNMENT_COLUMNS",
+    "term_analyzer",
 ]
 
 #: Words scikit-learn's English stop list includes but that carry meaning in public comments.
@@ -337,6 +338,19 @@ class _Analyzer:
             out.extend([a + " " + b for a, b in zip(run, run[1:], strict=False)])
         for n in range(max(lo, 3), hi + 1):
             out.extend([" ".join(run[i : i + n]) for i in range(len(run) - n + 1)])
+
+
+def term_analyzer(extra_stop_words: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 2)):
+    """A text -> list of terms function, reading text as the theme model does (content words, and
+    phrases of adjacent content words that no punctuation or stop word separates), for other analyses
+    of the same vocabulary (scikit-learn's ``CountVectorizer(analyzer=...)``).
+
+    Examples
+    --------
+    >>> term_analyzer()("The bus was late, again.")
+    ['bus', 'late']
+    """
+    return _Analyzer(stop_words(extra_stop_words), ngram_range)
 
 
 _BREAK = -1  # a phrase break in a stream of word ids

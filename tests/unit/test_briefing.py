@@ -327,6 +327,30 @@ def test_the_title_comes_from_the_source_when_it_names_itself(data):
     assert "Petition:" not in visible_text(briefing.title_block(b, title="My own title"))
 
 
+def test_the_tone_section_says_what_the_negative_comments_mention_with_quotes_that_may_be_shown(data):
+    # an audit of the NHS feedback: every theme was praise and the criticism never reached the page
+    comments = pd.DataFrame({"comment_id": ["a", "b", "c", "d"],
+                             "text": ["Waited all night in A&E", "The night staff ignored me", "Parking costs a fortune",
+                                      "Jo Bloggs on the night shift was rude"]})
+    allowed = pd.Series([False, True, True, True])  # a did not consent to publication
+    notes = {"negative_terms": [
+        {"term": "night", "n_negative": 40, "n_other": 3, "z": 6.0, "examples": ["a", "b", "d"]},
+        {"term": "jo bloggs", "n_negative": 31, "n_other": 0, "z": 5.0, "examples": ["d"]},  # a name: dropped
+        {"term": "parking", "n_negative": 35, "n_other": 9, "z": 4.0, "examples": ["c"]}]}
+    clean = lambda v: v.str.replace("jo bloggs", "[name removed]", regex=False)  # noqa: E731
+    terms, quotes = briefing._negative_evidence(notes, comments, allowed, clean, frozenset())
+    assert [t["term"] for t in terms] == ["night", "parking"]
+    assert quotes == [("b", "The night staff ignored me"), ("c", "Parking costs a fortune")]  # a: no consent
+    b = copy.copy(data)
+    b.negative_terms, b.negative_quotes = terms, quotes
+    b.sentiment_notes = dict(data.sentiment_notes, n_negative_distinct=120)
+    text = " ".join(visible_text(briefing.sentiment_section(b)).split())
+    assert ("What the 120 distinct comments scored negative mention more often than the others (each campaign’s "
+            "letter counted once; in brackets, how many of them use it): “night” (40), “parking” "
+            "(35). For example:") in text
+    assert "The night staff ignored me" in text and "Waited all night" not in text
+
+
 def _non_answers(details):
     return pd.DataFrame({"source": "x.csv", "source_row": range(2, 2 + len(details)), "record_id": "r",
                          "reason": "non_answer", "detail": [f"the whole text is a non-answer ({d})" for d in details]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from helpers.errors import ConfigError, SchemaError
 from helpers.sentiment import (
     SCORE_COLUMNS,
+    negative_terms,
     score_comments,
     sentiment_by_group,
     sentiment_label,
@@ -511,3 +513,29 @@ def test_a_groups_interval_stays_on_the_scale():
     s = pd.DataFrame({"comment_id": list("abc"), "compound": [0.1, 0.2, 0.3], "label": ["positive"] * 3, "g": "x"})
     row = sentiment_by_group(s, group="g").iloc[0]
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.2 - 0.248414, 0.2 + 0.248414), abs=1e-5)
+
+
+# ------------------------------------------------------------------------ what the criticism is about
+
+def test_negative_terms_rank_what_the_negative_texts_mention_by_hand():
+    # 30 negative texts about parking (one in three also about the night), 60 others about lovely
+    # staff. "awful" and "lovely" are VADER's own words, "not" a negation: left out, whatever their count.
+    negative_texts = [f"The parking was awful, not good ({i})" if i % 3 else f"Parking at night was awful ({i})"
+                      for i in range(30)]
+    texts = pd.Series(negative_texts + [f"The staff were lovely ({i})" for i in range(60)])
+    negative = [True] * 30 + [False] * 60
+    order = np.r_[np.linspace(-0.9, -0.1, 30), np.zeros(60)]  # text 0 is the most negative
+    out = negative_terms(texts, negative, order=order)
+    # parking: in 30 of 30 negative texts, 0 of 60 others; prior 0.5 + 0.01 * 30 = 0.8:
+    # log(30.8 / 0.8) - log(0.8 / 60.8) = 7.9814; variance 1 / 30.8 + 1 / 0.8 = 1.28247; z = 7.048
+    assert out["term"].tolist()[0] == "parking"
+    assert out.loc[0, ["n_negative", "n_other"]].tolist() == [30, 0]
+    assert out.loc[0, "z"] == pytest.approx(7.048, abs=1e-3)
+    assert out.loc[0, "examples"] == [0, 1, 2, 3, 4]  # the most negative first
+    # night: in 10 negative texts (0, 3, ..., 27), prior 0.6: log(10.6 / 20.6) - log(0.6 / 60.6) = 3.9512,
+    # variance 1 / 10.6 + 1 / 0.6 = 1.76101: z = 2.977; "parking night" is not a phrase ("at" breaks it)
+    assert out["term"].tolist() == ["parking", "night"]
+    assert out.loc[1, "z"] == pytest.approx(2.977, abs=1e-3) and out.loc[1, "examples"] == [0, 3, 6, 9, 12]
+    assert not {"awful", "lovely", "staff", "good"} & set(out["term"])
+    # fewer than 30 negative texts: nothing said
+    assert negative_terms(texts[1:], negative[1:]).empty
