@@ -687,7 +687,7 @@ def negative_terms(texts: pd.Series, negative, *, order=None, n_terms: int = 8, 
     criticism is about, where every theme of a corpus is praise (an audit of the NHS feedback found
     nothing a minister could act on).
 
-    Terms are read as the theme model reads them (:func:`helpers.themes.term_analyzer`), counted once
+    Terms are read as the theme model reads them (:func:`helpers.themes.term_presence`), counted once
     per text, and ranked by the z-score of their log-odds ratio with an informative Dirichlet prior
     (Monroe, Colaresi and Quinn 2008, "Fightin' words"): the prior of a term is half a text plus 1% of
     its uses in both groups, so a rare term needs more evidence. Words VADER scores, and negations, are
@@ -719,9 +719,7 @@ def negative_terms(texts: pd.Series, negative, *, order=None, n_terms: int = 8, 
     >>> negative_terms(texts, [True] * 6 + [False] * 30)["term"].tolist()  # fewer than 30 negative
     []
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    from .themes import term_analyzer
+    from .themes import term_presence
 
     texts = pd.Series(texts, dtype="string").fillna("").reset_index(drop=True)
     negative = np.asarray(negative, dtype=bool)
@@ -732,9 +730,7 @@ def negative_terms(texts: pd.Series, negative, *, order=None, n_terms: int = 8, 
     rng = np.random.default_rng(random_state)
     neg = np.sort(rng.choice(neg, max_texts, replace=False)) if len(neg) > max_texts else neg
     other = np.sort(rng.choice(other, max_texts, replace=False)) if len(other) > max_texts else other
-    vectorizer = CountVectorizer(analyzer=term_analyzer(), binary=True, min_df=5)
-    X = vectorizer.fit_transform(texts.iloc[np.concatenate([neg, other])].tolist()).tocsc()
-    names = vectorizer.get_feature_names_out()
+    X, names = term_presence(texts.iloc[np.concatenate([neg, other])].tolist(), min_df=5)
     y_neg = np.asarray(X[: len(neg)].sum(axis=0)).ravel().astype(float)
     y_other = np.asarray(X[len(neg):].sum(axis=0)).ravel().astype(float)
     prior = 0.5 + 0.01 * (y_neg + y_other)

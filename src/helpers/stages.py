@@ -666,10 +666,9 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         notes["content_mean_compound"] = float(unit_scores["compound"].mean()) if len(unit_scores) else None
     # What the criticism is about: terms typical of the negative texts, each campaign's letter and each
     # text sent word for word counted once, with the most negative texts using each as examples
-    copies = _copies_of(run, comments)
-    once = ~comments["text"].astype("string").str.lower().str.split().str.join(" ").duplicated().to_numpy(bool)
-    if copies is not None:
-        once &= (copies < 0) | ~pd.Series(copies).duplicated().to_numpy(bool)
+    copies = _copies_of(run, comments)  # campaigns, and texts sent word for word more than once
+    once = (~comments["text"].duplicated().to_numpy(bool) if copies is None
+            else (copies < 0) | ~pd.Series(copies).duplicated().to_numpy(bool))
     distinct = scores.loc[once].reset_index(drop=True)
     terms = negative_terms(comments["text"].loc[once], distinct["label"].eq("negative"), order=distinct["compound"])
     notes["negative_terms"] = [{**r, "examples": [str(distinct["comment_id"].iloc[i]) for i in r["examples"]]}

@@ -122,7 +122,7 @@ __all__ = [
     "THEME_COLUMNS",
     "no_themes",
     "ASSIGNMENT_COLUMNS",
-    "term_analyzer",
+    "term_presence",
 ]
 
 #: Words scikit-learn's English stop list includes but that carry meaning in public comments.
@@ -340,17 +340,22 @@ class _Analyzer:
             out.extend([" ".join(run[i : i + n]) for i in range(len(run) - n + 1)])
 
 
-def term_analyzer(extra_stop_words: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 2)):
-    """A text -> list of terms function, reading text as the theme model does (content words, and
-    phrases of adjacent content words that no punctuation or stop word separates), for other analyses
-    of the same vocabulary (scikit-learn's ``CountVectorizer(analyzer=...)``).
+def term_presence(texts: list[str], *, min_df: int = 1) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Which of the theme model's terms (content words, and two-word phrases of adjacent content words
+    that no punctuation or stop word separates) each text uses: a 0/1 matrix, one row per text, and
+    the terms (in at least ``min_df`` texts), for other analyses of the same vocabulary. Read as fast
+    as the theme model reads (:class:`_TermVectorizer`).
 
     Examples
     --------
-    >>> term_analyzer()("The bus was late, again.")
-    ['bus', 'late']
+    >>> X, terms = term_presence(["The bus was late, again.", "Late bus"])
+    >>> terms.tolist(), X.toarray().tolist()
+    (['bus', 'late', 'late bus'], [[1, 1, 0], [1, 1, 1]])
     """
-    return _Analyzer(stop_words(extra_stop_words), ngram_range)
+    vectorizer = _TermVectorizer(_Analyzer(stop_words(), (1, 2)), min_df=min_df, max_df=1.0, max_features=None)
+    X = vectorizer.fit_transform(list(texts)).tocsr()
+    X.data = np.ones_like(X.data, dtype=np.int64)
+    return X.astype(np.int64), np.asarray(vectorizer.get_feature_names_out(), dtype=object)
 
 
 _BREAK = -1  # a phrase break in a stream of word ids

@@ -287,6 +287,16 @@ def test_a_row_repeated_cell_for_cell_is_read_once_and_its_answers_logged(tmp_pa
     r = read(p, question_map=_map(tmp_path, "respondent_id: ID\nquestion_column: Question\ntext_column: Answer\n"))
     assert r.comments["comment_id"].tolist() == ["1:q1", "1:q2"]
     assert r.exclusions[["source_row", "record_id", "reason"]].values.tolist() == [[4, "1:q1", "duplicate_record"]]
+    # without a respondent id, identical rows are different people (three senders of one campaign
+    # letter, one answer each): all kept, as the csv reader keeps them
+    p.write_text("Q1,Agree?\nStop the bus cuts now,No\nStop the bus cuts now,No\nStop the bus cuts now,No\n"
+                 "I like it,Yes\n", encoding="utf-8")
+    r = read(p, question_map=_map(tmp_path, "open: {q1: Q1}\nclosed: {agree: \"Agree?\"}\n"))
+    assert len(r.comments) == 4 and len(r.respondents) == 4 and r.exclusions.empty
+    # nor when the id cell is blank on those rows
+    p.write_text("ID,Q1\n,Stop the bus cuts now\n,Stop the bus cuts now\n", encoding="utf-8")
+    r = read(p, question_map=_map(tmp_path, "respondent_id: ID\nopen: {q1: Q1}\n"))
+    assert len(r.comments) == 2 and r.exclusions.empty
 
 
 # ---------------------------------------------------------------------------------------------

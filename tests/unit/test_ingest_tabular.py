@@ -451,8 +451,13 @@ def test_a_reply_to_an_id_not_in_the_file_is_kept_without_a_parent_and_noted(tmp
 def test_a_text_saying_deleted_is_excluded_as_deleted_unless_replies_hang_from_it(tmp_path):
     r = read(_csv(tmp_path, "id,text,parent_id\na,[deleted],\nb,Real reply,a\nc, [Removed] ,\nd,Fine,\n"))
     assert r.comments["comment_id"].tolist() == ["a", "b", "d"]  # a anchors b's thread
+    assert r.comments["text"].tolist() == ["", "Real reply", "Fine"]  # with no text: not analysed
     assert r.exclusions[["source_row", "record_id", "reason"]].values.tolist() == [[4, "c", "deleted"]]
     assert r.records_read == 4
+    # a chain: a deleted comment, a removed reply to it, and a real reply to that: both anchors kept
+    r = read(_csv(tmp_path, "id,text,parent_id\na,[deleted],\nb,[removed],a\nc,Real reply,b\n"))
+    assert r.comments["comment_id"].tolist() == ["a", "b", "c"] and r.exclusions.empty
+    assert r.comments["parent_id"].tolist()[1:] == ["a", "b"]
 
 
 def test_a_row_replying_to_itself_is_a_schema_error(tmp_path):

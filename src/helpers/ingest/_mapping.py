@@ -577,6 +577,10 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
     text_col, id_col, mapping = plan_columns(available, options)
 
     text = normalise_text(as_text(raw[text_col]).fillna(""))
+    # the platform's mark of a removed text ("[deleted]", "[removed]"): nothing anyone wrote is left, so
+    # it is read as no text (kept, blank, only as the anchor of replies; else excluded as deleted)
+    deleted_mark = text.str.strip().str.lower().isin(DELETED_MARKS).fillna(False).astype(bool)
+    text = text.mask(deleted_mark, "")
     blank_text = _blank(text)
 
     # ids -------------------------------------------------------------------------------------
@@ -716,12 +720,7 @@ def map_table(raw: pd.DataFrame, rows: np.ndarray, options: ReadOptions, *,
     comments = comments[ordered]
 
     dropped = ~keep
-    # the platform's mark of a removed text ("[deleted]", "[removed]"): nothing anyone wrote is left
-    deleted = keep & text.str.strip().str.lower().isin(DELETED_MARKS).fillna(False).to_numpy(dtype=bool)
-    if has_parent.any() and deleted.any():  # a deleted comment others reply to stays, as their thread's anchor
-        deleted &= ~np.isin(np.arange(len(keep)), parent_pos[keep & ~deleted & (parent_pos >= 0)])
-    dropped |= deleted
-    keep &= ~deleted
+    deleted = deleted_mark.to_numpy(dtype=bool)
     exclusions = pd.DataFrame(
         {
             "source": pd.Series(source, index=raw.index[dropped], dtype="string"),

@@ -466,10 +466,12 @@ def read_consultation(path: Path, options: ReadOptions) -> Tables:
     else:
         rid = line_ids
     long = "question_column" in qmap
-    # a row repeating an earlier one cell for cell is the export listing a response twice: its answers
-    # are logged as duplicate_record and the row is read once
-    repeated = data.astype("string").fillna("").duplicated().to_numpy(dtype=bool) & ~data.apply(
-        lambda col: pd.Series(_blank_mask(col.astype("string")), index=col.index)).all(axis=1).to_numpy(dtype=bool)
+    # a row repeating an earlier one cell for cell, respondent id included, is the export listing a
+    # response twice: its answers are logged as duplicate_record and the row is read once. Without an
+    # id, identical rows are different people (the senders of one campaign letter): all are kept.
+    identified = (~_blank_mask(columns["respondent_id"]) if "respondent_id" in columns
+                  else np.zeros(len(data), dtype=bool))
+    repeated = data.astype("string").fillna("").duplicated().to_numpy(dtype=bool) & identified
     repeats = _repeated_answers(data, rows, rid, columns, qmap, repeated, source)
     if repeated.any():
         keep_rows = ~repeated

@@ -239,7 +239,7 @@ def read_reddit(path: Path, options: ReadOptions) -> Tables:
     no_id = _blank(raw["id"]).to_numpy(dtype=bool)
     duplicate = ids.duplicated().to_numpy(dtype=bool) & ~no_id
     body = raw["text"].fillna("")
-    gone = body.str.strip().isin(_GONE).fillna(False).to_numpy(dtype=bool)
+    gone = body.str.strip().str.lower().isin(_GONE).fillna(False).to_numpy(dtype=bool)
     text_out = normalise_text(_unescape(body.where(~pd.Series(gone), "")))
     empty = _blank(text_out).to_numpy(dtype=bool)
     deleted = gone & ~is_post & ~no_id & ~duplicate
