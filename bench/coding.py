@@ -35,7 +35,7 @@ import pandas as pd
 
 from helpers import ingest, paths
 from helpers.codeframe import AT_RANDOM
-from helpers.coding import CodingModel, agreement, estimated_shares, priority
+from helpers.coding import CodingModel, agreement, estimated_shares, priority, sheet_draws
 
 from . import write_results
 
@@ -126,7 +126,7 @@ def learning_curve(X: pd.DataFrame, Y: pd.DataFrame, *, checkpoints=CHECKPOINTS,
                     model = CodingModel(random_state=seed).fit(X.iloc[coded], Y.iloc[coded], corpus=X)
                     order = priority(model, X.iloc[candidates], coded=X.iloc[coded], random_state=seed + len(coded))
                     top = np.argsort(-order["priority"].to_numpy(), kind="stable")[:step]
-                    new, drawn = candidates[top], (order["drawn"].to_numpy()[top] == AT_RANDOM)
+                    new, drawn = candidates[top], sheet_draws(order.iloc[top]) == AT_RANDOM
                 coded, random = np.concatenate([coded, new]), np.concatenate([random, drawn])
             _, scores = _fit_score(X, Y, coded, heldout, seed, at_random=None if random.all() else random)
             rows.append({"sampler": arm, "n_coded": len(coded), **scores,

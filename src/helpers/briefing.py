@@ -1119,14 +1119,23 @@ def _calibrated_on(b: BriefingData) -> str:
 
 
 def _calibration_caution(b: BriefingData) -> str:
-    """A warning when the shares could only be calibrated on responses chosen for being hard to code."""
+    """A warning when shares could only be calibrated on responses chosen for being hard to code: all of
+    them, or the codes no response drawn at random carries."""
     c = b.coding
     chosen = int(c.get("n_chosen_by_sampler") or 0)
-    if not chosen or c.get("shares_calibrated_on_random"):
+    if not chosen:
         return ""
-    return (f"{chosen:,} of the hand-coded {_respondent_noun(b)} were chosen for being hard to code and too few "
-            "were drawn at random, so the estimates may be off and their intervals too narrow: code a sample "
-            "drawn at random as well.")
+    if not c.get("shares_calibrated_on_random"):
+        return (f"{chosen:,} of the hand-coded {_respondent_noun(b)} were chosen for being hard to code and too "
+                "few were drawn at random, so the estimates may be off and their intervals too narrow: code a "
+                "sample drawn at random as well.")
+    on_all = b.themes.loc[b.themes.get("calibrated_on", pd.Series("", index=b.themes.index)).eq("all"), "code_id"]
+    if not len(on_all):
+        return ""
+    codes = ", ".join(_short(code, MAX_TERM) for code in on_all)
+    return (f"No hand-coded {_respondent_noun(b, singular=True)} drawn at random carries code{'s' if len(on_all) > 1 else ''} "
+            f"{codes}, so {'their shares are' if len(on_all) > 1 else 'its share is'} calibrated on every "
+            "hand-coded response, including those chosen for being hard to code: the interval may be too narrow.")
 
 
 #: Hand-coded examples of a code below which its agreement gets no interval: a percentile bootstrap of

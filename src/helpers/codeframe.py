@@ -383,7 +383,7 @@ def draft_codeframe(themes: pd.DataFrame, *, max_examples: int = 5, name: str = 
 
 def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, strata: pd.Series | None = None,
                  order: pd.Series | None = None, exclude: Any = (), random_state: int = 0,
-                 groups: pd.Series | None = None, drawn: Any = None) -> pd.DataFrame:
+                 groups: pd.Series | None = None) -> pd.DataFrame:
     """A stratified sample of responses with an empty column per code, for analysts to fill in.
 
     Parameters
@@ -408,16 +408,13 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
         A group per comment (aligned with ``comments``): copies of one campaign letter share one. A
         group is on the sheet at most once (its first member, or with ``order`` its highest ranked),
         and not at all when one of its members is excluded: analysts code a letter once, not every copy.
-    drawn : array-like of str, optional
-        With ``order``: how each response came to be ranked (aligned with ``comments``; the active
-        sampler's ``drawn``, :func:`helpers.coding.priority`), written in the sheet's ``drawn`` column.
-        Without it, a sampled sheet says ``"at random"`` and a ranked one ``"by priority"``.
 
     Returns
     -------
     DataFrame
-        ``comment_id``, ``question_id`` (when present), ``drawn`` (``"at random"``, or what the response
-        was chosen for: machine coding estimates shares from the random ones, see
+        ``comment_id``, ``question_id`` (when present), ``drawn`` (``"at random"`` for a sampled sheet,
+        ``"by priority"`` for a ranked one, which :func:`helpers.coding.sheet_draws` then says more
+        precisely: machine coding estimates shares from the random ones, see
         :func:`helpers.coding.estimated_shares`), ``text``, ``coder``, ``notes``, one empty column per
         code id, and ``none``.
 
@@ -475,10 +472,7 @@ def coding_sheet(comments: pd.DataFrame, frame: Codeframe, *, n: int = 200, stra
     sheet = pd.DataFrame({"comment_id": rows["comment_id"].astype(str).to_numpy()})
     if "question_id" in rows.columns and rows["question_id"].notna().any():
         sheet["question_id"] = rows["question_id"].astype("string").to_numpy()
-    if order is None:
-        sheet["drawn"] = AT_RANDOM
-    else:
-        sheet["drawn"] = (np.asarray(drawn, dtype=object)[keep][chosen] if drawn is not None else "by priority")
+    sheet["drawn"] = AT_RANDOM if order is None else "by priority"
     sheet["text"] = rows["text"].astype("string").to_numpy()
     sheet["coder"] = ""
     sheet["notes"] = ""

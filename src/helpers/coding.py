@@ -483,7 +483,8 @@ def estimated_shares(truth: pd.DataFrame, cv_proba: pd.DataFrame, proba: pd.Data
     sheets of 100 from :func:`priority`; 12 seeds, 9 codes each), a factor taken over every coded
     response gave intervals that held the human share for 90 codes in 108 (83%); taken over the
     random ones, 97 in 107 (91%), near the 99 in 107 (93%) of 500 responses all coded at random. A
-    code that no calibrating response carries gets NaN.
+    code that no calibrating response carries (the sampler looks for rare codes on purpose) is
+    calibrated on every coded response instead, and ``calibrated_on`` says so.
 
     Parameters
     ----------
@@ -502,7 +503,9 @@ def estimated_shares(truth: pd.DataFrame, cv_proba: pd.DataFrame, proba: pd.Data
     Returns
     -------
     DataFrame
-        ``code_id``, ``estimate``, ``estimate_low``, ``estimate_high``.
+        ``code_id``, ``estimate``, ``estimate_low``, ``estimate_high``, ``calibrated_on``
+        (``"random"``: the ``calibrate`` rows; ``"all"``: every row, when ``calibrate`` is not given or
+        none of its rows carries the code; ``""`` for a code with no estimate).
 
     Examples
     --------
@@ -513,45 +516,56 @@ def estimated_shares(truth: pd.DataFrame, cv_proba: pd.DataFrame, proba: pd.Data
     0.5
     """
     codes = [str(c) for c in truth.columns]
+    H_all, Q_all = truth.to_numpy(dtype=float), cv_proba.to_numpy(dtype=float)
     keep = np.ones(len(truth), dtype=bool) if calibrate is None else np.asarray(calibrate, dtype=bool)
-    H = truth.to_numpy(dtype=float)[keep]
-    Q = cv_proba.to_numpy(dtype=float)[keep]
     R = np.zeros((0, len(codes))) if proba is None else proba.to_numpy(dtype=float)
     a = np.asarray(n_analyst, dtype=float)
-    ok = (H.sum(axis=0) > 0) & (Q.sum(axis=0) > 0) & (len(R) > 0)
+    ok = (H_all.sum(axis=0) > 0) & (Q_all.sum(axis=0) > 0) & (len(R) > 0)
     if trained is not None:
         ok &= np.asarray(trained, dtype=bool)
+    # each code's calibrating rows: the random ones, or every row when no random one carries it
+    on_random = (H_all[keep].sum(axis=0) > 0) & (Q_all[keep].sum(axis=0) > 0) & (calibrate is not None)
     total, spread = R.sum(axis=0), np.sqrt((R * (1 - R)).sum(axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        factor = np.where(ok, H.sum(axis=0) / Q.sum(axis=0), np.nan)
-    estimate = np.clip((a + factor * total) / n, 0, 1)
-    low = high = np.full(len(codes), np.nan)
-    if n_boot and ok.any() and len(H) > 1:
-        rng = np.random.default_rng(random_state)
-        rows = rng.integers(0, len(H), size=(n_boot, len(H)))
+
+    def factor(H, Q):
         with np.errstate(invalid="ignore", divide="ignore"):
-            f = H[rows].sum(axis=1) / Q[rows].sum(axis=1)  # n_boot x codes
-        machine = f * (total + spread * rng.standard_normal((n_boot, len(codes))))
-        boot = np.clip((a + machine) / n, 0, 1)
+            return H.sum(axis=-2) / Q.sum(axis=-2)
+
+    f = np.where(on_random, factor(H_all[keep], Q_all[keep]), factor(H_all, Q_all))
+    f = np.where(ok, f, np.nan)
+    estimate = np.clip((a + f * total) / n, 0, 1)
+    low = high = np.full(len(codes), np.nan)
+    if n_boot and ok.any() and len(H_all) > 1:
+        rng = np.random.default_rng(random_state)
+        noise = spread * rng.standard_normal((n_boot, len(codes)))
+
+        def boot_factor(H, Q):  # n_boot x codes, resampling the rows
+            if len(H) < 2:
+                return np.full((n_boot, len(codes)), np.nan)
+            rows = rng.integers(0, len(H), size=(n_boot, len(H)))
+            return factor(H[rows], Q[rows])
+
+        fb = np.where(on_random[None, :], boot_factor(H_all[keep], Q_all[keep]), boot_factor(H_all, Q_all))
+        boot = np.clip((a + fb * (total + noise)) / n, 0, 1)
         alpha = (1 - confidence) / 2
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             low = np.where(ok, np.minimum(np.nanquantile(boot, alpha, axis=0), estimate), np.nan)
             high = np.where(ok, np.maximum(np.nanquantile(boot, 1 - alpha, axis=0), estimate), np.nan)
-    return pd.DataFrame({"code_id": codes, "estimate": estimate, "estimate_low": low, "estimate_high": high})
+    calibrated_on = np.where(ok, np.where(on_random, "random", "all"), "")
+    return pd.DataFrame({"code_id": codes, "estimate": estimate, "estimate_low": low, "estimate_high": high,
+                         "calibrated_on": calibrated_on})
 
 
 # --- active sampling ---------------------------------------------------------------------------
 
-def interleave(score: np.ndarray, explore: float, *, random_state: int = 0,
-               return_chance: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+def interleave(score: np.ndarray, explore: float, *, random_state: int = 0) -> np.ndarray:
     """A ranking (highest first) that takes, of any top ``n``, about ``(1 - explore) * n`` items by
     ``score`` and ``explore * n`` in a seeded random order (the same item is not taken twice).
 
-    Each item's turn: the k-th by score comes up at step ``k / (1 - explore)``, the k-th of the random
-    order at step ``k / explore``; it is taken at the earlier of the two. ``explore=0`` gives ``score``.
-    With ``return_chance``, also a boolean array: True where the item's turn came from the random order
-    (it was drawn at random, not for its score).
+    Each item's turn (:func:`_turns`): the k-th by score comes up at step ``k / (1 - explore)``, the
+    k-th of the random order at step ``k / explore``; it is taken at the earlier of the two.
+    ``explore=0`` gives ``score``.
 
     Examples
     --------
@@ -562,17 +576,52 @@ def interleave(score: np.ndarray, explore: float, *, random_state: int = 0,
     True
     """
     score = np.asarray(score, dtype=float)
+    if explore <= 0 or len(score) == 0:
+        return score
+    turn, _ = _turns(score, explore, random_state)
+    return 1 - turn / (turn.max() + 1)
+
+
+def _turns(score: np.ndarray, explore: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's turn in :func:`interleave`, and its turn in the random order alone (inf when
+    ``explore`` is 0)."""
     n = len(score)
-    if explore <= 0 or n == 0:
-        return (score, np.zeros(n, dtype=bool)) if return_chance else score
     by_score = np.empty(n)
     by_score[np.argsort(-score, kind="stable")] = np.arange(n)
-    by_chance = np.random.default_rng(random_state).permutation(n).astype(float)
-    chance_turn = by_chance / explore
+    if explore <= 0 or n == 0:
+        return by_score, np.full(n, np.inf)
+    chance = np.random.default_rng(random_state).permutation(n).astype(float) / explore
     score_turn = by_score / (1 - explore) if explore < 1 else np.full(n, np.inf)
-    turn = np.minimum(score_turn, chance_turn)
-    ranking = 1 - turn / (turn.max() + 1)
-    return (ranking, chance_turn < score_turn) if return_chance else ranking
+    return np.minimum(score_turn, chance), chance
+
+
+def sheet_draws(chosen: pd.DataFrame) -> np.ndarray:
+    """How each response of a sheet taken from :func:`priority`'s ranking came to be on it: "at
+    random", or "for code X" (its ``target_code``).
+
+    The random ones are those whose turn in the random order came up before the sheet's last turn:
+    a prefix of a random permutation of the candidates, so a simple random sample of them, whatever
+    their scores. (A response the scores would have taken anyway, earlier, is still one the random
+    order drew: labelling only those the random order took first would leave out the most uncertain
+    responses, and calibrating shares on the others would be biased.)
+
+    Parameters
+    ----------
+    chosen : DataFrame
+        The rows of :func:`priority` for the responses on the sheet.
+
+    Examples
+    --------
+    >>> chosen = pd.DataFrame({"turn": [0.0, 1.0, 1.4], "chance_turn": [3.3, 0.0, 6.7],
+    ...                        "target_code": ["A", "B", "A"]})
+    >>> sheet_draws(chosen).tolist()  # the sheet's last turn is 1.4: the random order's turns 0 and 3.3
+    ['at random', 'at random', 'for code A']
+    """
+    if not len(chosen):
+        return np.zeros(0, dtype=object)
+    last = float(chosen["turn"].max())
+    at_random = chosen["chance_turn"].to_numpy(dtype=float) <= last
+    return np.where(at_random, AT_RANDOM, [f"for code {c}" for c in chosen["target_code"]]).astype(object)
 
 
 def priority(model: CodingModel, X: pd.DataFrame, *, coded: pd.DataFrame | None = None, explore: float = 0.3,
@@ -598,7 +647,9 @@ def priority(model: CodingModel, X: pd.DataFrame, *, coded: pd.DataFrame | None 
     -------
     DataFrame
         Aligned with ``X``: ``priority`` (rank by it, highest first), ``score``, ``uncertainty``,
-        ``coverage``, ``target_code`` (the code the response would most help).
+        ``coverage``, ``target_code`` (the code the response would most help), ``turn`` and
+        ``chance_turn`` (its turn in the ranking and in the random order: :func:`sheet_draws` says
+        from them which responses of a sheet were drawn at random).
     """
     check_is_fitted(model, "models_")
     if not 0.0 <= explore <= 1.0:
@@ -623,11 +674,11 @@ def priority(model: CodingModel, X: pd.DataFrame, *, coded: pd.DataFrame | None 
             sim[start:start + 5000] = block.max(axis=1).toarray().ravel()
         coverage = 1 - sim.clip(0, 1)
     score = uncertainty * (0.5 + 0.5 * coverage)
-    ranking, chance = interleave(score, explore, random_state=random_state, return_chance=True)
-    target_code = [model.codes_[j] for j in target]
-    drawn = np.where(chance, AT_RANDOM, [f"for code {c}" for c in target_code]) if len(X) else []
+    turn, chance_turn = _turns(score, explore, random_state)
+    ranking = interleave(score, explore, random_state=random_state)
     return pd.DataFrame({"priority": ranking, "score": score, "uncertainty": uncertainty, "coverage": coverage,
-                         "target_code": target_code, "drawn": drawn}, index=X.index)
+                         "target_code": [model.codes_[j] for j in target], "turn": turn,
+                         "chance_turn": chance_turn}, index=X.index)
 
 
 # --- the coded corpus, shaped like the theme tables --------------------------------------------
@@ -1148,8 +1199,8 @@ def run_coding(run: str | os.PathLike, *, codeframe: str = "", coded_sample: str
         if len(todo):
             order = priority(model, todo, coded=X_hand, random_state=random_state)
             sheet = coding_sheet(todo.reset_index(drop=True), frame, n=max(1, min(n_to_code, len(todo))),
-                                 order=order["priority"].to_numpy(), groups=todo_groups,
-                                 drawn=order["drawn"].to_numpy())
+                                 order=order["priority"].to_numpy(), groups=todo_groups)
+            sheet["drawn"] = sheet_draws(order.loc[sheet["comment_id"].to_numpy()])
         else:
             sheet = coding_sheet(comments.iloc[:0], frame, n=1)
         notes.update({

@@ -213,16 +213,25 @@ def test_interleave_takes_seven_by_score_and_three_at_random_of_each_ten():
     assert top == set(range(7)) | set(first_random)
     np.testing.assert_array_equal(interleave(score, 0.0), score)
     np.testing.assert_array_equal(interleave(score, 0.3, random_state=5), ranked)  # seeded
-    # which of them came by chance: those whose random turn (chance[i] / 0.3) is earlier than their turn
-    # by score (i / 0.7)
-    _, drawn = interleave(score, 0.3, random_state=5, return_chance=True)
-    for item in top:
-        assert drawn[item] == (chance[item] / 0.3 < item / 0.7), item
-    assert drawn[first_random].sum() >= 2 and not drawn[[i for i in range(7) if i not in first_random]].any()
-    assert not interleave(score, 0.0, return_chance=True)[1].any()
-    everything, all_drawn = interleave(score, 1.0, random_state=5, return_chance=True)
-    assert all_drawn.all()  # explore=1: the random order alone; the best by score has no head start
-    assert np.argsort(-everything, kind="stable").tolist() == np.argsort(chance).tolist()
+
+
+def test_the_responses_a_sheet_labels_at_random_are_a_random_sample_whatever_their_score():
+    # a review: labelling "at random" only what the random order took before the scores did left out
+    # the most uncertain responses (2% of the top tenth labelled random, 17% elsewhere). Now the
+    # labelled ones are a prefix of a random permutation, so every score decile is labelled alike.
+    from helpers.coding import _turns, sheet_draws
+
+    score = np.linspace(1, 0, 200)
+    labelled = np.zeros(200)
+    seeds = 400
+    for seed in range(seeds):
+        turn, chance = _turns(score, 0.3, seed)
+        order = pd.DataFrame({"turn": turn, "chance_turn": chance, "target_code": "A"})
+        sheet = order.iloc[np.argsort(turn, kind="stable")[:100]]  # a sheet of 100
+        labelled[sheet.index[sheet_draws(sheet) == "at random"]] += 1
+    by_decile = labelled.reshape(10, 20).mean(axis=1) / seeds
+    # the sheet's last turn is about 100: the random order's first ~30 of 200 (15% each), every decile
+    assert np.abs(by_decile - 0.15).max() < 0.03, by_decile.round(3)
 
 
 def test_priority_keeps_the_score_and_mixes_in_random_picks():
@@ -434,7 +443,7 @@ def test_rerunning_an_earlier_stage_removes_what_was_made_from_it(tmp_path, inve
         assert stages.output_path(run, name).exists(), name
     for name in ("codeframe", "coding_sheet", "coding_sheet_xlsx"):  # analysts' files are never removed
         assert stages.output_path(run, name).exists(), name
-    with pytest.raises(ConfigError, match="sentiment.parquet is missing: run notebook 05_sentiment first"):
+    with pytest.raises(ConfigError, match=r"sentiment\.json is missing: run notebook 05_sentiment first"):
         briefing.load_briefing_data(run)
     assert stages.downstream("03_campaigns") == {"04_themes", "05_sentiment", "07_codeframe", "90_briefing"}
     assert stages.downstream("06_opinion_groups") == {"90_briefing"}
@@ -467,6 +476,16 @@ def test_the_next_sheet_says_why_each_response_is_on_it_and_shares_leave_out_the
     n_random = len(first) + 7 - int(chosen.sum())
     assert f"drawn at random (not the {int(chosen.sum())} the tool chose for being hard to code" in html
     assert f"on the {n_random} hand-coded responses drawn at random" in html
+    # a code that no response drawn at random carries is calibrated on them all, and the page says so
+    import dataclasses
+
+    data = briefing.load_briefing_data(run)
+    themes = data.themes.assign(calibrated_on=np.where(data.themes["code_id"].eq("STAFF"), "all", "random"))
+    said = briefing._calibration_caution(dataclasses.replace(data, themes=themes))
+    assert said == ("No hand-coded response drawn at random carries code STAFF, so its share is calibrated on "
+                    "every hand-coded response, including those chosen for being hard to code: the interval may "
+                    "be too narrow.")
+    assert said in briefing.coding_method_html(dataclasses.replace(data, themes=themes))
     # every response chosen by the sampler: nothing to calibrate on but them, and the briefing says so
     pd.concat([done.assign(drawn="for code LATE"), nxt.assign(drawn="for code STAFF")],
               ignore_index=True).to_csv(both, index=False)
@@ -727,7 +746,8 @@ def test_estimated_shares_scale_the_machines_probabilities_to_the_analysts_count
     e = estimated_shares(truth, cv, rest, [3, 1], 107, trained=[True, False], n_boot=300).set_index("code_id")
     assert e.loc["A", "estimate"] == pytest.approx(23 / 107)
     assert e.loc["A", "estimate_low"] < 23 / 107 < e.loc["A", "estimate_high"]
-    assert e.loc["B"].isna().all()  # not trained: the analysts' count alone, no estimate
+    assert e.loc["B", ["estimate", "estimate_low", "estimate_high"]].isna().all()  # not trained: no estimate
+    assert e.loc["B", "calibrated_on"] == ""
     again = estimated_shares(truth, cv, rest, [3, 1], 107, trained=[True, False], n_boot=300).set_index("code_id")
     pd.testing.assert_frame_equal(e, again)  # seeded
 
@@ -744,9 +764,12 @@ def test_estimated_shares_are_calibrated_on_the_responses_drawn_at_random():
     on_all = estimated_shares(truth, cv, rest, [3], 16, n_boot=0)
     assert on_random.loc[0, "estimate"] == pytest.approx((3 + 2 / 3 * 3) / 16)  # 5/16
     assert on_all.loc[0, "estimate"] == pytest.approx((3 + 1.2 * 3) / 16)
-    # a code no random response carries has no factor to scale by
-    none = estimated_shares(truth.assign(A=[0, 0, 0, 0, 1, 1]), cv, rest, [2], 16, calibrate=random, n_boot=0)
-    assert none.loc[0, ["estimate", "estimate_low"]].isna().all()
+    assert on_random.loc[0, "calibrated_on"] == "random" and on_all.loc[0, "calibrated_on"] == "all"
+    # a code no random response carries (the sampler looks for rare codes): calibrated on every row,
+    # and said so. All 6: A on 2, probabilities 2.5: factor 0.8; (2 + 0.8 * 3) / 16
+    rare = estimated_shares(truth.assign(A=[0, 0, 0, 0, 1, 1]), cv, rest, [2], 16, calibrate=random, n_boot=200)
+    assert rare.loc[0, "estimate"] == pytest.approx(4.4 / 16) and rare.loc[0, "calibrated_on"] == "all"
+    assert rare.loc[0, "estimate_low"] <= 4.4 / 16 <= rare.loc[0, "estimate_high"]
 
 
 def test_estimated_shares_are_close_to_the_human_coding_of_the_nhs_feedback():
