@@ -491,8 +491,10 @@ def _source_title(b: BriefingData) -> str:
     petitions = c[c["kind"] == "petition"]
     if len(petitions) == 1 and "title" in c.columns and pd.notna(petitions["title"].iloc[0]):
         return f"Petition: \u201c{_short(petitions['title'].iloc[0], 200)}\u201d"
-    if b.ingest.get("format") == "regulationsgov" and "thread_id" in c.columns:
-        dockets = c["thread_id"].dropna().astype(str).str.extract(r"^([A-Za-z]+-\d{4}-\d+)-\d+$")[0].dropna().unique()
+    if str(b.ingest.get("format", "")).startswith("regulationsgov") and "thread_id" in c.columns:
+        # a docket id is AGENCY(-PART)-YEAR-NUMBER; a document's id adds one more number
+        dockets = (c["thread_id"].dropna().astype(str).str.extract(r"^(.+?-(?:19|20)\d{2}-\d+)(?:-\d+)?$")[0]
+                   .dropna().unique())
         if len(dockets) == 1:
             return f"Comments on regulations.gov docket {dockets[0]}"
     return ""
@@ -507,10 +509,21 @@ def _received(b: BriefingData) -> str:
     when = pd.to_datetime(c.loc[analysable(c), "created_at"], errors="coerce", utc=True)
     if not len(when) or when.notna().mean() < 0.5:
         return ""
+    when = when.dt.tz_convert(_timezone(b))  # the calendar of the run, not UTC's
     first, last = when.min(), when.max()
     if first.date() == last.date():
         return f", {'all ' if when.notna().sum() > 1 else ''}dated {_day(first)}"
     return f", dated {_day(first, year=first.year != last.year)} to {_day(last)}"
+
+
+def _timezone(b: BriefingData) -> str:
+    """The run's ``timezone`` parameter (how its dates were read; UTC when not given or not known)."""
+    zone = str((b.ingest.get("parameters") or {}).get("timezone") or "UTC")
+    try:
+        pd.Timestamp(0, tz=zone)
+    except Exception:  # noqa: BLE001 -- an old run folder's unknown zone: UTC, as stored
+        return "UTC"
+    return zone
 
 
 def _day(t, *, year: bool = True) -> str:
@@ -521,12 +534,13 @@ def _day(t, *, year: bool = True) -> str:
 def title_block(b: BriefingData, *, title: str = "") -> str:
     """The page's one ``h1``, a line saying what was analysed and when it was sent, and the date the
     briefing was prepared."""
-    heading = title or _source_title(b) or f"What people said: {b.corpus}"
+    named = _source_title(b)
+    heading = title or named or f"What people said: {b.corpus}"
     about = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
-    if b.post_title and heading != _source_title(b):  # not said twice
+    if b.post_title and heading != named:  # not said twice
         about += f" on \u201c{b.post_title}\u201d"
     about += _received(b)
-    prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()))}."
+    prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()).tz_convert(_timezone(b)))}."
     out = (report.heading(heading, 1) + report.paragraph(about + ".")
            + f'<p class="generated">{report.esc(prepared)}</p>')
     if not b.redacted_personal_data:

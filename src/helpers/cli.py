@@ -162,7 +162,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         validate_run_config,
     )
     from .errors import ConfigError
-    from .runner import check_declared, run_pipeline
+    from .runner import check_declared, declared_parameters, run_pipeline
 
     reader = _reader_options(args)
     if args.config:
@@ -174,12 +174,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if not (args.source and args.corpus):
             raise ConfigError("give a configuration file, or both --source and --corpus")
         config = make_run_config(source=args.source, corpus=args.corpus, **reader)
+    known = None  # the notebooks' parameters, read once when a -p is given
     for item in args.param:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
             raise ConfigError(f"--param expects NAME=VALUE, got {item!r}")
-        check_declared([name], path=f"-p {item}")  # the typo is here, not in the configuration file
+        known = known if known is not None else declared_parameters()
+        check_declared([name], known, path=f"-p {item}")  # the typo is here, not in the configuration file
         try:
             parsed = yaml.safe_load(value)
         except yaml.YAMLError as exc:
@@ -225,7 +227,8 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
     comments = analysed_comments(read_comments_table(args.table))
     model = make_theme_model(args.method, n_themes=args.k, random_state=args.seed,
-                             extra_stop_words=tuple(w.lower() for w in args.stop_word)).fit(comments["text"])
+                             extra_stop_words=tuple(w for p in args.stop_word for w in p.lower().split())
+                             ).fit(comments["text"])
     table, assignments = summarise_themes(model, comments, n_quotes=args.quotes)
     doc = themes_json(table, assignments, model=model, method=args.method)
     write_json(doc, args.out)

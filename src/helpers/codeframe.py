@@ -492,10 +492,18 @@ class CodeframeTabEdited(UserWarning):
     there are not read (the codeframe file is)."""
 
 
+def _codeframe_tab(frame: Codeframe) -> pd.DataFrame:
+    """The codeframe as a coding workbook's ``codeframe`` tab shows it: one row per code, its version
+    beside it, text a spreadsheet would run as a formula neutralised (see :func:`write_coding_sheet`)."""
+    tab = frame.codes.assign(examples=frame.codes["examples"].map("; ".join), version=str(frame.version))
+    return tab.map(_neutralise)
+
+
 def codeframe_tab_edits(tab: pd.DataFrame, frame: Codeframe) -> str:
     """What differs between a workbook's ``codeframe`` tab (as :func:`write_coding_sheet` writes it)
     and ``frame``, as one sentence ("" when nothing does): a code added or removed there, or a code's
-    name, description or parent changed.
+    name, description or parent changed. A tab written for another version of the codeframe is not
+    compared: the codeframe changed, not the tab.
 
     Examples
     --------
@@ -507,9 +515,14 @@ def codeframe_tab_edits(tab: pd.DataFrame, frame: Codeframe) -> str:
     """
     if "code_id" not in tab.columns:
         return ""
+    if "version" in tab.columns and set(tab["version"].astype(str).str.strip()) - {"", str(frame.version)}:
+        return ""
     tab = tab.assign(code_id=tab["code_id"].astype(str).str.strip())
-    tab = tab[tab["code_id"] != ""].set_index("code_id")
-    codes = frame.codes.set_index("code_id")
+    tab = tab[tab["code_id"] != ""].drop_duplicates("code_id").set_index("code_id")
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    codes = _codeframe_tab(frame).map(lambda v: ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v)
+    codes = codes.set_index("code_id")
     found = [f"code {c} is not in the codeframe" for c in tab.index if c not in codes.index]
     found += [f"code {c} is missing there" for c in codes.index if c not in tab.index]
     for c in tab.index.intersection(codes.index):
@@ -573,8 +586,7 @@ def write_coding_sheet(sheet: pd.DataFrame, path: str | os.PathLike, *, frame: C
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 cells(safe).to_excel(xl, sheet_name="coding", index=False)
                 if frame is not None:
-                    codes = frame.codes.assign(examples=frame.codes["examples"].map("; ".join))
-                    cells(codes).to_excel(xl, sheet_name="codeframe", index=False)
+                    cells(_codeframe_tab(frame)).to_excel(xl, sheet_name="codeframe", index=False)
                 for ws in xl.book.worksheets:
                     for row in ws.iter_rows():
                         for cell in row:

@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from .codeframe import AT_RANDOM
+from .codeframe import AT_RANDOM, _row_list
 from .errors import ConfigError
 from .stats import wilson_interval
 
@@ -612,10 +612,10 @@ def sheet_draws(chosen: pd.DataFrame) -> np.ndarray:
 
     Examples
     --------
-    >>> chosen = pd.DataFrame({"turn": [0.0, 1.0, 1.4], "chance_turn": [3.3, 0.0, 6.7],
-    ...                        "target_code": ["A", "B", "A"]})
-    >>> sheet_draws(chosen).tolist()  # the sheet's last turn is 1.4: the random order's turns 0 and 3.3
-    ['at random', 'at random', 'for code A']
+    >>> chosen = pd.DataFrame({"turn": [0.0, 0.0, 1.43, 2.86], "chance_turn": [3.33, 0.0, 6.67, 10.0],
+    ...                        "target_code": ["A", "B", "A", "B"]})
+    >>> sheet_draws(chosen).tolist()  # the last turn is 2.86: only the random order's first came by then
+    ['for code A', 'at random', 'for code A', 'for code B']
     """
     if not len(chosen):
         return np.zeros(0, dtype=object)
@@ -952,7 +952,7 @@ def console_lines(run: str | os.PathLike) -> list[str]:
         if notes.get("prefilled_rows"):
             rows = notes["prefilled_rows"]
             lines.append(f"  coding: {len(rows):,} sheet row(s) with 0 in every code column and no coder read as not "
-                         f"coded yet (rows {', '.join(map(str, rows[:5]))}{' ...' if len(rows) > 5 else ''})")
+                         f"coded yet (rows {_row_list(np.asarray(rows))})")
         if notes.get("codeframe_tab_edits"):
             lines.append(f"  coding: the workbook's codeframe tab was edited, but codes are read from the codeframe file: "
                          f"{notes['codeframe_tab_edits']}")

@@ -48,7 +48,7 @@ PARAMETER_TYPES: dict[str, type] = {
 #: Text parameters whose default is empty: a YAML null (``format:`` with nothing after it) means that.
 _EMPTY_MEANS_DEFAULT = ("run_dir", "format", "text_column", "id_column", "question_map", "sheet", "encoding",
                         "codeframe", "coded_sample", "briefing_title")
-_TYPE_WORDS = {str: "text", dict: "a mapping (name: value)", list: "a list of names, e.g. [Boris Johnson]",
+_TYPE_WORDS = {str: "text", dict: "a mapping (name: value)", list: "a list",
                int: "a whole number", float: "a number", bool: "true or false"}
 
 
@@ -120,7 +120,9 @@ def check_parameter_types(config: dict[str, Any], *, path: str | None = None) ->
         else:
             ok = isinstance(value, wanted) and not isinstance(value, bool)
         if not ok:
-            raise ConfigError(f"parameter {key!r} must be {_TYPE_WORDS[wanted]}, not {_describe(value)}{hint}",
+            example = {"public_names": " of names, e.g. [Boris Johnson]", "stop_words": " of words, e.g. [franchising]"}
+            raise ConfigError(f"parameter {key!r} must be {_TYPE_WORDS[wanted]}{example.get(key, '')}, not "
+                              f"{_describe(value)}{hint}",
                               path=path)
         if wanted is int and value < 0:  # every whole-number parameter is a count or a seed
             raise ConfigError(f"parameter {key!r} must be 0 or more, not {value}", path=path)

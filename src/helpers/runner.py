@@ -99,11 +99,16 @@ def route_parameters(config: dict[str, Any], notebooks: list[Path], *, config_pa
     return {name: {k: v for k, v in config.items() if k in params} for name, params in declared.items()}
 
 
+def declared_parameters() -> set[str]:
+    """Every parameter a pipeline notebook declares."""
+    return set().union(*(set(notebook_parameters(nb)) for nb in pipeline_notebooks()))
+
+
 def check_declared(names, known: set[str] | None = None, *, path: str | None = None) -> None:
     """Refuse a parameter no pipeline notebook declares (most often a typo), naming where it was given
     (``path``: the configuration file, or ``-p NAME=VALUE`` on the command line)."""
     if known is None:
-        known = set().union(*(set(notebook_parameters(nb)) for nb in pipeline_notebooks()))
+        known = declared_parameters()
     unknown = sorted(set(names) - known)
     if unknown:
         raise ConfigError(

@@ -520,7 +520,7 @@ def themes(run: str | os.PathLike, *, n_themes: int = 0, random_state: int = 0, 
 
     runner = get_engine(engine, dask_scheduler)
     comments = analysed_comments(load_comments(run) if comments is None else comments)
-    stop_words = tuple(str(w).strip().lower() for w in stop_words if str(w).strip())
+    stop_words = tuple(w for phrase in stop_words for w in str(phrase).lower().split())  # "bus franchising": both
     parameters = {"n_themes": n_themes, "random_state": random_state, "n_quotes": n_quotes,
                   "assign_threshold": assign_threshold, "method": method, "content": content,
                   **({"stop_words": list(stop_words)} if stop_words else {})}

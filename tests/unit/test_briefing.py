@@ -308,6 +308,13 @@ def test_the_lead_says_when_the_contributions_are_dated_and_when_the_briefing_wa
     b.comments = b.comments.assign(created_at=pd.Series(pd.to_datetime(["2021-12-31"] + ["2022-01-02"] * (n - 1),
                                                                         utc=True)).to_numpy())
     assert "dated 31 December 2021 to 2 January 2022." in visible_text(briefing.title_block(b))
+    # read in the run's timezone: 23:30 UTC on 30 June is 00:30 on 1 July in London (a review)
+    b.ingest = dict(data.ingest, parameters=dict(data.ingest["parameters"], timezone="Europe/London"))
+    b.comments = b.comments.assign(created_at=pd.Series(pd.to_datetime(["2024-06-01 12:00"] * (n - 1)
+                                                                        + ["2024-06-30 23:30"], utc=True)).to_numpy())
+    lead = visible_text(briefing.title_block(b))
+    assert "dated 1 June to 1 July 2024." in lead and "Prepared on 25 November 2025." in lead
+    b.ingest = data.ingest
     b.comments = b.comments.assign(created_at=pd.Series([pd.Timestamp("2022-03-01", tz="UTC")] * 10
                                                         + [pd.NaT] * (n - 10)).to_numpy())
     assert "dated" not in visible_text(briefing.title_block(b))  # 10 of 36 dated: not said
@@ -317,9 +324,18 @@ def test_the_title_comes_from_the_source_when_it_names_itself(data):
     # an audit: pages were headed "What people said: cms" and "What people said: petition"
     b = copy.copy(data)
     assert "What people said:" in visible_text(briefing.title_block(b))  # a CSV of comments names nothing
-    b.ingest = dict(data.ingest, format="regulationsgov")
-    b.comments = data.comments.assign(thread_id="CMS-2022-0163-0001")
-    assert "Comments on regulations.gov docket CMS-2022-0163" in visible_text(briefing.title_block(b))
+    from helpers import ingest, paths
+
+    # the real reader: its format name and thread ids
+    read = ingest.read(paths.project_root() / "tests" / "fixtures" / "ingest" / "regs-comment.json")
+    b.ingest = dict(data.ingest, format=read.format)
+    b.comments = data.comments.assign(thread_id=read.comments["thread_id"].iloc[0])
+    assert read.comments["thread_id"].iloc[0] == "EX-2023-0001-0001"  # the fixture's document
+    assert "Comments on regulations.gov docket EX-2023-0001" in visible_text(briefing.title_block(b))
+    for thread, docket in (("EPA-HQ-OAR-2021-0317-0001", "EPA-HQ-OAR-2021-0317"),  # a multi-part agency
+                           ("CMS-2022-0163", "CMS-2022-0163")):  # the docket itself (no document commented on)
+        b.comments = data.comments.assign(thread_id=thread)
+        assert f"Comments on regulations.gov docket {docket}" in visible_text(briefing.title_block(b))
     b.ingest = data.ingest
     petition = data.comments.iloc[:1].assign(kind="petition", title="Ban the sale of fireworks")
     b.comments = pd.concat([petition, data.comments.iloc[1:]], ignore_index=True)

@@ -397,3 +397,17 @@ def test_edits_in_the_workbooks_codeframe_tab_are_named_not_silently_ignored(tmp
                 "codeframe")
     assert hand.attrs["codeframe_tab_edits"] == expected
     assert f"codes are read from codeframe version {frame.version} ({expected})" in str(said[0].message)
+    # a workbook made for this version, read after the codeframe's owner renamed a code in the next one:
+    # nobody edited the tab, so nothing is said (a review)
+    import dataclasses
+
+    book2 = tmp_path / "sheet2.xlsx"
+    write_coding_sheet(coding_sheet(comments, frame, n=2), book2, frame=frame)
+    wb = load_workbook(book2)
+    wb["coding"].cell(row=2, column=[c.value for c in wb["coding"][1]].index(frame.ids[0]) + 1, value="1")
+    wb.save(book2)
+    renamed = dataclasses.replace(frame, version=frame.version + 1,
+                                  codes=frame.codes.assign(name=["Renamed in v3"] + frame.codes["name"].tolist()[1:]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_coding_sheet(book2, renamed).attrs["codeframe_tab_edits"] == ""
