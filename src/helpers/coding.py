@@ -479,11 +479,11 @@ def estimated_shares(truth: pd.DataFrame, cv_proba: pd.DataFrame, proba: pd.Data
 
     The factor holds only if the analysts' responses are like the rest. Those the active sampler chose
     (:func:`priority`) are not: they sit near the machine's thresholds. ``calibrate`` keeps the factor
-    to the responses drawn at random. On the NHS corpus (200 responses coded at random, then three
-    sheets of 100 from :func:`priority`; 12 seeds, 9 codes each), a factor taken over every coded
-    response gave intervals that held the human share for 90 codes in 108 (83%); taken over the
-    random ones, 97 in 107 (91%), near the 99 in 107 (93%) of 500 responses all coded at random. A
-    code that no calibrating response carries (the sampler looks for rare codes on purpose) is
+    to the responses drawn at random (:func:`sheet_draws`). On the NHS corpus (200 responses coded at
+    random, then three sheets of 100 from :func:`priority`; 12 seeds, 9 codes each), a factor taken
+    over every coded response gave intervals that held the human share for 91 codes in 108 (84%);
+    taken over the random ones, 99 in 108 (92%), as with 500 responses all coded at random (99 in
+    107). A code that no calibrating response carries (the sampler looks for rare codes on purpose) is
     calibrated on every coded response instead, and ``calibrated_on`` says so.
 
     Parameters
