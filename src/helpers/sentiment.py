@@ -678,7 +678,7 @@ def sentiment_by_group(
 
 
 #: Most texts of each group (negative, other) :func:`negative_terms` reads.
-NEGATIVE_TERMS_TEXTS = 10_000
+NEGATIVE_TERMS_TEXTS = 5_000
 
 
 def negative_terms(texts: pd.Series, negative, *, order=None, n_terms: int = 8, n_examples: int = 5,
