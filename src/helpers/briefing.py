@@ -233,20 +233,11 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         few = comments[allowed.to_numpy(bool) & comments["comment_id"].isin(assignments["comment_id"])]
         quotes[0] = [(str(c), t) for c, t in zip(few["comment_id"], few["text"], strict=True)
                      if isinstance(t, str) and t.strip()][:n_quotes]
-    for tid, chosen in quotes.items():
-        if chosen:
-            texts, n = redact.redact_names(pd.Series([t[:_QUOTE_SCAN] for _, t in chosen], dtype="string"),
-                                           name_pattern)
-            counts["name"] += n
-            quotes[tid] = [(cid, str(text)) for (cid, _), text in zip(chosen, texts, strict=True)]
+    quotes = {tid: _without_names(chosen, name_pattern, counts) for tid, chosen in quotes.items()}
     sentiment_notes = stages.load(run, "sentiment_notes")
     negative_terms, negative_quotes = _negative_evidence(sentiment_notes, comments, allowed,
                                                          lambda v: clean(v, label_names), fragments)
-    if negative_quotes:
-        texts, n = redact.redact_names(pd.Series([t[:_QUOTE_SCAN] for _, t in negative_quotes], dtype="string"),
-                                       name_pattern)
-        counts["name"] += n
-        negative_quotes = [(cid, str(text)) for (cid, _), text in zip(negative_quotes, texts, strict=True)]
+    negative_quotes = _without_names(negative_quotes, name_pattern, counts)
     campaigns, campaign_notes, members = None, None, None
     if stages.output_path(run, "campaign_notes").is_file():
         campaign_notes = stages.load(run, "campaign_notes")
@@ -307,6 +298,22 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     )
 
 
+def _without_names(chosen: list[tuple[str, str]], name_pattern, counts: dict) -> list[tuple[str, str]]:
+    """Quotes [(comment_id, text)], each cut to :data:`_QUOTE_SCAN` characters, with contributors'
+    names removed (counted in ``counts["name"]``)."""
+    if not chosen:
+        return chosen
+    texts, n = redact.redact_names(pd.Series([t[:_QUOTE_SCAN] for _, t in chosen], dtype="string"), name_pattern)
+    counts["name"] += n
+    return [(cid, str(text)) for (cid, _), text in zip(chosen, texts, strict=True)]
+
+
+def _quotable_texts(comments: pd.DataFrame, allowed: pd.Series) -> pd.Series:
+    """The text of each comment that may be quoted, by comment id (as strings)."""
+    ok = comments.loc[allowed.to_numpy(bool)]
+    return pd.Series(ok["text"].fillna("").astype("string").to_numpy(), index=ok["comment_id"].astype(str))
+
+
 def _negative_evidence(notes: dict, comments: pd.DataFrame, allowed: pd.Series, clean,
                        fragments) -> tuple[list[dict], list[tuple[str, str]]]:
     """The negative texts' typical terms that may be shown (a term that redaction would change, or
@@ -319,8 +326,7 @@ def _negative_evidence(notes: dict, comments: pd.DataFrame, allowed: pd.Series, 
     shown = clean(pd.Series([t["term"] for t in terms], dtype="string")).fillna("").tolist()
     terms = [t for t, c in zip(terms, shown, strict=True)
              if c == t["term"] and redact.drop_fragments([t["term"]], fragments)]
-    ok = comments.loc[allowed.to_numpy(bool)]
-    text_of = pd.Series(ok["text"].fillna("").astype("string").to_numpy(), index=ok["comment_id"].astype(str))
+    text_of = _quotable_texts(comments, allowed)
     pool, seen = [], set()
     for t in terms:
         for cid in t["examples"]:
@@ -408,8 +414,7 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
     dict
         theme_id -> list of (comment_id, text).
     """
-    ok = comments.loc[allowed.to_numpy(bool)]
-    text_of = pd.Series(ok["text"].fillna("").astype("string").to_numpy(), index=ok["comment_id"].astype(str))
+    text_of = _quotable_texts(comments, allowed)
     members = (assignments.dropna(subset=["theme_id"]).sort_values("weight", ascending=False, kind="stable"))
     member_ids = members["comment_id"].astype("string").array
     rows_of = {int(t): rows for t, rows in members.groupby("theme_id").indices.items()}

@@ -499,6 +499,14 @@ def _codeframe_tab(frame: Codeframe) -> pd.DataFrame:
     return tab.map(_neutralise)
 
 
+def _workbook_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as a workbook can hold it: control characters (a vertical tab pasted from Word, as in
+    the NHS feedback) become spaces."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return table.map(lambda v: ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v)
+
+
 def codeframe_tab_edits(tab: pd.DataFrame, frame: Codeframe) -> str:
     """What differs between a workbook's ``codeframe`` tab (as :func:`write_coding_sheet` writes it)
     and ``frame``, as one sentence ("" when nothing does): a code added or removed there, or a code's
@@ -519,10 +527,7 @@ def codeframe_tab_edits(tab: pd.DataFrame, frame: Codeframe) -> str:
         return ""
     tab = tab.assign(code_id=tab["code_id"].astype(str).str.strip())
     tab = tab[tab["code_id"] != ""].drop_duplicates("code_id").set_index("code_id")
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    codes = _codeframe_tab(frame).map(lambda v: ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v)
-    codes = codes.set_index("code_id")
+    codes = _workbook_cells(_codeframe_tab(frame)).set_index("code_id")
     found = [f"code {c} is not in the codeframe" for c in tab.index if c not in codes.index]
     found += [f"code {c} is missing there" for c in codes.index if c not in tab.index]
     for c in tab.index.intersection(codes.index):
@@ -577,16 +582,11 @@ def write_coding_sheet(sheet: pd.DataFrame, path: str | os.PathLike, *, frame: C
         return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig",
                                                             lineterminator="\n"))
     if suffix == ".xlsx":
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        def cells(table: pd.DataFrame) -> pd.DataFrame:
-            return table.map(lambda v: ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v)
-
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                cells(safe).to_excel(xl, sheet_name="coding", index=False)
+                _workbook_cells(safe).to_excel(xl, sheet_name="coding", index=False)
                 if frame is not None:
-                    cells(_codeframe_tab(frame)).to_excel(xl, sheet_name="codeframe", index=False)
+                    _workbook_cells(_codeframe_tab(frame)).to_excel(xl, sheet_name="codeframe", index=False)
                 for ws in xl.book.worksheets:
                     for row in ws.iter_rows():
                         for cell in row:

@@ -576,9 +576,13 @@ def interleave(score: np.ndarray, explore: float, *, random_state: int = 0) -> n
     True
     """
     score = np.asarray(score, dtype=float)
+    return _ranking(score, _turns(score, explore, random_state)[0], explore)
+
+
+def _ranking(score: np.ndarray, turn: np.ndarray, explore: float) -> np.ndarray:
+    """:func:`interleave`'s ranking from the items' turns (``score`` itself when nothing is explored)."""
     if explore <= 0 or len(score) == 0:
         return score
-    turn, _ = _turns(score, explore, random_state)
     return 1 - turn / (turn.max() + 1)
 
 
@@ -675,8 +679,7 @@ def priority(model: CodingModel, X: pd.DataFrame, *, coded: pd.DataFrame | None 
         coverage = 1 - sim.clip(0, 1)
     score = uncertainty * (0.5 + 0.5 * coverage)
     turn, chance_turn = _turns(score, explore, random_state)
-    ranking = interleave(score, explore, random_state=random_state)
-    return pd.DataFrame({"priority": ranking, "score": score, "uncertainty": uncertainty, "coverage": coverage,
+    return pd.DataFrame({"priority": _ranking(score, turn, explore), "score": score, "uncertainty": uncertainty, "coverage": coverage,
                          "target_code": [model.codes_[j] for j in target], "turn": turn,
                          "chance_turn": chance_turn}, index=X.index)
 

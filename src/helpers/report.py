@@ -158,7 +158,7 @@ def _fits_narrow_screen(shown: pd.DataFrame, head: list[str], nowrap: set, code:
     anywhere, as 10 characters), at a generous width per character, with the cells' padding."""
     total = 0
     for j, name in enumerate(head):
-        texts = [str(name)] + [str(v) for v in shown.iloc[:, j]] if j < shown.shape[1] else [str(name)]
+        texts = [str(name)] + [str(v) for v in shown.iloc[:, j]]
         if name in code:
             longest = 10
         elif name in nowrap:
