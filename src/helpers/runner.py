@@ -14,6 +14,10 @@ folder when the notebook's turn comes; when one is missing the runner skips the 
 its progress log, and leaves no executed copy (``06_opinion_groups`` needs the votes table that only
 some readers write; the briefing says the section was skipped and why).
 
+Each notebook runs in a fresh kernel, as papermill starts one, but the runner starts it while the
+notebook before it runs, with the notebook's own imports made (:class:`_Kernels`): a second or two per
+notebook that no longer adds up.
+
 The runner prints which notebook is running and how long each took, and keeps the same figures in
 ``timings.json`` in the run folder (see :func:`write_timings`), which ``python -m bench.pipeline``
 reads.
@@ -201,10 +205,128 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
-def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
+def warm_up_line(notebook: Path) -> str:
+    r"""One line of Python making the imports a notebook's code cells make at their top level, then
+    unbinding the names again: run as a kernel starts, it leaves the modules loaded and the namespace
+    as empty as a new kernel's, so the notebook's own imports take no time.
+
+    Cells that are not plain Python (IPython magics) and relative imports are passed over; an empty
+    string when there is nothing to import.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_code_cell("import pandas as pd\nfrom helpers import paths, report\nx = 1"),
+    ...     nbformat.v4.new_code_cell("%matplotlib inline"),
+    ...     nbformat.v4.new_code_cell("import os.path\nfrom helpers.stats import *\ndef f():\n    import json")])
+    >>> path = Path(tempfile.mkdtemp()) / "n.ipynb"
+    >>> nbformat.write(nb, path)
+    >>> warm_up_line(path)
+    'import pandas as pd; from helpers import paths, report; import os.path; from helpers.stats import *; del pd, paths, report, os'
+    """
+    import ast
+
+    statements: list[str] = []
+    names: list[str] = []
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", ""))
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.level:
+                continue
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                statements.append(ast.unparse(node))
+                names += [a.asname or (a.name.split(".")[0] if isinstance(node, ast.Import) else a.name)
+                          for a in node.names if a.name != "*"]
+    if not statements:
+        return ""
+    unbind = ["del " + ", ".join(dict.fromkeys(names))] if names else []
+    return "; ".join(statements + unbind)
+
+
+def kernel_arguments(notebook: Path) -> list[str]:
+    """The command-line arguments of the kernel that runs ``notebook`` (see :class:`_Kernels`)."""
+    args = [
+        # The kernel's own log (start-up notices, "KeyboardInterrupt caught" when a cell fails) would
+        # reach stderr, which carries only the one error line.
+        "--IPKernelApp.log_level=CRITICAL",
+        "--HistoryManager.hist_file=:memory:",  # as nbclient starts its kernels: no history database
+    ]
+    line = warm_up_line(notebook)
+    return args + ([f"--IPKernelApp.exec_lines={line}"] if line else [])
+
+
+class _Kernels:
+    """Each notebook's kernel, started while the notebook before it runs.
+
+    Starting a kernel and importing what its notebook imports takes one to two seconds, seven times
+    a run: about a sixth of a 100,000-comment run and most of a small one. So before the runner runs
+    a notebook, it starts the next notebook's kernel, which makes that notebook's imports as it starts
+    (:func:`warm_up_line`) while the current one runs. papermill adopts the started kernel through
+    its ``kernel_manager_class`` and shuts it down when the notebook is done, as it does the kernels
+    it starts itself. At most two kernels are alive at once; :meth:`close` shuts down any left.
+    """
+
+    def __init__(self) -> None:
+        self.spare: tuple[Path, Any] | None = None
+        self.current: Any = None
+
+    def _start(self, notebook: Path) -> Any:
+        from jupyter_core.utils import run_sync
+
+        km = _quiet_kernel_manager()(kernel_name=KERNEL)
+        run_sync(km.start_kernel)(extra_arguments=kernel_arguments(notebook), cwd=str(notebook.parent))
+        return km
+
+    @staticmethod
+    def _shut_down(km: Any) -> None:
+        from jupyter_core.utils import run_sync
+
+        if km is not None and km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+
+    def manager_for(self, notebook: Path, following: Path | None) -> type:
+        """A kernel manager class for papermill whose one instance is ``notebook``'s started kernel;
+        starts ``following``'s kernel (when given) to be ready by its turn."""
+        self._shut_down(self.current)  # one papermill never took up (it failed before executing)
+        spare, self.spare = self.spare, None
+        if spare is not None and spare[0] == notebook:
+            km = spare[1]
+        else:  # no kernel started for this notebook (the first, or one after a skipped notebook)
+            self._shut_down(spare[1] if spare else None)
+            km = self._start(notebook)
+        self.current = km
+        if following is not None:
+            self.spare = (following, self._start(following))
+
+        class Started(type(km)):
+            def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+                return km  # not an instance of Started, so it is not initialised again
+
+        return Started
+
+    def close(self) -> None:
+        """Shut down the kernels still running."""
+        self._shut_down(self.current)
+        self._shut_down(self.spare[1] if self.spare else None)
+        self.current = self.spare = None
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any], kernels: _Kernels | None = None,
+             following: Path | None = None) -> None:
+    """Execute ``notebook`` into ``output`` with papermill; ``kernels``, shared by a run's notebooks,
+    starts the ``following`` notebook's kernel meanwhile (without it, the kernel is this call's own)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    own = kernels is None
+    kernels = _Kernels() if kernels is None else kernels
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -214,13 +336,13 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
-            # The kernel's own log (start-up notices, "KeyboardInterrupt caught" when a cell fails) would
-            # reach stderr, which carries only the one error line.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            kernel_manager_class=_quiet_kernel_manager(),
+            kernel_manager_class=kernels.manager_for(notebook, following),
         )
     except PapermillExecutionError as exc:
         raise RunFailed(notebook.stem, exc.ename, exc.evalue, output) from None
+    finally:
+        if own:
+            kernels.close()
 
 
 @contextlib.contextmanager
@@ -303,7 +425,8 @@ def run_pipeline(
         write_timings(run, timings, total_seconds=time.perf_counter() - total, complete=False)
         return seconds
 
-    with shared_dask_cluster(portable, log):
+    kernels = _Kernels()
+    with shared_dask_cluster(portable, log), contextlib.closing(kernels):
         for i, notebook in enumerate(notebooks, 1):
             start, wall = time.perf_counter(), time.time()
             missing = missing_requirements(notebook, run)
@@ -313,7 +436,9 @@ def run_pipeline(
                 continue
             log(f"[{i}/{len(notebooks)}] {notebook.stem} ...")
             params = {**routed[notebook.stem], "run_dir": str(run)}
-            _execute(notebook, run / notebook.name, params)
+            # the next notebook that can run as things stand (one needing files this one writes starts cold)
+            following = next((n for n in notebooks[i:] if not missing_requirements(n, run)), None)
+            _execute(notebook, run / notebook.name, params, kernels, following)
             log(f"[{i}/{len(notebooks)}] {notebook.stem} done in {timed(notebook.stem, start, wall):.1f} s")
             if notebook.stem == "07_codeframe":
                 from .coding import console_lines

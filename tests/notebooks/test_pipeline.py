@@ -149,3 +149,41 @@ def test_a_kernel_writes_nothing_to_the_runners_stderr(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert "failed as it should" in done.stdout
     assert "kernel noise" not in done.stderr
+
+
+def test_each_kernel_starts_ahead_with_its_notebooks_imports_and_an_empty_namespace(tmp_path):
+    # The runner starts the next notebook's kernel, with that notebook's imports made and their names unbound
+    # again, while the current notebook runs. Each notebook reports what its kernel had loaded and bound
+    # before its first cell, and the folder it runs in.
+    import json
+
+    import nbformat
+
+    from helpers import runner
+
+    probe = ("import os, sys\n"
+             "print(json.dumps({'loaded': sorted(m for m in ('colorsys', 'wave') if m in sys.modules),\n"
+             "                  'bound': sorted(n for n in ('colorsys', 'wave', 'cs') if n in globals()),\n"
+             "                  'cwd': os.getcwd()}))")
+    notebooks = []
+    for name, imports in (("01_first", "import colorsys as cs"), ("02_second", "import wave")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import json\n" + probe),
+                                             nbformat.v4.new_code_cell(imports)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        notebooks.append(tmp_path / f"{name}.ipynb")
+        nbformat.write(nb, notebooks[-1])
+    kernels = runner._Kernels()
+    try:
+        runner._execute(notebooks[0], tmp_path / "out1.ipynb", {}, kernels, notebooks[1])
+        spare = kernels.spare[1]
+        assert spare.has_kernel  # started while the first notebook ran
+        runner._execute(notebooks[1], tmp_path / "out2.ipynb", {}, kernels, None)
+        assert kernels.spare is None and not spare.has_kernel  # adopted, then shut down as papermill finished
+    finally:
+        kernels.close()
+    seen = [json.loads(nbformat.read(tmp_path / f"out{i}.ipynb", as_version=4).cells[0].outputs[0]["text"])
+            for i in (1, 2)]
+    # each kernel had loaded its own notebook's module, not the other's, and bound no name
+    assert [s["loaded"] for s in seen] == [["colorsys"], ["wave"]]
+    assert [s["bound"] for s in seen] == [[], []]
+    assert {s["cwd"] for s in seen} == {str(tmp_path)}

@@ -81,7 +81,7 @@ def test_runner_skips_a_notebook_whose_requirements_are_missing(tmp_path, monkey
     nb.write_text(json.dumps({"cells": [], "metadata": {"listening_post": {"requires": ["votes"]}},
                               "nbformat": 4, "nbformat_minor": 5}))
     executed, lines = [], []
-    monkeypatch.setattr(runner, "_execute", lambda notebook, output, params: executed.append(notebook.stem))
+    monkeypatch.setattr(runner, "_execute", lambda notebook, output, params, *kernels: executed.append(notebook.stem))
     monkeypatch.setattr(runner, "route_parameters", lambda config, notebooks, config_path=None:
                         {n.stem: {} for n in notebooks})
     with pytest.raises(ConfigError, match="no 90_briefing"):
@@ -110,7 +110,7 @@ def test_runner_writes_how_long_each_step_took(tmp_path, monkeypatch):
         notebooks.append(folder / f"{name}.ipynb")
         notebooks[-1].write_text(json.dumps({"cells": [], "metadata": meta, "nbformat": 4, "nbformat_minor": 5}))
 
-    def fake_execute(notebook, output, params):
+    def fake_execute(notebook, output, params, kernels=None, following=None):
         clock["now"] += cost[notebook.stem]
         output.write_text("{}")
 
@@ -151,7 +151,7 @@ def test_a_failed_run_leaves_timings_up_to_the_failure(tmp_path, monkeypatch):
     for nb in notebooks:
         nb.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
 
-    def execute(notebook, output, params):
+    def execute(notebook, output, params, *kernels):
         if notebook.stem == "02_fail":
             raise runner.RunFailed(notebook.stem, "ValueError", "boom", output)
 
@@ -173,7 +173,7 @@ def test_the_run_folder_comes_from_out_then_the_configurations_run_dir(tmp_path,
     notebook = tmp_path / "01_read.ipynb"
     notebook.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     seen = []
-    monkeypatch.setattr(runner, "_execute", lambda nb, output, params: seen.append(params["run_dir"]))
+    monkeypatch.setattr(runner, "_execute", lambda nb, output, params, *kernels: seen.append(params["run_dir"]))
     monkeypatch.setattr(runner, "route_parameters", lambda config, notebooks, config_path=None:
                         {n.stem: {} for n in notebooks})
     config = {"corpus": "x", "source": "s", "run_dir": str(tmp_path / "from-config")}
