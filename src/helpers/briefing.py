@@ -99,6 +99,11 @@ class BriefingData:
     #: Consultations' closed questions: (question id, question text, :func:`helpers.closed.closed_answers`
     #: table with a column counting campaign senders when campaigns were found), text redacted like quotes.
     closed_questions: list = field(default_factory=list)
+    #: Per closed question with respondents on both sides of its scale who wrote: question id ->
+    #: {"table": :func:`helpers.closed.themes_by_side` of the themes (codes) shown, "quotes": {side: (theme_id,
+    #: [(comment_id, quote text)])}}, a quote from a respondent on each side (+1, -1) in the theme that side
+    #: raised clearly more often, consent and redaction applied.
+    closed_sides: dict = field(default_factory=dict)
     #: The corpus's short name (the run folder's name when not given).
     corpus_name: str = ""
     #: Organised campaigns (:func:`helpers.stages.campaigns`): per campaign, and the counts; None when
@@ -250,6 +255,10 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         ingest["questions"] = [{**q, "text": str(t)} for q, t in zip(ingest["questions"], worded, strict=True)]
     closed = _closed_questions(ingest, respondents, comments, members, campaigns,
                                lambda values: clean(values, name_pattern))
+    closed_sides = {qid: {**found, "quotes": {side: (tid, _without_names(chosen, name_pattern, counts))
+                                              for side, (tid, chosen) in found["quotes"].items()}}
+                    for qid, found in _closed_sides(closed, respondents, comments, assignments, themes, allowed,
+                                                    coding, _campaign_senders(comments, members, campaigns)).items()}
     opinion_notes = opinion_groups = opinion_statements = opinion_participants = None
     if stages.output_path(run, "opinions").is_file():
         opinion_notes = stages.load(run, "opinions")
@@ -283,6 +292,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         n_no_consent=n_no_consent,
         respondents=respondents,
         closed_questions=closed,
+        closed_sides=closed_sides,
         code_agreement=stages.load(run, "code_agreement") if coding else None,
         corpus_name=corpus,
         campaigns=campaigns,
@@ -339,6 +349,20 @@ def _negative_evidence(notes: dict, comments: pd.DataFrame, allowed: pd.Series, 
     return terms, pool[:MAX_QUOTES]
 
 
+def _campaign_senders(comments: pd.DataFrame, members: pd.DataFrame | None,
+                      campaigns: pd.DataFrame | None) -> np.ndarray | None:
+    """The respondent ids of those who sent an organised campaign's letter; None when no organised
+    campaign was found (campaigns that are one person's repeats are not organised: see
+    :func:`_campaign_sentence`), or the source does not say who responded."""
+    if members is None or campaigns is None or not len(campaigns) or "respondent_id" not in comments.columns:
+        return None
+    organised = campaigns.loc[~_one_sender(campaigns), "campaign_id"]
+    if not len(organised):
+        return None
+    sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
+    return comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
+
+
 def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: pd.DataFrame,
                       members: pd.DataFrame | None, campaigns: pd.DataFrame | None, clean) -> list:
     """The closed questions of a consultation (see :attr:`BriefingData.closed_questions`), or []."""
@@ -347,13 +371,7 @@ def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: 
     wanted = [q for q in ingest.get("questions", []) if q["kind"] == "closed"]
     if respondents is None or not wanted:
         return []
-    senders = None
-    if members is not None and campaigns is not None and len(campaigns) and "respondent_id" in comments.columns:
-        # campaigns that are one person's repeats are not organised campaigns (see _campaign_sentence)
-        organised = campaigns.loc[~_one_sender(campaigns), "campaign_id"]
-        if len(organised):  # no column of zeros when every "campaign" is one person's repeats
-            sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
-            senders = comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
+    senders = _campaign_senders(comments, members, campaigns)
     out = []
     for q in wanted:
         if q["id"] not in respondents.columns:
@@ -362,6 +380,61 @@ def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: 
         table["answer"] = clean(table["answer"])
         out.append((q["id"], q["text"], table))
     return out
+
+
+def _closed_sides(closed: list, respondents: pd.DataFrame | None, comments: pd.DataFrame,
+                  assignments: pd.DataFrame, themes: pd.DataFrame, allowed: pd.Series, coding: dict | None,
+                  senders: np.ndarray | None) -> dict:
+    """What those on each side of each closed question wrote (see :attr:`BriefingData.closed_sides`).
+
+    The themes compared are those the briefing ranks (with machine coding, not the codes left to
+    analysts, whose counts cover only the hand-coded responses). A side's quote is the most typical
+    response of one of its respondents in the theme that side raised clearly more often
+    (:func:`_leading_theme`), chosen as the themes' quotes are (:func:`choose_quotes`), from those who
+    did not send an organised campaign's letter (``senders``) when one of them may be quoted: the
+    campaigns section quotes the letters."""
+    from .closed import themes_by_side
+
+    if respondents is None or not closed or "respondent_id" not in comments.columns or themes.empty:
+        return {}
+    if coding:
+        themes = themes[[not _left_to_analysts(t) for _, t in themes.iterrows()]]
+    analysed = comments[comments["comment_id"].isin(assignments["comment_id"])]
+    out = {}
+    for qid, _, _ in closed:
+        sides = themes_by_side(respondents, qid, analysed, assignments, themes)
+        if sides.empty or not int(sides["n_pos"].iloc[0]) or not int(sides["n_neg"].iloc[0]):
+            continue
+        quotes = {}
+        for side in (1, -1):
+            lead = _leading_theme(sides, side)
+            if lead is None:
+                continue
+            people = set(sides.attrs["respondents"][side])
+            for who in (people - set(senders if senders is not None else ()), people):
+                ids = set(analysed.loc[analysed["respondent_id"].astype(str).isin(who), "comment_id"].astype(str))
+                row = themes[themes["theme_id"] == lead].copy()
+                row["quote_ids"] = [[q for q in row.iloc[0]["quote_ids"] if str(q) in ids]]
+                mine = assignments[assignments["comment_id"].astype(str).isin(ids)]
+                chosen = choose_quotes(row, mine, comments, allowed, n_quotes=1).get(lead, [])
+                if chosen:
+                    quotes[side] = (lead, chosen)
+                    break
+        out[qid] = {"table": sides, "quotes": quotes}
+    return out
+
+
+def _leading_theme(sides: pd.DataFrame, side: int) -> int | None:
+    """The theme (id) that respondents on ``side`` (+1, -1) of a closed question raised more often than
+    those on the other side by the widest margin whose 95% interval leaves out no difference; None
+    when no theme differs clearly, or either side has fewer than :data:`SMALL_N` respondents who wrote."""
+    if not len(sides) or min(int(sides["n_pos"].iloc[0]), int(sides["n_neg"].iloc[0])) < SMALL_N:
+        return None
+    gap = sides["difference"] * side
+    clear = (sides["diff_low"] > 0) if side == 1 else (sides["diff_high"] < 0)
+    if not clear.any():
+        return None
+    return int(sides.loc[gap.where(clear).idxmax(), "theme_id"])
 
 
 def _quotable_campaigns(table: pd.DataFrame, members: pd.DataFrame, comments: pd.DataFrame, allowed: pd.Series,
@@ -658,8 +731,13 @@ def summary_section(b: BriefingData) -> str:
     petitions = _petition_sentence(b)
     if petitions:
         sentences.append(petitions)
-    sentences += [t for _, text, table in b.closed_questions[:MAX_CLOSED_IN_SUMMARY]
-                  if (t := _closed_sentence(text, table))]
+    for qid, text, table in b.closed_questions[:MAX_CLOSED_IN_SUMMARY]:
+        said = _closed_sentence(text, table)
+        if said:
+            sentences.append(said)
+            sides = b.closed_sides.get(qid)
+            sentences += [t for side in (1, -1) if sides and (t := _side_lead_sentence(sides["table"], side,
+                                                                                          short=True))]
     more = len(b.closed_questions) - MAX_CLOSED_IN_SUMMARY
     if more > 0:
         sentences.append(f"The answers to {_plural(more, 'more closed question')} are in the closed questions section.")
@@ -1954,10 +2032,102 @@ def closed_questions_section(b: BriefingData) -> str:
         if "in_campaigns" in table.columns:
             shown["Of them, sent a campaign letter"] = [f"{int(k):,}" for k in table["in_campaigns"]]
         body = report.paragraph(_closed_sentence(text, table)) + report.table_html(
-            shown, caption=f"Answers to question {qid}", numeric=["Respondents"])
+            shown, caption=f"Answers to question {qid}", numeric=["Respondents"]) + _sides_html(b, qid, table)
         parts.append(report.section(_question_label(qid, text), body, level=3,
                                     id=f"closed-{i}"))
     return report.section("Closed questions", "".join(parts), id="closed-questions")
+
+
+def _those_who(verb: str) -> str:
+    return f"those who {verb}"
+
+
+def _points(d: float, low: float, high: float) -> str:
+    """A difference between two shares in percentage points, with its interval: "36 points (95% CI 25 to 46)"."""
+    return f"{abs(d) * 100:.0f} points (95% CI {low * 100:.0f} to {high * 100:.0f})"
+
+
+def _side_lead_sentence(sides: pd.DataFrame, side: int, *, short: bool = False) -> str:
+    """"Those who disagreed raised “X” more often: 48% of them (95% CI ...) against 12% of those who
+    agreed." for the theme :func:`_leading_theme` picks on ``side``; "" when there is none."""
+    lead = _leading_theme(sides, side)
+    if lead is None:
+        return ""
+    row = sides[sides["theme_id"] == lead].iloc[0]
+    mine, theirs = ("pos", "neg") if side == 1 else ("neg", "pos")
+    words = dict(zip((1, -1), sides.attrs["words"], strict=True))
+    label = _short(row["label"], MAX_LABEL)
+    if short:
+        return (f"{_those_who(words[side]).capitalize()} more often raised \u201c{label}\u201d "
+                f"({row[f'share_{mine}']:.0%}, against {row[f'share_{theirs}']:.0%} of {_those_who(words[-side])}).")
+    d, low, high = row["difference"] * side, *(sorted(b * side for b in (row["diff_low"], row["diff_high"])))
+    return (f"{_those_who(words[side]).capitalize()} raised \u201c{label}\u201d more often: "
+            f"{describe_share(int(row[f'k_{mine}']), int(row[f'n_{mine}']))} of them, against "
+            f"{describe_share(int(row[f'k_{theirs}']), int(row[f'n_{theirs}']), interval=False)} of "
+            f"{_those_who(words[-side])}, a difference of {_points(d, low, high)}.")
+
+
+def _sides_html(b: BriefingData, qid: str, table: pd.DataFrame) -> str:
+    """Below a closed question's answers: what those on each side of its scale wrote, theme by theme
+    (:func:`helpers.closed.themes_by_side`), with a quote from each side; "" when one side wrote nothing."""
+    found = b.closed_sides.get(qid)
+    if not found:
+        return ""
+    sides = found["table"]
+    words = dict(zip((1, -1), sides.attrs["words"], strict=True))
+    n = {1: int(sides["n_pos"].iloc[0]), -1: int(sides["n_neg"].iloc[0])}
+    noun = "codes" if b.coding else "themes"
+    order = (1, -1) if n[1] >= n[-1] else (-1, 1)
+    text = [f"What they wrote: {n[order[0]]:,} of {_those_who(words[order[0]])} and {n[order[1]]:,} of "
+            f"{_those_who(words[order[1]])} also wrote answers that were analysed (to any open question). A "
+            f"respondent counts once in each of the {noun} of their answers."]
+    if min(n.values()) < SMALL_N:
+        text.append(f"Too few on one side wrote for percentages: the table gives counts, and the {noun} are not "
+                    "compared.")
+    else:
+        leads = [_side_lead_sentence(sides, side) for side in order]
+        text += [t for t in leads if t]
+        quiet = [_those_who(words[side]) for side, t in zip(order, leads, strict=True) if not t]
+        if len(quiet) == 2:
+            text.append(f"No {noun[:-1]} was raised clearly more often on either side (95% intervals of the "
+                        "differences).")
+        elif quiet:
+            text.append(f"No {noun[:-1]} was raised clearly more often by {quiet[0]}.")
+    if "in_campaigns" in table.columns:
+        from .closed import answer_side
+
+        scale = [str(a) for a in table["answer"].dropna()]
+        sent = {side: int(sum(k for a, k in zip(table["answer"], table["in_campaigns"], strict=True)
+                              if pd.notna(a) and answer_side(str(a), scale) == side)) for side in order}
+        if any(sent.values()):
+            text.append(" and ".join(f"{sent[side]:,} of {_those_who(words[side])}" for side in order if sent[side])
+                        + " sent an organised campaign\u2019s letter, which counts in the "
+                        f"{noun} its text falls in.")
+    compare = min(n.values()) >= SMALL_N
+    shown = pd.DataFrame({"Code" if b.coding else "Theme": [_short(x, MAX_LABEL) for x in sides["label"]]})
+    for side in order:
+        tag = "pos" if side == 1 else "neg"
+        shown[f"{_those_who(words[side]).capitalize()} ({n[side]:,})"] = [
+            describe_share(int(k), int(m)) for k, m in zip(sides[f"k_{tag}"], sides[f"n_{tag}"], strict=True)]
+    if compare:
+        more = []
+        for _, r in sides.iterrows():
+            side = 1 if r["diff_low"] > 0 else -1 if r["diff_high"] < 0 else 0
+            more.append(f"{_those_who(words[side])}: "
+                        + _points(r["difference"] * side, *sorted(x * side for x in (r["diff_low"], r["diff_high"])))
+                        if side else "no clear difference")
+        shown["Raised more often by"] = more
+    body = report.paragraph(" ".join(text)) + report.table_html(
+        shown, caption=f"{noun.capitalize()} in the written answers of {_those_who(words[order[0]])} and "
+                       f"{_those_who(words[order[1]])} (question {qid})")
+    for side in order:
+        if side in found["quotes"]:
+            tid, chosen = found["quotes"][side]
+            label = _short(sides.loc[sides["theme_id"] == tid, "label"].iloc[0], MAX_LABEL)
+            body += report.paragraph(f"One of {_those_who(words[side])}, on \u201c{label}\u201d:")
+            for cid, quote in chosen:
+                body += report.quote_html(quote, cid)
+    return body
 
 
 def _pct_text(share: Any) -> str:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["answer_side", "answer_order", "closed_answers", "side_counts", "scale_words"]
+__all__ = ["answer_side", "answer_order", "closed_answers", "side_counts", "scale_words", "themes_by_side"]
 
 _POSITIVE_WORDS = (r"agree|support|yes|in favour|in favor|likely|satisfied|approve|good|useful|important|excellent"
                    r"|better|helpful|effective|easy|confident|fair|above average")
@@ -221,3 +222,86 @@ def scale_words(answers: Sequence[str]) -> tuple[str, str]:
     # after "of the 260 who answered": not "answered answered positively"
     return ("said yes", "said no") if re.search(r"\byes\b|\bno\b", text) else ("gave a positive answer",
                                                                                "gave a negative answer")
+
+
+def themes_by_side(respondents: pd.DataFrame, column: str, comments: pd.DataFrame, assignments: pd.DataFrame,
+                   themes: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """What those on each side of a closed question wrote: how many raised each theme, side by side.
+
+    A consultation's response document says "53% disagreed; those who disagreed mainly argued ...".
+    Here the respondents on the positive side of the question's scale and those on its negative side
+    (:func:`answer_side`; the middle and "Don't know" are left out) are compared on the themes of
+    their written answers. A respondent counts once per theme, when any of their analysed responses,
+    to any open question, is in it (one theme or several); the shares are of the respondents on that
+    side who wrote at least one analysed response. Each share has its Wilson interval, and the
+    difference between the sides Newcombe's interval (:func:`helpers.stats.difference_interval`).
+
+    Parameters
+    ----------
+    respondents : DataFrame
+        ``respondent_id`` and the question's ``column``.
+    column : str
+        The closed question's id.
+    comments : DataFrame
+        The analysed responses: ``comment_id`` and ``respondent_id``.
+    assignments : DataFrame
+        ``comment_id`` and ``theme_id`` (missing for a response in no theme), one row per response and
+        theme (:func:`helpers.themes.summarise_themes`, or the machine coding's).
+    themes : DataFrame
+        ``theme_id`` and ``label``, in the order to report.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        One row per theme: ``theme_id``, ``label``; for the positive side ``k_pos`` (respondents who
+        raised the theme), ``n_pos`` (respondents on that side who wrote), ``share_pos``, ``low_pos``,
+        ``high_pos``; the same with ``_neg``; ``difference`` (``share_pos - share_neg``),
+        ``diff_low`` and ``diff_high``. ``attrs["words"]`` holds the sides' verbs (:func:`scale_words`)
+        and ``attrs["respondents"]`` the respondent ids of each side who wrote ({1: [...], -1: [...]}).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"respondent_id": ["a", "b", "c", "d", "e"],
+    ...                   "q": ["Agree", "Strongly agree", "Disagree", "Disagree", "Don't know"]})
+    >>> c = pd.DataFrame({"comment_id": ["1", "2", "3", "4", "5", "6"],
+    ...                   "respondent_id": ["a", "a", "b", "c", "d", "e"]})
+    >>> a = pd.DataFrame({"comment_id": ["1", "2", "3", "4", "5", "6"],
+    ...                   "theme_id": pd.array([1, 1, 2, 2, None, 1], dtype="Int64")})
+    >>> t = pd.DataFrame({"theme_id": [1, 2], "label": ["cost", "safety"]})
+    >>> out = themes_by_side(r, "q", c, a, t)
+    >>> out[["label", "k_pos", "n_pos", "k_neg", "n_neg"]].values.tolist()
+    [['cost', 1, 2, 0, 2], ['safety', 1, 2, 1, 2]]
+    >>> out.attrs["words"]
+    ('agreed', 'disagreed')
+    """
+    from .stats import difference_interval, wilson_interval
+
+    answers = respondents[column].astype("string").str.strip()
+    answers = answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
+    scale = [str(a) for a in answers.dropna().unique()]
+    side_of = {a: answer_side(a, scale) for a in scale}
+    side = pd.Series([side_of.get(a) if isinstance(a, str) else None for a in answers],
+                     index=respondents["respondent_id"].astype(str).to_numpy(), dtype=object)
+    who = comments[["comment_id", "respondent_id"]].dropna().astype({"comment_id": str, "respondent_id": str})
+    wrote = pd.Index(who["respondent_id"].unique())
+    raised = (assignments.dropna(subset=["theme_id"]).astype({"comment_id": str})
+              .merge(who, on="comment_id")[["respondent_id", "theme_id"]].drop_duplicates())
+    out = themes[["theme_id", "label"]].reset_index(drop=True).copy()
+    ids: dict[int, list[str]] = {}
+    for s, tag in ((1, "pos"), (-1, "neg")):
+        members = side.index[(side == s).to_numpy() & side.index.isin(wrote)]
+        ids[s] = sorted(members)
+        counts = raised[raised["respondent_id"].isin(members)]["theme_id"].value_counts()
+        k = np.array([int(counts.get(t, 0)) for t in out["theme_id"]], dtype=int)
+        n = np.full(len(out), len(members), dtype=int)
+        low, high = wilson_interval(k, n, confidence=confidence)
+        out[f"k_{tag}"], out[f"n_{tag}"] = k, n
+        out[f"share_{tag}"] = np.divide(k, n, out=np.full(len(k), np.nan), where=n > 0)
+        out[f"low_{tag}"], out[f"high_{tag}"] = np.atleast_1d(low), np.atleast_1d(high)
+    out["difference"] = out["share_pos"] - out["share_neg"]
+    low, high = difference_interval(out["k_pos"], out["n_pos"], out["k_neg"], out["n_neg"], confidence=confidence)
+    out["diff_low"], out["diff_high"] = np.atleast_1d(low), np.atleast_1d(high)
+    out.attrs["words"] = scale_words(scale)
+    out.attrs["respondents"] = ids
+    return out

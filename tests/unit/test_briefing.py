@@ -704,11 +704,15 @@ def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
     assert ("Asked “Do you agree with the proposal?”, 47% of the 38 who answered disagreed and 42% agreed; "
             "11% gave another answer.") in summary
     section = briefing.closed_questions_section(b)
-    rows = re.findall(r"<tr>(.*?)</tr>", section, flags=re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("</table>")[0], flags=re.S)
     cells = [[visible_text(c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)] for r in rows]
     assert cells == [["Answer", "Respondents", "Share of those answering"],
                      ["Strongly agree", "6", "16%"], ["Agree", "10", "26%"], ["Neither agree nor disagree", "4", "11%"],
                      ["Disagree", "8", "21%"], ["Strongly disagree", "10", "26%"], ["No answer", "2", ""]]
+    # what each side wrote: under 30 on a side, counts, and no comparison
+    text = " ".join(visible_text(section).split())
+    assert "Too few on one side wrote for percentages: the table gives counts, and the themes are not compared." in text
+    assert "Raised more often by" not in text
     assert "Respondents (people and organisations) 40 Records read" in " ".join(
         visible_text(briefing.key_numbers_section(b)).split())
     breakdown = briefing.breakdown_section(b)
@@ -729,6 +733,50 @@ def test_consultation_briefing_counts_people_and_their_closed_answers(tmp_path):
     summary = " ".join(visible_text(briefing.summary_section(b)).split())
     assert summary.count("Asked “Do you agree with the proposal?”") == 3
     assert "The answers to 2 more closed questions are in the closed questions section." in summary
+
+
+def test_what_each_side_of_a_closed_question_wrote(tmp_path):
+    # A consultation response says "53% disagreed; those who disagreed mainly argued ...": the briefing gave the
+    # closed answers and the themes in separate sections and never joined them (a gap study against ThemeFinder,
+    # which splits themes by position). 50 agree and write about children walking to school, 50 disagree and write
+    # about buses and potholes, 10 neither agree nor disagree (left out of the comparison).
+    FOR = ["Slower traffic means children can walk to school safely", "My children could cycle to school on quiet "
+           "safe streets", "Safer streets near the school would let children walk and cycle", "Walking to school is "
+           "safer for children when cars slow down"]
+    AGAINST = ["The buses are already late and slower limits will make bus journeys longer", "Fix the potholes "
+               "before changing speed limits on every road", "Bus journeys will take longer and the potholes are the "
+               "real danger", "Potholes and late buses matter more than a blanket limit"]
+    rows = [{"Response ID": f"R{i}", "Do you agree?": ["Agree", "Disagree", "Strongly agree", "Strongly disagree"][i % 4],
+             "Why?": (FOR if i % 2 == 0 else AGAINST)[(i // 2) % 4] + f" in ward {i}"} for i in range(100)]
+    rows += [{"Response ID": f"R{i}", "Do you agree?": "Neither agree nor disagree", "Why?": FOR[i % 4]}
+             for i in range(100, 110)]
+    source = tmp_path / "c.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    qmap = tmp_path / "map.yaml"
+    qmap.write_text("respondent_id: Response ID\nopen:\n  q1: Why?\nclosed:\n  agree: Do you agree?\n")
+    run = tmp_path / "run"
+    stages.ingest(run, source=str(source), question_map=str(qmap))
+    stages.overview(run)
+    stages.themes(run, n_themes=2)
+    stages.sentiment(run)
+    b = briefing.load_briefing_data(run)
+    school, buses = (b.themes.loc[b.themes["label"].str.contains(w), "label"].item() for w in ("school", "buses"))
+    text = " ".join(visible_text(briefing.closed_questions_section(b)).split())
+    # 50 of 50 on each side: Wilson 93% to 100%; the difference 100 points, Newcombe's interval from 1 - 0.0713 * sqrt(2)
+    assert ("What they wrote: 50 of those who agreed and 50 of those who disagreed also wrote answers that were "
+            "analysed (to any open question).") in text
+    assert (f"Those who agreed raised “{school}” more often: 100% (95% CI 93% to 100%) of them, against 0% of those "
+            "who disagreed, a difference of 100 points (95% CI 90 to 100).") in text
+    assert (f"Those who disagreed raised “{buses}” more often: 100% (95% CI 93% to 100%) of them, against 0% of "
+            "those who agreed, a difference of 100 points (95% CI 90 to 100).") in text
+    assert f"{school} 100% (95% CI 93% to 100%) 0% (95% CI 0% to 7%) those who agreed: 100 points (95% CI 90 to 100)" in text
+    # each side's quote comes from one of its own respondents, in the theme it raised
+    cited = re.findall(r"One of those who (agreed|disagreed), on “([^”]+)”: .*? Comment R(\d+):q1", text)
+    assert [(side, label) for side, label, _ in cited] == [("agreed", school), ("disagreed", buses)]
+    assert [int(i) % 2 for _, _, i in cited] == [0, 1]
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert (f"Those who agreed more often raised “{school}” (100%, against 0% of those who disagreed). Those who "
+            f"disagreed more often raised “{buses}” (100%, against 0% of those who agreed).") in summary
 
 
 def test_theme_comments_lists_every_comment_of_a_theme_most_typical_first(run_folder):

@@ -133,3 +133,40 @@ def test_the_sentence_gives_the_answers_without_the_campaign_senders_too():
     assert _closed_sentence("Do you agree?", table) == (
         "Asked “Do you agree?”, 60% of the 100 who answered disagreed and 40% agreed. 50 of them had sent an "
         "organised campaign’s letter; of the other 50, 20% disagreed and 80% agreed.")
+
+
+def test_themes_by_side_counts_each_writer_once_per_theme_on_their_side():
+    # Newcombe (1998, Table II, example a): 56 of 70 against 48 of 80, difference 0.20 with the hybrid
+    # score interval 0.0524 to 0.3339. Built here from respondents: 70 who agreed and wrote (56 of them
+    # raising "cost"), 80 who disagreed and wrote (48 raising "cost"); around them, what must not count.
+    from helpers.closed import themes_by_side
+
+    resp, comments, assign = [], [], []
+
+    def person(pid, answer, themes_of_answers):
+        resp.append({"respondent_id": pid, "q": answer})
+        for j, themes in enumerate(themes_of_answers):
+            cid = f"{pid}-{j}"
+            comments.append({"comment_id": cid, "respondent_id": pid})
+            assign.extend([{"comment_id": cid, "theme_id": t} for t in themes] or [{"comment_id": cid, "theme_id": None}])
+
+    for i in range(70):  # "cost" in both answers of some: still one respondent
+        person(f"a{i}", "Agree" if i % 2 else "Strongly agree",
+               [[1], [1, 2]] if i < 10 else [[1]] if i < 56 else [[2]] if i < 60 else [[]])
+    for i in range(80):
+        person(f"d{i}", "Tend to disagree" if i % 3 else "Strongly disagree", [[1]] if i < 48 else [[]])
+    person("silent", "Agree", [])  # agreed, wrote nothing: not among the 70
+    person("middle", "Neither agree nor disagree", [[1]])
+    person("unsure", "Don't know", [[1]])
+    person("blank", "", [[1]])
+    themes = pd.DataFrame({"theme_id": [1, 2], "label": ["cost", "safety"]})
+    out = themes_by_side(pd.DataFrame(resp), "q", pd.DataFrame(comments),
+                         pd.DataFrame(assign).astype({"theme_id": "Int64"}), themes)
+    cost, safety = out.iloc[0], out.iloc[1]
+    assert (cost["k_pos"], cost["n_pos"], cost["k_neg"], cost["n_neg"]) == (56, 70, 48, 80)
+    assert cost["difference"] == pytest.approx(0.2)
+    assert (round(cost["diff_low"], 4), round(cost["diff_high"], 4)) == (0.0524, 0.3339)
+    assert (safety["k_pos"], safety["k_neg"]) == (14, 0)  # 10 with both themes and 4 with safety alone
+    assert cost["share_pos"] == pytest.approx(0.8) and cost["share_neg"] == pytest.approx(0.6)
+    assert out.attrs["words"] == ("agreed", "disagreed")
+    assert len(out.attrs["respondents"][1]) == 70 and "silent" not in out.attrs["respondents"][1]
