@@ -1014,9 +1014,14 @@ def campaigns_section(b: BriefingData) -> str:
         return ""
     p = c["parameters"]
     if not c["n_campaigns"]:
+        repeats = int(c.get("n_exact_duplicates", 0))
         return report.section("Organised campaigns", report.paragraph(
             f"No organised campaigns: no group of at least {p['min_campaign_size']} near-identical responses "
-            f"was found among the {c['n_compared']:,} compared, so every response counts as its own."),
+            f"of {p['min_words']} words or more was found among the {c['n_compared']:,} compared, so every "
+            "response counts as its own."
+            + (f" {repeats:,} {'response repeats' if repeats == 1 else 'responses repeat'} an earlier one word "
+               "for word (a stock answer such as \u201cvery good\u201d, or a text sent twice): each is counted as a "
+               "response, and such a text is quoted once." if repeats else "")),
             id="campaigns")
     body = report.paragraph(
         _campaign_sentence(b) + f" Counting {_each_once(b)}, the {c['n_compared']:,} responses with text of "
@@ -1553,6 +1558,11 @@ def caveats_section(b: BriefingData) -> str:
     if languages is not None and languages.drop("en", errors="ignore").sum():
         items.append(_language_sentence(languages) + " The theme model's stop words and the tone lexicon are "
                      "English: themes and tone describe those comments poorly.")
+    if _chosen_coherence(b) < 0:
+        items.append("The themes are loose groupings of words: their key terms occur in the same comments less "
+                     "often than by chance (coherence below zero; see the methodology annex), as happens when "
+                     "comments are short. A theme's label names its most characteristic words, not what every "
+                     "comment in it says: read each theme with its quotes.")
     n_placeholders = _n_placeholders(b)
     if n_placeholders:
         items.append(f"{n_placeholders:,} {'contribution only points' if n_placeholders == 1 else 'contributions only point'} "
@@ -1657,6 +1667,15 @@ def methodology_section(b: BriefingData) -> str:
     parts.append(coding_method_html(b))
     parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
     return report.section("Methodology", "".join(parts), id="methodology")
+
+
+def _chosen_coherence(b: BriefingData) -> float:
+    """The coherence of the themes the briefing shows (NPMI, -1 to +1; NaN with machine coding, no themes,
+    or no score recorded)."""
+    if b.coding or _too_few_for_themes(b):
+        return float("nan")
+    chosen = [row["coherence"] for row in b.theme_notes.get("k_scores", []) if row.get("chosen")]
+    return float(chosen[0]) if chosen and chosen[0] is not None else float("nan")
 
 
 def _theme_count_method(notes: dict) -> list[str]:

@@ -104,8 +104,15 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _REQUEST = (
     re.compile(r"\b(urge|urges|urging|ask you|asking you|call on|calls on|calling on|request that|demand|demands|"
                r"implore|beg you)\b", re.IGNORECASE),
-    re.compile(r"\b(please|should|must|need to|needs to|oppose|support|recommend|encourage|want)\b", re.IGNORECASE),
+    re.compile(r"\b(please|should|must|need to|needs to|oppose|opposed|object to|support|in favou?r of|recommend|"
+               r"encourage|want)\b", re.IGNORECASE),
 )
+# An ask whose object is only "this proposal" or "it" says what it wants done, not about what: the
+# sentence after it usually says (CMS-2022-0163: "I am writing to urge CMS to reject this proposal.
+# Patients have the right to clear and accurate knowledge about the sex of their chosen providers.")
+_VAGUE_OBJECT = re.compile(r"\b(?:this|these|the|that)\s+(?:proposals?|proposed\s+\w+|rules?|changes?|plans?|"
+                           r"polic(?:y|ies)|decisions?|measures?|regulations?|requests?)\b|\bit\b", re.IGNORECASE)
+_SHORT_ASK = 15  # words: an ask this short with a vague object takes the next sentence with it
 # A short text that only points at an attachment ("Please see the attached comments from ...") is a
 # placeholder however it is worded: its content is elsewhere, so its copies are not a campaign.
 # Overlap is measured against at least this many shingles (about 40 words): two short comments that
@@ -604,19 +611,27 @@ def _personal_additions(texts: pd.Series, campaign: np.ndarray, templates: pd.Se
 
 def request_sentence(template: str, *, max_chars: int = 300) -> str:
     """The sentence of a template that says what it asks for: the first with a request cue ("urge",
-    "ask", "should", "must", "please", ...), else the first sentence; cut at a word near ``max_chars``.
+    "ask", "should", "must", "please", "opposed", ...), else the first sentence; with the sentence
+    after it when it is short and its object is only "this proposal" or "it"; cut at a word near
+    ``max_chars``.
 
     Examples
     --------
     >>> request_sentence("Dear Minister, we should talk. I urge you to keep the library open. Thanks.")
     'I urge you to keep the library open.'
+    >>> request_sentence("I am writing to urge you to reject this proposal. Libraries are where children "
+    ...                  "learn to read. Thank you.")
+    'I am writing to urge you to reject this proposal. Libraries are where children learn to read.'
     """
     from .sentiment import split_sentences
 
     parts = [p.strip() for p in split_sentences(template or "") if p.strip()]
     if not parts:
         return ""
-    ask = next((p for cue in _REQUEST for p in parts if cue.search(p) and len(p.split()) >= 5), parts[0])
+    at = next((i for cue in _REQUEST for i, p in enumerate(parts) if cue.search(p) and len(p.split()) >= 5), 0)
+    ask = parts[at]
+    if len(ask.split()) < _SHORT_ASK and _VAGUE_OBJECT.search(ask) and at + 1 < len(parts):
+        ask = f"{ask} {parts[at + 1]}"
     if len(ask) > max_chars:
         ask = ask[:max_chars].rsplit(" ", 1)[0] + "\u2026"
     return ask
@@ -909,10 +924,10 @@ def detect_campaigns(
 
 
 def senders(comments: pd.DataFrame) -> pd.Series | None:
-    """Who sent each comment, when the table says: ``respondent_id`` if any row has one, else
-    ``author``, else ``organisation`` (regulations.gov: IJIS Institute sending one letter three
-    times); generic labels ("Anonymous", "guest", "admin") count as unknown. None when no column
-    records anyone.
+    """Who sent each comment, when the table says: ``respondent_id`` if any row has one, else each
+    row's ``author``, or its ``organisation`` where it names no author (regulations.gov: IJIS
+    Institute sending one letter three times, without a person's name); generic labels ("Anonymous",
+    "guest", "admin") count as unknown. None when no column records anyone.
 
     Examples
     --------
@@ -922,16 +937,32 @@ def senders(comments: pd.DataFrame) -> pd.Series | None:
     ['r1']
     >>> senders(pd.DataFrame({"text": ["x"]})) is None
     True
-    >>> senders(pd.DataFrame({"organisation": ["IJIS Institute", None]})).tolist()
-    ['IJIS Institute', <NA>]
+    >>> senders(pd.DataFrame({"author": ["Ann", None, None], "organisation": ["IJIS", "IJIS", None]})).tolist()
+    ['Ann', 'organisation IJIS', <NA>]
     """
-    for column in ("respondent_id", "author", "organisation"):
-        if column in comments.columns and comments[column].notna().any():
-            who = comments[column].astype("string").str.strip()
-            generic = who.str.lower().isin(GENERIC_AUTHORS).fillna(False)
-            who = who.mask(generic | who.eq(""))
-            return who.reset_index(drop=True) if who.notna().any() else None
-    return None
+
+    def known(column: str) -> pd.Series | None:
+        if column not in comments.columns:
+            return None
+        who = comments[column].astype("string").str.strip()
+        return who.mask(who.str.lower().isin(GENERIC_AUTHORS).fillna(False) | who.eq("")).reset_index(drop=True)
+
+    ids = known("respondent_id")
+    if ids is not None and ids.notna().any():
+        return ids
+    author, organisation = known("author"), known("organisation")
+    if organisation is not None:  # marked, so an organisation never shares a sender with a person of its name
+        organisation = "organisation " + organisation
+    who = author.fillna(organisation) if author is not None and organisation is not None else author if (
+        author is not None) else organisation
+    return who if who is not None and who.notna().any() else None
+
+
+def _distinct_texts(members: pd.DataFrame) -> int:
+    """Distinct texts among some rows of :func:`detect_campaigns`'s table: one per duplicate group, and each
+    row without one."""
+    groups = members["duplicate_group"]
+    return int(groups.dropna().nunique() + groups.isna().sum())
 
 
 def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd.DataFrame) -> dict:
@@ -943,18 +974,19 @@ def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd
     compared), ``n_in_campaigns``, ``share_in_campaigns`` (of ``n_responses``), ``n_campaigns``,
     ``largest`` (size of the largest campaign, or 0), ``n_exact_duplicates`` (compared rows
     repeating an earlier row's normalised text, in campaigns or not), and ``n_distinct_content``
-    (compared rows outside campaigns, plus one per campaign).
+    (the distinct texts outside campaigns, copies of one text word for word counted once, plus one per
+    campaign: the units of :func:`content_units` other than personal additions).
 
     Examples
     --------
     >>> t = pd.DataFrame({"kind": ["post"] + ["comment"] * 6})
-    >>> m = pd.DataFrame({"matched": [False, True, True, True, True, True, False],
+    >>> m = pd.DataFrame({"matched": [False, True, True, True, True, True, True],
     ...                   "campaign_id": [None, "C1", "C1", "C1", None, None, None],
-    ...                   "duplicate_group": [None, 0, 0, 1, 2, 3, None]})
+    ...                   "duplicate_group": [None, 0, 0, 1, 2, 3, 3]})
     >>> c = pd.DataFrame({"campaign_id": ["C1"], "size": [3]})
     >>> counts = campaign_counts(t, m, c)
     >>> counts["n_responses"], counts["share_in_campaigns"], counts["n_distinct_content"], counts["n_exact_duplicates"]
-    (6, 0.5, 3, 1)
+    (6, 0.5, 3, 2)
     """
     n_responses = _n_responses(comments)
     matched = members[members["matched"].astype(bool)]
@@ -969,7 +1001,7 @@ def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd
         "n_campaigns": int(len(campaigns)),
         "largest": int(campaigns["size"].max()) if len(campaigns) else 0,
         "n_exact_duplicates": int(len(groups) - groups.nunique()),
-        "n_distinct_content": n - in_c + int(len(campaigns)),
+        "n_distinct_content": int(_distinct_texts(matched[matched["campaign_id"].isna()])) + int(len(campaigns)),
     }
 
 
@@ -1048,7 +1080,8 @@ def summary_sentence(notes: dict, table: pd.DataFrame) -> str:
 
 def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """De-duplicated content: each campaign once, its members' personal additions as texts of their own,
-    every other response as itself.
+    every other distinct text once (copies of a text sent word for word, too few for a campaign, are one
+    unit: two identical responses are not two pieces of content).
 
     Parameters
     ----------
@@ -1069,16 +1102,17 @@ def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Dat
 
     Examples
     --------
-    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c", "d"],
-    ...                   "text": ["Letter.", "Letter.", "Letter. And my own five more words.", "Other."]})
-    >>> m = pd.DataFrame({"comment_id": ["a", "b", "c", "d"], "campaign_id": ["C1", "C1", "C1", None],
-    ...                   "is_template": [True, False, False, False], "duplicate_group": [0, 0, 1, 2],
-    ...                   "addition": ["", "", "And my own five more words.", None], "addition_words": [0, 0, 6, 0]})
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c", "d", "e"],
+    ...                   "text": ["Letter.", "Letter.", "Letter. And my own five more words.", "Other.", "Other."]})
+    >>> m = pd.DataFrame({"comment_id": ["a", "b", "c", "d", "e"], "campaign_id": ["C1", "C1", "C1", None, None],
+    ...                   "is_template": [True, False, False, False, False], "duplicate_group": [0, 0, 1, 2, 2],
+    ...                   "addition": ["", "", "And my own five more words.", None, None],
+    ...                   "addition_words": [0, 0, 6, 0, 0]})
     >>> units, links = content_units(c, m)
     >>> units[["unit_id", "kind", "n_submissions"]].values.tolist()
-    [['a', 'template', 3], ['c', 'addition', 1], ['d', 'response', 1]]
+    [['a', 'template', 3], ['c', 'addition', 1], ['d', 'response', 2]]
     >>> links.values.tolist()
-    [['a', 'a'], ['b', 'a'], ['c', 'a'], ['c', 'c'], ['d', 'd']]
+    [['a', 'a'], ['b', 'a'], ['c', 'a'], ['c', 'c'], ['d', 'd'], ['e', 'd']]
     """
     m = comments[["comment_id", "text"]].merge(
         members[["comment_id", "campaign_id", "is_template", "duplicate_group", "addition", "addition_words"]],
@@ -1089,9 +1123,12 @@ def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Dat
     # a campaign's template may not be among the rows given (e.g. not analysable): its first member stands in
     firsts = m[in_campaign].drop_duplicates("campaign_id").set_index("campaign_id")
     template_of = pd.concat([template_of, firsts[~firsts.index.isin(template_of.index)]])
+    # outside campaigns, the copies of one text (one duplicate group) share its first copy's unit
+    group = m["duplicate_group"].astype("object").where(m["duplicate_group"].notna(), "row " + m["comment_id"].astype(str))
+    first_copy = m.loc[~in_campaign].assign(group=group[~in_campaign]).drop_duplicates("group").set_index("group")["comment_id"]
     base = pd.DataFrame({"comment_id": m["comment_id"], "order": m["order"],
                          "unit_id": np.where(in_campaign, m["campaign_id"].map(template_of["comment_id"]),
-                                             m["comment_id"]), "rank": 0})
+                                             group.map(first_copy)), "rank": 0})
     # one addition unit per distinct version (copies of the same edited letter share it); a stand-in
     # template's own text is already its campaign's unit
     has_addition = (in_campaign & (m["addition_words"].fillna(0).to_numpy() >= MIN_ADDITION_WORDS)
@@ -1105,7 +1142,8 @@ def content_units(comments: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Dat
     units_template = template_of.reset_index()[["comment_id", "text", "campaign_id"]].assign(kind="template")
     units_addition = m.loc[has_addition].drop_duplicates("duplicate_group")[["comment_id", "addition", "campaign_id"]].rename(
         columns={"addition": "text"}).assign(kind="addition")
-    units_response = m.loc[~in_campaign, ["comment_id", "text", "campaign_id"]].assign(kind="response")
+    units_response = m.loc[~in_campaign & m["comment_id"].isin(first_copy).to_numpy(),
+                           ["comment_id", "text", "campaign_id"]].assign(kind="response")
     units = pd.concat([units_template, units_addition, units_response]).rename(columns={"comment_id": "unit_id"})
     first_link = links.drop_duplicates("unit_id").set_index("unit_id")["order"]
     units = (units.assign(order=units["unit_id"].map(first_link),

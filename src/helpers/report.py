@@ -372,8 +372,35 @@ def truncate_words(text: str, max_chars: int) -> str:
     return head + ELLIPSIS
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*(?=\s)")
+
+
+def truncate_sentences(text: str, max_chars: int) -> str:
+    """``text`` cut to at most ``max_chars`` characters after its last whole sentence, then "…";
+    at a word boundary (:func:`truncate_words`) when no sentence ends in the second half of the limit.
+
+    A quote cut mid-sentence can say the opposite of what was written ("politicians love the idea
+    of…", where the comment went on "…but the reality frightens them"), so a long quote stops at
+    the end of a sentence.
+
+    Examples
+    --------
+    >>> truncate_sentences("Buses are late every single morning. They are also full.", 45)
+    'Buses are late every single morning. …'
+    >>> truncate_sentences("Short. Politicians love the idea of engagement until they see what it means.", 60)
+    'Short. Politicians love the idea of engagement until they…'
+    """
+    if len(text) <= max_chars:
+        return text
+    ends = [m.end() for m in _SENTENCE_END.finditer(text[: max_chars + 1]) if m.end() <= max_chars]
+    if ends and ends[-1] >= max_chars // 2:
+        return text[: ends[-1]].rstrip() + " " + ELLIPSIS
+    return truncate_words(text, max_chars)
+
+
 def quote_html(text: Any, comment_id: Any, *, max_chars: int = 600) -> str:
-    """A quotation from a comment: escaped, shortened at a word boundary, cited by comment id.
+    """A quotation from a comment: escaped, shortened after a whole sentence (:func:`truncate_sentences`),
+    cited by comment id.
 
     Invisible and bidirectional-control characters are removed and the text is isolated in ``<bdi>``,
     so a comment in (or pretending to be in) a right-to-left script cannot reorder the page around it.
@@ -384,7 +411,7 @@ def quote_html(text: Any, comment_id: Any, *, max_chars: int = 600) -> str:
     >>> quote_html("Fix the <b>roads</b> now please", "r5", max_chars=20)
     '<figure class="lp-quote"><blockquote><p class="lp-quote__text"><bdi>Fix the &lt;b&gt;roads&lt;/b&gt;…</bdi></p></blockquote><figcaption class="lp-quote__cite"><cite>Comment <bdi>r5</bdi></cite></figcaption></figure>'
     """
-    body = truncate_words(clean_text(text), max_chars)
+    body = truncate_sentences(clean_text(text), max_chars)
     cite = clean_text(comment_id)
     return (
         '<figure class="lp-quote"><blockquote>'

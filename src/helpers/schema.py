@@ -115,7 +115,7 @@ EXCLUSION_REASONS: dict[str, str] = {
     "blank": "no text at all",
     "non_answer": "a non-answer such as 'N/A' or 'Nothing'",
     "placeholder": "a placeholder such as 'See attached file(s)' with no text of its own",
-    "deleted": "deleted on the platform",
+    "deleted": "deleted or withdrawn on the platform",
     "spam": "marked as spam on the platform",
     "unapproved": "not approved by the site's moderator",
     "moderated_out": "rejected by the conversation's moderator",

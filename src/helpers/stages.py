@@ -615,7 +615,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     Every submission is scored. When the campaigns stage has run and ``content`` is
     ``"deduplicated"``, the notes also give the tone of the de-duplicated content
     (``content_label_counts``, ``content_mean_compound``): each campaign's template once, its members'
-    personal additions as texts of their own, every other response as itself.
+    personal additions as texts of their own, every other distinct text once.
 
     ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions);
     ``comments``: as in :func:`themes`.

@@ -799,6 +799,19 @@ def test_a_question_worded_as_its_id_is_not_repeated():
     assert briefing._question_label("q1", "What do you think?") == "q1: What do you think?"
 
 
+def test_themes_whose_terms_occur_together_less_than_by_chance_are_called_loose(data):
+    # an audit: the NHS themes' coherence was -0.07 (every candidate below zero) and nothing told the reader
+    b = copy.copy(data)
+    scores = [dict(row) for row in data.theme_notes["k_scores"]]
+    for row in scores:
+        row["coherence"] = -0.07 if row["chosen"] else 0.3
+    b.theme_notes = {**data.theme_notes, "k_scores": scores}
+    assert "The themes are loose groupings of words" in visible_text(briefing.caveats_section(b))
+    for row in scores:
+        row["coherence"] = 0.12 if row["chosen"] else -0.3
+    assert "loose groupings" not in visible_text(briefing.caveats_section(b))
+
+
 def test_one_writer_of_many_comments_is_a_caveat(data):
     # Brexit consensus: one participant wrote 31 of the 50 statements, which the briefing never said
     b = copy.copy(data)

@@ -431,6 +431,9 @@ def test_cms_form_letter_is_one_campaign():
     see_attached = comments["text"].str.contains(r"^\W*(?:please )?see attached", case=False, regex=True).fillna(False)
     assert members.loc[see_attached.to_numpy(), "campaign_id"].isna().all()
     assert "urge CMS to reject this proposal" in campaigns.loc[0, "request"]
+    # and what the proposal is about, in the letter's next sentence: "reject this proposal" alone read, to an audit,
+    # as 225 people rejecting the whole directory the docket is about
+    assert "sex of their chosen providers" in campaigns.loc[0, "request"]
 
 
 @pytest.mark.shared
@@ -445,6 +448,18 @@ def test_cms_campaign_survives_raw_html_escaping():
     members, _ = detect_campaigns(raw)
     largest = (members["campaign_id"] == "C1").fillna(False).to_numpy()
     assert (largest & silver).sum() >= 0.95 * silver.sum()
+
+
+def test_a_stated_position_is_the_request_and_a_vague_ask_takes_the_next_sentence():
+    # CMS C2 "asked" a supporting claim ("Indeed, non-physician caregivers often want ..."): the letter's position
+    # came first, and "opposed" was no cue
+    assert request_sentence("As a doctor, I am opposed to the term provider. Indeed, nurses often want to be "
+                            "thought of as doctors.") == "As a doctor, I am opposed to the term provider."
+    # an ask about "it" names what it is about in the next sentence; a specific ask stands alone
+    assert request_sentence("We urge the council to stop it now. The bus lane on Mill Road is dangerous. Thanks.") == (
+        "We urge the council to stop it now. The bus lane on Mill Road is dangerous.")
+    assert request_sentence("We urge the council to close the bus lane on Mill Road. It is dangerous.") == (
+        "We urge the council to close the bus lane on Mill Road.")
 
 
 def test_request_pattern_words_are_whole_words():
@@ -463,10 +478,13 @@ def test_content_units_count_each_campaign_once():
 
     analysed = t[analysable(t).to_numpy() & members["matched"].to_numpy()]
     units, links = content_units(analysed, members)
-    # the campaign (8 submissions) once, c5's personal paragraph, c7, c8 and the four "I agree."s
-    assert units["unit_id"].tolist() == ["c0", "c5", "c7", "c8", "c12", "c13", "c14", "c15"]
-    assert units["kind"].tolist() == ["template", "addition"] + ["response"] * 6
-    assert units.loc[0, "n_submissions"] == 8
+    # the campaign (8 submissions) once, c5's personal paragraph, c7, c8 and the four "I agree."s once: too short
+    # for a campaign, but copies word for word, so one piece of content (an audit: six texts each sent twice made
+    # "274 distinct pieces of content" of 268)
+    assert units["unit_id"].tolist() == ["c0", "c5", "c7", "c8", "c12"]
+    assert units["kind"].tolist() == ["template", "addition"] + ["response"] * 3
+    assert units.loc[0, "n_submissions"] == 8 and units.loc[4, "n_submissions"] == 4
+    assert links[links["comment_id"].isin(["c12", "c13", "c14", "c15"])]["unit_id"].tolist() == ["c12"] * 4
     assert units.loc[1, "text"] == PERSONAL
     assert links[links["comment_id"] == "c5"]["unit_id"].tolist() == ["c0", "c5"]
     assert links[links["comment_id"] == "c16"]["unit_id"].tolist() == ["c0"]

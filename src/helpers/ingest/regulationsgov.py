@@ -32,8 +32,10 @@ Both map a comment to one ``response`` row:
 * ``title``; ``organisation``; ``respondent_type`` from the category: ``individual`` for
   "Individual" (with or without a code), otherwise the category text without its trailing agency
   code ("Health Care Industry - PI015" -> "Health Care Industry").
-* ``author`` is left empty: the only names in these records are the submitter's first and last name,
-  which are personal data, and are never read.
+* ``author`` is a pseudonymous submitter id: digits derived from the submitter's first and last
+  name (:func:`submitter_ids`), so that copies sent by one person can be told from an organised
+  campaign's many senders without the name itself being kept anywhere; missing for "Anonymous" and
+  for records without a name.
 * Placeholders -- a comment whose whole text only points to an attachment ("See attached file(s)",
   "Please see attached comments.", "N/A"; see :data:`PLACEHOLDER_PATTERNS`), or a one-sentence cover
   note that only points at one ("Please find attached comments from the American Nurses
@@ -50,6 +52,7 @@ the record starts in the CSV. In a folder, ``source`` is the file the comment ca
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -147,6 +150,8 @@ CSV_COLUMNS: dict[str, str] = {
     "Posted Date": "postedDate",
     "Received Date": "receiveDate",
     "Comment": "comment",
+    "First Name": "firstName",
+    "Last Name": "lastName",
     "Organization Name": "organization",
     "Category": "category",
     "Title": "title",
@@ -155,7 +160,7 @@ CSV_COLUMNS: dict[str, str] = {
     "Reason Withdrawn": "reasonWithdrawn",
 }
 _FIELDS = ("id", "commentOnDocumentId", "docketId", "postedDate", "receiveDate", "comment",
-           "organization", "category", "title", "reasonWithdrawn")  # fmt: skip
+           "firstName", "lastName", "organization", "category", "title", "reasonWithdrawn")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,7 +309,7 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
             "comment_id": ids,
             "parent_id": pd.Series(pd.NA, index=rec.index, dtype="string"),
             "thread_id": thread,
-            "author": pd.Series(pd.NA, index=rec.index, dtype="string"),  # first/last names are not read
+            "author": submitter_ids(rec["firstName"], rec["lastName"]),
             "created_at": created,
             "text": text,
             "kind": pd.Series("response", index=rec.index, dtype="string"),
@@ -364,6 +369,31 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
     return Tables(
         comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True)
     )
+
+
+#: Words of a submitter's name that say it was not given.
+_NO_NAME = frozenset({"anonymous", "anon", "n/a", "na", "none", "unknown", "-", "."})
+
+
+def submitter_ids(first: pd.Series, last: pd.Series) -> pd.Series:
+    """A pseudonymous id per submitter: 12 or so digits from a SHA-256 digest of the first and last name
+    (case and spacing folded), missing when no name was given or it is "Anonymous".
+
+    Digits only, so nothing downstream takes the id for a name (:func:`helpers.redact.contributor_names`),
+    and the name itself is never kept.
+
+    Examples
+    --------
+    >>> ids = submitter_ids(pd.Series(["Jo", "jo ", "Anonymous", None, "Sam"], dtype="string"),
+    ...                     pd.Series(["Bloggs", "BLOGGS", "Anonymous", None, None], dtype="string"))
+    >>> ids[0] == ids[1], ids[0].isdigit(), bool(ids[2:4].isna().all()), ids[4] == submitter_ids(
+    ...     pd.Series(["Sam"], dtype="string"), pd.Series([None], dtype="string"))[0]
+    (True, True, True, True)
+    """
+    words = (first.fillna("").astype(str) + " " + last.fillna("").astype(str)).str.casefold().str.split()
+    out = [str(int.from_bytes(hashlib.sha256(" ".join(w).encode("utf-8")).digest()[:5], "big"))
+           if w and not set(w) <= _NO_NAME else None for w in words]
+    return pd.Series(out, index=first.index, dtype="string")
 
 
 def _empty_records() -> dict[str, list]:
@@ -519,7 +549,7 @@ def read_regulationsgov_json(path: Path, options: ReadOptions) -> Tables:
     >>> d = Path(tempfile.mkdtemp())
     >>> _ = (d / "X-0002.json").write_text(json.dumps({"data": {"id": "X-0002", "type": "comments",
     ...     "attributes": {"comment": "Yes &amp;amp; no<br/>Thanks", "commentOnDocumentId": "X-0001",
-    ...     "postedDate": "2022-10-24T04:00:00Z", "firstName": "Never", "withdrawn": False}}}))
+    ...     "postedDate": "2022-10-24T04:00:00Z", "firstName": "Anonymous", "withdrawn": False}}}))
     >>> t = read_regulationsgov_json(d, ReadOptions(str(d)))
     >>> t.comments[["comment_id", "thread_id", "text", "author"]].astype(object).values.tolist()
     [['X-0002', 'X-0001', 'Yes & no\\nThanks', <NA>]]
