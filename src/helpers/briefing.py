@@ -488,7 +488,11 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
         theme_id -> list of (comment_id, text).
     """
     text_of = _quotable_texts(comments, allowed)
-    members = (assignments.dropna(subset=["theme_id"]).sort_values("weight", ascending=False, kind="stable"))
+    members = assignments.dropna(subset=["theme_id"])
+    # many members of a theme weigh exactly 1: ties go by a hash of the comment id, as the theme model's own
+    # picks do (helpers.themes._quote_pool), not by file order (an audit: the lowest ids quoted)
+    tie = pd.util.hash_array(members["comment_id"].astype(str).to_numpy(dtype=object), categorize=False)
+    members = members.iloc[np.lexsort((tie, -members["weight"].to_numpy(dtype=float)))]
     member_ids = members["comment_id"].astype("string").array
     rows_of = {int(t): rows for t, rows in members.groupby("theme_id").indices.items()}
 
@@ -1733,7 +1737,7 @@ def _privacy_text(b: BriefingData) -> str:
     n_names = int(counts.get("name", 0))
     text += ("Names of individual contributors are never shown"
              + (f"; {redact.describe_counts({'name': n_names})} {'was' if n_names == 1 else 'were'} removed "
-                "from the quotes and labels shown. " if n_names else ". "))
+                "from the quotes, labels and key terms shown. " if n_names else ". "))
     if b.n_no_consent is None:
         text += "The source does not record consent to publication, so quotes are drawn from all comments. "
     else:

@@ -122,9 +122,12 @@ _SENT_ATTACHED = re.compile(
     rf"[^.!?;]{{0,40}}?\b{_ATTACHED}\b(?:\s+\S+){{0,3}}?\s+{_THING}\b{_WHO}"
     # the thing named within its first words: "NOSORH comments to RFI attached."
     rf"|(?:\S+\s+){{0,8}}?{_THING}\b[^.!?;]{{0,150}}?\b{_ATTACHED})\s*[.!?]?\W*$", re.IGNORECASE)
-# A reference alone after a pointer: "See attached file(s). File code CMS-0058-NC"
-_REFERENCE = re.compile(r"^\W*(?:file code|re:?|ref(?:erence)?|docket(?: id)?|rin)\s*[:#]?\s*[\w./\u2013-]*\d[\w./\u2013-]*\W*$",
-                        re.IGNORECASE)
+# A reference alone after a pointer: "See attached file(s). File code CMS-0058-NC", "Response to file
+# CMS-0058-NC", "Our comments are in reference to CMS-0058-NC"
+_REFERENCE = re.compile(r"^\W*(?:file code|re:?|ref(?:erence)?|docket(?: id)?|rin|regarding"
+                        r"|(?:(?:our )?comments? (?:are )?)?(?:in )?(?:response|reference|regard|relation) to"
+                        r"(?: (?:the )?(?:file|docket|document|rfi|notice))?)"
+                        r"\s*[:#]?\s*[\w./\u2013-]*\d[\w./\u2013-]*\W*$", re.IGNORECASE)
 # Courtesies around a pointer: "Thank you for the opportunity to comment.", "We appreciate the
 # opportunity to submit comments on this important initiative.", "Thank you for your consideration."
 _COURTESY = re.compile(
@@ -219,10 +222,19 @@ def _cover_note(text: str) -> bool:
     return pointed
 
 
-def placeholder_mask(text: pd.Series) -> pd.Series:
+def _reference_only(text: str) -> bool:
+    """Whether ``text`` is only references to the docket and courtesies ("Our comments are in reference to
+    CMS-0058-NC", "Response to file CMS-0058-NC. Thank you."): a cover note for a comment sent as a file."""
+    sentences = [t for t in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if t.strip()]
+    return bool(sentences) and all(_REFERENCE.match(t) or _COURTESY.match(t) for t in sentences) and any(
+        _REFERENCE.match(t) for t in sentences)
+
+
+def placeholder_mask(text: pd.Series, attached: pd.Series | None = None) -> pd.Series:
     """True where the whole text is a placeholder (see :data:`PLACEHOLDER_PATTERNS`) or a short cover
     note that only points at an attachment (:func:`attachment_only`) and takes no stance of its own
-    ("See attached: we support the rule" is a comment).
+    ("See attached: we support the rule" is a comment); and, where ``attached`` says the record has a
+    file, a text that only names what it responds to (:func:`_reference_only`).
 
     Examples
     --------
@@ -230,9 +242,19 @@ def placeholder_mask(text: pd.Series) -> pd.Series:
     ...     "See attached: we support the rule", "", "Please find attached comments from Community Catalyst"],
     ...     dtype="string")).tolist()
     [True, True, True, False, False, True]
+    >>> placeholder_mask(pd.Series(["Our comments are in reference to CMS-0058-NC", "Response to file CMS-0058-NC.",
+    ...     "Our comments are in reference to CMS-0058-NC"], dtype="string"),
+    ...     attached=pd.Series([True, True, False])).tolist()
+    [True, True, False]
     """
     folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
     pointer = attachment_only(folded)
+    if attached is not None:
+        has_file = attached.fillna(False).to_numpy(dtype=bool) & (folded.str.len() <= POINTER_MAX_CHARS).fillna(
+            False).to_numpy(dtype=bool)
+        if has_file.any():
+            pointer[has_file] = pointer[has_file].to_numpy(dtype=bool) | np.array(
+                [_reference_only(t) for t in folded[has_file]], dtype=bool)
     if pointer.any():  # the stance words are looked for in the notes only, the courtesy's own words left out
         notes = folded[pointer].str.replace(_COURTESY_WORDS, " ", regex=True)
         pointer[pointer] = ~notes.str.contains(_STANCE, regex=True).fillna(False).astype(bool)
@@ -318,7 +340,8 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
             "title": title.where(~_blank(title), pd.NA),
             "respondent_type": _respondent_type(rec["category"]),
             "organisation": organisation.where(~_blank(organisation), pd.NA),
-            "is_placeholder": pd.Series(placeholder_mask(text).to_numpy(dtype=bool) | empty, dtype="boolean"),
+            "is_placeholder": pd.Series(placeholder_mask(text, rec["attached"]).to_numpy(dtype=bool) | empty,
+                                        dtype="boolean"),
             "url": _API_URL + ids,
         }
     )
