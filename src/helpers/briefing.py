@@ -19,6 +19,7 @@ not ``False``. The methodology annex counts what was removed, by kind.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1800,6 +1801,12 @@ def _rejected_sentence(n: dict) -> str:
     return f" {_plural(k, 'statement')} the moderator rejected{cast} {'is' if k == 1 and not cast else 'are'} left out."
 
 
+#: A statement about the voter ("I voted to Remain.", "I consider myself working class."): agreement with it
+#: describes who took part.
+_ABOUT_ONESELF = re.compile(r"^\W*I(?:'m|\u2019m| am| was| voted| consider myself| identify| live| work| have lived"
+                            r"| grew up)\b", re.IGNORECASE)
+
+
 def opinions_section(b: BriefingData) -> str:
     """Opinion groups from votes: how many groups, what divides them, what everyone agrees on.
 
@@ -1881,13 +1888,19 @@ def opinions_section(b: BriefingData) -> str:
     cons = st[st["list"] == "consensus"]
     share_cols = sorted(c for c in cons.columns if str(c).startswith("share_") and c not in ("share_most",
                                                                                            "share_least"))
-    agreed = cons[cons["min_share"] > 0.5].head(5) if "min_share" in cons.columns else cons.iloc[0:0]
-    if len(agreed):
-        def by_group(r: pd.Series) -> str:
-            return ", ".join(_of_voters(r.get(f"agree_{c[6:]}"), r.get(f"seen_{c[6:]}"),
-                                        f"group {names.get(int(c[6:]), c[6:])}", r[c])
-                             for c in share_cols if pd.notna(r[c]))
+    agreed = cons[cons["min_share"] > 0.5] if "min_share" in cons.columns else cons.iloc[0:0]
+    # "I voted to Remain." agreed in every group says who took part, not a view they share (an audit of the
+    # Brexit-consensus conversation: 155 of the 167 who voted on it agreed; the briefing listed it as common ground)
+    themselves = np.array([bool(_ABOUT_ONESELF.match(str(t))) for t in agreed.get("text", pd.Series(
+        "", index=agreed.index))], dtype=bool)
+    about_voters, agreed = agreed[themselves].head(3), agreed[~themselves].head(5)
 
+    def by_group(r: pd.Series) -> str:
+        return ", ".join(_of_voters(r.get(f"agree_{c[6:]}"), r.get(f"seen_{c[6:]}"),
+                                    f"group {names.get(int(c[6:]), c[6:])}", r[c])
+                         for c in share_cols if pd.notna(r[c]))
+
+    if len(agreed):
         items = "".join(f"<li>{report.esc(said(r['comment_id']))}: agreed by {report.esc(by_group(r))}.</li>"
                         for _, r in agreed.iterrows())
         body = report.paragraph(
@@ -1895,6 +1908,13 @@ def opinions_section(b: BriefingData) -> str:
             "group who voted on the statement; not everyone saw every statement):") + "<ul>" + items + "</ul>"
     else:
         body = report.paragraph("No statement was agreed by most people in every group.")
+    if len(about_voters):
+        items = "".join(f"<li>{report.esc(said(r['comment_id']))}: agreed by {report.esc(by_group(r))}.</li>"
+                        for _, r in about_voters.iterrows())
+        body += report.paragraph(
+            "Most voters in every group also said this of themselves, which describes who took part rather than "
+            "a view they share: the groups are drawn from these people, not from everyone.") + (
+            "<ul>" + items + "</ul>")
     parts.append(report.section("What everyone agrees on", body, level=3, id="opinion-consensus"))
     rep = st[st["list"] == "representative"]
     for g in groups.itertuples():

@@ -42,6 +42,11 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     top = polis_consensus(load_export(folder), top=1)[0]
     agrees = html[html.index("What everyone agrees on"):html.index("Group A:")]
     assert f"(statement {top})" in agrees
+    # "I voted to Remain." (statement 1; comments.csv), agreed by 155 of the 167 who voted on it (an audit, from
+    # votes.csv), says who took part: it is given apart from the views everyone shares
+    common, themselves = agrees.split("said this of themselves")
+    assert "I voted to Remain." in themselves and "(statement 1)" in themselves
+    assert "(statement 1)" not in common
     assert "<script" not in html
     # Each share says how many in the group voted on the statement (a review read "95% of group A" for
     # 19 of 20 voters, a fifth of the group): the counts, from votes.csv (each voter's last vote) and our
