@@ -412,10 +412,10 @@ def _closed_sides(closed: list, respondents: pd.DataFrame | None, comments: pd.D
             if lead is None:
                 continue
             people = set(sides.attrs["respondents"][side])
+            theme = themes[themes["theme_id"] == lead]
             for who in (people - set(senders if senders is not None else ()), people):
                 ids = set(analysed.loc[analysed["respondent_id"].astype(str).isin(who), "comment_id"].astype(str))
-                row = themes[themes["theme_id"] == lead].copy()
-                row["quote_ids"] = [[q for q in row.iloc[0]["quote_ids"] if str(q) in ids]]
+                row = theme.assign(quote_ids=[[q for q in theme.iloc[0]["quote_ids"] if str(q) in ids]])
                 mine = assignments[assignments["comment_id"].astype(str).isin(ids)]
                 chosen = choose_quotes(row, mine, comments, allowed, n_quotes=1).get(lead, [])
                 if chosen:
@@ -2085,9 +2085,11 @@ def _those_who(verb: str) -> str:
     return f"those who {verb}"
 
 
-def _points(d: float, low: float, high: float) -> str:
-    """A difference between two shares in percentage points, with its interval: "36 points (95% CI 25 to 46)"."""
-    return f"{abs(d) * 100:.0f} points (95% CI {low * 100:.0f} to {high * 100:.0f})"
+def _points(row: pd.Series, side: int) -> str:
+    """How much more often those on ``side`` (+1, -1) raised a theme (a :func:`helpers.closed.themes_by_side`
+    row), in percentage points with its interval: "36 points (95% CI 25 to 46)"."""
+    low, high = sorted(b * side for b in (row["diff_low"], row["diff_high"]))
+    return f"{abs(row['difference']) * 100:.0f} points (95% CI {low * 100:.0f} to {high * 100:.0f})"
 
 
 def _side_lead_sentence(sides: pd.DataFrame, side: int, *, short: bool = False) -> str:
@@ -2103,11 +2105,10 @@ def _side_lead_sentence(sides: pd.DataFrame, side: int, *, short: bool = False) 
     if short:
         return (f"{_those_who(words[side]).capitalize()} more often raised \u201c{label}\u201d "
                 f"({row[f'share_{mine}']:.0%}, against {row[f'share_{theirs}']:.0%} of {_those_who(words[-side])}).")
-    d, low, high = row["difference"] * side, *(sorted(b * side for b in (row["diff_low"], row["diff_high"])))
     return (f"{_those_who(words[side]).capitalize()} raised \u201c{label}\u201d more often: "
             f"{describe_share(int(row[f'k_{mine}']), int(row[f'n_{mine}']))} of them, against "
             f"{describe_share(int(row[f'k_{theirs}']), int(row[f'n_{theirs}']), interval=False)} of "
-            f"{_those_who(words[-side])}, a difference of {_points(d, low, high)}.")
+            f"{_those_who(words[-side])}, a difference of {_points(row, side)}.")
 
 
 def _sides_html(b: BriefingData, qid: str, table: pd.DataFrame) -> str:
@@ -2137,12 +2138,10 @@ def _sides_html(b: BriefingData, qid: str, table: pd.DataFrame) -> str:
         elif quiet:
             text.append(f"No {noun[:-1]} was raised clearly more often by {quiet[0]}.")
     if "in_campaigns" in table.columns:
-        from .closed import answer_side
+        from .closed import side_counts
 
-        scale = [str(a) for a in table["answer"].dropna()]
-        sent = {side: int(sum(k for a, k in zip(table["answer"], table["in_campaigns"], strict=True)
-                              if pd.notna(a) and answer_side(str(a), scale) == side)) for side in order}
-        if any(sent.values()):
+        sent = side_counts(table.assign(respondents=table["in_campaigns"]))
+        if any(sent[side] for side in order):
             text.append(" and ".join(f"{sent[side]:,} of {_those_who(words[side])}" for side in order if sent[side])
                         + " sent an organised campaign\u2019s letter, which counts in the "
                         f"{noun} its text falls in.")
@@ -2156,9 +2155,7 @@ def _sides_html(b: BriefingData, qid: str, table: pd.DataFrame) -> str:
         more = []
         for _, r in sides.iterrows():
             side = 1 if r["diff_low"] > 0 else -1 if r["diff_high"] < 0 else 0
-            more.append(f"{_those_who(words[side])}: "
-                        + _points(r["difference"] * side, *sorted(x * side for x in (r["diff_low"], r["diff_high"])))
-                        if side else "no clear difference")
+            more.append(f"{_those_who(words[side])}: {_points(r, side)}" if side else "no clear difference")
         shown["Raised more often by"] = more
     body = report.paragraph(" ".join(text)) + report.table_html(
         shown, caption=f"{noun.capitalize()} in the written answers of {_those_who(words[order[0]])} and "

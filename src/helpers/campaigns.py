@@ -953,8 +953,7 @@ def senders(comments: pd.DataFrame) -> pd.Series | None:
     author, organisation = known("author"), known("organisation")
     if organisation is not None:  # marked, so an organisation never shares a sender with a person of its name
         organisation = "organisation " + organisation
-    who = author.fillna(organisation) if author is not None and organisation is not None else author if (
-        author is not None) else organisation
+    who = author if organisation is None else organisation if author is None else author.fillna(organisation)
     return who if who is not None and who.notna().any() else None
 
 
@@ -1001,7 +1000,7 @@ def campaign_counts(comments: pd.DataFrame, members: pd.DataFrame, campaigns: pd
         "n_campaigns": int(len(campaigns)),
         "largest": int(campaigns["size"].max()) if len(campaigns) else 0,
         "n_exact_duplicates": int(len(groups) - groups.nunique()),
-        "n_distinct_content": int(_distinct_texts(matched[matched["campaign_id"].isna()])) + int(len(campaigns)),
+        "n_distinct_content": _distinct_texts(matched[matched["campaign_id"].isna()]) + int(len(campaigns)),
     }
 
 

@@ -128,6 +128,13 @@ MAX_LISTED_ANSWERS = 12
 OTHER_ANSWERS = "Other answers, each given once"
 
 
+def _answers(respondents: pd.DataFrame, column: str) -> pd.Series:
+    """Each respondent's answer to a closed question, stripped; missing when blank or when the survey tool
+    wrote that it was skipped ("Not Answered", "-")."""
+    answers = respondents[column].astype("string").str.strip()
+    return answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
+
+
 def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iterable[str] | None = None
                    ) -> pd.DataFrame:
     """How many respondents gave each answer to one closed question, in the order of its scale.
@@ -159,8 +166,7 @@ def closed_answers(respondents: pd.DataFrame, column: str, *, in_campaigns: Iter
     {'answer': ['Strongly agree', 'Agree', 'Disagree', "Don't know", None], 'respondents': [1, 2, 1, 1, 1],
      'share': [0.2, 0.4, 0.2, 0.2, nan], 'in_campaigns': [0, 0, 1, 0, 0]}
     """
-    answers = respondents[column].astype("string").str.strip()
-    answers = answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
+    answers = _answers(respondents, column)
     counts = answers.value_counts()
     order = answer_order(counts.index, counts={str(k): int(v) for k, v in counts.items()})
     once = [a for a in order if counts[a] == 1 and answer_side(a, order) is None]
@@ -277,8 +283,7 @@ def themes_by_side(respondents: pd.DataFrame, column: str, comments: pd.DataFram
     """
     from .stats import difference_interval, wilson_interval
 
-    answers = respondents[column].astype("string").str.strip()
-    answers = answers.where(answers.ne("") & ~answers.str.fullmatch(_UNANSWERED).fillna(False), pd.NA)
+    answers = _answers(respondents, column)
     scale = [str(a) for a in answers.dropna().unique()]
     side_of = {a: answer_side(a, scale) for a in scale}
     side = pd.Series([side_of.get(a) if isinstance(a, str) else None for a in answers],
