@@ -527,6 +527,11 @@ def choose_quotes(themes: pd.DataFrame, assignments: pd.DataFrame, comments: pd.
     return {tid: pool[:n_quotes] for tid, pool in zip(pools, ranked, strict=True)}
 
 
+def _quote(b: BriefingData, text: Any, comment_id: Any) -> str:
+    """:func:`report.quote_html`, cited as what the contributions are ("Petition 131215", "Statement 8")."""
+    return report.quote_html(text, comment_id, noun=_respondent_noun(b, singular=True).capitalize())
+
+
 def _short(text: Any, limit: int) -> str:
     return report.truncate_words(report.clean_text(text), limit) if not report._is_missing(text) else ""
 
@@ -794,7 +799,8 @@ def summary_section(b: BriefingData) -> str:
         m = int(b.sentiment_notes["content_n_scored"])
         tone += (f" ({describe_share(content['positive'], m, interval=False)} positive and "
                  f"{describe_share(content['negative'], m, interval=False)} negative counting {_each_once(b)})")
-    sentences.append(tone + "; tone is not the same as agreement.")
+    if n > 1:  # the tone of a single text says nothing a reader cannot see in it
+        sentences.append(tone + "; tone is not the same as agreement.")
     note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     body = report.paragraph(" ".join(sentences))
     if note:
@@ -854,29 +860,77 @@ def _language_sentence(languages: pd.Series) -> str:
     return f"{who} not in English ({listed})."
 
 
-def _petition_sentence(b: BriefingData) -> str:
-    """Signatures and dates of a corpus of petitions (UK Parliament's list: 8,487 petitions, 25.8 million
-    signatures), or "" for other corpora."""
+def _petitions(b: BriefingData) -> pd.DataFrame:
+    """The petitions among the contributions that carry a signature count (an empty table otherwise)."""
     c = b.comments
-    petitions = c[c["kind"] == "petition"]
-    if not len(petitions) or "votes_up" not in c.columns or petitions["votes_up"].isna().all():
+    if "votes_up" not in c.columns:
+        return c.iloc[:0]
+    return c[(c["kind"] == "petition") & c["votes_up"].notna()]
+
+
+def _outside_uk(petitions: pd.DataFrame) -> str:
+    """"137,789 of them (3.9%) came from outside the UK", or "" when the source does not say."""
+    if "votes_up_outside_uk" not in petitions.columns or petitions["votes_up_outside_uk"].isna().any():
         return ""
-    signed = petitions["votes_up"].astype("Float64")
-    top = petitions.loc[signed.fillna(-1).astype(float).idxmax()]
+    abroad, total = int(petitions["votes_up_outside_uk"].sum()), int(petitions["votes_up"].sum())
+    return f"{abroad:,} of them ({abroad / max(total, 1):.1%}) came from outside the UK" if total else ""
+
+
+def _petition_sentence(b: BriefingData) -> str:
+    """Signatures, when they were counted and dates of a corpus of petitions (UK Parliament's list: 8,487
+    petitions, 25.8 million signatures), or "" for other corpora.
+
+    A count taken while a petition was open is a snapshot, not its total (an audit: petition 131215
+    "gathered 3,555,721 signatures" on 27 June 2016, and closed with 4,150,260), so the sentence says
+    when the count was taken and whether signing had ended.
+    """
+    petitions = _petitions(b)
+    if not len(petitions):
+        return ""
+    signed = petitions["votes_up"].astype("int64")
     one = len(petitions) == 1
-    out = f"It gathered {int(signed.sum()):,} signatures" if one else f"They gathered {int(signed.sum()):,} signatures in all"
-    dated = petitions["created_at"].dropna() if "created_at" in c.columns else pd.Series([], dtype=object)
+    counted = (petitions["counted_at"].dropna() if "counted_at" in petitions.columns
+               else pd.Series([], dtype="datetime64[ns, UTC]"))
+    when = f" on {_day(counted.max().tz_convert(_timezone(b)))}" if len(counted) else ""
+    status = (petitions["status"].str.lower() if "status" in petitions.columns
+              else pd.Series(pd.NA, index=petitions.index, dtype="string"))
+    n_open = int(status.eq("open").sum())
+    if one:
+        out = f"It had {int(signed.sum()):,} signatures when these data were taken{when}"
+        if n_open:
+            out += ", while it was still open for signing, so later signatures are not counted"
+        elif status.eq("closed").fillna(False).all():
+            out += ", after it had closed"
+    else:
+        out = f"They had {int(signed.sum()):,} signatures in all when these data were taken{when}"
+        if n_open:
+            out += (f"; {n_open:,} of the {len(petitions):,} petitions were still open for signing, so their "
+                    "counts are not final")
+    abroad = _outside_uk(petitions)
+    sentences = [out + (f"; {abroad}." if abroad else ".")]
+    dated = (petitions["created_at"].dropna().dt.tz_convert(_timezone(b)) if "created_at" in petitions.columns
+             else pd.Series([], dtype=object))
+    started = ""
     if len(dated):
         first, last = dated.min().strftime("%B %Y"), dated.max().strftime("%B %Y")
-        out += (f"{',' if one else ', and'} {'was' if one else 'were'} started "
-                f"{'in ' + first if first == last else f'between {first} and {last}'}")
-    if one and "title" in c.columns and pd.notna(top["title"]):
-        out += f", and asked: \u201c{_short(top['title'], 160)}\u201d"
-    if len(petitions) > 1:
-        title = _short(top["title"] if "title" in c.columns and pd.notna(top["title"]) else top["text"], 160)
+        started = f"started {'in ' + first if first == last else f'between {first} and {last}'}"
+    top = petitions.loc[signed.idxmax()]
+    title = _short(top["title"], 160) if "title" in petitions.columns and pd.notna(top["title"]) else ""
+    if one:
+        asks = report.truncate_sentences(report.clean_text(top["text"]), 300)
+        said = [started] if started else []
+        if title and asks != title:
+            said.append(f"titled \u201c{title}\u201d")
+        end = "" if asks.endswith((".", "!", "?", report.ELLIPSIS)) else "."
+        sentences.append(("It was " + ", ".join(said) + ", and asked" if said else "It asked")
+                         + f": \u201c{asks}\u201d{end}")
+    else:
         share = int(top["votes_up"]) / max(int(signed.sum()), 1)
-        out += f"; the most signed ({int(top['votes_up']):,} signatures, {share:.0%} of all) asked: \u201c{title}\u201d"
-    return out + "."
+        title = title or _short(top["text"], 160)
+        sentences.append((f"They were {started}; the" if started else "The")
+                         + f" most signed ({int(top['votes_up']):,} signatures, {share:.0%} of all) asked: "
+                         f"\u201c{title}\u201d.")
+    return " ".join(sentences)
 
 
 def _votes_sentence(b: BriefingData) -> str:
@@ -1018,6 +1072,11 @@ def campaigns_section(b: BriefingData) -> str:
     if c is None:
         return ""
     p = c["parameters"]
+    if not c["n_campaigns"] and c["n_compared"] < p["min_campaign_size"]:
+        return report.section("Organised campaigns", report.paragraph(
+            f"None could be found: a campaign is a group of at least {p['min_campaign_size']} near-identical "
+            f"{_respondent_noun(b)}, and {'only ' if c['n_compared'] else ''}{_n_respondents(b, c['n_compared'])} "
+            f"{'was' if c['n_compared'] == 1 else 'were'} compared."), id="campaigns")
     if not c["n_campaigns"]:
         repeats = int(c.get("n_exact_duplicates", 0))
         return report.section("Organised campaigns", report.paragraph(
@@ -1063,7 +1122,7 @@ def campaigns_section(b: BriefingData) -> str:
     for row in (table[many] if many.any() else table).head(3).itertuples():  # the campaigns' texts first
         if pd.notna(row.quote_id) and row.request:
             body += report.paragraph(f"{row.campaign_id} ({int(row.size):,} responses) asks:")
-            body += report.quote_html(row.request, row.quote_id)
+            body += _quote(b, row.request, row.quote_id)
     undated = {"day": "The timestamps give only the day of each response",
                "hour": "The timestamps give only the hour of each response",
                "none": "The responses are not dated"}.get(c["time_resolution"])
@@ -1322,7 +1381,7 @@ def themes_section(b: BriefingData) -> str:
         body = report.paragraph(f"No themes were sought: {reason}. A theme is what several "
                                 f"{_respondent_noun(b)} have in common, so there is nothing to group.")
         for cid, text in b.quotes.get(0, []):
-            body += report.quote_html(text, cid)
+            body += _quote(b, text, cid)
         return report.section("Themes", body, id="themes")
     parts = [report.paragraph(
         f"Themes were found automatically in the words of the {n:,} {_respondent_noun(b)}; a comment can "
@@ -1391,7 +1450,7 @@ def themes_section(b: BriefingData) -> str:
                 f"{int(s['n_negative']):,} negative.")
         quotes = b.quotes.get(int(t["theme_id"]), [])
         for cid, text in quotes:
-            body += report.quote_html(text, cid)
+            body += _quote(b, text, cid)
         if not quotes and int(t["size"]) and int(b.theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)) > 0:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
@@ -1437,16 +1496,18 @@ def sentiment_section(b: BriefingData) -> str:
                                            "Average score (\u22121 to +1)"])
     if b.negative_terms:  # what the criticism is about, where themes are mostly praise
         distinct = int(b.sentiment_notes.get("n_negative_distinct", counts["negative"]))
+        once = ("each campaign\u2019s letter counted once" if b.campaign_notes and b.campaign_notes["n_campaigns"]
+                else "a text sent word for word several times counted once")
         read = (f"how many of {NEGATIVE_TERMS_TEXTS:,} of them, drawn at random, use it"
                 if distinct > NEGATIVE_TERMS_TEXTS else "how many of them use it")
         listed = ", ".join(f"\u201c{_short(t['term'], MAX_TERM)}\u201d ({int(t['n_negative']):,})"
                            for t in b.negative_terms)
         body += report.paragraph(
             f"What the {distinct:,} distinct {_respondent_noun(b)} scored negative mention more often than the "
-            f"others (each campaign\u2019s letter counted once; in brackets, {read}): {listed}."
+            f"others ({once}; in brackets, {read}): {listed}."
             + (" For example:" if b.negative_quotes else ""))
         for cid, text in b.negative_quotes:
-            body += report.quote_html(text, cid)
+            body += _quote(b, text, cid)
     body += report.paragraph(
         "Automated scoring reads word choice, not meaning: it misses sarcasm and irony, negation that spans "
         "sentences, words whose tone depends on the subject, and criticism put politely (\u201cit would be "
@@ -1549,11 +1610,16 @@ def breakdown_section(b: BriefingData) -> str:
 def caveats_section(b: BriefingData) -> str:
     """What the analysis cannot tell you."""
     n = b.n_analysed
+    petitions = _respondent_noun(b) == "petitions"
     items = [
+        "The people who signed chose to do so: a signature count shows how many people supported a petition "
+        "enough to sign it, not what the public as a whole thinks, and it also reflects how widely the petition "
+        "was shared." if petitions else
         "The people who commented chose to do so: they are not a representative sample of the public, "
         "and their views cannot be generalised to the population.",
-        "This is not a vote. The number of people making a point shows how often it was made, not how "
-        "much support it has; one well-argued comment can matter more than many brief ones.",
+        *([] if petitions else [
+            "This is not a vote. The number of people making a point shows how often it was made, not how "
+            "much support it has; one well-argued comment can matter more than many brief ones."]),
         "Themes and tone were found by automated methods and should be read alongside the comments themselves.",
     ]
     note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
@@ -1580,7 +1646,11 @@ def caveats_section(b: BriefingData) -> str:
         items.append("Signatures are counted as the petitions site reports them: one per confirmed email address. "
                      "Signers declare that they are British citizens or UK residents, which is not checked, and a "
                      "signature says nothing about why someone signed.")
-    if not b.records_writers:
+    if not b.records_writers and petitions:
+        if n > 1:
+            items.append("Who started each petition was not read, so we cannot tell whether one person started "
+                         "several of them.")
+    elif not b.records_writers:
         org = "organisation" in b.comments.columns and b.comments["organisation"].notna().any()
         items.append("The source does not record who wrote each comment"
                      + (" (for some, only the organisation they wrote for)" if org else "")
@@ -2166,7 +2236,7 @@ def _sides_html(b: BriefingData, qid: str, table: pd.DataFrame) -> str:
             label = _short(sides.loc[sides["theme_id"] == tid, "label"].iloc[0], MAX_LABEL)
             body += report.paragraph(f"One of {_those_who(words[side])}, on \u201c{label}\u201d:")
             for cid, quote in chosen:
-                body += report.quote_html(quote, cid)
+                body += _quote(b, quote, cid)
     return body
 
 

@@ -398,9 +398,9 @@ def truncate_sentences(text: str, max_chars: int) -> str:
     return truncate_words(text, max_chars)
 
 
-def quote_html(text: Any, comment_id: Any, *, max_chars: int = 600) -> str:
+def quote_html(text: Any, comment_id: Any, *, max_chars: int = 600, noun: str = "Comment") -> str:
     """A quotation from a comment: escaped, shortened after a whole sentence (:func:`truncate_sentences`),
-    cited by comment id.
+    cited by comment id after ``noun`` (what the contribution is: "Comment", "Response", "Petition"...).
 
     Invisible and bidirectional-control characters are removed and the text is isolated in ``<bdi>``,
     so a comment in (or pretending to be in) a right-to-left script cannot reorder the page around it.
@@ -416,7 +416,7 @@ def quote_html(text: Any, comment_id: Any, *, max_chars: int = 600) -> str:
     return (
         '<figure class="lp-quote"><blockquote>'
         f'<p class="lp-quote__text"><bdi>{esc(body)}</bdi></p></blockquote>'
-        f'<figcaption class="lp-quote__cite"><cite>Comment <bdi>{esc(cite)}</bdi></cite></figcaption></figure>'
+        f'<figcaption class="lp-quote__cite"><cite>{esc(noun)} <bdi>{esc(cite)}</bdi></cite></figcaption></figure>'
     )
 
 

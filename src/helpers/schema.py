@@ -79,6 +79,9 @@ OPTIONAL_COMMENT_COLUMNS: dict[str, str] = {
     "url": "string",  # where the contribution is published (never a personal address)
     "votes_up": "Int64",  # platform vote tallies (Consul, Decidim, Polis agrees)
     "votes_down": "Int64",
+    "status": "string",  # a petition's state on the platform when the data were taken: open, closed, rejected...
+    "counted_at": "datetime64[ns, UTC]",  # when the platform counted votes_up (the export's snapshot time)
+    "votes_up_outside_uk": "Int64",  # of votes_up, those from outside the UK (petition signatures by country)
 }
 
 VOTE_COLUMNS: dict[str, str] = {

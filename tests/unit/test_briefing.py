@@ -361,8 +361,10 @@ def test_the_tone_section_says_what_the_negative_comments_mention_with_quotes_th
     b.negative_terms, b.negative_quotes = terms, quotes
     b.sentiment_notes = dict(data.sentiment_notes, n_negative_distinct=120)
     text = " ".join(visible_text(briefing.sentiment_section(b)).split())
-    assert ("What the 120 distinct comments scored negative mention more often than the others (each campaign’s "
-            "letter counted once; in brackets, how many of them use it): “night” (40), “parking” "
+    # no campaigns here, so "distinct" means that a repeated text counts once (an audit: the NHS page
+    # spoke of campaign letters where there were none)
+    assert ("What the 120 distinct comments scored negative mention more often than the others (a text sent "
+            "word for word several times counted once; in brackets, how many of them use it): “night” (40), “parking” "
             "(35). For example:") in text
     assert "The night staff ignored me" in text and "Waited all night" not in text
 
@@ -569,8 +571,15 @@ def test_petitions_summary_gives_signatures_dates_and_the_most_signed(data):
     b.comments = b.comments.assign(kind="petition", votes_up=pd.array(signatures, dtype="Int64"), created_at=created,
                                    title=[f"Petition {i}" for i in range(n)])
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert ("They gathered 5,000 signatures in all, and were started between July 2015 and January 2017; the most "
-            "signed (3,750 signatures, 75% of all) asked: “Petition 2”.") in text
+    assert ("They had 5,000 signatures in all when these data were taken. They were started between July 2015 "
+            "and January 2017; the most signed (3,750 signatures, 75% of all) asked: “Petition 2”.") in text
+    # a list taken while some were open (data.parliament.uk's feed: 3,208 of 8,489) says their counts
+    # are not final; one counted at a known time says when
+    b.comments = b.comments.assign(status=["open", "closed", "open"] + ["closed"] * (n - 3),
+                                   counted_at=pd.Timestamp("2017-01-25 10:00", tz="UTC"))
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert (f"They had 5,000 signatures in all when these data were taken on 25 January 2017; 2 of the {n} "
+            "petitions were still open for signing, so their counts are not final.") in text
     assert "signatures" not in visible_text(briefing.summary_section(data))  # not petitions: nothing said
 
 
@@ -606,14 +615,20 @@ def test_one_text_gives_no_themes_and_every_comment_not_assigned(single_petition
 def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes(single_petition):
     b = briefing.load_briefing_data(single_petition[0])
     summary = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert ("We analysed 1 petition. It gathered 10,234 signatures, was started in May 2016, and "
-                              "asked: “Fund a bench in every village green”. No themes were sought: themes need at "
-                              "least 2 petitions with text to compare, and there is 1 petition.") in summary
+    # the count is a snapshot taken while signing was open (an audit: petition 131215's 3,555,721 on 27
+    # June 2016 was shown as its total; it closed with 4,150,260); 34 of 10,234 signed from France: 0.3%
+    assert ("We analysed 1 petition. It had 10,234 signatures when these data were taken on 27 June 2016, while "
+            "it was still open for signing, so later signatures are not counted; 34 of them (0.3%) came from "
+            "outside the UK. It was started in May 2016, titled “Fund a bench in every village green”, and asked: "
+            "“Older residents need somewhere to rest & talk. Benches cost little. They last for decades.” No "
+            "themes were sought: themes need at least 2 petitions with text to compare, and there is 1 "
+            "petition.") in summary
+    assert "tone" not in summary  # the tone of one text tells a reader nothing they cannot see in it
     assert "did not fit any theme" not in summary
     assert "With only 1 petition, these findings describe what this one petition says" in summary
     themes_html = briefing.themes_section(b)
     assert "Older residents need somewhere to rest" in visible_text(themes_html)  # the text itself, quoted
-    assert "900001" in themes_html
+    assert "Petition <bdi>900001</bdi>" in themes_html  # cited as what it is
     numbers = " ".join(visible_text(briefing.key_numbers_section(b)).split())
     assert "Themes found 0" in numbers and "Not assigned" not in numbers
     assert "Signatures 10,234" in numbers  # the fixture's signature_count
@@ -623,7 +638,14 @@ def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes
     assert "No themes were sought" in method and "bounds" not in method
     assert not check_self_contained(page(b))  # the whole page builds
     # what a signature is (a review: "3,555,721 signatures" read as 3.5 million people in the UK)
-    assert "one per confirmed email address" in visible_text(briefing.caveats_section(b))
+    caveats = visible_text(briefing.caveats_section(b))
+    assert "one per confirmed email address" in caveats
+    # what fits a petition: signers chose to sign; no "this is not a vote", no "who wrote each comment"
+    assert "The people who signed chose to do so" in caveats
+    assert "not a vote" not in caveats and "who wrote" not in caveats
+    campaigns = " ".join(visible_text(briefing.campaigns_section(b)).split())
+    assert ("None could be found: a campaign is a group of at least 3 near-identical petitions, and only 1 "
+            "petition was compared.") in campaigns
 
 
 def test_nothing_to_analyse_says_where_the_records_went(tmp_path):
@@ -771,7 +793,7 @@ def test_what_each_side_of_a_closed_question_wrote(tmp_path):
             "those who agreed, a difference of 100 points (95% CI 90 to 100).") in text
     assert f"{school} 100% (95% CI 93% to 100%) 0% (95% CI 0% to 7%) those who agreed: 100 points (95% CI 90 to 100)" in text
     # each side's quote comes from one of its own respondents, in the theme it raised
-    cited = re.findall(r"One of those who (agreed|disagreed), on “([^”]+)”: .*? Comment R(\d+):q1", text)
+    cited = re.findall(r"One of those who (agreed|disagreed), on “([^”]+)”: .*? Response R(\d+):q1", text)
     assert [(side, label) for side, label, _ in cited] == [("agreed", school), ("disagreed", buses)]
     assert [int(i) % 2 for _, _, i in cited] == [0, 1]
     summary = " ".join(visible_text(briefing.summary_section(b)).split())

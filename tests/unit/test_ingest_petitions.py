@@ -37,6 +37,10 @@ def test_single_petition():
     ]
     assert c["url"].tolist() == ["https://petition.parliament.uk/petitions/900001"]
     assert [str(t) for t in c["created_at"]] == ["2016-05-23 23:39:38.957000+00:00"]
+    # the count is a snapshot: when it was taken, whether signing was still open, and how many signed
+    # from outside the UK (France's 34; GB's 10,200 are the UK's)
+    assert [str(t) for t in c["counted_at"]] == ["2016-06-27 00:24:58+00:00"]
+    assert c["status"].tolist() == ["open"] and c["votes_up_outside_uk"].tolist() == [34]
     assert result.records_read == 1  # signatures are not contributions
     assert "Invented Creator" not in c.astype(str).to_string()
     assert result.notes and "not read" in result.notes[0]
@@ -183,6 +187,9 @@ def test_real_feed():
     assert (c["kind"] == "petition").all() and (c["thread_id"] == c["comment_id"]).all()
     assert analysable(c).all()  # every petition has a title: all are read by text analysis
     assert (c["title"] == c["text"]).all() and c["author"].isna().all()
+    assert c["status"].value_counts().to_dict() == {"closed": 5281, "open": 3206}  # SOURCE.txt: 5,281 and 3,208,
+    # less the two petitions listed twice, both open (checked: each repeat is read once)
+    assert "counted_at" not in c.columns and "votes_up_outside_uk" not in c.columns  # the feed says neither
     assert c["created_at"].min().date().isoformat() == "2015-07-20"
     assert c["created_at"].max().date().isoformat() == "2017-01-24"
     validate_comments(c)
@@ -198,6 +205,11 @@ def test_real_single_petition():
         ["131215", "petition", 3_555_721, "EU Referendum Rules triggering a 2nd EU Referendum"]
     ]
     assert result.comments["text"].iloc[0].startswith("We the undersigned call upon HM Government")
+    # SOURCE.txt: "snapshot of 27 June 2016"; open then. Outside the UK: the 221 countries' counts less
+    # GB's 3,417,895 (3,555,684 listed in all)
+    row = result.comments.iloc[0]
+    assert row["counted_at"].date().isoformat() == "2016-06-27" and row["status"] == "open"
+    assert row["votes_up_outside_uk"] == 3_555_684 - 3_417_895
 
 
 # ---------------------------------------------------------------------------------------------

@@ -266,6 +266,8 @@ def test_quote_html_removes_bidi_and_zero_width_controls():
         assert ch not in html
     assert "<bdi>safetxt.exe hiddenx end</bdi>" in html
     assert "<cite>Comment <bdi>r9</bdi></cite>" in html
+    # cited as what it is ("Petition 131215", "Statement 8"), the noun escaped like the id
+    assert "<cite>Petition &lt;b&gt; <bdi>131215</bdi></cite>" in report.quote_html("x", "131215", noun="Petition <b>")
 
 
 def test_quote_html_does_not_link_urls_or_interpret_markdown():

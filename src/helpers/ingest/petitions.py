@@ -103,11 +103,34 @@ def _blank(values: pd.Series) -> pd.Series:
     return (values.isna() | values.str.strip().eq("")).fillna(True).astype(bool)
 
 
+#: What is read of each petition, in either shape.
+_FIELDS = ("id", "title", "text", "created", "count", "url", "status", "counted", "abroad")
+
+
+def _outside_uk(by_country: object) -> str | None:
+    """Signatures from outside the UK: the sum of ``signatures_by_country`` over every code but GB, or
+    None when the petition has no such table (or one that cannot be read).
+
+    >>> _outside_uk([{"code": "GB", "signature_count": 90}, {"code": "FR", "signature_count": 7},
+    ...              {"code": "VA", "signature_count": 3}])
+    '10'
+    """
+    if not isinstance(by_country, list) or not by_country:
+        return None
+    total = 0
+    for entry in by_country:
+        count = entry.get("signature_count") if isinstance(entry, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool):
+            return None
+        total += count if entry.get("code") != "GB" else 0
+    return str(total)
+
+
 def _rows_from_feed(items: list) -> dict[str, list]:
-    cols: dict[str, list] = {k: [] for k in ("id", "title", "text", "created", "count", "url", "malformed")}
+    cols: dict[str, list] = {k: [] for k in (*_FIELDS, "malformed")}
     for item in items:
         if not isinstance(item, dict):
-            for k in ("id", "title", "text", "created", "count", "url"):
+            for k in _FIELDS:
                 cols[k].append(None)
             cols["malformed"].append("the list element is not a petition object")
             continue
@@ -118,17 +141,20 @@ def _rows_from_feed(items: list) -> dict[str, list]:
         cols["created"].append(_as_str(_value(item.get("created"))))
         cols["count"].append(_as_str(_value(item.get("numberOfSignatures"))))
         cols["url"].append(_as_str(item.get("_about")))
+        cols["status"].append(_as_str(_value(item.get("status"))))
+        cols["counted"].append(None)  # the feed does not say when it counted
+        cols["abroad"].append(None)
         cols["malformed"].append(None)
     return cols
 
 
 def _rows_from_api(items: list, self_link: object) -> dict[str, list]:
-    cols: dict[str, list] = {k: [] for k in ("id", "title", "text", "created", "count", "url", "malformed")}
+    cols: dict[str, list] = {k: [] for k in (*_FIELDS, "malformed")}
     for item in items:
         attrs = item.get("attributes") if isinstance(item, dict) else None
         if not isinstance(attrs, dict) or item.get("type") not in _PETITION_TYPES:
             cols["id"].append(_as_str(item.get("id")) if isinstance(item, dict) else None)
-            for k in ("title", "text", "created", "count", "url"):
+            for k in _FIELDS[1:]:
                 cols[k].append(None)
             cols["malformed"].append("not a petition (type 'petition' with an attributes object)")
             continue
@@ -141,6 +167,9 @@ def _rows_from_api(items: list, self_link: object) -> dict[str, list]:
         cols["created"].append(_as_str(attrs.get("created_at")))
         cols["count"].append(_as_str(attrs.get("signature_count")))
         cols["url"].append(re.sub(r"\.json$", "", link) if isinstance(link, str) else None)
+        cols["status"].append(_as_str(attrs.get("state")))
+        cols["counted"].append(_as_str(attrs.get("updated_at")))
+        cols["abroad"].append(_outside_uk(attrs.get("signatures_by_country")))
         cols["malformed"].append(None)
     return cols
 
@@ -164,6 +193,12 @@ def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
     )
     count = raw["count"].where(keep_s, pd.NA)
     votes = parse_count(count, rows, key="votes_up", column="signatures", source=source)
+    counted = parse_datetimes(
+        raw["counted"].where(keep_s, pd.NA), rows, timezone=options.timezone, column="updated_at", source=source
+    )
+    abroad = parse_count(raw["abroad"].where(keep_s, pd.NA), rows, key="votes_up_outside_uk",
+                         column="signatures_by_country", source=source)
+    status = raw["status"].str.strip().str.lower()
     title = normalise_text(raw["title"])
     url = raw["url"].str.strip()
     comments = pd.DataFrame(
@@ -180,8 +215,13 @@ def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
             "title": title.where(~_blank(title), pd.NA),
             "url": url.where(~_blank(url), pd.NA),
             "votes_up": votes,
+            "status": status.where(~_blank(status), pd.NA),
+            "counted_at": counted,
+            "votes_up_outside_uk": abroad,
         }
-    )[[*COMMENT_COLUMNS, "title", "url", "votes_up"]]
+    )[[*COMMENT_COLUMNS, "title", "url", "votes_up", "status", "counted_at", "votes_up_outside_uk"]]
+    # The data.parliament.uk feed says neither when it counted nor where signers live: no such columns.
+    comments = comments.drop(columns=[c for c in ("counted_at", "votes_up_outside_uk") if comments[c].isna().all()])
 
     first = pd.Series(rows).groupby(ids.fillna("").to_numpy()).transform("min").astype("string")
     detail = np.select(
