@@ -115,7 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table", help="comments table written by `python -m helpers ingest` (.parquet or .csv)")
     p.add_argument("--unit", choices=["sentence", "comment"], default="sentence",
                    help="score sentences and average them (default), or each text whole")
-    p.add_argument("--out", required=True, help="output table, .csv or .parquet: one row per comment")
+    p.add_argument("--proposal-term", action="append", default=[], metavar="PHRASE",
+                   help="a phrase naming the proposal, for stated positions (beside proposal, rule, plan...); "
+                        "repeatable")
+    p.add_argument("--out", required=True, help="output table, .csv or .parquet: one row per comment, with its "
+                   "tone and the position it states on the proposal")
 
     p = sub.add_parser("opinions", help="opinion groups from the votes of a Polis export (participant id, group)")
     p.add_argument("folder", help="Polis export folder (comments.csv with votes.csv or participants-votes.csv)")
@@ -240,13 +244,18 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 def _cmd_sentiment(args: argparse.Namespace) -> int:
     from .sentiment import score_comments
     from .stages import analysed_comments, read_comments_table
+    from .stance import position_counts, stated_positions
     from .tables import write_table
 
-    scores = score_comments(analysed_comments(read_comments_table(args.table)), unit=args.unit)
+    comments = analysed_comments(read_comments_table(args.table))
+    scores = score_comments(comments, unit=args.unit)
+    scores = scores.join(stated_positions(comments["text"].reset_index(drop=True), proposal_terms=args.proposal_term))
     write_table(scores, args.out)
     counts = scores["label"].value_counts()
+    stated = position_counts(scores["position"])
     print(f"{len(scores)} comments scored: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in
                                                          ("positive", "neutral", "negative"))
+          + f"; stating opposition {stated['oppose']}, support {stated['support']}, both {stated['mixed']}"
           + f"; wrote {args.out}")
     return 0
 

@@ -39,6 +39,7 @@ PARAMETER_TYPES: dict[str, type] = {
     "columns": dict,
     "public_names": list,
     "stop_words": list,
+    "proposal_terms": list,
     **dict.fromkeys(("browse_rows", "shingle_size", "min_campaign_size", "campaign_min_words", "random_state",
                      "n_themes", "n_quotes", "min_votes", "max_groups", "n_groups", "opinion_seed", "n_sample",
                      "n_to_code", "coding_seed"), int),
@@ -120,7 +121,8 @@ def check_parameter_types(config: dict[str, Any], *, path: str | None = None) ->
         else:
             ok = isinstance(value, wanted) and not isinstance(value, bool)
         if not ok:
-            example = {"public_names": " of names, e.g. [Boris Johnson]", "stop_words": " of words, e.g. [franchising]"}
+            example = {"public_names": " of names, e.g. [Boris Johnson]", "stop_words": " of words, e.g. [franchising]",
+                       "proposal_terms": " of phrases, e.g. [20 mph limit]"}
             raise ConfigError(f"parameter {key!r} must be {_TYPE_WORDS[wanted]}{example.get(key, '')}, not "
                               f"{_describe(value)}{hint}",
                               path=path)

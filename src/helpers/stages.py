@@ -609,8 +609,10 @@ def theme_comments(run: str | os.PathLike, theme_id: int) -> pd.DataFrame:
 # --- 05 sentiment ------------------------------------------------------------------------------
 
 def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated",
-              engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None):
-    """VADER scores per analysed comment and per theme; writes both tables.
+              engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None,
+              proposal_terms: Sequence[str] = ()):
+    """VADER scores per analysed comment and per theme, and the position each comment states on the
+    proposal in so many words; writes both tables.
 
     Every submission is scored. When the campaigns stage has run and ``content`` is
     ``"deduplicated"``, the notes also give the tone of the de-duplicated content
@@ -619,6 +621,13 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
 
     ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions);
     ``comments``: as in :func:`themes`.
+
+    Stated positions (:func:`helpers.stance.stated_positions`, ``proposal_terms`` naming the proposal
+    beside the generic "proposal", "rule", "plan"...) are the scores' ``position`` and
+    ``position_cue`` columns; the notes hold ``position_counts`` over every submission,
+    ``content_position_counts`` with each campaign once (as for tone) and ``position_by_tone`` (how
+    many stating each position read as positive, neutral or negative: a polite letter of opposition
+    reads positive).
 
     The notes also hold ``negative_terms`` (:func:`helpers.sentiment.negative_terms`: what the texts
     scored negative mention more than the others, each with up to five of them as ``examples``,
@@ -631,6 +640,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     """
     from .dask_engine import get_engine
     from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, negative_terms, sentiment_by_group
+    from .stance import POSITIONS, position_counts, stated_positions
 
     score_comments = get_engine(engine, dask_scheduler).score_comments
     comments = analysed_comments(load_comments(run) if comments is None else comments)
@@ -644,24 +654,32 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         additions = additions.rename(columns={"unit_id": "comment_id"}).astype(frame.dtypes.to_dict())
         frame = pd.concat([frame, additions], ignore_index=True)
     scored = score_comments(frame, unit=unit)
+    scored = scored.join(stated_positions(frame["text"].reset_index(drop=True), proposal_terms=proposal_terms))
     scores = scored.iloc[:len(comments)].reset_index(drop=True)
     assignments = load(run, "theme_assignments")
     by_theme = sentiment_by_group(scores, assignments.dropna(subset=["theme_id"]), group="theme_id")
     counts = scores["label"].value_counts()
+    by_tone = pd.crosstab(scores["position"], scores["label"])
     notes = {
         "n_scored": int(len(scores)),
         "label_counts": {k: int(counts.get(k, 0)) for k in ("positive", "neutral", "negative")},
         "mean_compound": float(scores["compound"].mean()) if len(scores) else None,
+        "position_counts": position_counts(scores["position"]),
+        "position_by_tone": {p: {k: int(by_tone.at[p, k]) if p in by_tone.index and k in by_tone.columns else 0
+                                 for k in ("positive", "neutral", "negative")} for p in POSITIONS},
         "parameters": {"unit": unit, "implementation": "vaderSentiment (reference VADER)",
-                       "thresholds": [NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD], "content": content},
+                       "thresholds": [NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD], "content": content,
+                       "proposal_terms": list(proposal_terms)},
     }
     if dedup:
         own = scores.set_index("comment_id")
         extra = scored.iloc[len(comments):].set_index("comment_id")
-        unit_scores = pd.concat([own.loc[units.loc[units["kind"] != "addition", "unit_id"], ["compound", "label"]],
-                                 extra[["compound", "label"]]])
+        unit_scores = pd.concat([own.loc[units.loc[units["kind"] != "addition", "unit_id"],
+                                         ["compound", "label", "position"]],
+                                 extra[["compound", "label", "position"]]])
         c = unit_scores["label"].value_counts()
         notes["content_n_scored"] = int(len(unit_scores))
+        notes["content_position_counts"] = position_counts(unit_scores["position"])
         notes["content_label_counts"] = {k: int(c.get(k, 0)) for k in ("positive", "neutral", "negative")}
         notes["content_mean_compound"] = float(unit_scores["compound"].mean()) if len(unit_scores) else None
     # What the criticism is about: terms typical of the negative texts, each campaign's letter and each

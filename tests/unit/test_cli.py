@@ -123,6 +123,22 @@ def test_sentiment_command_writes_one_row_per_comment(tmp_path):
     scores = pd.read_csv(out)
     assert list(scores.columns[:2]) == ["comment_id", "compound"]
     assert scores["comment_id"].tolist()[:6] == [f"c{i}" for i in range(6)]
+    assert set(scores["position"]) == {"none"}  # nobody says they support or oppose anything
+
+
+def test_sentiment_command_gives_the_position_each_comment_states(tmp_path, capsys):
+    texts = ["I oppose the 20 mph limit on Mill Lane.", "We support the plan.", "The buses are late."]
+    source = tmp_path / "c.csv"
+    pd.DataFrame({"comment_id": ["a", "b", "c"], "text": texts}).to_csv(source, index=False)
+    table = tmp_path / "t.parquet"
+    assert cli.main(["ingest", str(source), "--format", "csv", "--text-column", "text", "--id-column",
+                     "comment_id", "--out", str(table)]) == 0
+    out = tmp_path / "scores.csv"
+    assert cli.main(["sentiment", str(table), "--proposal-term", "20 mph limit", "--out", str(out)]) == 0
+    scores = pd.read_csv(out)
+    assert scores["position"].tolist() == ["oppose", "support", "none"]
+    assert scores["position_cue"].tolist()[:2] == texts[:2]
+    assert "stating opposition 1, support 1, both 0" in capsys.readouterr().out
 
 
 def test_themes_command_with_a_bad_table_exits_2(tmp_path, capsys):
