@@ -116,12 +116,15 @@ _BAD = re.compile(r"bad|terrible|awful|dreadful|poor|misguided")
 _SPAN = 160  # characters read either side of a trigger
 
 
-def _target(extra: tuple[str, ...]) -> str:
+_DETERMINER = r"(?:this|the|these|that|those|your|its|their|such an?|any such|any|an?|cms's|cms'|[\w-]+'s)"
+
+
+def _target(extra: tuple[str, ...], *, determiner: bool = False) -> str:
     """The proposal as a noun phrase (a determiner, up to three words, a head noun) or a pronoun closing
-    the clause ("I oppose it.")."""
+    the clause ("I oppose it."). With ``determiner``, the phrase must start with one: after words that
+    may be a verb ("please do not change the ..."), "change" alone is a verb, not the proposal."""
     heads = "|".join([*PROPOSAL_NOUNS, *(re.escape(t) for t in extra)])
-    phrase = (r"(?!not\b|no\b)(?:(?:this|the|these|that|those|your|its|their|such an?|any such|any|an?|cms's|cms'|[\w-]+'s) )?"
-              rf"(?:[\w'-]+ ){{0,3}}?(?:{heads})\b")
+    phrase = rf"(?!not\b|no\b)(?:{_DETERMINER} ){'' if determiner else '?'}(?:[\w'-]+ ){{0,3}}?(?:{heads})\b"
     pronoun = r"(?:it|this|that|them|these|those)(?=\s*(?:[,:;)]|$|\band\b|\bbecause\b|\bas\b|\bin its\b))"
     return rf"(?:{phrase}|{pronoun})"
 
@@ -130,14 +133,14 @@ def _target(extra: tuple[str, ...]) -> str:
 def _rules(extra: tuple[str, ...]) -> dict[str, re.Pattern]:
     """What must follow (or, before "should" and "is a good idea", precede) each kind of trigger for a
     statement about the proposal."""
-    t = _target(extra)
+    t, led = _target(extra), _target(extra, determiner=True)
     rules = {
         "target": rf"\s*{t}",
         "target_before": rf"\b{t}\s+$",
-        "ask_not": rf"\s+{_GAP}(?:not to|to not) (?:[\w-]+ ){{1,3}}?{t}",
+        "ask_not": rf"\s+{_GAP}(?:not to|to not) (?:[\w-]+ ){{1,3}}?{led}",
         "ask_undo": rf"\s+{_GAP}to {_UNDO} {t}",
         "ask_do": rf"\s+{_GAP}to {_DO} {t}",
-        "please_not": rf"\s+(?:do not|don't|not|never) (?:[\w-]+ ){{0,3}}?{t}",
+        "please_not": rf"\s+(?:do not|don't|not|never) (?:[\w-]+ ){{0,3}}?{led}",
         "please_undo": rf"\s+{_UNDO} {t}",
         "please_do": rf"\s+{_DO} {t}",
         "go_not": rf"\s+(?:(?:not|never) {_GO}|{_STOPPED})\b",
@@ -229,11 +232,12 @@ def _statement(text: str, raw: str | None, at: int, rules: dict[str, re.Pattern]
             return None
         return position if rules["target_before"].search(before) else None
     if kind == "say":  # "say no to this plan", "I vote no!"
-        if not (rules["to_target"].match(after) or not after.strip(" !,;:)*")):
+        if not (rules["to_target"].match(after) or (not after.strip(" !,;:)*") and _ASKER.search(before))):
             return None
         return "oppose" if hit.group(0).endswith(" no") else "support"
-    # "idea": "this proposal is a good idea", "a national directory would be a great resource"
-    if not rules["target_in"].search(before):
+    # "idea": "this proposal is a good idea", "a national directory would be a great resource"; not "it
+    # would be a good idea to ...", whose idea is what follows
+    if re.match(r"\s+(?:to|if|that)\b", after) or not rules["target_in"].search(before):
         return None
     return "oppose" if _BAD.search(hit.group(0)) else "support"
 
