@@ -1523,8 +1523,9 @@ _POSITION_ROWS = {"oppose": "Oppose the proposal", "support": "Support it", "mix
 
 
 def _stated(b: BriefingData) -> tuple[dict, int]:
-    """The count of texts stating each position, and how many state any."""
-    counts = b.sentiment_notes.get("position_counts") or {}
+    """The count of texts stating each position, and how many state any. Not for petitions: each is its
+    own proposal, and there is no one proposal for them to oppose or support."""
+    counts = {} if _respondent_noun(b) == "petitions" else b.sentiment_notes.get("position_counts") or {}
     return counts, sum(int(counts.get(p, 0)) for p in ("oppose", "support", "mixed"))
 
 

@@ -581,6 +581,13 @@ def test_petitions_summary_gives_signatures_dates_and_the_most_signed(data):
     assert (f"They had 5,000 signatures in all when these data were taken on 25 January 2017; 2 of the {n} "
             "petitions were still open for signing, so their counts are not final.") in text
     assert "signatures" not in visible_text(briefing.summary_section(data))  # not petitions: nothing said
+    # petitions are each their own proposal: no count of those opposing "the proposal" (the UK list: 6
+    # titles such as "Reject the plan to devolve powers to a Metro Mayor")
+    b.sentiment_notes = dict(b.sentiment_notes, position_counts={"oppose": 6, "support": 1, "mixed": 0, "none": n - 7})
+    assert "in so many words" in visible_text(briefing.summary_section(b))  # were they comments, it is said
+    b.overview = dict(b.overview, by_kind=[{"kind": "petition", "count": n}])
+    assert "in so many words" not in visible_text(briefing.summary_section(b))
+    assert briefing.positions_section(b) == ""
 
 
 # ------------------------------------------------------------------- too few comments for themes
