@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
 from .campaigns import MIN_ADDITION_WORDS
+from .opinions.statements import MIN_SEEN_OVERALL
 from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
@@ -2022,6 +2023,48 @@ def _of_voters(n: Any, d: Any, group: str, share: Any = None) -> str:
     return f"{n} of the {d} in {group}" if d < SMALL_N else f"{n / d:.0%} of the {d:,} in {group}"
 
 
+#: Statements listed from Polis's "majority" and "uncertainty" lists.
+OVERALL_SHOWN = 5
+
+
+def _overall_lists(st: pd.DataFrame, said, shown: set[str]) -> str:
+    """What most voters agreed or disagreed with, over everyone who voted (Polis's "majority": at least
+    60% of those who voted on it, statements already given as common ground left out), and what many
+    passed on (Polis's "areas of uncertainty": more than 30%); "" when neither list has a statement."""
+    if "list" not in st.columns:
+        return ""
+    body = ""
+    def of(k: Any, n: Any, did: str) -> str:
+        k, n = int(k), int(n)
+        return report.esc(f"{k} of the {n}" if n < SMALL_N else f"{k / n:.0%} of the {n:,}") + f" {did}"
+
+    majority = st[(st["list"] == "majority") & ~st["comment_id"].astype(str).isin(shown)]
+    # "I voted to Leave." says who took part, not a view (see the common ground above)
+    majority = majority[[not _ABOUT_ONESELF.match(str(t)) for t in majority["text"]]].head(OVERALL_SHOWN)
+    if len(majority):
+        items = "".join(
+            f"<li>{report.esc(said(r.comment_id))}: "
+            + of(getattr(r, "n_" + r.direction), r.n_seen, f"who voted on it {r.direction}d") + ".</li>"
+            for r in majority.itertuples())
+        body += report.paragraph(
+            "Other statements that at least 60% of all those who voted on them, in whatever group, agreed or "
+            "disagreed with (the groups may still differ on them):") + "<ul>" + items + "</ul>"
+    uncertain = st[st["list"] == "uncertain"].head(OVERALL_SHOWN)
+    if len(uncertain):
+        items = "".join(
+            f"<li>{report.esc(said(r.comment_id))}: "
+            + of(r.n_pass, r.n_seen, "who saw it passed") + ".</li>"
+            for r in uncertain.itertuples())
+        body += report.paragraph(
+            "Statements on which many were unsure: more than 30% of those who saw them passed rather than agree "
+            "or disagree. They may need explaining, or more evidence, before people can take a view:"
+        ) + "<ul>" + items + "</ul>"
+    if not body:
+        return ""
+    return report.section("Most voters, and where they were unsure", body + report.paragraph(
+        f"Only statements at least {MIN_SEEN_OVERALL} people voted on are listed."), level=3, id="opinion-overall")
+
+
 def _rejected_sentence(n: dict) -> str:
     """" 3 statements the moderator rejected, and the 40 votes cast on them, are left out." (run folders
     made before the votes on them were counted give only the statements)."""
@@ -2034,7 +2077,7 @@ def _rejected_sentence(n: dict) -> str:
 
 #: A statement about the voter ("I voted to Remain.", "I consider myself working class."): agreement with it
 #: describes who took part.
-_ABOUT_ONESELF = re.compile(r"^\W*I(?:'m|\u2019m| am| was| voted| consider myself| identify| live| work| have lived"
+_ABOUT_ONESELF = re.compile(r"^\W*I(?:'m|\u2019m|'ve changed|\u2019ve changed| have changed| am| was| voted| consider myself| identify| live| work| have lived"
                             r"| grew up)\b", re.IGNORECASE)
 
 
@@ -2147,6 +2190,10 @@ def opinions_section(b: BriefingData) -> str:
             "a view they share: the groups are drawn from these people, not from everyone.") + (
             "<ul>" + items + "</ul>")
     parts.append(report.section("What everyone agrees on", body, level=3, id="opinion-consensus"))
+    shown = set(agreed["comment_id"].astype(str)) | set(about_voters["comment_id"].astype(str))
+    overall = _overall_lists(st, said, shown)
+    if overall:
+        parts.append(overall)
     rep = st[st["list"] == "representative"]
     for g in groups.itertuples():
         mine = rep[rep["group"].astype("Int64") == int(g.group)]

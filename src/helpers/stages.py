@@ -723,8 +723,8 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     """Polis-style opinion groups from the run's votes (:func:`helpers.opinions.analyse`).
 
     Statements the moderator rejected (``moderated_out`` exclusions) are zeroed, as Polis does. Writes
-    the participants (map and group), groups, statements (representative, consensus, divisive, each
-    with its text) and ``opinions.json``; when the source records the platform's own groups (Polis's
+    the participants (map and group), groups, statements (representative, consensus, divisive, and over
+    everyone who voted the majority and uncertain lists of Polis's report, each with its text) and ``opinions.json``; when the source records the platform's own groups (Polis's
     ``group-id``), ``opinions.json`` also says how ours line up with them (``platform_groups``:
     :func:`helpers.opinions.compare_with_platform`). When the votes are on answers to several questions
     (a Global Dialogues round: answers with a ``question_id``), each question is analysed on its own
@@ -757,6 +757,7 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     parts.append(rep.assign(group_name=[group_name(g) for g in rep["group"]]))
     parts.append(result.consensus.assign(list="consensus"))
     parts.append(result.divisive.assign(list="divisive"))
+    parts.append(result.overall)  # its own "list" column: majority, uncertain
     statements = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=["list", "comment_id"])
     statements.insert(0, "list", statements.pop("list"))

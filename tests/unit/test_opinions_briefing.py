@@ -86,6 +86,18 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
                 f"our group {top}") in html
     assert "also grouped 197 of these voters, into 2 groups" in html.replace("\u2019", "'")
     assert sum(r["participants"] for r in platform["crosstab"]) == len(pairs)
+    # Polis's report lists (votes.csv, each voter's last vote, counted with the csv module above): what at
+    # least 60% of those who voted on a statement agreed or disagreed with, and what more than 30% passed on
+    overall = html[html.index("Most voters, and where they were unsure"):html.index("Group A:")]
+    counts = {c: [v for (_, cc), v in last.items() if cc == c] for c in ("27", "40", "42")}
+    assert [(v.count(-1), len(v)) for v in [counts["27"]]] == [(95, 99)]
+    assert "(statement 27): 96% of the 99 who voted on it disagreed" in overall  # 95 of 99
+    assert [(counts[c].count(0), len(counts[c])) for c in ("40", "42")] == [(15, 45), (14, 42)]
+    assert "(statement 40): 33% of the 45 who saw it passed" in overall
+    assert "(statement 42): 33% of the 42 who saw it passed" in overall
+    # statements about the voters themselves are not listed as views ("I voted to Leave.", 93% disagreeing)
+    assert "(statement 0)" not in overall and "(statement 3)" not in overall
+    assert "(statement 1)" not in overall  # already given above, with the groups' shares
     # the summary mentions the votes (summary.csv: voters 204, comments 50, groups 2)
     summary = briefing.summary_section(briefing.load_briefing_data(tmp_path))
     assert "We analysed 50 statements." in summary  # what the opinion groups section calls them, not "comments"

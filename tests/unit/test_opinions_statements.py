@@ -9,6 +9,7 @@ from helpers.opinions.statements import (
     consensus_statements,
     divisive_statements,
     group_statement_stats,
+    overall_statements,
     prop_test,
     representative_statements,
     two_prop_test,
@@ -88,3 +89,28 @@ def test_divisive_statements_by_hand():
     assert (first["most_agree"], first["least_agree"]) == (0, 1)
     assert (first["share_most"], first["share_least"]) == (1.0, 0.0)
     assert "s3" not in divisive_statements(group_statement_stats(m, g), min_seen=3)["comment_id"].tolist()
+
+
+def test_majority_and_uncertain_lists_by_hand():
+    # 25 voters. s1: 16 agree, 5 disagree, 4 pass (16/25 = 64% agree: majority). s2: 15 disagree, 10 pass
+    # (60% disagree, exactly the bar: majority; 10/25 = 40% passed: uncertain). s3: 10 agree, 8 disagree,
+    # 7 pass (28% passed: in neither). s4: everyone agrees but only 19 voted (fewer than 20: in neither).
+    # s5: 24 agree, but the moderator rejected it.
+    cols = {
+        "s1": [1] * 16 + [-1] * 5 + [0] * 4,
+        "s2": [-1] * 15 + [0] * 10,
+        "s3": [1] * 10 + [-1] * 8 + [0] * 7,
+        "s4": [1] * 19 + [np.nan] * 6,
+        "s5": [1] * 24 + [0],
+    }
+    m = pd.DataFrame(cols, index=[f"p{i}" for i in range(25)], dtype=float)
+    out = overall_statements(m, exclude={"s5"})
+    rows = out[["list", "rank", "comment_id", "direction", "n_agree", "n_disagree", "n_pass", "n_seen"]]
+    assert rows.values.tolist() == [
+        ["majority", 1, "s1", "agree", 16, 5, 4, 25],
+        ["majority", 2, "s2", "disagree", 0, 15, 10, 25],
+        ["uncertain", 1, "s2", None, 0, 15, 10, 25],
+    ]
+    assert out["share"].tolist() == [0.64, 0.6, 0.4]
+    # with a lower bar on votes, s4 (19 of 19 agree) comes first
+    assert overall_statements(m, exclude={"s5"}, min_seen=19)["comment_id"].tolist()[:1] == ["s4"]

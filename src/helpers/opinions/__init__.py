@@ -22,12 +22,13 @@ from .statements import (
     consensus_statements,
     divisive_statements,
     group_statement_stats,
+    overall_statements,
     representative_statements,
 )
 
 __all__ = ["OpinionResult", "analyse", "compare_with_platform", "vote_matrix", "participation", "OpinionGroups",
            "group_name", "group_statement_stats", "representative_statements", "consensus_statements",
-           "divisive_statements", "natural_order", "PARAMETERS"]
+           "divisive_statements", "overall_statements", "natural_order", "PARAMETERS"]
 
 #: Parameters of :func:`analyse` and their defaults (Polis's values).
 PARAMETERS = {"min_votes": 7, "max_groups": 5, "n_groups": 0, "k_margin": 0.03, "random_state": 0}
@@ -61,6 +62,9 @@ class OpinionResult:
     representative: pd.DataFrame
     consensus: pd.DataFrame
     divisive: pd.DataFrame
+    #: :func:`~helpers.opinions.statements.overall_statements`: what most voters agreed or disagreed with,
+    #: and what many passed on, over everyone who voted.
+    overall: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: dict = field(default_factory=dict)
     model: OpinionGroups | None = None
 
@@ -140,8 +144,9 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
         "parameters": {"min_votes": min_votes, "max_groups": max_groups, "n_groups": n_groups,
                        "k_margin": k_margin, "random_state": random_state},
     }
+    overall = overall_statements(matrix, exclude=exclude)
     return OpinionResult(participants=participants, groups=groups, stats=stats, representative=representative,
-                         consensus=consensus, divisive=divisive, notes=notes, model=model)
+                         consensus=consensus, divisive=divisive, overall=overall, notes=notes, model=model)
 
 
 def compare_with_platform(participants: pd.DataFrame, platform_groups: pd.Series) -> dict:

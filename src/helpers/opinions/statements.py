@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Z90", "prop_test", "two_prop_test", "group_statement_stats", "representative_statements",
-           "consensus_statements", "divisive_statements", "statement_tables"]
+           "consensus_statements", "divisive_statements", "overall_statements", "statement_tables",
+           "MAJORITY_SHARE", "UNCERTAIN_SHARE", "MIN_SEEN_OVERALL"]
 
 #: One-sided z for 90% confidence (Polis's ``z-sig-90?``).
 Z90 = 1.2816
@@ -276,6 +277,63 @@ def divisive_statements(stats: pd.DataFrame, *, top: int = 5, min_seen: int = 5)
     return out.reset_index(drop=True)
 
 
+#: Polis's report: a "majority" statement is one that at least 60% voted one way; an "area of
+#: uncertainty" one that more than 30% of those who saw it passed on.
+MAJORITY_SHARE = 0.6
+UNCERTAIN_SHARE = 0.3
+#: A statement is in either list only when at least this many people voted on it (Sensemaker's rule: a
+#: share of a handful of votes says little).
+MIN_SEEN_OVERALL = 20
+
+
+def overall_statements(matrix: pd.DataFrame, *, exclude=(), top: int = 10,
+                       min_seen: int = MIN_SEEN_OVERALL) -> pd.DataFrame:
+    """What most voters agreed or disagreed with, and what they were unsure of, over everyone who voted
+    (grouped or not), as Polis's report lists them.
+
+    ``majority``: statements that at least :data:`MAJORITY_SHARE` of the people who voted on them
+    agreed with (``direction`` "agree") or disagreed with ("disagree"), highest share first.
+    ``uncertain``: statements that more than :data:`UNCERTAIN_SHARE` of those who voted on them passed
+    on, highest share first. Polis counts a pass as a vote, so ``n_seen`` includes passes; statements
+    with fewer than ``min_seen`` votes, or the moderator rejected (``exclude``), are left out. Ties go
+    by more votes, then the statement's order.
+
+    Returns
+    -------
+    DataFrame
+        ``list`` ("majority" or "uncertain"), ``rank``, ``comment_id``, ``direction`` (majority only),
+        ``n_agree``, ``n_disagree``, ``n_pass``, ``n_seen``, ``share`` (agreeing, disagreeing or passing,
+        of ``n_seen``); at most ``top`` rows per list.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"a": [1, 1, 1, -1, 0], "b": [-1, -1, -1, -1, 1], "c": [0, 0, 1, -1, float("nan")]},
+    ...                  dtype=float)
+    >>> overall_statements(m, min_seen=4)[["list", "comment_id", "direction", "share"]].values.tolist()
+    [['majority', 'b', 'disagree', 0.8], ['majority', 'a', 'agree', 0.6], ['uncertain', 'c', None, 0.5]]
+    """
+    cols = [c for c in matrix.columns if str(c) not in {str(e) for e in exclude}]
+    x = matrix[cols].to_numpy(dtype=float)
+    n_agree, n_disagree = (x == 1).sum(axis=0), (x == -1).sum(axis=0)
+    n_pass, n_seen = (x == 0).sum(axis=0), (~np.isnan(x)).sum(axis=0)
+    base = pd.DataFrame({"comment_id": pd.array([str(c) for c in cols], dtype="string"), "n_agree": n_agree,
+                         "n_disagree": n_disagree, "n_pass": n_pass, "n_seen": n_seen, "_o": range(len(cols))})
+    base = base[base["n_seen"] >= max(min_seen, 1)]
+    agree_share, disagree_share = base["n_agree"] / base["n_seen"], base["n_disagree"] / base["n_seen"]
+    majority = base.assign(direction=np.where(agree_share >= disagree_share, "agree", "disagree"),
+                           share=np.maximum(agree_share, disagree_share))
+    majority = majority[majority["share"] >= MAJORITY_SHARE - 1e-12]
+    uncertain = base.assign(direction=None, share=base["n_pass"] / base["n_seen"])
+    uncertain = uncertain[uncertain["share"] > UNCERTAIN_SHARE + 1e-12]
+    parts = []
+    for name, part in (("majority", majority), ("uncertain", uncertain)):
+        part = part.sort_values(["share", "n_seen", "_o"], ascending=[False, False, True], kind="stable").head(top)
+        parts.append(part.assign(list=name, rank=range(1, len(part) + 1)))
+    out = pd.concat(parts, ignore_index=True)
+    out["share"] = out["share"].astype(float).round(6)
+    return out[["list", "rank", "comment_id", "direction", "n_agree", "n_disagree", "n_pass", "n_seen", "share"]]
+
+
 def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dict[str, pd.DataFrame]:
     """The statements table (``opinion_statements.parquet``: every list in one frame, mostly empty
     cells) as one readable table per list, with groups by their letters and the full text.
@@ -288,7 +346,8 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
     dict of DataFrame
         ``representative`` (group, agrees or disagrees, how many of the group who voted, the share of
         everyone else, text), ``consensus`` (each group's share agreeing, text), ``divisive`` (the group
-        agreeing most and least, the gap, text), ``most_agreed`` (per question) when present.
+        agreeing most and least, the gap, text), ``majority`` and ``uncertain`` (agree, disagree and
+        pass, each of those who voted; text), ``most_agreed`` (per question) when present.
 
     Examples
     --------
@@ -339,6 +398,15 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
                                                                                strict=True)],
             "gap (points)": [int(round(g * 100)) for g in div["gap"]],
             "statement": div["comment_id"].astype(str).to_numpy(), "text": div["text"].to_numpy()})
+    for name in ("majority", "uncertain"):
+        part = statements[statements["list"] == name]
+        if len(part):
+            out[name] = pd.DataFrame({
+                **({"most voters": part["direction"].map({"agree": "agree", "disagree": "disagree"}).to_numpy()}
+                   if name == "majority" else {}),
+                "agree": of(part["n_agree"], part["n_seen"]), "disagree": of(part["n_disagree"], part["n_seen"]),
+                "pass": of(part["n_pass"], part["n_seen"]),
+                "statement": part["comment_id"].astype(str).to_numpy(), "text": part["text"].to_numpy()})
     most = statements[statements["list"] == "most_agreed"]
     if len(most):
         out["most_agreed"] = most.dropna(axis=1, how="all").drop(columns=["list"])
