@@ -819,8 +819,8 @@ def summary_section(b: BriefingData) -> str:
         else:
             s = f"The most common theme was {_theme_phrase(top, n)}"
             rest = [_theme_phrase(r, n) for _, r in ranked.iloc[1:3].iterrows()]
-            if rest:
-                s += "; others were " + " and ".join(rest)
+            if rest:  # one more is "another" (an audit: "others were" named a single theme)
+                s += ("; another was " if len(rest) == 1 else "; others were ") + " and ".join(rest)
         sentences.append(s + ".")
         once = _first_counting_each_once(b, ranked)
         if once:
@@ -858,6 +858,11 @@ def summary_section(b: BriefingData) -> str:
         sentences.append(tone + "; tone is not the same as agreement" + _polite_opposition(b) + ".")
     note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     body = report.paragraph(" ".join(sentences))
+    if "95% CI" in body:  # said once, where a minister first meets it (an audit: explained only in the annex)
+        body += report.paragraph(
+            "\u201c95% CI\u201d is a 95% confidence interval: it shows how precise a share is, given how many "
+            "responses it rests on (the more responses, the narrower). It says nothing about whether those who "
+            "responded speak for anyone else.")
     if note:
         body += report.callout(note, kind="warning")
     # what this corpus in particular cannot tell, up front (an audit found it only under Caveats, pages on)
@@ -1688,7 +1693,8 @@ def breakdown_section(b: BriefingData) -> str:
         f"{noun.capitalize()} counts the {b.n_analysed:,} {noun} analysed for themes"
         + ("; Respondents counts everyone who responded, including those who answered only closed questions"
            if everyone else "")
-        + f". A respondent may answer several questions, and one {noun[:-1]} can belong to more than one theme.")]
+        + (". A respondent may answer several questions, and one" if has_question else ". One")
+        + f" {noun[:-1]} can belong to more than one theme.")]
     if has_type:
         kind = analysed["respondent_type"].fillna("Not stated").map(_type_label)
         table = pd.DataFrame({"Respondent type": kind}).value_counts().rename(noun.capitalize()).reset_index()
@@ -1740,8 +1746,10 @@ def breakdown_section(b: BriefingData) -> str:
             table = table.sort_values("Question", key=lambda qs: qs.map(lambda q: position.get(q, len(position))),
                                       kind="stable").reset_index(drop=True)
             table["Question"] = [_question_label(q, asked.get(q, "")) for q in table["Question"]]
+        unworded = ("" if asked else report.paragraph(
+            "The source names the questions only by these labels; it does not give their wording."))
         parts.append(report.section(
-            "By question",
+            "By question", unworded +
             report.table_html(table, caption=f"{noun.capitalize()} and their most common themes, by question",
                               numeric=[c for c in (noun.capitalize(), "Non-answers (not analysed)")
                                        if c in table.columns]),

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from helpers import briefing, report, stages
+from helpers import briefing, report, stages, stats
 from helpers.errors import ConfigError
 from helpers.render import briefing_html, check_self_contained
 from helpers.schema import analysable
@@ -234,6 +234,8 @@ def test_summary_wording_for_unassigned_comments_and_several_posts(data):
     text = " ".join(visible_text(briefing.summary_section(b)).split())
     # 4 of 36: Wilson (0.044, 0.253) -> "11% (95% CI 4% to 25%)"; "of" joins a share to its noun
     assert "11% (95% CI 4% to 25%) of comments did not fit any theme clearly." in text
+    # the interval is explained where a minister first meets it (an audit: only in the annex)
+    assert "“95% CI” is a 95% confidence interval: it shows how precise a share is" in text
     # two posts: neither title is "the" post (a WordPress export named the first of six)
     assert b.post_title is None and "We analysed 36 comments on 2 posts." in text
     assert "One" not in visible_text(briefing.title_block(b))
@@ -474,6 +476,13 @@ def test_breakdown_by_question_and_respondent_type(data):
     html = briefing.breakdown_section(data)
     text = visible_text(html)
     assert "By respondent type" in text and "By question" in text
+    # questions named only by ids (Q1, Q2; NHS: "Trust A - Q1"): the page says their wording is not known
+    assert "it does not give their wording" in text
+    assert "A respondent may answer several questions" in text
+    no_questions = copy.copy(data)
+    no_questions.comments = data.comments.drop(columns="question_id")
+    text = visible_text(briefing.breakdown_section(no_questions))
+    assert "several questions" not in text and "One comment can belong to more than one theme" in " ".join(text.split())
     rows = {tuple(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr)) for tr in re.findall(r"<tr>(.*?)</tr>", html)}
     assert ("Individual", "18") in rows and ("Organisation", "18") in rows
     assert any(r[:2] == ("Q1", "18") for r in rows) and any(r[:2] == ("Q2", "18") for r in rows)
@@ -897,3 +906,17 @@ def test_key_numbers_do_not_repeat_a_total_as_its_only_part(data):
         dataclasses.replace(data, ingest=ingest, overview=overview))).split())
     assert "Records read 998 Kept 827 Excluded: " in tiles and tiles.count(" 171") == 1
     assert "Kept: responses" not in tiles and "Excluded 171" not in tiles
+
+
+def test_one_more_theme_is_another_not_others(data):
+    # an audit of the example: "others were “social media; worked; campaign”" named a single theme
+    b = copy.copy(data)
+    themes = data.themes.head(2).copy()
+    themes["size"] = [30, 6]  # 30 of 36 and 6 of 36: intervals far apart, so one theme comes first
+    themes["share"] = themes["size"] / 36
+    lows, highs = zip(*[stats.wilson_interval(k, 36) for k in (30, 6)], strict=True)
+    themes = themes.assign(ci_low=lows, ci_high=highs)
+    b.themes = themes
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert f"The most common theme was “{briefing._label(themes.iloc[0])}”" in text
+    assert f"; another was “{briefing._label(themes.iloc[1])}”" in text and "others were" not in text
