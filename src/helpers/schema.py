@@ -76,6 +76,7 @@ OPTIONAL_COMMENT_COLUMNS: dict[str, str] = {
     "consent_to_publish": "boolean",  # may this text be quoted? missing = not stated
     "language": "string",  # ISO 639-1 code of the detected language
     "is_placeholder": "boolean",  # "See attached file(s)", "N/A": counted, kept out of text analysis
+    "has_attachment": "boolean",  # the record carries attached files (never read)
     "url": "string",  # where the contribution is published (never a personal address)
     "votes_up": "Int64",  # platform vote tallies (Consul, Decidim, Polis agrees)
     "votes_down": "Int64",

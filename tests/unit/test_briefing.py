@@ -920,3 +920,14 @@ def test_one_more_theme_is_another_not_others(data):
     text = " ".join(visible_text(briefing.summary_section(b)).split())
     assert f"The most common theme was “{briefing._label(themes.iloc[0])}”" in text
     assert f"; another was “{briefing._label(themes.iloc[1])}”" in text and "others were" not in text
+
+
+def test_analysed_responses_with_unread_attachments_are_said(data):
+    # an audit: 93 of the 504 analysed CMS responses also carried attachments, never mentioned
+    b = copy.copy(data)
+    flags = [i in (0, 4, 9) for i in range(len(data.comments))]  # 3 analysed comments carry files
+    b.comments = data.comments.assign(has_attachment=pd.array(flags, dtype="boolean"))
+    said = "3 of the analysed comments also attach files, which were not read: what they add is not in this analysis."
+    assert said in " ".join(visible_text(briefing.caveats_section(b)).split())
+    assert said in " ".join(visible_text(briefing.summary_section(b)).split())
+    assert "attach files" not in visible_text(briefing.caveats_section(data))  # the source says nothing of files

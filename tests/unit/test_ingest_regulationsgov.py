@@ -103,6 +103,9 @@ def test_folder_of_comment_files(tmp_path):
         ["EX-1-0006", "Our view: yes.", False, "individual"],
         ["EX-2023-0001-0010", c["text"].iloc[3], False, "Health Care Industry"],
     ]
+    # which records carry files (never read): EX-1-0004's "included"; regs-comment.json's attachments list
+    # is empty
+    assert c["has_attachment"].tolist() == [False, True, False, False]
     assert c["source"].tolist() == [
         str(folder / n)
         for n in ("EX-1-0002.json", "EX-1-0004.json", "EX-1-0006.json", "EX-2023-0001-0010.json")
@@ -341,6 +344,14 @@ def test_real_docket_counts(docket):
 @pytest.mark.shared
 def test_real_docket_placeholders(docket):
     _, raw, result = docket
+    # an audit counted 235 of the files carrying attachments ("included" in the JSON), 91 of them also
+    # analysed: counted here from the files' own "included" lists
+    folder = shared_corpus("regulationsgov-CMS-2022-0163", "comments")
+    with_files = {json.loads(f.read_text(encoding="utf-8"))["data"]["id"] for f in sorted(folder.glob("*.json"))
+                  if json.loads(f.read_text(encoding="utf-8")).get("included")}
+    assert len(with_files) == 235
+    kept = result.comments
+    assert set(kept.loc[kept["has_attachment"].to_numpy(bool), "comment_id"]) == with_files & set(kept["comment_id"])
     c = result.comments.set_index("comment_id")
     # SOURCE.txt: 68 comments are just "See attached file(s)" (some with a trailing space)
     just_see_attached = {k for k, a in raw.items() if (a["comment"] or "").strip() == "See attached file(s)"}

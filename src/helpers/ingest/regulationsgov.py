@@ -343,10 +343,11 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
             "is_placeholder": pd.Series(placeholder_mask(text, rec["attached"]).to_numpy(dtype=bool) | empty,
                                         dtype="boolean"),
             "url": _API_URL + ids,
+            "has_attachment": pd.Series(rec["attached"].to_numpy(dtype=bool), dtype="boolean"),
         }
     )
     comments = comments[
-        [*COMMENT_COLUMNS, "title", "respondent_type", "organisation", "is_placeholder", "url"]
+        [*COMMENT_COLUMNS, "title", "respondent_type", "organisation", "is_placeholder", "url", "has_attachment"]
     ]
 
     # exclusions, with a reason and a detail each
