@@ -134,6 +134,8 @@ class BriefingData:
     #: Up to :data:`POSITION_QUOTES` sentences stating each position ("oppose", "support") as
     #: [(comment_id, sentence)], consent and redaction applied, not from a campaign where others exist.
     position_quotes: dict = field(default_factory=dict)
+    #: The comment ids of the copies sent in organised campaigns (not one sender's repeats).
+    campaign_member_ids: frozenset = frozenset()
 
     @property
     def corpus(self) -> str:
@@ -314,6 +316,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         has_votes=stages.output_path(run, "votes").is_file(),
         negative_terms=negative_terms,
         position_quotes=position_quotes,
+        campaign_member_ids=_organised_members(members, campaigns),
         negative_quotes=negative_quotes,
     )
 
@@ -402,6 +405,14 @@ def _position_quotes(scores: pd.DataFrame, comments: pd.DataFrame, allowed: pd.S
     return out
 
 
+def _organised_members(members: pd.DataFrame | None, campaigns: pd.DataFrame | None) -> frozenset:
+    """The comment ids of organised campaigns' copies (campaigns that are one sender's repeats left out)."""
+    if members is None or campaigns is None or not len(campaigns):
+        return frozenset()
+    organised = campaigns.loc[~_one_sender(campaigns), "campaign_id"]
+    return frozenset(members.loc[members["campaign_id"].isin(organised), "comment_id"].astype(str))
+
+
 def _campaign_senders(comments: pd.DataFrame, members: pd.DataFrame | None,
                       campaigns: pd.DataFrame | None) -> np.ndarray | None:
     """The respondent ids of those who sent an organised campaign's letter; None when no organised
@@ -409,11 +420,10 @@ def _campaign_senders(comments: pd.DataFrame, members: pd.DataFrame | None,
     :func:`_campaign_sentence`), or the source does not say who responded."""
     if members is None or campaigns is None or not len(campaigns) or "respondent_id" not in comments.columns:
         return None
-    organised = campaigns.loc[~_one_sender(campaigns), "campaign_id"]
-    if not len(organised):
+    sent = _organised_members(members, campaigns)
+    if not sent:
         return None
-    sent = members.loc[members["campaign_id"].isin(organised), "comment_id"]
-    return comments.loc[comments["comment_id"].isin(sent), "respondent_id"].dropna().astype(str).unique()
+    return comments.loc[comments["comment_id"].astype(str).isin(sent), "respondent_id"].dropna().astype(str).unique()
 
 
 def _closed_questions(ingest: dict, respondents: pd.DataFrame | None, comments: pd.DataFrame,
@@ -1727,11 +1737,20 @@ def breakdown_section(b: BriefingData) -> str:
             people = (pd.DataFrame({"Respondent type": kind, "id": analysed["respondent_id"]}).dropna()
                       .groupby("Respondent type")["id"].nunique())
             table["Respondents"] = table["Respondent type"].map(people).fillna(0).astype(int)
+        copies = ""
+        if b.campaign_member_ids:  # a campaign's senders can fill a category (an audit: 15 of CMS's 38
+            # "Government - Federal" responses were copies of the form letter)
+            sent = analysed["comment_id"].astype(str).isin(b.campaign_member_ids).to_numpy()
+            table["Of which campaign letters"] = table["Respondent type"].map(
+                pd.Series(sent).groupby(kind.to_numpy()).sum()).fillna(0).astype(int)
+            copies = " The last column counts the copies of organised campaigns\u2019 letters among them."
         order = "Respondents" if "Respondents" in table.columns else noun.capitalize()
         table = table.sort_values([order, "Respondent type"], ascending=[False, True], kind="stable")
         parts.append(report.section(
             "By respondent type",
-            report.table_html(table.reset_index(drop=True), caption=f"{noun.capitalize()} by respondent type"),
+            report.paragraph("Respondent types are as respondents described themselves; they were not checked."
+                             + copies)
+            + report.table_html(table.reset_index(drop=True), caption=f"{noun.capitalize()} by respondent type"),
             level=3, id="by-respondent-type"))
     if has_question:
         question = analysed["question_id"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL))

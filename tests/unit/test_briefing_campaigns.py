@@ -229,3 +229,19 @@ def test_the_summary_says_which_theme_comes_first_counting_each_campaign_once(wi
     assert f"Counting each campaign once, \u201c{second}\u201d comes first (20 of the 30 texts, 67%)." in summary
     themes["content_size"] = [20, 5]  # the same theme first both ways: nothing to add
     assert "comes first" not in _visible(briefing.summary_section(dataclasses.replace(b, themes=themes)))
+
+
+def test_respondent_types_say_how_many_are_campaign_letters(tmp_path):
+    # an audit: 15 of CMS's 38 "Government - Federal" responses were copies of the form letter, unsaid
+    rows = [{"id": f"c{i}", "author": f"Writer {i}", "text": LETTER,
+             "respondent_type": "Individual" if i < 8 else "Organisation"} for i in range(12)]
+    rows += [{"id": f"o{i}", "author": f"Resident {i}", "text": f"{OWN[i % 4]} Note {i}.",
+              "respondent_type": ["Individual", "Organisation"][i % 2]} for i in range(28)]
+    b = briefing.load_briefing_data(_run(tmp_path, rows))
+    html_ = briefing.breakdown_section(b)
+    rows_ = {tuple(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr)) for tr in re.findall(r"<tr>(.*?)</tr>", html_)}
+    # Individual: 8 copies + 14 of their own; Organisation: 4 copies + 14
+    assert ("Individual", "22", "8") in rows_ and ("Organisation", "18", "4") in rows_
+    text = _visible(html_)
+    assert "as respondents described themselves; they were not checked" in text
+    assert "copies of organised campaigns’ letters" in text
