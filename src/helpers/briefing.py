@@ -35,7 +35,7 @@ from .campaigns import MIN_ADDITION_WORDS
 from .opinions.statements import MIN_SEEN_OVERALL
 from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
-from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
+from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, split_sentences
 from .stance import stated_positions
 from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
@@ -1537,7 +1537,7 @@ def themes_section(b: BriefingData) -> str:
                 f"{int(s['n_negative']):,} negative.")
         quotes = b.quotes.get(int(t["theme_id"]), [])
         for cid, text in quotes:
-            body += _quote(b, text, cid)
+            body += _quote(b, theme_excerpt(text, list(t["top_terms"])[:10]), cid)
         if not quotes and int(t["size"]) and int(b.theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)) > 0:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
@@ -1547,6 +1547,50 @@ def themes_section(b: BriefingData) -> str:
         parts.append(report.section(f"{name}: {_label(t)}", body, level=3,
                                     id=f"theme-{int(t['theme_id'])}"))
     return report.section("Themes", "".join(parts), id="themes")
+
+
+#: Characters of a quote shown (a longer comment is shortened, see :func:`theme_excerpt`).
+QUOTE_CHARS = 600
+
+
+def theme_excerpt(text: str, terms: Sequence[str], max_chars: int = QUOTE_CHARS) -> str:
+    """The part of a long comment that makes its theme's point: the sentence using most of the theme's
+    key terms, with the sentences around it as far as ``max_chars`` allows, marked "…" where the
+    comment goes on. A comment that fits, or that uses none of the terms, is given from its start
+    (:func:`helpers.report.quote_html` then stops after a whole sentence). An audit: a 2,000-character
+    letter was quoted by its first 600 characters, greetings and all, before it reached the point.
+
+    Examples
+    --------
+    >>> letter = "Dear Sir. " * 40 + "The buses are late every morning. " + "Thank you. " * 40
+    >>> theme_excerpt(letter, ["buses", "late"], max_chars=80)
+    '… Dear Sir. Dear Sir. The buses are late every morning. Thank you. Thank you. …'
+    """
+    if not isinstance(text, str) or len(text) <= max_chars:
+        return text
+    sentences = split_sentences(text)
+    patterns = [re.compile(r"\b" + re.escape(str(t).lower()) + r"\b") for t in terms if str(t).strip()]
+    score = [sum(1 for p in patterns if p.search(s.lower())) for s in sentences]
+    if len(sentences) < 2 or not any(score):
+        return text
+    best = score.index(max(score))
+    lo = hi = best
+    used = len(sentences[best])
+    budget = max_chars - 4  # the marks either side
+    while True:  # grow towards the side that says more of the theme; when even, the side with less so far
+        after = hi + 1 < len(sentences) and used + 1 + len(sentences[hi + 1]) <= budget
+        before = lo > 0 and used + 1 + len(sentences[lo - 1]) <= budget
+        if not (after or before):
+            break
+        if after and (not before or score[hi + 1] > score[lo - 1]
+                      or (score[hi + 1] == score[lo - 1] and hi - best <= best - lo)):
+            hi += 1
+            used += 1 + len(sentences[hi])
+        else:
+            lo -= 1
+            used += 1 + len(sentences[lo])
+    out = " ".join(sentences[lo:hi + 1])
+    return ("" if lo == 0 else report.ELLIPSIS + " ") + out + ("" if hi == len(sentences) - 1 else " " + report.ELLIPSIS)
 
 
 #: Stated positions are given in the summary when at least this many texts state one.

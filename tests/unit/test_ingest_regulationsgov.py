@@ -380,10 +380,12 @@ def test_real_docket_placeholders(docket):
     }
     assert len(cover) == 47
     # The reader takes a note only when nothing but who sent it or what it answers follows the pointer
-    # (so "Please see the attached file, the proposal would devastate ..." stays a comment): 39 of the
-    # 47 (among them "Please see attached COMMENT sent separately." and "See attached file(s) commenting on
-    # the RFI regarding ..."); the 8 it leaves as comments have a comma, a semicolon or a typo ("Please see
-    # the attached docment.", "Please see attached for comments from Vizient, Inc.").
+    # (so "Please see the attached file, the proposal would devastate ..." stays a comment): 42 of the
+    # 47 (among them "Please see attached COMMENT sent separately.", "See attached file(s) commenting on
+    # the RFI regarding ...", "Please see the attached docment.", "Please see attached documented related to
+    # CMS-0058-NC" and "Please see attached for comments from Vizient, Inc."); the 5 it leaves as comments
+    # have a comma, a colon or a second line in what follows ("..., submitted on behalf of the American
+    # Physical Therapy Association (APTA).", "... file code CMS–0058–NC.").
     # Cover notes of several sentences, each pointing at the attachment or only thanking ("Thank you for the
     # opportunity to comment. Please refer to attached file."), or naming who sends it ("The AAFP is
     # pleased to submit the attached document in response to CMS' request for information."), or add only
@@ -395,9 +397,17 @@ def test_real_docket_placeholders(docket):
     # briefing found them quoted as a theme's "typical" comments): "Our comments are in reference to CMS-0058-NC"
     # and "Response to file CMS-0058-NC. Please see attached document for full comment details."
     references = {"CMS-2022-0163-0593", "CMS-2022-0163-0567"}
+    # and on comments sent with a file, an identifier or a title alone, or one sentence saying what the
+    # file is, read one by one: "CMS-0058-NC", "AWS comments on CMS National Provider Directory RFI",
+    # "Gainwell response to \"Request for Information; ...\"", "Comments on Request for Information; ...
+    # Document Citation: 87 FR 61018 ...", "The Federation of American Hospitals appreciates the opportunity
+    # to provide comments on the RFI.", "InterSystems is submitting its response to CMS' RFI ... in the
+    # attached document.", "Orderly Health appreciates the opportunity ... The attached response addresses
+    # several questions posed within the RFI ..."
+    references |= {f"CMS-2022-0163-{n:04d}" for n in (555, 115, 471, 608, 559, 487, 625)}
     assert all(bool(raw[k].get("comment")) for k in references)
     flagged = set(c.index[c["is_placeholder"]])
-    assert expected <= flagged <= expected | cover | courteous | references and len(flagged & cover) == 39
+    assert expected <= flagged <= expected | cover | courteous | references and len(flagged & cover) == 42
     assert flagged >= courteous | references and len(expected) == 87
     # placeholders are counted but not analysed
     assert not analysable(result.comments)[result.comments["is_placeholder"].to_numpy(dtype=bool)].any()

@@ -96,11 +96,12 @@ _PLACEHOLDER = "(?i)(?:" + "|".join(PLACEHOLDER_PATTERNS) + r")[ .!]*"
 #: of its own.
 POINTER_MAX_CHARS = 250
 _ATTACHED = r"(?:attached|attachment|enclosed|uploaded)"
-_THING = (r"(?:comments?|comment letter|letters?|responses?|documents?|documentation|submissions?|feedback|files?"
+_THING = (r"(?:comments?|comment letter|letters?|responses?|doc\w*|submissions?|feedback|files?"  # doc\w*: "docment"
           r"|file\(s\)|pdf|rfi response)")
 # after the pointer, only who sent it or what it answers: "... comments from X", "... regarding CMS-0058-NC"
 _WHO = (r"(?:\s+(?:from|of|by|for|on|with|regarding|re:?|in response to|submitted|on behalf of|to|related to|relating to"
-        r"|commenting on|concerning|sent separately)\b[^.!?;,]{0,200})?")
+        r"|commenting on|concerning|sent separately)\b[^.!?;,]{0,200}"
+        r"(?:,\s*(?:inc|llc|l\.l\.c|ltd|corp|co|plc|pllc|p\.c|l\.p)\b\.?)?)?")  # "from Vizient, Inc."
 _ATTACHMENT_ONLY = re.compile(
     r"^\W*(?:on behalf of [^,.!?:;]{1,120},\s*)?(?:"  # "On behalf of the Melanoma Research Foundation, please see ..."
     # "See attached", "Please see the attached comments from X", "Please find attached Humana's comments re: ..."
@@ -222,9 +223,28 @@ def _cover_note(text: str) -> bool:
     return pointed
 
 
+#: On a comment sent with a file, an identifier alone ("CMS-0058-NC") or a title naming what the file
+#: answers ("Gainwell response to \"Request for Information; National Directory ...\"") is a cover note:
+#: no sentence that argues, asks or takes a side.
+_IDENTIFIER = re.compile(r"^\W*[\w./\u2013-]*\d[\w./\u2013-]*\W*$")
+_TITLE_ONLY = re.compile(
+    r"^(?!.*\b(?:not|no|should|must|would|could|will|support|oppose|urge|recommend|please|we|i)\b)"
+    r"\W*[^.!?]{0,80}?\b(?:response|comments?|letter|submission|feedback)\s+(?:to|on|regarding|re:?|for)\b"
+    r"[^!?]{0,200}$", re.IGNORECASE)
+
+
 def _reference_only(text: str) -> bool:
     """Whether ``text`` is only references to the docket and courtesies ("Our comments are in reference to
-    CMS-0058-NC", "Response to file CMS-0058-NC. Thank you."): a cover note for a comment sent as a file."""
+    CMS-0058-NC", "Response to file CMS-0058-NC. Thank you.", "CMS-0058-NC", "Gainwell response to
+    \"Request for Information\""): a cover note for a comment sent as a file.
+
+    >>> [_reference_only(t) for t in ("CMS-0058-NC", 'Gainwell response to "Request for Information; National '
+    ...     'Directory of Healthcare Providers & Services"', "Response to the RFI: we support the directory.",
+    ...     "Comments on the directory should be public.")]
+    [True, True, False, False]
+    """
+    if _IDENTIFIER.match(text) or _TITLE_ONLY.match(text.strip()):
+        return True
     sentences = [t for t in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if t.strip()]
     return bool(sentences) and all(_REFERENCE.match(t) or _COURTESY.match(t) for t in sentences) and any(
         _REFERENCE.match(t) for t in sentences)
