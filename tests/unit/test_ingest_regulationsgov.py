@@ -380,12 +380,13 @@ def test_real_docket_placeholders(docket):
     }
     assert len(cover) == 47
     # The reader takes a note only when nothing but who sent it or what it answers follows the pointer
-    # (so "Please see the attached file, the proposal would devastate ..." stays a comment): 42 of the
+    # (so "Please see the attached file, the proposal would devastate ..." stays a comment): 43 of the
     # 47 (among them "Please see attached COMMENT sent separately.", "See attached file(s) commenting on
     # the RFI regarding ...", "Please see the attached docment.", "Please see attached documented related to
-    # CMS-0058-NC" and "Please see attached for comments from Vizient, Inc."); the 5 it leaves as comments
-    # have a comma, a colon or a second line in what follows ("..., submitted on behalf of the American
-    # Physical Therapy Association (APTA).", "... file code CMS–0058–NC.").
+    # CMS-0058-NC", "Please see attached for comments from Vizient, Inc." and "Please see attached Acumen,
+    # LLC's comments on the RFI ..."); the 4 it leaves as comments have a comma, a colon or a second line in
+    # what follows ("..., submitted on behalf of the American Physical Therapy Association (APTA).", "... file
+    # code CMS–0058–NC.").
     # Cover notes of several sentences, each pointing at the attachment or only thanking ("Thank you for the
     # opportunity to comment. Please refer to attached file."), or naming who sends it ("The AAFP is
     # pleased to submit the attached document in response to CMS' request for information."), or add only
@@ -405,9 +406,14 @@ def test_real_docket_placeholders(docket):
     # attached document.", "Orderly Health appreciates the opportunity ... The attached response addresses
     # several questions posed within the RFI ..."
     references |= {f"CMS-2022-0163-{n:04d}" for n in (555, 115, 471, 608, 559, 487, 625)}
+    # and, sent with a file, courtesies alone or with a pointer, from an organisation: "IBM is pleased to
+    # respond to the ... Request for Information (RFI) for the National Directory ...", "The American Society
+    # for Gastrointestinal Endoscopy (ASGE) appreciates the opportunity to respond to ... Comment letter
+    # attached.", "We appreciate the opportunity to submit comments on this important initiative." (each read)
+    references |= {f"CMS-2022-0163-{n:04d}" for n in (94, 381, 409, 556, 592, 632)}
     assert all(bool(raw[k].get("comment")) for k in references)
     flagged = set(c.index[c["is_placeholder"]])
-    assert expected <= flagged <= expected | cover | courteous | references and len(flagged & cover) == 42
+    assert expected <= flagged <= expected | cover | courteous | references and len(flagged & cover) == 43
     assert flagged >= courteous | references and len(expected) == 87
     # placeholders are counted but not analysed
     assert not analysable(result.comments)[result.comments["is_placeholder"].to_numpy(dtype=bool)].any()

@@ -94,11 +94,13 @@ _PLACEHOLDER = "(?i)(?:" + "|".join(PLACEHOLDER_PATTERNS) + r")[ .!]*"
 #: A cover note that only points at an attachment ("Please see the attached comments from the American
 #: Nurses Association.") is a placeholder too, up to this many characters: a longer text says something
 #: of its own.
-POINTER_MAX_CHARS = 250
+POINTER_MAX_CHARS = 320
 _ATTACHED = r"(?:attached|attachment|enclosed|uploaded)"
 _THING = (r"(?:comments?|comment letter|letters?|responses?|doc\w*|submissions?|feedback|files?"  # doc\w*: "docment"
           r"|file\(s\)|pdf|rfi response)")
 # after the pointer, only who sent it or what it answers: "... comments from X", "... regarding CMS-0058-NC"
+#: A character of a sender's name, a company's ", Inc." or ", LLC" included ("Acumen, LLC's comments").
+_NAMED = r"(?:[^.!?;,]|,\s*(?:inc|llc|ltd|corp|plc|pllc)\b\.?)"
 _WHO = (r"(?:\s+(?:from|of|by|for|on|with|regarding|re:?|in response to|submitted|on behalf of|to|related to|relating to"
         r"|commenting on|concerning|sent separately)\b[^.!?;,]{0,200}"
         r"(?:,\s*(?:inc|llc|l\.l\.c|ltd|corp|co|plc|pllc|p\.c|l\.p)\b\.?)?)?")  # "from Vizient, Inc."
@@ -106,7 +108,7 @@ _ATTACHMENT_ONLY = re.compile(
     r"^\W*(?:on behalf of [^,.!?:;]{1,120},\s*)?(?:"  # "On behalf of the Melanoma Research Foundation, please see ..."
     # "See attached", "Please see the attached comments from X", "Please find attached Humana's comments re: ..."
     rf"(?:please\s+)?(?:kindly\s+)?(?:see|find|refer to|view|read|review)\s+(?:(?:the|my|our|this|these)\s+)?{_ATTACHED}"
-    rf"(?:\s+(?:(?:the|our|my|a|an)\s+)?[^.!?;,]{{0,120}}?\b{_THING}\b)?(?:\s+{_THING})?{_WHO}"
+    rf"(?:\s+(?:(?:the|our|my|a|an)\s+)?{_NAMED}{{0,120}}?\b{_THING}\b)?(?:\s+{_THING})?{_WHO}"
     # "Please find comments from the AAMC attached", "Please see comments from X in the attached letter"
     rf"|(?:please\s+)?(?:see|find)\s+(?:(?:the|our|my)\s+)?{_THING}\s+[^.!?;,]{{0,150}}?\b{_ATTACHED}(?:\s+{_THING})?"
     # "Attached are HANYS comments.": it must name what is attached
@@ -134,10 +136,11 @@ _REFERENCE = re.compile(r"^\W*(?:file code|re:?|ref(?:erence)?|docket(?: id)?|ri
 _COURTESY = re.compile(
     r"^\W*(?:(?:thank you|thanks)(?: very much| again)?(?: for (?:the|this) opportunity to (?:comment|respond|submit"
     r"|provide)[^.!?;]{0,150}| for your (?:consideration|time|attention)[^.!?;]{0,60})?"
-    r"|(?:[^.!?;]{0,80}?\b)?(?:appreciates?|welcomes?|is pleased to have) the opportunity to (?:comment|respond|submit"
-    r"|provide)[^.!?;]{0,150})\s*[.!?]?\W*$", re.IGNORECASE)
+    r"|(?:[^.!?;]{0,80}?\b)?(?:(?:appreciates?|welcomes?|is pleased to have) the opportunity to"
+    r"|(?:is|are) pleased to) (?:comment|respond|submit|provide)[^.!?;]{0,250})\s*[.!?]?\W*$", re.IGNORECASE)
 # the courtesy's own words, left out when a note is searched for a stance ("welcomes the opportunity")
-_COURTESY_WORDS = re.compile(r"\b(?:appreciates?|welcomes?|is pleased to have) the opportunity\b", re.IGNORECASE)
+_COURTESY_WORDS = re.compile(r"\b(?:(?:appreciates?|welcomes?|is pleased to have) the opportunity|(?:is|are) pleased to)\b",
+                             re.IGNORECASE)
 # Words by which a short note says where its writer stands: then it is a comment, not a cover note.
 _STANCE = (r"(?i)\b(?:support|oppose|agree|disagree|urge|recommend|concern|object|favou?r|against|welcome|reject)"
            r"(?:s|ed|ing(?!\s+(?:documents?|documentation|materials?|evidence|data|information|letters?|files?)))?\b")
@@ -236,7 +239,8 @@ _TITLE_ONLY = re.compile(
 def _reference_only(text: str) -> bool:
     """Whether ``text`` is only references to the docket and courtesies ("Our comments are in reference to
     CMS-0058-NC", "Response to file CMS-0058-NC. Thank you.", "CMS-0058-NC", "Gainwell response to
-    \"Request for Information\""): a cover note for a comment sent as a file.
+    \"Request for Information\"", "IBM is pleased to respond to the RFI."): a cover note for a comment sent
+    as a file.
 
     >>> [_reference_only(t) for t in ("CMS-0058-NC", 'Gainwell response to "Request for Information; National '
     ...     'Directory of Healthcare Providers & Services"', "Response to the RFI: we support the directory.",
@@ -245,9 +249,10 @@ def _reference_only(text: str) -> bool:
     """
     if _IDENTIFIER.match(text) or _TITLE_ONLY.match(text.strip()):
         return True
+    # references and courtesies only ("IBM is pleased to respond to the CMS Request for Information."):
+    # what the sender says is in the file
     sentences = [t for t in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if t.strip()]
-    return bool(sentences) and all(_REFERENCE.match(t) or _COURTESY.match(t) for t in sentences) and any(
-        _REFERENCE.match(t) for t in sentences)
+    return bool(sentences) and all(_REFERENCE.match(t) or _COURTESY.match(t) for t in sentences)
 
 
 def placeholder_mask(text: pd.Series, attached: pd.Series | None = None) -> pd.Series:
