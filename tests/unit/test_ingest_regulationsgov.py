@@ -380,13 +380,11 @@ def test_real_docket_placeholders(docket):
     }
     assert len(cover) == 47
     # The reader takes a note only when nothing but who sent it or what it answers follows the pointer
-    # (so "Please see the attached file, the proposal would devastate ..." stays a comment): 43 of the
-    # 47 (among them "Please see attached COMMENT sent separately.", "See attached file(s) commenting on
-    # the RFI regarding ...", "Please see the attached docment.", "Please see attached documented related to
-    # CMS-0058-NC", "Please see attached for comments from Vizient, Inc." and "Please see attached Acumen,
-    # LLC's comments on the RFI ..."); the 4 it leaves as comments have a comma, a colon or a second line in
-    # what follows ("..., submitted on behalf of the American Physical Therapy Association (APTA).", "... file
-    # code CMS–0058–NC.").
+    # (so "Please see the attached file, the proposal would devastate ..." stays a comment), or, on a
+    # comment sent with a file, when nothing in it argues, asks or judges: all 47 (among them "Please see
+    # attached COMMENT sent separately.", "Please see the attached docment.", "Please see attached for
+    # comments from Vizient, Inc.", "Please find attached Clarify Health's comment letter regarding
+    # CMS-0058-NC: Request for Information; ...").
     # Cover notes of several sentences, each pointing at the attachment or only thanking ("Thank you for the
     # opportunity to comment. Please refer to attached file."), or naming who sends it ("The AAFP is
     # pleased to submit the attached document in response to CMS' request for information."), or add only
@@ -411,9 +409,17 @@ def test_real_docket_placeholders(docket):
     # for Gastrointestinal Endoscopy (ASGE) appreciates the opportunity to respond to ... Comment letter
     # attached.", "We appreciate the opportunity to submit comments on this important initiative." (each read)
     references |= {f"CMS-2022-0163-{n:04d}" for n in (94, 381, 409, 556, 592, 632)}
+    # and, sent with a file, notes that only say what the file is or who sent it, in whatever words, read one by
+    # one: "Attached are comments from various departments/entities within the California Health and Human
+    # Services Agency - they include: ...", "Comments submitted on behalf of Datavant.", "Defacto Health
+    # appreciates the opportunity ... The attached response addresses questions of use cases, data, ...",
+    # "Dear Administrator Brooks-LaSure: On behalf of Allina Health, this letter is in response to ... Please
+    # see the attached document for our entire comments."
+    references |= {f"CMS-2022-0163-{n:04d}" for n in (51, 329, 353, 355, 506, 511, 537, 584, 587, 590, 591, 595,
+                                                       609, 615)}
     assert all(bool(raw[k].get("comment")) for k in references)
     flagged = set(c.index[c["is_placeholder"]])
-    assert expected <= flagged <= expected | cover | courteous | references and len(flagged & cover) == 43
+    assert expected <= flagged <= expected | cover | courteous | references and len(flagged & cover) == 47
     assert flagged >= courteous | references and len(expected) == 87
     # placeholders are counted but not analysed
     assert not analysable(result.comments)[result.comments["is_placeholder"].to_numpy(dtype=bool)].any()

@@ -255,6 +255,33 @@ def _reference_only(text: str) -> bool:
     return bool(sentences) and all(_REFERENCE.match(t) or _COURTESY.match(t) for t in sentences)
 
 
+#: On a comment sent with a file, a short note (at most :data:`COVER_MAX_CHARS` characters) that names the
+#: file or its sender and has no word that argues, asks or judges is a cover note, however it is phrased
+#: ("Please find attached Clarify Health's comment letter regarding CMS-0058-NC: Request for Information;
+#: ...", "In response to CMS-0058-NC, ..., please see the attached file on behalf of The Wright Center").
+COVER_MAX_CHARS = 400
+_NAMES_FILE = re.compile(r"\b(?:attach\w*|enclos\w*|pdf|files?|letters?|doc\w*|submission|comments?|responses?)\b",
+                         re.IGNORECASE)
+_ARGUES = re.compile(
+    r"\b(?:should|must|would|could|will|believes?|because|benefits?|concerns?|needs?|important|great|good|bad|idea"
+    r"|recommend\w*|suggest\w*|propos\w*|risks?|harm\w*|improve\w*|ensure|why|how|what|not|no|never|but"
+    r"|however|encourage\w*|request(?:s|ed|ing)? that|ask\w*|hope)\b", re.IGNORECASE)
+
+
+def _sent_with_file(text: str) -> bool:
+    """Whether a short note on a comment sent with a file only names the file, its sender or what it
+    answers (:data:`COVER_MAX_CHARS`, :data:`_ARGUES`).
+
+    >>> [_sent_with_file(t) for t in ("In response to CMS-0058-NC, Request for Information: National Directory of "
+    ...     "Healthcare Providers and Services, please see the attached file on behalf of The Wright Center.",
+    ...     "Arkansas Insurance Department believes the implementation of a NDH will benefit regulators.",
+    ...     "See attached file(s)Thanks for the opportunity to respond on this great idea.")]
+    [True, False, False]
+    """
+    return (len(text) <= COVER_MAX_CHARS and bool(_NAMES_FILE.search(text)) and not _ARGUES.search(text)
+            and not re.search(_STANCE, text))
+
+
 def placeholder_mask(text: pd.Series, attached: pd.Series | None = None) -> pd.Series:
     """True where the whole text is a placeholder (see :data:`PLACEHOLDER_PATTERNS`) or a short cover
     note that only points at an attachment (:func:`attachment_only`) and takes no stance of its own
@@ -275,11 +302,11 @@ def placeholder_mask(text: pd.Series, attached: pd.Series | None = None) -> pd.S
     folded = text.fillna("").astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
     pointer = attachment_only(folded)
     if attached is not None:
-        has_file = attached.fillna(False).to_numpy(dtype=bool) & (folded.str.len() <= POINTER_MAX_CHARS).fillna(
+        has_file = attached.fillna(False).to_numpy(dtype=bool) & (folded.str.len() <= COVER_MAX_CHARS).fillna(
             False).to_numpy(dtype=bool)
         if has_file.any():
             pointer[has_file] = pointer[has_file].to_numpy(dtype=bool) | np.array(
-                [_reference_only(t) for t in folded[has_file]], dtype=bool)
+                [_reference_only(t) or _sent_with_file(t) for t in folded[has_file]], dtype=bool)
     if pointer.any():  # the stance words are looked for in the notes only, the courtesy's own words left out
         notes = folded[pointer].str.replace(_COURTESY_WORDS, " ", regex=True)
         pointer[pointer] = ~notes.str.contains(_STANCE, regex=True).fillna(False).astype(bool)
