@@ -931,3 +931,17 @@ def test_analysed_responses_with_unread_attachments_are_said(data):
     assert said in " ".join(visible_text(briefing.caveats_section(b)).split())
     assert said in " ".join(visible_text(briefing.summary_section(b)).split())
     assert "attach files" not in visible_text(briefing.caveats_section(data))  # the source says nothing of files
+
+
+def test_a_long_quote_shows_the_part_that_makes_its_theme_s_point(data):
+    # an audit: a long letter was quoted by its first 600 characters, greetings and all, before its point
+    b = copy.copy(data)
+    t = data.themes.iloc[0]
+    term = list(t["top_terms"])[0]
+    point = f"My whole point is about {term}, which matters to everyone here."
+    letter = "I write as a resident of forty years. " * 20 + point + " Yours faithfully, a neighbour. " * 5
+    b.quotes = {**data.quotes, int(t["theme_id"]): [("c1", letter)]}
+    text = " ".join(visible_text(briefing.themes_section(b)).split())
+    shown = text[text.index("… I write as a resident"):]
+    assert point in shown[:700]  # the point, with the letter's sentences around it, cut marked "…"
+    assert shown.index(point) > 0 and "Comment c1" in shown
