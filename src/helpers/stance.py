@@ -15,8 +15,13 @@ What counts as a statement of position (case folded, one sentence at a time)
     - a request about the proposal: "(I) urge / ask / call on / encourage ... to reject / withdraw /
       scrap / drop / abandon / reconsider / not adopt" (opposition) or "... to adopt / approve /
       finalise / implement / go ahead with" (support); "please reject / do not adopt / adopt ...";
+    - an instruction: "Reject this proposal!", "Please, CMS, reject it";
     - "the proposal should (not) go ahead / be adopted", "say no (yes) to the proposal", "the
       proposal is a good (bad) idea".
+
+An organisation's name counts as a speaker ("APhA generally supports the proposal"): two capitalised
+words or an acronym before the verb; one capitalised word ("Research supports this approach") does not.
+A question states nothing ("Should this plan go ahead?").
 
 What "the proposal" is
     A noun phrase whose head is one of :data:`PROPOSAL_NOUNS` ("this proposal", "the proposed rule",
@@ -28,8 +33,10 @@ What "the proposal" is
 A response is ``support`` or ``oppose`` when its statements all go one way, ``mixed`` when they go both
 ways ("we support the plan but oppose these changes"), and ``none`` when it states none.
 
-Cost: one vectorised keyword test over all texts (most have no position word), then the patterns on
-the few that do: linear in the text, a few seconds per million comments.
+How it reads: each distinct text is lower-cased and scanned once for the words a statement turns on
+(``_TRIGGERS``: "support", "oppose", "urge", "please", "should"...); only around each of those is the
+clause before and after it checked. Linear in the text: about 2 s per 100,000 comments of 60 words on
+two cores.
 """
 
 from __future__ import annotations
@@ -75,7 +82,8 @@ _ASKER = re.compile(r"\b(?:i|we)\b[^.!?]{0,40}$")
 _ADVERB = re.compile(rf"(?:{_ADVERB_WORDS}|is|are|remains?)")
 _ORG_JOIN = frozenset({"of", "for", "and", "&", "the"})
 #: A bare verb that starts its clause is an instruction ("Reject this proposal!", "Please, CMS, reject it").
-_IMPERATIVE = re.compile(r"^[\s,;:*(\"'-]*(?:(?:please|so|and|simply|just|kindly|therefore|now|cms)[\s,;:]+)*$")
+_IMPERATIVE = re.compile(r"^[\s,;:*(\"'-]*(?:(?:please|so|and|simply|just|kindly|therefore|now)[\s,;:]+)*"
+                         r"(?:[\w.-]{1,30},\s*)?$")  # "Please, CMS, reject ..."
 _EXPRESS = re.compile(r"\b(?:express|voice|register|add|offer|state)(?:ing)? (?:my |our )?(?:[\w-]+ )?$")
 _GAP = r"(?:(?!not\b)[\w'-]+ ){0,4}?"  # a few words between a verb and its object ("CMS", "the department")
 _UNDO = r"(?:reject|withdraw|rescind|scrap|drop|abandon|stop|halt|reconsider|reverse|block|oppose)"
@@ -116,7 +124,7 @@ _BAD = re.compile(r"bad|terrible|awful|dreadful|poor|misguided")
 _SPAN = 160  # characters read either side of a trigger
 
 
-_DETERMINER = r"(?:this|the|these|that|those|your|its|their|such an?|any such|any|an?|cms's|cms'|[\w-]+'s)"
+_DETERMINER = r"(?:this|the|these|that|those|your|its|their|such an?|any such|any|an?|[\w-]+'s?)"  # "cms's", "cms'"
 
 
 def _target(extra: tuple[str, ...], *, determiner: bool = False) -> str:

@@ -31,6 +31,7 @@ CASES = [
     ("I urge CMS to not move forward with this.", "oppose"),
     ("Please reject this rule!", "oppose"),
     ("Reject this proposal!", "oppose"),  # an instruction
+    ("Please, Minister, reject this proposal.", "oppose"),  # to someone named
     ("Please do not do this.", "oppose"),
     ("Please adopt the proposed changes.", "support"),
     ("The proposal should not go ahead.", "oppose"),
