@@ -126,6 +126,8 @@ class BriefingData:
     opinion_participants: pd.DataFrame | None = None
     #: Whether the source had a votes table at all.
     has_votes: bool = False
+    #: The first and last vote's times (UTC) when the votes are dated, else None.
+    vote_span: tuple | None = None
     #: What the texts scored negative mention more than the others (``sentiment.json``'s
     #: ``negative_terms``, terms that would show removed personal data dropped), and up to
     #: :data:`MAX_QUOTES` of those texts as [(comment_id, quote text)], consent and redaction applied.
@@ -314,6 +316,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         opinion_statements=opinion_statements,
         opinion_participants=opinion_participants,
         has_votes=stages.output_path(run, "votes").is_file(),
+        vote_span=_vote_span(run),
         negative_terms=negative_terms,
         position_quotes=position_quotes,
         campaign_member_ids=_organised_members(members, campaigns),
@@ -403,6 +406,14 @@ def _position_quotes(scores: pd.DataFrame, comments: pd.DataFrame, allowed: pd.S
         chosen.sort(key=lambda q: len(q[1].split()) < MIN_CUE_WORDS)
         out[position] = chosen[:POSITION_QUOTES]
     return out
+
+
+def _vote_span(run: Path) -> tuple | None:
+    """The first and last vote's times, or None without dated votes."""
+    if not stages.output_path(run, "votes").is_file():
+        return None
+    when = stages.load(run, "votes")["created_at"].dropna()
+    return (when.min(), when.max()) if len(when) else None
 
 
 def _organised_members(members: pd.DataFrame | None, campaigns: pd.DataFrame | None) -> frozenset:
@@ -632,11 +643,13 @@ def _too_few_for_themes(b: BriefingData) -> str:
 
 
 def _source_title(b: BriefingData) -> str:
-    """A title from what the source says it is, or "": the post the comments answer, a single
-    petition's own title, a regulations.gov docket's id (an audit's pages were headed with the
-    corpus's short name, "What people said: cms")."""
+    """A title from what the source says it is, or "": the post the comments answer, the source's own
+    title (a Polis conversation's topic), a single petition's own title, a regulations.gov docket's id
+    (an audit's pages were headed with the corpus's short name, "What people said: cms")."""
     if b.post_title:
         return f"Responses to \u201c{b.post_title}\u201d"
+    if b.ingest.get("title"):  # what the source says it is about: a Polis conversation's topic
+        return _short(b.ingest["title"], 200)
     c = b.comments
     petitions = c[c["kind"] == "petition"]
     if len(petitions) == 1 and "title" in c.columns and pd.notna(petitions["title"].iloc[0]):
@@ -663,7 +676,23 @@ def _received(b: BriefingData) -> str:
     first, last = when.min(), when.max()
     if first.date() == last.date():
         return f", {'all ' if when.notna().sum() > 1 else ''}dated {_day(first)}"
-    return f", dated {_day(first, year=first.year != last.year)} to {_day(last)}"
+    return f", dated {_span(first, last)}"
+
+
+def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """"16 July to 5 August 2017" (the first year given only when it differs), or one day."""
+    if first.date() == last.date():
+        return _day(first)
+    return f"{_day(first, year=first.year != last.year)} to {_day(last)}"
+
+
+def _voted(b: BriefingData) -> str:
+    """"; votes cast 16 July to 5 August 2017" when the corpus has dated votes (an audit: the Brexit page
+    gave only the statements' dates, a week, while voting went on for three), else ""."""
+    if b.vote_span is None:
+        return ""
+    zone = _timezone(b)
+    return f"; votes cast {_span(b.vote_span[0].tz_convert(zone), b.vote_span[1].tz_convert(zone))}"
 
 
 def _timezone(b: BriefingData) -> str:
@@ -689,7 +718,7 @@ def title_block(b: BriefingData, *, title: str = "") -> str:
     about = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
     if b.post_title and heading != named:  # not said twice
         about += f" on \u201c{b.post_title}\u201d"
-    about += _received(b)
+    about += _received(b) + _voted(b)
     prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()).tz_convert(_timezone(b)))}."
     out = (report.heading(heading, 1) + report.paragraph(about + ".")
            + f'<p class="generated">{report.esc(prepared)}</p>')

@@ -46,6 +46,8 @@ def test_fixture_comments_and_exclusions():
     ]
     assert "moderated=-1" in r.exclusions["detail"].iloc[0]
     assert r.records_read == 4
+    # the conversation's topic, from summary.csv, is what the source says it is about
+    assert r.title == "Evening transport in an invented town" and r.summary()["title"] == r.title
 
 
 def test_fixture_votes_and_respondents():
@@ -109,6 +111,7 @@ def test_no_vote_files_is_a_note_not_an_error(tmp_path):
     assert r.votes is None and r.respondents is None
     assert r.notes == ["votes.csv and participants-votes.csv are missing: no votes loaded"]
     assert len(r.comments) == 2
+    assert r.title == ""  # no summary.csv: no topic
 
 
 def test_comments_file_reads_its_folder():
@@ -191,6 +194,7 @@ def test_brexit_consensus_against_source_txt():
     r = read_raw(shared_corpus("polis-opendata", "brexit-consensus"))
     assert (len(r.comments), len(r.exclusions), len(r.votes)) == (50, 0, 5_312)  # SOURCE.txt / INVENTORY.tsv
     assert r.votes["voter_id"].nunique() == 204
+    assert r.title == "Can there be consensus on Brexit?"  # summary.csv's topic row
 
 
 # ---------------------------------------------------------------------------------------------

@@ -99,7 +99,14 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     assert "(statement 0)" not in overall and "(statement 3)" not in overall
     assert "(statement 1)" not in overall  # already given above, with the groups' shares
     # the summary mentions the votes (summary.csv: voters 204, comments 50, groups 2)
-    summary = briefing.summary_section(briefing.load_briefing_data(tmp_path))
+    data = briefing.load_briefing_data(tmp_path)
+    # the page is headed with the conversation's topic (summary.csv), not the corpus's short name, and says
+    # when the votes were cast (votes.csv: from 16 July to 5 August 2017, UK and UTC alike), not only when the
+    # statements were written
+    head = " ".join(re.sub(r"<[^>]+>", " ", briefing.title_block(data)).split())
+    assert head.startswith("Can there be consensus on Brexit?")
+    assert "dated 16 July to 23 July 2017; votes cast 16 July to 5 August 2017." in head
+    summary = briefing.summary_section(data)
     assert "We analysed 50 statements." in summary  # what the opinion groups section calls them, not "comments"
     assert (f"204 people voted {notes['n_votes']:,} times on 50 statements; the {notes['n_clustered']} who voted on "
             "enough of them fell into 2 opinion groups") in summary

@@ -50,6 +50,8 @@ class IngestResult:
     questions : dict
         Consultations: question id -> ``{"text": ..., "kind": "open" | "closed"}``, in the question
         map's order (the text is the longest header cell of the question's column); else empty.
+    title : str
+        What the source says it is about (a Polis conversation's topic), or "".
     cleaning : dict
         The audit of the cleaning stage (:func:`helpers.clean.clean_comments`): what was repaired,
         excluded and detected, as plain counts. The stage runs after the reader, so its counts are of
@@ -74,6 +76,7 @@ class IngestResult:
     notes: list[str] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
     questions: dict = field(default_factory=dict)
+    title: str = ""
 
     @property
     def records_read(self) -> int:
@@ -113,6 +116,7 @@ class IngestResult:
             "questions": [{"id": str(k), **v} for k, v in self.questions.items()],  # in the question map's order
             "records_read": int(self.records_read),
             "source": self.source,
+            "title": self.title,
         }
 
     def summary_line(self) -> str:
@@ -288,6 +292,7 @@ def read(
         notes=notes,
         cleaning=cleaning,
         questions=dict(tables.questions),
+        title=tables.title,
     )
     return merge_type_spellings(result) if clean else result
 

@@ -17,6 +17,8 @@ participants-votes.csv are noted too (their votes are kept).
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,7 @@ import pandas as pd
 from ..clean import normalise_text
 from ..errors import InputError
 from ..schema import EXCLUSION_COLUMNS
-from ._text import SNIFF_BYTES, head_text
+from ._text import SNIFF_BYTES, decode_text, head_text
 from .consultation import to_int
 from .registry import ReadOptions, Tables, register_reader
 from .tabular import header_of, load_delimited
@@ -362,4 +364,18 @@ def read_polis(path: Path, options: ReadOptions) -> Tables:
             notes.append(
                 f"{on_rejected} votes are on statements the moderator rejected; they stay in the votes table"
             )
-    return Tables(comments=comments, exclusions=exclusions, votes=votes, respondents=respondents, notes=notes)
+    return Tables(comments=comments, exclusions=exclusions, votes=votes, respondents=respondents, notes=notes,
+                  title=_topic(folder / "summary.csv", options.encoding))
+
+
+def _topic(path: Path, encoding: str | None) -> str:
+    """The conversation's topic from ``summary.csv`` (rows of ``name,value``: ``topic,Can there be consensus
+    on Brexit?``), or "" when there is no such file or row (it is optional, and only its topic is read)."""
+    if not path.is_file():
+        return ""
+    try:
+        rows = list(csv.reader(io.StringIO(decode_text(path.read_bytes(), encoding=encoding, source=str(path)))))
+    except (InputError, csv.Error):
+        return ""
+    topic = next((row[1] for row in rows if len(row) >= 2 and row[0].strip().lower() == "topic"), "")
+    return " ".join(topic.split())

@@ -85,6 +85,8 @@ class Tables:
     notes: list[str] = field(default_factory=list)
     #: Consultations: question id -> {"text": the question as the file words it, "kind": "open" or "closed"}.
     questions: dict = field(default_factory=dict)
+    #: What the source says it is about, when it says (a Polis conversation's topic), else "".
+    title: str = ""
 
 
 Reader = Callable[[Path, ReadOptions], Tables]
