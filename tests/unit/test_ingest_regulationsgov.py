@@ -195,6 +195,16 @@ def test_bad_date_names_the_file_in_a_folder(tmp_path):
 # the bulk-download CSV
 
 
+def test_bulk_csv_without_an_attachments_column_does_not_say_which_have_files(tmp_path):
+    table = pd.read_csv(BULK, dtype=str, keep_default_na=False).drop(columns="Attachment Files")
+    table.to_csv(tmp_path / "bulk.csv", index=False)
+    result = read(tmp_path / "bulk.csv", format="regulationsgov-csv")
+    assert result.comments["has_attachment"].isna().all()  # missing, not "no file"
+    # EX-2023-0001-0006 has no text: with no file known either, it is blank (with the column: kept, its file
+    # being the comment)
+    assert "EX-2023-0001-0006" in set(result.exclusions.loc[result.exclusions["reason"] == "blank", "record_id"])
+
+
 def test_bulk_csv():
     result = read(BULK)
     assert result.format == "regulationsgov-csv"
@@ -524,6 +534,28 @@ def test_arbitrary_attribute_values(tmp_path_factory, comment, attrs):
 ])
 def test_comments_that_mention_an_attachment_are_not_cover_notes(text):
     assert not placeholder_mask(pd.Series([text], dtype="string")).iloc[0]
+
+
+@pytest.mark.parametrize(("text", "cover"), [
+    # a review: on a comment sent with a file, a note that argues in a sentence of its own is a comment
+    ("Response to CMS-0058-NC. Directory data are wrong in 40% of listings, which harms patients.", False),
+    ("Attached are our comments. Physician data in the directory is outdated, duplicative and costly.", False),
+    ("Feedback on the directory: too costly, too burdensome, a waste of taxpayer money.", False),
+    ("See attached. We support the directory.", False),
+    # ... and one that only says what the file is, who sent it, or greets and signs, is a cover note
+    ("Comments submitted on behalf of Datavant.", True),
+    ("Please find attached comments from U.S. PIRG (Public Interest Research Group and our state PIRG affiliates.",
+     True),
+    ("Please see the attached PDF for Leap Orbit's responses to the Request for Information; National Directory of "
+     "Healthcare Providers & Services.\n\nRegards,\n\nJake Tunney", True),
+    ('Gainwell response to "Request for Information; National Directory of Healthcare Providers & Services"', True),
+    ("CMS-0058-NC", True),
+])
+def test_notes_on_comments_sent_with_a_file(text, cover):
+    mask = placeholder_mask(pd.Series([text, text], dtype="string"), attached=pd.Series([True, False]))
+    assert mask.iloc[0] == cover
+    if not mask.iloc[0]:
+        assert not mask.iloc[1]  # without a file, never more a cover note
 
 
 def test_a_category_written_two_ways_is_counted_once(tmp_path):

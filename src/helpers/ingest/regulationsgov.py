@@ -233,7 +233,29 @@ _IDENTIFIER = re.compile(r"^\W*[\w./\u2013-]*\d[\w./\u2013-]*\W*$")
 _TITLE_ONLY = re.compile(
     r"^(?!.*\b(?:not|no|should|must|would|could|will|support|oppose|urge|recommend|please|we|i)\b)"
     r"\W*[^.!?]{0,80}?\b(?:response|comments?|letter|submission|feedback)\s+(?:to|on|regarding|re:?|for)\b"
-    r"[^!?]{0,200}$", re.IGNORECASE)
+    r"(?P<title>[^!?]{0,200})$", re.IGNORECASE)
+
+
+def _title_only(text: str) -> bool:
+    """"Gainwell response to \"Request for Information; ...\"", "AWS comments on CMS National Provider
+    Directory RFI": what a file answers, named by its title (quoted, in capitals, or by an identifier),
+    not a sentence of prose ("Feedback on the directory: too costly, a waste of money." is a comment).
+
+    >>> [_title_only(t) for t in ("AWS comments on CMS National Provider Directory RFI",
+    ...     "Feedback on the directory: too costly, too burdensome, a waste of taxpayer money.",
+    ...     "Response to CMS-0058-NC. Directory data are wrong in 40% of listings, which harms patients.")]
+    [True, False, False]
+    """
+    m = _TITLE_ONLY.match(text)
+    if not m:
+        return False
+    title = m.group("title")
+    if re.search(r"[.!?]\s+\S", title):  # one sentence only
+        return False
+    words = re.findall(r"[A-Za-z][\w'&-]*", title)
+    capitalised = sum(w[0].isupper() for w in words if w.lower() not in {"of", "for", "and", "the", "on", "to", "a"})
+    content = sum(w.lower() not in {"of", "for", "and", "the", "on", "to", "a"} for w in words)
+    return bool(re.search(r"[\"\u201c]|\w*\d\w*-|-\w*\d", title)) or (content > 0 and capitalised * 2 >= content)
 
 
 def _reference_only(text: str) -> bool:
@@ -247,7 +269,7 @@ def _reference_only(text: str) -> bool:
     ...     "Comments on the directory should be public.")]
     [True, True, False, False]
     """
-    if _IDENTIFIER.match(text) or _TITLE_ONLY.match(text.strip()):
+    if _IDENTIFIER.match(text) or _title_only(text.strip()):
         return True
     # references and courtesies only ("IBM is pleased to respond to the CMS Request for Information."):
     # what the sender says is in the file
@@ -268,18 +290,41 @@ _ARGUES = re.compile(
     r"|however|encourage\w*|request(?:s|ed|ing)? that|ask\w*|hope)\b", re.IGNORECASE)
 
 
+#: Greetings, sign-offs and a signature line around a cover note ("Dear Administrator Brooks-LaSure:",
+#: "Regards,", "Jake Tunney").
+_SALUTATION = re.compile(r"^\W*(?:dear\b[^.!?]{0,80}|(?:(?:kind |best |warm )?regards|sincerely|respectfully(?: submitted)?"
+                         r"|yours(?: sincerely| faithfully| truly)?|thank you|thanks)\W*(?:[A-Z][\w.'-]*\s*){0,5})\W*$",
+                         re.IGNORECASE)
+_NAME_LINE = re.compile(r"^\W*(?:[A-Z][\w.'-]*\s*){1,5}\W*$")
+
+
 def _sent_with_file(text: str) -> bool:
     """Whether a short note on a comment sent with a file only names the file, its sender or what it
-    answers (:data:`COVER_MAX_CHARS`, :data:`_ARGUES`).
+    answers: every sentence a pointer, a courtesy, a reference, a greeting or signature, or a sentence that
+    names the file or its sender and has no word that argues, asks or judges
+    (:data:`COVER_MAX_CHARS`, :data:`_ARGUES`); one sentence must name the file.
 
     >>> [_sent_with_file(t) for t in ("In response to CMS-0058-NC, Request for Information: National Directory of "
     ...     "Healthcare Providers and Services, please see the attached file on behalf of The Wright Center.",
     ...     "Arkansas Insurance Department believes the implementation of a NDH will benefit regulators.",
-    ...     "See attached file(s)Thanks for the opportunity to respond on this great idea.")]
-    [True, False, False]
+    ...     "See attached file(s)Thanks for the opportunity to respond on this great idea.",
+    ...     "Attached are our comments. Physician data in the directory is outdated, duplicative and costly.")]
+    [True, False, False, False]
     """
-    return (len(text) <= COVER_MAX_CHARS and bool(_NAMES_FILE.search(text)) and not _ARGUES.search(text)
-            and not re.search(_STANCE, text))
+    from ..sentiment import split_sentences  # only for the few notes on comments sent with files
+
+    if len(text) > COVER_MAX_CHARS or re.search(_STANCE, text):
+        return False
+    named = False
+    for sentence in split_sentences(text):  # "U.S. PIRG", "Chase & Co. and Embold" stay whole
+        if _SALUTATION.match(sentence) or _NAME_LINE.match(sentence):
+            continue
+        if (_ATTACHMENT_ONLY.match(sentence) or _SENT_ATTACHED.match(sentence)
+                or (_NAMES_FILE.search(sentence) and not _ARGUES.search(sentence))):
+            named = True
+        elif not (_COURTESY.match(sentence) or _REFERENCE.match(sentence) or _IDENTIFIER.match(sentence)):
+            return False
+    return named
 
 
 def placeholder_mask(text: pd.Series, attached: pd.Series | None = None) -> pd.Series:
@@ -363,7 +408,7 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
 
     text = normalise_text(html_series_to_text(rec["comment"]).fillna(""))
     empty = _blank(text).to_numpy(dtype=bool)
-    attached = rec["attached"].to_numpy(dtype=bool)
+    attached = rec["attached"].fillna(False).to_numpy(dtype=bool)
     blank = empty & ~attached & ~malformed & ~no_id & ~duplicate & ~withdrawn
     keep = ~(malformed | no_id | duplicate | withdrawn | blank)
 
@@ -395,7 +440,7 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
             "is_placeholder": pd.Series(placeholder_mask(text, rec["attached"]).to_numpy(dtype=bool) | empty,
                                         dtype="boolean"),
             "url": _API_URL + ids,
-            "has_attachment": pd.Series(rec["attached"].to_numpy(dtype=bool), dtype="boolean"),
+            "has_attachment": pd.Series(rec["attached"].to_numpy(), dtype="boolean"),
         }
     )
     comments = comments[
@@ -742,7 +787,10 @@ def read_regulationsgov_csv(path: Path, options: ReadOptions) -> Tables:
         {
             **{f: cols[f] for f in _FIELDS},
             "withdrawn": withdrawn.to_numpy(dtype=bool),
-            "attached": attachments.notna().to_numpy(dtype=bool),
+            # a CSV without the "Attachment Files" column does not say: missing, not "no file"
+            "attached": (pd.array(attachments.notna().to_numpy(dtype=bool), dtype="boolean")
+                         if any(CSV_COLUMNS.get(c) == "attachments" for c in position)
+                         else pd.array([pd.NA] * len(attachments), dtype="boolean")),
             "source": pd.Series(source, index=raw.index, dtype="string"),
             "source_row": pd.Series(rows, index=raw.index, dtype="Int64"),
             "malformed": pd.Series(pd.NA, index=raw.index, dtype="string"),
