@@ -35,8 +35,7 @@ from .campaigns import MIN_ADDITION_WORDS
 from .opinions.statements import MIN_SEEN_OVERALL
 from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
-from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, split_sentences
-from .stance import stated_positions
+from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
 from .themes import N_KEY_TERMS, QUOTE_EVIDENCE_TEXTS, QUOTE_POOL
@@ -53,7 +52,7 @@ MAX_QUESTION = 200
 #: Most quotes shown per theme.
 MAX_QUOTES = 3
 #: Characters of a quoted comment kept before it is cleaned and shortened for the page (quotes show
-#: at most 600 characters).
+#: at most :data:`helpers.report.QUOTE_CHARS`).
 _QUOTE_SCAN = 20_000
 _QUOTE_BLOCK = 256  # texts fetched at a time while walking a theme's members for quotes
 
@@ -260,8 +259,14 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         campaigns = _quotable_campaigns(stages.load(run, "campaigns"), members, comments, allowed, name_pattern,
                                         counts)
     sentiment = stages.load(run, "sentiment")
+
+    def shown(values: pd.Series) -> pd.Series:  # as clean(), not counted again: parts of texts counted above
+        out = redact.redact(values, found=set(), public_names=public_names)[0] if redact_personal_data else values
+        return redact.mask_swearing(out)[0]
+
+    may_quote = pd.Index(comments.loc[allowed.to_numpy(bool), "comment_id"].astype(str))
     position_quotes = {position: _without_names(chosen, name_pattern, counts) for position, chosen in
-                       _position_quotes(sentiment, comments, allowed, members, sentiment_notes).items()}
+                       _position_quotes(sentiment, may_quote, members, shown).items()}
     ingest = stages.load(run, "ingest")
     if ingest.get("questions"):  # the questions as worded in the file, redacted like everything shown
         worded = clean(pd.Series([q["text"] for q in ingest["questions"]], dtype="string"), name_pattern)
@@ -370,41 +375,39 @@ POSITION_QUOTES = 2
 MIN_CUE_WORDS = 7
 
 
-def _position_quotes(scores: pd.DataFrame, comments: pd.DataFrame, allowed: pd.Series,
-                     members: pd.DataFrame | None, notes: dict) -> dict[str, list[tuple[str, str]]]:
-    """For "oppose" and "support", up to :data:`POSITION_QUOTES` sentences that state it, from texts that
-    may be quoted: texts outside campaigns first (a campaign's letter is quoted in its own section),
-    then in a fixed order (a hash of the comment id), one per distinct sentence. The sentence is found
-    again in the shown (redacted) text, so what is quoted is what a reader may see."""
-    if "position" not in scores.columns:
+def _position_quotes(scores: pd.DataFrame, may_quote: pd.Index, members: pd.DataFrame | None,
+                     shown) -> dict[str, list[tuple[str, str]]]:
+    """For "oppose" and "support", up to :data:`POSITION_QUOTES` of the sentences that state it
+    (``position_cue``), from texts that may be quoted (``may_quote``, comment ids): one per distinct
+    sentence, texts outside campaigns first (a campaign's letter is quoted in its own section), sentences
+    of at least :data:`MIN_CUE_WORDS` words first ("I urge CMS to reject this proposal" before "It is a
+    very bad idea."), then in a fixed order (a hash of the comment id). ``shown`` redacts them as every
+    text on the page is (sentences picked up after a line break are marked as cut)."""
+    if "position_cue" not in scores.columns:
         return {}
-    text_of = _quotable_texts(comments, allowed)
+    picked = scores[scores["position"].isin(["oppose", "support"]).to_numpy(bool)
+                    & scores["position_cue"].notna().to_numpy(bool)
+                    & scores["comment_id"].astype(str).isin(may_quote).to_numpy(bool)]
+    if not len(picked):
+        return {}
+    ids = picked["comment_id"].astype(str).to_numpy(dtype=object)
     in_campaign = set(members["comment_id"].astype(str)) if members is not None else set()
-    terms = (notes.get("parameters") or {}).get("proposal_terms") or ()
+    cue = picked["position_cue"].astype(str)
+    order = pd.DataFrame({
+        "comment_id": ids, "position": picked["position"].to_numpy(), "cue": cue.to_numpy(),
+        "key": cue.str.lower().str.split().str.join(" ").to_numpy(),
+        "short": (cue.str.split().str.len() < MIN_CUE_WORDS).to_numpy(),
+        "campaign": [i in in_campaign for i in ids],
+        "tie": pd.util.hash_array(ids, categorize=False).astype("uint64")})
+    order = order.sort_values(["short", "campaign", "tie", "comment_id"], kind="stable")
+    order = order.drop_duplicates(["position", "key"])
     out = {}
     for position in ("oppose", "support"):
-        ids = scores.loc[scores["position"] == position, "comment_id"].astype(str)
-        ids = ids[ids.isin(text_of.index)].to_numpy(dtype=object)
-        if not len(ids):
-            continue
-        tie = pd.util.hash_array(ids, categorize=False)
-        order = sorted(range(len(ids)), key=lambda i: (ids[i] in in_campaign, int(tie[i]), ids[i]))
-        chosen, seen = [], set()
-        for start in range(0, len(order), 20):  # a few at a time: most stated positions are found again
-            batch = [ids[i] for i in order[start:start + 20]]
-            found = stated_positions(text_of.loc[batch].reset_index(drop=True), proposal_terms=terms, n_jobs=1)
-            for cid, (pos, cue) in zip(batch, found.itertuples(index=False), strict=True):
-                key = " ".join(str(cue).lower().split())
-                if pos == position and key not in seen:
-                    # a sentence picked up mid-way (after a line break) is marked as cut
-                    chosen.append((cid, str(cue) if str(cue)[:1].isupper() else report.ELLIPSIS + str(cue)))
-                    seen.add(key)
-            if sum(len(c.split()) >= MIN_CUE_WORDS for _, c in chosen) >= POSITION_QUOTES:
-                break
-        # sentences that say what is opposed ("I urge CMS to reject this proposal") before bare ones ("It
-        # is a very bad idea.")
-        chosen.sort(key=lambda q: len(q[1].split()) < MIN_CUE_WORDS)
-        out[position] = chosen[:POSITION_QUOTES]
+        rows = order[order["position"] == position].head(POSITION_QUOTES)
+        if len(rows):
+            text = shown(pd.Series(rows["cue"].to_numpy(), dtype="string")).fillna("")
+            out[position] = [(cid, t if t[:1].isupper() else report.ELLIPSIS + t)
+                             for cid, t in zip(rows["comment_id"], text, strict=True)]
     return out
 
 
@@ -971,11 +974,13 @@ def _petitions(b: BriefingData) -> pd.DataFrame:
 
 
 def _outside_uk(petitions: pd.DataFrame) -> str:
-    """"137,789 of them (3.9%) came from outside the UK", or "" when the source does not say."""
+    """"137,789 of the 3,555,721 signatures (3.9%) came from outside the UK", or "" when the source does
+    not say."""
     if "votes_up_outside_uk" not in petitions.columns or petitions["votes_up_outside_uk"].isna().any():
         return ""
     abroad, total = int(petitions["votes_up_outside_uk"].sum()), int(petitions["votes_up"].sum())
-    return f"{abroad:,} of them ({abroad / max(total, 1):.1%}) came from outside the UK" if total else ""
+    return (f"{abroad:,} of the {total:,} signatures ({abroad / total:.1%}) came from outside the UK"
+            if total else "")
 
 
 def _petition_sentence(b: BriefingData) -> str:
@@ -993,7 +998,9 @@ def _petition_sentence(b: BriefingData) -> str:
     one = len(petitions) == 1
     counted = (petitions["counted_at"].dropna() if "counted_at" in petitions.columns
                else pd.Series([], dtype="datetime64[ns, UTC]"))
-    when = f" on {_day(counted.max().tz_convert(_timezone(b)))}" if len(counted) else ""
+    zone = _timezone(b)
+    when = (f" on {_span(counted.min().tz_convert(zone), counted.max().tz_convert(zone))}" if len(counted)
+            else "")  # one petition's snapshot, or the range of several
     status = (petitions["status"].str.lower() if "status" in petitions.columns
               else pd.Series(pd.NA, index=petitions.index, dtype="string"))
     n_open = int(status.eq("open").sum())
@@ -1282,8 +1289,8 @@ def _n_placeholders(b: BriefingData) -> int:
 
 
 def _attachments_unread(b: BriefingData) -> str:
-    """"93 of the analysed responses also attach files, which were not read: ..." or "" (an audit: 93 of
-    the 504 analysed CMS responses carried attachments the page never mentioned)."""
+    """"56 of the analysed responses also attach files, which were not read: ..." or "" (an audit found
+    such CMS responses never mentioned)."""
     c = b.comments
     if "has_attachment" not in c.columns:
         return ""
@@ -1566,7 +1573,7 @@ def themes_section(b: BriefingData) -> str:
                 f"{int(s['n_negative']):,} negative.")
         quotes = b.quotes.get(int(t["theme_id"]), [])
         for cid, text in quotes:
-            body += _quote(b, theme_excerpt(text, list(t["top_terms"])[:10]), cid)
+            body += _quote(b, report.theme_excerpt(text, list(t["top_terms"])[:10]), cid)
         if not quotes and int(t["size"]) and int(b.theme_notes.get("parameters", {}).get("n_quotes", MAX_QUOTES)) > 0:
             body += report.paragraph("No comment in this theme can be quoted (none whose author agreed to "
                                      "publication, or none with text of its own).")
@@ -1578,50 +1585,6 @@ def themes_section(b: BriefingData) -> str:
     return report.section("Themes", "".join(parts), id="themes")
 
 
-#: Characters of a quote shown (a longer comment is shortened, see :func:`theme_excerpt`).
-QUOTE_CHARS = 600
-
-
-def theme_excerpt(text: str, terms: Sequence[str], max_chars: int = QUOTE_CHARS) -> str:
-    """The part of a long comment that makes its theme's point: the sentence using most of the theme's
-    key terms, with the sentences around it as far as ``max_chars`` allows, marked "…" where the
-    comment goes on. A comment that fits, or that uses none of the terms, is given from its start
-    (:func:`helpers.report.quote_html` then stops after a whole sentence). An audit: a 2,000-character
-    letter was quoted by its first 600 characters, greetings and all, before it reached the point.
-
-    Examples
-    --------
-    >>> letter = "Dear Sir. " * 40 + "The buses are late every morning. " + "Thank you. " * 40
-    >>> theme_excerpt(letter, ["buses", "late"], max_chars=80)
-    '… Dear Sir. Dear Sir. The buses are late every morning. Thank you. Thank you. …'
-    """
-    if not isinstance(text, str) or len(text) <= max_chars:
-        return text
-    sentences = split_sentences(text)
-    patterns = [re.compile(r"\b" + re.escape(str(t).lower()) + r"\b") for t in terms if str(t).strip()]
-    score = [sum(1 for p in patterns if p.search(s.lower())) for s in sentences]
-    if len(sentences) < 2 or not any(score):
-        return text
-    best = score.index(max(score))
-    lo = hi = best
-    used = len(sentences[best])
-    budget = max_chars - 4  # the marks either side
-    while True:  # grow towards the side that says more of the theme; when even, the side with less so far
-        after = hi + 1 < len(sentences) and used + 1 + len(sentences[hi + 1]) <= budget
-        before = lo > 0 and used + 1 + len(sentences[lo - 1]) <= budget
-        if not (after or before):
-            break
-        if after and (not before or score[hi + 1] > score[lo - 1]
-                      or (score[hi + 1] == score[lo - 1] and hi - best <= best - lo)):
-            hi += 1
-            used += 1 + len(sentences[hi])
-        else:
-            lo -= 1
-            used += 1 + len(sentences[lo])
-    out = " ".join(sentences[lo:hi + 1])
-    return ("" if lo == 0 else report.ELLIPSIS + " ") + out + ("" if hi == len(sentences) - 1 else " " + report.ELLIPSIS)
-
-
 #: Stated positions are given in the summary when at least this many texts state one.
 MIN_STATED = 5
 _POSITION_ROWS = {"oppose": "Oppose the proposal", "support": "Support it", "mixed": "Both",
@@ -1629,36 +1592,46 @@ _POSITION_ROWS = {"oppose": "Oppose the proposal", "support": "Support it", "mix
 
 
 def _stated(b: BriefingData) -> tuple[dict, int]:
-    """The count of texts stating each position, and how many state any. Not for petitions: each is its
-    own proposal, and there is no one proposal for them to oppose or support."""
-    counts = {} if _respondent_noun(b) == "petitions" else b.sentiment_notes.get("position_counts") or {}
+    """The count of texts stating each position, and how many state any, where there is a proposal to
+    take a side on: a consultation's or docket's responses, or a run that names its proposal
+    (``proposal_terms``). Not for blog threads or votes on statements ("I agree with this." answers another
+    comment), nor petitions (each is its own proposal)."""
+    terms = (b.sentiment_notes.get("parameters") or {}).get("proposal_terms")
+    about_a_proposal = _respondent_noun(b) == "responses" or (terms and _respondent_noun(b) != "petitions")
+    counts = (b.sentiment_notes.get("position_counts") or {}) if about_a_proposal else {}
     return counts, sum(int(counts.get(p, 0)) for p in ("oppose", "support", "mixed"))
 
 
 def _positions_sentence(b: BriefingData) -> str:
-    """"31% (95% CI ...) of responses say in so many words that they oppose the proposal and 4% ... that
-    they support it; ..." with each campaign once, or "" when fewer than :data:`MIN_STATED` say."""
+    """"At least 236 of the 467 responses (51%) say in so many words that they oppose the proposal, and
+    at least 12 (3%) that they support it; ..." with each campaign once, or "" when fewer than
+    :data:`MIN_STATED` say. No interval: the counts are lower bounds, and support is missed more often than
+    opposition, a bias no interval shows."""
     counts, stated = _stated(b)
     n = b.n_analysed
     if stated < MIN_STATED or n < 2:
         return ""
     noun = _respondent_noun(b)
-    of = "" if n < SMALL_N else " of"
-    out = (f"{describe_share(counts['oppose'], n)}{of} {noun} say in so many words that they oppose the proposal, "
-           f"and {describe_share(counts['support'], n)} that they support it")
+
+    def share(k: int) -> str:
+        return "" if n < SMALL_N else f" ({describe_share(k, n, interval=False)})"
+
+    out = (f"At least {counts['oppose']:,} of the {n:,} {noun}{share(counts['oppose'])} say in so many words that "
+           f"they oppose the proposal, and at least {counts['support']:,}{share(counts['support'])} that they "
+           "support it")
     if counts.get("mixed"):
         out += f" ({_plural(int(counts['mixed']), _respondent_noun(b, singular=True))} both)"
-    out += "; the others do not say either way in words this reading recognises"
+    out += ("; support is put in more ways than opposition and is missed more often, so compare the two with care")
     content = b.sentiment_notes.get("content_position_counts")
     if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:
-        m = int(b.sentiment_notes["content_n_scored"])
-        out += (f". Counting {_each_once(b)}, {content['oppose']:,} of {m:,} texts oppose it and "
+        m = sum(int(v) for v in content.values())
+        out += (f". Counting each campaign\u2019s letter once ({m:,} texts), {content['oppose']:,} oppose it and "
                 f"{content['support']:,} support it")
     return out + "."
 
 
 def _polite_opposition(b: BriefingData) -> str:
-    """": 221 of the 236 responses that oppose the proposal read as positive" when at least half of
+    """": 223 of the 236 responses that oppose the proposal read as positive" (CMS) when at least half of
     those opposing read as positive in tone (a polite letter urging rejection), else ""."""
     counts, stated = _stated(b)
     oppose = int(counts.get("oppose", 0))
@@ -1681,8 +1654,10 @@ def positions_section(b: BriefingData) -> str:
     table = pd.DataFrame({
         "Position stated": list(_POSITION_ROWS.values()),
         noun.capitalize(): [int(counts.get(p, 0)) for p in _POSITION_ROWS],
-        "Share": [describe_share(int(counts.get(p, 0)), n) for p in _POSITION_ROWS],
-        **({f"Counting {_each_once(b)}": [int(content.get(p, 0)) for p in _POSITION_ROWS]} if once else {}),
+        **({"Share": [describe_share(int(counts.get(p, 0)), n, interval=False) for p in _POSITION_ROWS]}
+           if n >= SMALL_N else {}),
+        **({"Counting each campaign\u2019s letter once": [int(content.get(p, 0)) for p in _POSITION_ROWS]}
+           if once else {}),
         "Read as positive in tone": [int((by_tone.get(p) or {}).get("positive", 0)) for p in _POSITION_ROWS],
     })
     body = report.paragraph(
@@ -1703,9 +1678,9 @@ def positions_section(b: BriefingData) -> str:
         "as the proposal (\u201cthis proposal\u201d, \u201cthe rule\u201d, \u201cthese changes\u201d"
         + (", " + ", ".join(f"\u201c{_short(t, MAX_TERM)}\u201d" for t in terms) if terms else "")
         + "). A response that argues against the proposal without saying so is counted as neither, so read "
-        "each count as at least this many. On a regulatory docket checked by hand, nearly every position found "
-        "was right, but only about 9 in 10 of the explicit objections and 4 in 10 of the explicit expressions "
-        "of support were found. Tone is a different thing: a polite letter urging rejection reads as positive.")
+        "each count as at least this many; support is put in more ways than opposition and is missed more often "
+        "(see the methodology annex). Tone is a different thing: a polite letter urging rejection reads as "
+        "positive.")
     return report.section("Stated positions", body, id="positions")
 
 
@@ -1855,8 +1830,11 @@ def breakdown_section(b: BriefingData) -> str:
             table = table.sort_values("Question", key=lambda qs: qs.map(lambda q: position.get(q, len(position))),
                                       kind="stable").reset_index(drop=True)
             table["Question"] = [_question_label(q, asked.get(q, "")) for q in table["Question"]]
-        unworded = ("" if asked else report.paragraph(
-            "The source names the questions only by these labels; it does not give their wording."))
+        # labels that are ids, not wording ("Trust A - Q1"; Global Dialogues' labels are the questions)
+        ids_only = not asked and all(len(str(q)) <= 25 and "?" not in str(q) and len(str(q).split()) <= 4
+                                     for q in table["Question"])
+        unworded = (report.paragraph("The source names the questions only by these labels; it does not give "
+                                     "their wording.") if ids_only else "")
         parts.append(report.section(
             "By question", unworded +
             report.table_html(table, caption=f"{noun.capitalize()} and their most common themes, by question",
@@ -1968,7 +1946,11 @@ def _positions_method(b: BriefingData) -> str:
                if terms else "")
             + ", or a closing \u201cit\u201d or \u201cthis\u201d. \u201cI do not support\u201d is opposition, "
             "opposing the proposal\u2019s removal is support, and a question states nothing. A text whose "
-            "statements go both ways counts as both.")
+            "statements go both ways counts as both. How well this works was checked on one US regulatory docket "
+            "(CMS-2022-0163, the one the rules were written on) against one reader\u2019s labels: nearly every "
+            "position found agreed with the reader, but about 9 in 10 of the stated objections were found and only "
+            "2 in 10 of the stated expressions of support (5 in 10 with the docket\u2019s own words for its "
+            "proposal). Other corpora may differ.")
 
 
 def methodology_section(b: BriefingData) -> str:

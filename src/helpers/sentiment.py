@@ -69,6 +69,7 @@ from .parallel import blocks, map_blocks, resolve_n_jobs
 from .stats import _t_bounds
 
 __all__ = [
+    "ABBREVIATIONS",
     "POSITIVE_THRESHOLD",
     "NEGATIVE_THRESHOLD",
     "SCORE_COLUMNS",
@@ -100,7 +101,7 @@ BLOCK_TEXTS: int = 5_000
 
 # Abbreviations that end with a full stop but do not end a sentence (lower case, without the final
 # stop, as Punkt stores them). Punkt is used untrained (no downloaded model), so it only knows these.
-_ABBREVIATIONS = frozenset(
+ABBREVIATIONS = frozenset(
     """
     mr mrs ms mx dr prof rev sr jr st mt ft hon rt cllr gov govt dept est approx etc vs cf al ie eg
     i.e e.g a.m p.m u.s u.k e.u u.n no nos vol p pp fig ch sec para art inc ltd co corp plc bros
@@ -159,11 +160,11 @@ def _punkt():
 
 
 def _punkt_params():
-    """Punkt's parameters: untrained (no downloaded model), knowing only :data:`_ABBREVIATIONS`."""
+    """Punkt's parameters: untrained (no downloaded model), knowing only :data:`ABBREVIATIONS`."""
     from nltk.tokenize.punkt import PunktParameters
 
     params = PunktParameters()
-    params.abbrev_types = set(_ABBREVIATIONS)
+    params.abbrev_types = set(ABBREVIATIONS)
     return params
 
 

@@ -624,8 +624,9 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
 
     Stated positions (:func:`helpers.stance.stated_positions`, ``proposal_terms`` naming the proposal
     beside the generic "proposal", "rule", "plan"...) are the scores' ``position`` and
-    ``position_cue`` columns; the notes hold ``position_counts`` over every submission,
-    ``content_position_counts`` with each campaign once (as for tone) and ``position_by_tone`` (how
+    ``position_cue`` columns (the sentence as written: it may hold personal data, as ``comments.parquet``
+    does); the notes hold ``position_counts`` over every submission, ``content_position_counts`` with each
+    campaign's letter once (its senders' additions left out) and ``position_by_tone`` (how
     many stating each position read as positive, neutral or negative: a polite letter of opposition
     reads positive).
 
@@ -674,12 +675,13 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     if dedup:
         own = scores.set_index("comment_id")
         extra = scored.iloc[len(comments):].set_index("comment_id")
-        unit_scores = pd.concat([own.loc[units.loc[units["kind"] != "addition", "unit_id"],
-                                         ["compound", "label", "position"]],
-                                 extra[["compound", "label", "position"]]])
+        letters = own.loc[units.loc[units["kind"] != "addition", "unit_id"], ["compound", "label", "position"]]
+        unit_scores = pd.concat([letters, extra[["compound", "label", "position"]]])
         c = unit_scores["label"].value_counts()
         notes["content_n_scored"] = int(len(unit_scores))
-        notes["content_position_counts"] = position_counts(unit_scores["position"])
+        # positions with each campaign's letter once, its senders' additions left out: "I support this"
+        # added to a letter urging rejection means the letter
+        notes["content_position_counts"] = position_counts(letters["position"])
         notes["content_label_counts"] = {k: int(c.get(k, 0)) for k in ("positive", "neutral", "negative")}
         notes["content_mean_compound"] = float(unit_scores["compound"].mean()) if len(unit_scores) else None
     # What the criticism is about: terms typical of the negative texts, each campaign's letter and each

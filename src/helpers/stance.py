@@ -41,6 +41,7 @@ two cores.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -49,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .parallel import blocks, map_blocks
+from .sentiment import ABBREVIATIONS
 
 __all__ = ["POSITIONS", "PROPOSAL_NOUNS", "stated_positions", "position_counts"]
 
@@ -59,11 +61,13 @@ POSITIONS: tuple[str, ...] = ("oppose", "support", "mixed", "none")
 PROPOSAL_NOUNS: tuple[str, ...] = (
     "proposals?", "proposed (?:rules?|changes?|regulations?|policy|policies|plans?|schemes?|measures?|ban|limits?)",
     "rules?", "rulemaking", "regulations?", "plans?", "polic(?:y|ies)", "changes?", "measures?", "bill",
-    "schemes?", "amendments?", "initiative", "idea", "petition", "reforms?", "legislation", "option",
-    "recommendations?", "requirements?", "decision", "move", "approach", "directive", "efforts?", "proposition",
-    "projects?", "programmes?", "programs?", "vision", "goals?", "aims?", "concept", "creation", "establishment",
-    "development", "exploration", "consideration",
+    "schemes?", "amendments?", "initiative", "petition", "reforms?", "legislation", "recommendations?",
+    "requirements?", "directive", "efforts?", "proposition", "projects?", "programmes?", "programs?",
+    "approach", "vision", "goals?", "aims?", "idea", "concept", "exploration", "consideration",
 )
+#: Words that make a phrase name something else than the proposal: what there is now, or another
+#: option ("I support the current rules", "an alternative plan").
+_NOT_IT = r"(?:current|existing|present|old|previous|original|alternative|different|other)"
 
 _ADVERB_WORDS = (r"very|much|most|all|also|therefore|would|must|do|fully|firmly|strongly|wholeheartedly|entirely|"
                  r"completely|totally|vehemently|absolutely|unequivocally|heartily|enthusiastically|emphatically|"
@@ -74,7 +78,10 @@ _ADVERBS = rf"(?:(?:{_ADVERB_WORDS}) )*"
 #: Who states a position, just before its verb: "I (strongly)", "we are", "our members are", or a
 #: clause joined to one ("I support the aim but (oppose)").
 _WHO = re.compile(r"(?:\b(?:i|we)(?:'m|'re| am| are| have| will| would| must| do)?"
-                  r"|\bour [\w-]+(?: [\w-]+)?(?: is| are)?"
+                  r"|\bour (?:[\w-]+ )?(?:members?|organi[sz]ation|association|company|council|group|union|society"
+                  r"|federation|board|firm|practice|charity|community|residents|patients|staff|team|clients"
+                  r"|customers|network|coalition|alliance|institute|college|trust|department|agency|hospital"
+                  r"|school|club|business|party)(?: is| are)?"
                   r"|\b(?:i|we)\b[^.!?]{0,80}?\b(?:but|and)) " + _ADVERBS + r"$")
 _NEGATED = re.compile(r"\b(?:cannot|not|don't|can't|won't|wouldn't|couldn't|doesn't|never)(?: [\w']+){0,2} $")  # "I do not (fully) support"
 #: Who asks, a little before the verb: "I am writing to urge", "we respectfully ask".
@@ -85,13 +92,16 @@ _ORG_JOIN = frozenset({"of", "for", "and", "&", "the"})
 _IMPERATIVE = re.compile(r"^[\s,;:*(\"'-]*(?:(?:please|so|and|simply|just|kindly|therefore|now)[\s,;:]+)*"
                          r"(?:[\w.-]{1,30},\s*)?$")  # "Please, CMS, reject ..."
 _EXPRESS = re.compile(r"\b(?:express|voice|register|add|offer|state)(?:ing)? (?:my |our )?(?:[\w-]+ )?$")
-_GAP = r"(?:(?!not\b)[\w'-]+ ){0,4}?"  # a few words between a verb and its object ("CMS", "the department")
+_GAP = r"(?:(?!not\b)[\w'.-]+ ){0,6}?"  # a few words between a verb and its object ("CMS", "the department")
 _UNDO = r"(?:reject|withdraw|rescind|scrap|drop|abandon|stop|halt|reconsider|reverse|block|oppose)"
 _DO = (r"(?:adopt|approve|finali[sz]e|implement|support|pass|enact|introduce|keep|do|create|establish|build|"
        r"develop|proceed with|move forward with|"
        r"go ahead with|push ahead with|press ahead with|pursue)")
 _GO = r"(?:go ahead|proceed|happen|be (?:adopted|approved|finali[sz]ed|implemented|passed|enacted|introduced))"
 _STOPPED = r"(?:be (?:rejected|withdrawn|scrapped|dropped|abandoned|stopped|halted|reversed|rescinded|blocked))"
+#: Opposing the proposal's removal is supporting it: "I oppose the removal of the scheme".
+_REMOVAL = re.compile(r"\s*(?:the |any |its )?(?:removal|scrapping|withdrawal|abolition|closure|cancell?ation|repeal"
+                      r"|loss|ending|end|abandonment|dropping) of")
 _DROPPED = re.compile(r"\s+(?:being|be|is|was) (?:dropped|scrapped|removed|withdrawn|abandoned|cancell?ed|reversed|"
                       r"repealed)")
 
@@ -128,11 +138,15 @@ _DETERMINER = r"(?:this|the|these|that|those|your|its|their|such an?|any such|an
 
 
 def _target(extra: tuple[str, ...], *, determiner: bool = False) -> str:
-    """The proposal as a noun phrase (a determiner, up to three words, a head noun) or a pronoun closing
-    the clause ("I oppose it."). With ``determiner``, the phrase must start with one: after words that
-    may be a verb ("please do not change the ..."), "change" alone is a verb, not the proposal."""
+    """The proposal as a noun phrase (a determiner, up to three words, a head noun; "the creation of"
+    such a phrase too) or a pronoun closing the clause ("I oppose it."). A phrase about what there is now
+    or another option ("the current rules", "an alternative plan") is not the proposal. With
+    ``determiner``, the phrase must start with one: after words that may be a verb ("please do not
+    change the ..."), "change" alone is a verb, not the proposal."""
     heads = "|".join([*PROPOSAL_NOUNS, *(re.escape(t) for t in extra)])
-    phrase = rf"(?!not\b|no\b)(?:{_DETERMINER} ){'' if determiner else '?'}(?:[\w'-]+ ){{0,3}}?(?:{heads})\b"
+    phrase = (rf"(?!not\b|no\b)(?:(?:the )?(?:creation|establishment|development|introduction|implementation"
+              rf"|adoption) of )?(?:{_DETERMINER} ){'' if determiner else '?'}"
+              rf"(?:(?!{_NOT_IT}\b)[\w'.$%\u00a3\u20ac-]+ ){{0,3}}?(?!{_NOT_IT}\b)(?:{heads})\b")
     pronoun = r"(?:it|this|that|them|these|those)(?=\s*(?:[,:;)]|$|\band\b|\bbecause\b|\bas\b|\bin its\b))"
     return rf"(?:{phrase}|{pronoun})"
 
@@ -145,9 +159,11 @@ def _rules(extra: tuple[str, ...]) -> dict[str, re.Pattern]:
     rules = {
         "target": rf"\s*{t}",
         "target_before": rf"\b{t}\s+$",
+        "ask_not_undo": rf"\s+{_GAP}(?:not to|to not) {_UNDO} {led}",  # "urge you not to scrap it": support
         "ask_not": rf"\s+{_GAP}(?:not to|to not) (?:[\w-]+ ){{1,3}}?{led}",
         "ask_undo": rf"\s+{_GAP}to {_UNDO} {t}",
         "ask_do": rf"\s+{_GAP}to {_DO} {t}",
+        "please_not_undo": rf"\s+(?:do not|don't|not|never) {_UNDO} {led}",  # "please don't scrap it": support
         "please_not": rf"\s+(?:do not|don't|not|never) (?:[\w-]+ ){{0,3}}?{led}",
         "please_undo": rf"\s+{_UNDO} {t}",
         "please_do": rf"\s+{_DO} {t}",
@@ -160,17 +176,39 @@ def _rules(extra: tuple[str, ...]) -> dict[str, re.Pattern]:
     return {k: re.compile(v) for k, v in rules.items()}
 
 
-def _clause(text: str, start: int, end: int) -> tuple[str, str] | None:
+_BREAK = re.compile(r"[!?\n]|\.(?=\s|$)")
+
+
+def _breaks(text: str) -> list[int]:
+    """Where the sentences of ``text`` end: a "!", "?" or line break, or a full stop before a space or the
+    end, unless it closes an abbreviation the sentence splitter knows (:data:`helpers.sentiment.ABBREVIATIONS`)
+    or an initial ("Dr.", "U.S.", "J. Smith"); "$1.5" has none. Cheaper than splitting into sentences.
+
+    >>> _breaks("dr. patel and i oppose it. the u.s. plan costs $1.5 billion! why?")
+    [25, 59, 64]
+    """
+    out = []
+    for m in _BREAK.finditer(text):
+        i = m.start()
+        if text[i] == ".":
+            word = re.search(r"[\w.]+$", text[max(0, i - 12):i])
+            w = word.group(0).lower() if word else ""
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):  # the splitter's own list
+                continue
+        out.append(i)
+    return out
+
+
+def _clause(text: str, start: int, end: int, breaks: list[int]) -> tuple[str, str] | None:
     """The text of the sentence before ``start`` and after ``end`` (at most :data:`_SPAN` characters
     each), or None when the sentence is a question ("Who thought this was a good idea?")."""
-    lo = max(0, start - _SPAN)
-    cut = max(text.rfind(c, lo, start) for c in ".!?\n") + 1
-    before = text[max(lo, cut):start]
-    stops = [i for i in (text.find(c, end, end + _SPAN) for c in ".!?\n") if i >= 0]
-    stop = min(stops) if stops else min(len(text), end + _SPAN)
+    k = bisect.bisect_left(breaks, start)
+    lo = max(breaks[k - 1] + 1 if k else 0, start - _SPAN)
+    k = bisect.bisect_left(breaks, end)
+    stop = breaks[k] if k < len(breaks) else len(text)
     if stop < len(text) and text[stop] == "?":
         return None
-    return before, text[end:stop]
+    return text[lo:start], text[end:min(stop, end + _SPAN)]
 
 
 def _organisation(before: str) -> bool:
@@ -191,18 +229,19 @@ def _organisation(before: str) -> bool:
     return len(names) >= 2 or any(sum(ch.isupper() for ch in w) >= 2 for w in names)
 
 
-def _statement(text: str, raw: str | None, at: int, rules: dict[str, re.Pattern]) -> str | None:
+def _statement(text: str, raw: str | None, at: int, rules: dict[str, re.Pattern], breaks: list[int]) -> str | None:
     """The position stated by the clause around the trigger word at ``at`` in lower-cased ``text``
     (``raw``: the text as written, when lower-casing kept its positions; for names), or None."""
     hit = _TRIGGER.match(text, at)
     kind = hit.lastgroup
-    clause = _clause(text, *hit.span())
+    clause = _clause(text, *hit.span(), breaks)
     if clause is None:
         return None
     before, after = clause
     written = raw[hit.start() - len(before):hit.start()] if raw is not None else ""
     if kind in ("for", "against"):
-        target = rules["target"].match(after)
+        removal = _REMOVAL.match(after)
+        target = rules["target"].match(after, removal.end() if removal else 0)
         if not target:
             return None
         word = hit.group(0)
@@ -213,21 +252,31 @@ def _statement(text: str, raw: str | None, at: int, rules: dict[str, re.Pattern]
         if _NEGATED.search(before) and not word.startswith("not "):
             if position == "oppose":  # "we do not oppose it": no position stated
                 return None
-            position = "oppose"
-        if _DROPPED.match(after, target.end()):  # "oppose this scheme being dropped"
+            if not re.match(r"\s+more\b", after[target.end():]):  # "I could not agree with it more"
+                position = "oppose"
+        if removal or _DROPPED.match(after, target.end()):  # "oppose (the removal of) this scheme (being dropped)"
             position = _FLIP[position]
         return position
     if kind in ("express_for", "express_against"):
-        if _EXPRESS.search(before) and rules["target"].match(after):
-            return "support" if kind == "express_for" else "oppose"
-        return None
+        if not (_EXPRESS.search(before) and rules["target"].match(after)):
+            return None
+        position = "support" if kind == "express_for" else "oppose"
+        return _FLIP[position] if re.search(r"\bno\s+(?:[\w-]+\s+)?$", before) else position  # "no support for"
     if kind == "ask":
         if not (_ASKER.search(before) or _organisation(written)):
             return None
-        if rules["ask_not"].match(after) or rules["ask_undo"].match(after) or rules["against_target"].match(after):
-            return "oppose"
-        return "support" if rules["ask_do"].match(after) else None
+        if rules["ask_not_undo"].match(after):
+            position = "support"
+        elif rules["ask_not"].match(after) or rules["ask_undo"].match(after) or rules["against_target"].match(after):
+            position = "oppose"
+        elif rules["ask_do"].match(after):
+            position = "support"
+        else:
+            return None
+        return _FLIP[position] if _NEGATED.search(before) else position  # "I don't want you to reject it"
     if kind == "please":
+        if rules["please_not_undo"].match(after):
+            return "support"
         if rules["please_not"].match(after) or rules["please_undo"].match(after):
             return "oppose"
         return "support" if rules["please_do"].match(after) else None
@@ -250,30 +299,33 @@ def _statement(text: str, raw: str | None, at: int, rules: dict[str, re.Pattern]
     return "oppose" if _BAD.search(hit.group(0)) else "support"
 
 
-def _sentence_at(text: str, i: int) -> str:
+def _sentence_at(text: str, i: int, breaks: list[int]) -> str:
     """The sentence of ``text`` around position ``i``."""
-    start = max(text.rfind(c, 0, i) for c in ".!?\n") + 1
-    stops = [j for j in (text.find(c, i) for c in ".!?\n") if j >= 0]
-    return text[start:min(stops) + 1 if stops else len(text)].strip()
+    k = bisect.bisect_left(breaks, i)
+    start = breaks[k - 1] + 1 if k else 0
+    stop = breaks[k] + 1 if k < len(breaks) else len(text)
+    return text[start:stop].strip()
 
 
 def _positions_block(texts: list[str], extra: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """(position, cue sentence) of each text."""
+    """(position, cue sentence as written) of each text."""
     rules = _rules(extra)
     out = []
     for raw in texts:
         text = raw.replace("\u2019", "'").lower()
-        written = raw.replace("\u2019", "'") if len(raw) == len(text) else None  # the same positions
+        written = raw if len(raw) == len(text) else None  # the same positions (lower-casing rarely changes them)
         found: dict[str, int] = {}
+        breaks = None
         for hit in _SCAN.finditer(text):
-            position = _statement(text, written, hit.start(), rules)
+            breaks = _breaks(text) if breaks is None else breaks
+            position = _statement(text, written, hit.start(), rules, breaks)
             if position and position not in found:
                 found[position] = hit.start()
         if not found:
             out.append(("none", None))
             continue
         first = min(found.values())
-        out.append(("mixed" if len(found) > 1 else next(iter(found)), _sentence_at(written or text, first)))
+        out.append(("mixed" if len(found) > 1 else next(iter(found)), _sentence_at(written or text, first, breaks)))
     return out
 
 

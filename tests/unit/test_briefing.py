@@ -479,6 +479,11 @@ def test_breakdown_by_question_and_respondent_type(data):
     # questions named only by ids (Q1, Q2; NHS: "Trust A - Q1"): the page says their wording is not known
     assert "it does not give their wording" in text
     assert "A respondent may answer several questions" in text
+    # labels that are the questions themselves (Global Dialogues) are not called ids
+    worded = copy.copy(data)
+    worded.comments = data.comments.assign(question_id=data.comments["question_id"].map(
+        {"Q1": "What should the library offer in the evening?", "Q2": "How could recycling work better for you?"}))
+    assert "their wording" not in visible_text(briefing.breakdown_section(worded))
     no_questions = copy.copy(data)
     no_questions.comments = data.comments.drop(columns="question_id")
     text = visible_text(briefing.breakdown_section(no_questions))
@@ -592,8 +597,9 @@ def test_petitions_summary_gives_signatures_dates_and_the_most_signed(data):
     assert "signatures" not in visible_text(briefing.summary_section(data))  # not petitions: nothing said
     # petitions are each their own proposal: no count of those opposing "the proposal" (the UK list: 6
     # titles such as "Reject the plan to devolve powers to a Metro Mayor")
-    b.sentiment_notes = dict(b.sentiment_notes, position_counts={"oppose": 6, "support": 1, "mixed": 0, "none": n - 7})
-    assert "in so many words" in visible_text(briefing.summary_section(b))  # were they comments, it is said
+    b.sentiment_notes = dict(b.sentiment_notes, position_counts={"oppose": 6, "support": 1, "mixed": 0, "none": n - 7},
+                             parameters=dict(b.sentiment_notes["parameters"], proposal_terms=["bill"]))
+    assert "in so many words" in visible_text(briefing.summary_section(b))  # were they comments on one, it is said
     b.overview = dict(b.overview, by_kind=[{"kind": "petition", "count": n}])
     assert "in so many words" not in visible_text(briefing.summary_section(b))
     assert briefing.positions_section(b) == ""
@@ -634,8 +640,8 @@ def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes
     # the count is a snapshot taken while signing was open (an audit: petition 131215's 3,555,721 on 27
     # June 2016 was shown as its total; it closed with 4,150,260); 34 of 10,234 signed from France: 0.3%
     assert ("We analysed 1 petition. It had 10,234 signatures when these data were taken on 27 June 2016, while "
-            "it was still open for signing, so later signatures are not counted; 34 of them (0.3%) came from "
-            "outside the UK. It was started in May 2016, titled “Fund a bench in every village green”, and asked: "
+            "it was still open for signing, so later signatures are not counted; 34 of the 10,234 signatures (0.3%) "
+            "came from outside the UK. It was started in May 2016, titled “Fund a bench in every village green”, and asked: "
             "“Older residents need somewhere to rest & talk. Benches cost little. They last for decades.” No "
             "themes were sought: themes need at least 2 petitions with text to compare, and there is 1 "
             "petition.") in summary
