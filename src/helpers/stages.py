@@ -655,8 +655,9 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         additions = additions.rename(columns={"unit_id": "comment_id"}).astype(frame.dtypes.to_dict())
         frame = pd.concat([frame, additions], ignore_index=True)
     scored = score_comments(frame, unit=unit)
-    scored = scored.join(stated_positions(frame["text"].reset_index(drop=True), proposal_terms=proposal_terms))
     scores = scored.iloc[:len(comments)].reset_index(drop=True)
+    # positions of the submissions only: an addition's "I support this" means the letter it was added to
+    scores = scores.join(stated_positions(comments["text"].reset_index(drop=True), proposal_terms=proposal_terms))
     assignments = load(run, "theme_assignments")
     by_theme = sentiment_by_group(scores, assignments.dropna(subset=["theme_id"]), group="theme_id")
     counts = scores["label"].value_counts()
@@ -676,7 +677,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         own = scores.set_index("comment_id")
         extra = scored.iloc[len(comments):].set_index("comment_id")
         letters = own.loc[units.loc[units["kind"] != "addition", "unit_id"], ["compound", "label", "position"]]
-        unit_scores = pd.concat([letters, extra[["compound", "label", "position"]]])
+        unit_scores = pd.concat([letters[["compound", "label"]], extra[["compound", "label"]]])
         c = unit_scores["label"].value_counts()
         notes["content_n_scored"] = int(len(unit_scores))
         # positions with each campaign's letter once, its senders' additions left out: "I support this"
