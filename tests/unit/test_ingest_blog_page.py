@@ -182,6 +182,7 @@ def test_summary_of_the_example_corpus(page):
         "questions": [],  # consultations only
         "records_read": 12,
         "source": str(PAGE),
+        "title": "",  # the page says what it is about in its post, not as a source title
     }
     assert json.loads(json.dumps(summary)) == summary
     assert page.summary_line() == "page.txt: read 12 records = 11 kept + 1 excluded (boilerplate 1)"

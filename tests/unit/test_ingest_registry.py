@@ -233,6 +233,7 @@ def test_summary_of_a_table_with_exclusions():
         "questions": [],  # consultations only
         "records_read": 3,
         "source": str(FIXTURES / "semicolon.csv"),
+        "title": "",  # a table says nothing of what it is about
     }
     assert list(summary) == sorted(summary)
     assert all(type(v) is int for v in (summary["kept"], summary["excluded"], summary["records_read"]))
