@@ -1271,9 +1271,9 @@ def key_numbers_section(b: BriefingData) -> str:
     n = b.opinion_notes
     if n and not n.get("skipped") and n.get("n_participants"):
         items.append(("People who voted", f"{int(n['n_participants']):,}"))
-    petitions = b.comments[b.comments["kind"] == "petition"]
-    if len(petitions) and "votes_up" in petitions.columns and petitions["votes_up"].notna().any():
-        items.append(("Signatures", f"{int(petitions['votes_up'].astype('Float64').sum()):,}"))
+    petitions = _petitions(b)
+    if len(petitions):
+        items.append(("Signatures", f"{int(petitions['votes_up'].sum()):,}"))
     items.append(("Codes" if b.coding else "Themes found", f"{len(b.themes):,}"))
     if not _too_few_for_themes(b):
         items.append(("Not assigned to any theme", f"{int(b.theme_notes.get('n_not_assigned', 0)):,}"))
@@ -1884,7 +1884,7 @@ def caveats_section(b: BriefingData) -> str:
     few = _few_writers_sentence(b)
     if few:
         items.append(few)
-    if _petition_sentence(b):
+    if len(_petitions(b)):
         items.append("Signatures are counted as the petitions site reports them: one per confirmed email address. "
                      "Signers declare that they are British citizens or UK residents, which is not checked, and a "
                      "signature says nothing about why someone signed.")
@@ -2121,7 +2121,12 @@ def _of_voters(n: Any, d: Any, group: str, share: Any = None) -> str:
     n, d = int(n), int(d)
     if not d:
         return f"none in {group}"
-    return f"{n} of the {d} in {group}" if d < SMALL_N else f"{n / d:.0%} of the {d:,} in {group}"
+    return f"{_of_the(n, d)} in {group}"
+
+
+def _of_the(n: int, d: int) -> str:
+    """"19 of the 20" below :data:`SMALL_N`, "87% of the 89" above."""
+    return f"{n} of the {d}" if d < SMALL_N else f"{n / d:.0%} of the {d:,}"
 
 
 #: Statements listed from Polis's "majority" and "uncertainty" lists.
@@ -2136,8 +2141,7 @@ def _overall_lists(st: pd.DataFrame, said, shown: set[str]) -> str:
         return ""
     body = ""
     def of(k: Any, n: Any, did: str) -> str:
-        k, n = int(k), int(n)
-        return report.esc(f"{k} of the {n}" if n < SMALL_N else f"{k / n:.0%} of the {n:,}") + f" {did}"
+        return report.esc(f"{_of_the(int(k), int(n))} {did}")
 
     majority = st[(st["list"] == "majority") & ~st["comment_id"].astype(str).isin(shown)]
     # "I voted to Leave." says who took part, not a view (see the common ground above)
