@@ -699,8 +699,9 @@ def _voted(b: BriefingData) -> str:
 
 
 def _timezone(b: BriefingData) -> str:
-    """The run's ``timezone`` parameter (how its dates were read; UTC when not given or not known)."""
-    zone = str((b.ingest.get("parameters") or {}).get("timezone") or "UTC")
+    """The zone whose calendar the briefing writes dates in: the source publisher's (``ingest.json``'s
+    ``timezone``: UK time for Parliament's petitions), else the run's ``timezone`` parameter, else UTC."""
+    zone = str(b.ingest.get("timezone") or (b.ingest.get("parameters") or {}).get("timezone") or "UTC")
     try:
         pd.Timestamp(0, tz=zone)
     except Exception:  # noqa: BLE001 -- an old run folder's unknown zone: UTC, as stored
@@ -1208,8 +1209,9 @@ def campaigns_section(b: BriefingData) -> str:
         "Share of responses": [describe_share(int(v), c["n_responses"]) for v in shown["size"]],
         "Distinct versions": shown["n_variants"].astype(int),
         "With words of their own added": shown["n_with_additions"].astype(int),
-        "First": shown["first_at"].dt.strftime("%d %b %Y").fillna("not dated"),
-        "Last": shown["last_at"].dt.strftime("%d %b %Y").fillna("not dated"),
+        **{name: pd.to_datetime(shown[col], utc=True).dt.tz_convert(_timezone(b)).dt.strftime("%d %b %Y")
+           .fillna("not dated")
+           for name, col in (("First", "first_at"), ("Last", "last_at"))},
     })
     if "n_senders" in shown.columns and shown["n_senders"].notna().any():
         unknown = (shown["n_senders_unknown"] if "n_senders_unknown" in shown.columns

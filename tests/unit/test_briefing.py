@@ -311,7 +311,7 @@ def test_the_lead_says_when_the_contributions_are_dated_and_when_the_briefing_wa
                                                                         utc=True)).to_numpy())
     assert "dated 31 December 2021 to 2 January 2022." in visible_text(briefing.title_block(b))
     # read in the run's timezone: 23:30 UTC on 30 June is 00:30 on 1 July in London (a review)
-    b.ingest = dict(data.ingest, parameters=dict(data.ingest["parameters"], timezone="Europe/London"))
+    b.ingest = dict(data.ingest, timezone="Europe/London")  # ingest.json of a run with --timezone Europe/London
     b.comments = b.comments.assign(created_at=pd.Series(pd.to_datetime(["2024-06-01 12:00"] * (n - 1)
                                                                         + ["2024-06-30 23:30"], utc=True)).to_numpy())
     lead = visible_text(briefing.title_block(b))
@@ -646,6 +646,8 @@ def test_single_petition_briefing_says_what_it_asked_and_why_there_are_no_themes
             "themes were sought: themes need at least 2 petitions with text to compare, and there is 1 "
             "petition.") in summary
     assert "tone" not in summary  # the tone of one text tells a reader nothing they cannot see in it
+    # Parliament keeps UK time: created at 23:39 UTC on 23 May 2016, i.e. 00:39 BST on 24 May
+    assert "Analysis of 1 petition, dated 24 May 2016." in visible_text(briefing.title_block(b))
     assert "did not fit any theme" not in summary
     assert "With only 1 petition, these findings describe what this one petition says" in summary
     themes_html = briefing.themes_section(b)

@@ -182,6 +182,7 @@ def test_summary_of_the_example_corpus(page):
         "questions": [],  # consultations only
         "records_read": 12,
         "source": str(PAGE),
+        "timezone": "UTC",  # the default: a plain file keeps no calendar of its own
         "title": "",  # the page says what it is about in its post, not as a source title
     }
     assert json.loads(json.dumps(summary)) == summary

@@ -52,6 +52,7 @@ def test_decide_fixture_madrid_time():
         "2016-03-27 10:00:00+00:00",
         "2016-07-12 07:00:00+00:00",
     ]
+    assert r.timezone == "Europe/Madrid"  # the briefing writes dates in Madrid's calendar
 
 
 def test_plain_time_and_other_timezone(tmp_path):

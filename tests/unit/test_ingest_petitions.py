@@ -45,6 +45,19 @@ def test_single_petition():
     assert "Invented Creator" not in c.astype(str).to_string()
     assert result.notes and "not read" in result.notes[0]
     assert analysable(c).tolist() == [True]  # a member of the public wrote it: analysed like a comment
+    assert result.timezone == "Europe/London"  # Parliament's calendar, in which the briefing writes dates
+
+
+def test_dates_without_a_zone_are_uk_time_unless_the_caller_names_another(tmp_path):
+    # 10:00 on 1 June 2016 in London is 09:00 UTC (BST); in Taipei (UTC+8) it is 02:00 UTC
+    p = tmp_path / "feed.json"
+    p.write_text(json.dumps([{"_about": "http://example.org/r/1", "identifier": {"_value": "7"},
+                              "created": {"_value": "2016-06-01T10:00:00"}, "label": {"_value": "Plant trees"},
+                              "numberOfSignatures": 12, "status": "open"}]), encoding="utf-8")
+    assert [str(t) for t in read(p).comments["created_at"]] == ["2016-06-01 09:00:00+00:00"]
+    other = read(p, timezone="Asia/Taipei")
+    assert [str(t) for t in other.comments["created_at"]] == ["2016-06-01 02:00:00+00:00"]
+    assert other.timezone == "Asia/Taipei"
 
 
 def test_feed():

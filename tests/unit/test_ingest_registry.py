@@ -233,6 +233,7 @@ def test_summary_of_a_table_with_exclusions():
         "questions": [],  # consultations only
         "records_read": 3,
         "source": str(FIXTURES / "semicolon.csv"),
+        "timezone": "UTC",  # the default: a plain file keeps no calendar of its own
         "title": "",  # a table says nothing of what it is about
     }
     assert list(summary) == sorted(summary)

@@ -260,6 +260,16 @@ def test_bulk_csv_received_date(tmp_path):
     ]
 
 
+def test_dates_without_a_zone_are_us_eastern_time(tmp_path):
+    # Regulations.gov keeps Eastern time: 23:59 on 5 September 2022 (EDT, UTC-4) is 03:59 UTC on the 6th,
+    # and the briefing writes dates back in that calendar
+    p = tmp_path / "d.csv"
+    p.write_text("Document ID,Docket ID,Posted Date,Comment\nX-2,X,2022-09-05 23:59,Hello\n", encoding="utf-8")
+    result = read(p)
+    assert result.comments["created_at"].tolist() == [pd.Timestamp("2022-09-06 03:59", tz="UTC")]
+    assert result.timezone == "America/New_York"
+
+
 def test_bulk_csv_thread_falls_back_to_docket(tmp_path):
     p = tmp_path / "d.csv"
     p.write_text(

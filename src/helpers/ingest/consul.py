@@ -36,7 +36,7 @@ from ..schema import EXCLUSION_COLUMNS
 from ._mapping import check_timezone, parse_datetimes, thread_roots
 from ._text import head_text
 from .consultation import to_int
-from .registry import ReadOptions, Tables, register_reader
+from .registry import ReadOptions, Tables, publisher_zone, register_reader
 from .tabular import header_of, load_delimited
 
 __all__ = ["read_consul", "sniff_consul"]
@@ -171,7 +171,7 @@ def read_consul(path: Path, options: ReadOptions) -> Tables:
     ['2016-01-10 09:00:00+00:00', '2016-07-10 08:00:00+00:00']
     """
     source = options.source
-    timezone = CONSUL_TIMEZONE if options.timezone in (None, "UTC") else options.timezone
+    timezone = publisher_zone(options, CONSUL_TIMEZONE)
     check_timezone(timezone, source=source)
     frame, rows = load_delimited(path, source=source, encoding=options.encoding)
     names, data, rows = header_of(frame, rows, source=source)
@@ -308,4 +308,5 @@ def read_consul(path: Path, options: ReadOptions) -> Tables:
         notes.append(
             f"{int(kept_blank.sum())} comments without text are kept because replies hang below them"
         )
-    return Tables(comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True), notes=notes)
+    return Tables(comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True), notes=notes,
+                  timezone=timezone)

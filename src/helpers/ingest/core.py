@@ -52,6 +52,10 @@ class IngestResult:
         map's order (the text is the longest header cell of the question's column); else empty.
     title : str
         What the source says it is about (a Polis conversation's topic), or "".
+    timezone : str
+        The zone whose calendar the run's dates are written in: the one the source's publisher keeps
+        (UK petitions: Europe/London; Regulations.gov: America/New_York; Consul: Europe/Madrid) unless
+        the caller named another than UTC, else the caller's ``timezone``. Dates are stored in UTC.
     cleaning : dict
         The audit of the cleaning stage (:func:`helpers.clean.clean_comments`): what was repaired,
         excluded and detected, as plain counts. The stage runs after the reader, so its counts are of
@@ -77,6 +81,7 @@ class IngestResult:
     cleaning: dict = field(default_factory=dict)
     questions: dict = field(default_factory=dict)
     title: str = ""
+    timezone: str = "UTC"
 
     @property
     def records_read(self) -> int:
@@ -116,6 +121,7 @@ class IngestResult:
             "questions": [{"id": str(k), **v} for k, v in self.questions.items()],  # in the question map's order
             "records_read": int(self.records_read),
             "source": self.source,
+            "timezone": self.timezone,
             "title": self.title,
         }
 
@@ -293,6 +299,7 @@ def read(
         cleaning=cleaning,
         questions=dict(tables.questions),
         title=tables.title,
+        timezone=tables.timezone or timezone or "UTC",
     )
     return merge_type_spellings(result) if clean else result
 

@@ -45,9 +45,13 @@ from ..errors import InputError
 from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._mapping import parse_count, parse_datetimes
 from ._text import decode_text, head_text, read_bytes, refuse_lone_surrogates
-from .registry import ReadOptions, Tables, register_reader
+from .registry import ReadOptions, Tables, publisher_zone, register_reader
 
 __all__ = ["read_petitions", "sniff_petitions"]
+
+#: Parliament's petitions keep UK time: the feed's dates without a zone are read in it, and the
+#: briefing writes dates in it (a petition created at 23:39 UTC on 23 May 2016 was created on 24 May).
+PETITIONS_TIMEZONE = "Europe/London"
 
 _API_TYPE = re.compile(r'"type"\s*:\s*"(?:archived-)?petition"')
 _PETITION_TYPES = ("petition", "archived-petition")
@@ -176,6 +180,7 @@ def _rows_from_api(items: list, self_link: object) -> dict[str, list]:
 
 def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
     source = options.source
+    zone = publisher_zone(options, PETITIONS_TIMEZONE)
     n = len(cols["id"])
     rows = np.arange(1, n + 1)
     raw = {k: pd.Series(v, dtype="string") for k, v in cols.items()}
@@ -189,12 +194,12 @@ def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
     keep_s = pd.Series(keep)
 
     created = parse_datetimes(
-        raw["created"].where(keep_s, pd.NA), rows, timezone=options.timezone, column="created", source=source
+        raw["created"].where(keep_s, pd.NA), rows, timezone=zone, column="created", source=source
     )
     count = raw["count"].where(keep_s, pd.NA)
     votes = parse_count(count, rows, key="votes_up", column="signatures", source=source)
     counted = parse_datetimes(
-        raw["counted"].where(keep_s, pd.NA), rows, timezone=options.timezone, column="updated_at", source=source
+        raw["counted"].where(keep_s, pd.NA), rows, timezone=zone, column="updated_at", source=source
     )
     abroad = parse_count(raw["abroad"].where(keep_s, pd.NA), rows, key="votes_up_outside_uk",
                          column="signatures_by_country", source=source)
@@ -252,7 +257,8 @@ def _map(cols: dict[str, list], options: ReadOptions) -> Tables:
         columns=list(EXCLUSION_COLUMNS),
     )
     return Tables(
-        comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True)
+        comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True),
+        timezone=zone,
     )
 
 

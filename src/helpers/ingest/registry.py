@@ -32,6 +32,7 @@ from ._text import SNIFF_BYTES, read_bytes
 __all__ = [
     "ReadOptions",
     "Tables",
+    "publisher_zone",
     "ReaderSpec",
     "register_reader",
     "get_reader",
@@ -87,6 +88,23 @@ class Tables:
     questions: dict = field(default_factory=dict)
     #: What the source says it is about, when it says (a Polis conversation's topic), else "".
     title: str = ""
+    #: The zone of the calendar the source's publisher keeps (UK petitions: Europe/London), in which the
+    #: briefing writes dates; "" for the run's ``timezone`` parameter.
+    timezone: str = ""
+
+
+def publisher_zone(options: ReadOptions, zone: str) -> str:
+    """The zone a reader whose publisher keeps ``zone``'s calendar uses: ``zone``, unless the caller
+    named another zone than UTC (the default) in ``options.timezone``.
+
+    Examples
+    --------
+    >>> publisher_zone(ReadOptions("a.json"), "Europe/London")
+    'Europe/London'
+    >>> publisher_zone(ReadOptions("a.json", timezone="Asia/Taipei"), "Europe/London")
+    'Asia/Taipei'
+    """
+    return zone if options.timezone in (None, "", "UTC") else options.timezone
 
 
 Reader = Callable[[Path, ReadOptions], Tables]

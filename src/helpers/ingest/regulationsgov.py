@@ -28,7 +28,9 @@ Both map a comment to one ``response`` row:
   ``&amp;amp;``) and tags turned into line breaks (:mod:`helpers.ingest._html`), then normalised.
 * ``created_at`` is the date the agency received the comment (``receiveDate``, "Received Date"),
   in UTC, or the date it was posted (``postedDate``) when that is missing: campaign timing and
-  bursts are about when comments were sent, and an agency may post them weeks later.
+  bursts are about when comments were sent, and an agency may post them weeks later. A date written
+  without a zone is US Eastern time, the calendar Regulations.gov keeps (comment periods close at
+  11:59 pm Eastern), unless ``timezone`` names another zone than UTC; the briefing writes dates in it.
 * ``title``; ``organisation``; ``respondent_type`` from the category: ``individual`` for
   "Individual" (with or without a code), otherwise the category text without its trailing agency
   code ("Health Care Industry - PI015" -> "Health Care Industry").
@@ -55,6 +57,7 @@ import csv
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +69,7 @@ from ..schema import COMMENT_COLUMNS, EXCLUSION_COLUMNS
 from ._html import html_series_to_text
 from ._mapping import parse_datetimes
 from ._text import decode_text, head_text, read_bytes, refuse_lone_surrogates
-from .registry import ReadOptions, Tables, register_reader
+from .registry import ReadOptions, Tables, publisher_zone, register_reader
 from .tabular import load_delimited, sniff_delimiter
 
 __all__ = [
@@ -172,6 +175,9 @@ _FIELDS = ("id", "commentOnDocumentId", "docketId", "postedDate", "receiveDate",
 
 # ---------------------------------------------------------------------------------------------
 # shared mapping
+
+#: Regulations.gov keeps US Eastern time: comment periods close at 11:59 pm Eastern.
+REGULATIONS_TIMEZONE = "America/New_York"
 
 
 def attachment_only(text: pd.Series) -> pd.Series:
@@ -399,6 +405,7 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
     ``source_row``, ``malformed``) to the canonical tables."""
     n = len(rec)
     rec = rec.reset_index(drop=True)
+    options = replace(options, timezone=publisher_zone(options, REGULATIONS_TIMEZONE))
     ids = rec["id"].str.strip()
     malformed = rec["malformed"].notna().to_numpy(dtype=bool)
     no_id = _blank(ids).to_numpy(dtype=bool) & ~malformed
@@ -488,7 +495,8 @@ def _map_records(rec: pd.DataFrame, options: ReadOptions) -> Tables:
         columns=list(EXCLUSION_COLUMNS),
     )
     return Tables(
-        comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True)
+        comments=comments[keep].reset_index(drop=True), exclusions=exclusions.reset_index(drop=True),
+        timezone=options.timezone,
     )
 
 
