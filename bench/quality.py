@@ -13,6 +13,8 @@ Prints one table, one row per target of issue 5, with our figure, the goal and t
   the human category, at the automatically chosen number of themes, for the default path, and for
   the embeddings path with ``--embeddings`` (slow: MiniLM encodes 10,000 comments in minutes on 2 cores);
 - VADER against human ratings (``vader-groundtruth``): Pearson r on tweets and movie snippets;
+- tone against the NHS coders' criticality of each comment: Spearman's rho, and the share of comments
+  coded critical that VADER reads as positive (what the briefing's tone caveat rests on);
 - stability: two seeds on the NHS corpus, share of comments whose main themes correspond after matching;
 - BERTopic side by side on 10,000 synthetic comments (``--bertopic``; needs ``make bench-bertopic-env``):
   seconds and NPMI (gensim, over the same documents split into lower-case words).
@@ -174,6 +176,31 @@ def vader_rows() -> list[dict]:
     return out
 
 
+def criticality_rows() -> list[dict]:
+    """Tone against the NHS coders' criticality (-5 very critical .. 5 very positive; dirty values such as
+    '-o' and out-of-range ones such as -9 left out): Spearman's rho, and how many of the comments the coders
+    marked critical (below 0) VADER reads as positive (compound >= 0.05), scored as the pipeline scores."""
+    from scipy.stats import spearmanr
+
+    d = _nhs()
+    if d is None:
+        return [_row("Tone vs NHS human criticality", "skipped", "reported", note=f"{NHS} absent")]
+    crit = pd.to_numeric(d["criticality"], errors="coerce")
+    d = d[crit.between(-5, 5)].assign(criticality=crit)
+    scores = score_comments(pd.DataFrame({"comment_id": d["row_index"].astype(str), "text": d["feedback"]}))
+    compound = scores["compound"].fillna(0.0).to_numpy()
+    critical = d["criticality"].to_numpy() < 0
+    rho = float(spearmanr(compound, d["criticality"])[0])
+    nothing = (d["label"] == "Couldn't be improved").to_numpy()  # "Nothing": coded +3, neutral to VADER
+    rho_rest = float(spearmanr(compound[~nothing], d["criticality"][~nothing])[0])
+    misread = int((critical & (compound >= 0.05)).sum())
+    return [_row("Tone vs NHS human criticality, Spearman rho", round(rho, 3), "reported",
+                 note=f"{len(d):,} comments; {rho_rest:.2f} without the {int(nothing.sum()):,} 'nothing to "
+                      "improve' answers, coded +3 and neutral to VADER"),
+            _row("NHS comments coded critical that VADER reads positive", f"{misread / critical.sum():.0%}",
+                 "reported", note=f"{misread:,} of {int(critical.sum()):,}: polite criticism reads positive")]
+
+
 def bertopic_rows(n: int = 10_000) -> list[dict]:
     target = f"BERTopic side by side, {n:,} synthetic comments"
     if not BERTOPIC_PYTHON.exists():
@@ -233,7 +260,7 @@ def quality_table(*, embeddings: bool = False, bertopic: bool = False,
     ``pipeline``, the timing table of ``python -m bench``, adds the speed rows."""
     rows = [] if pipeline is None else speed_rows(pipeline)
     for name, fn in (("BBC News", bbc_rows), ("NHS feedback", lambda: nhs_rows(embeddings=embeddings)),
-                     ("VADER", vader_rows)):
+                     ("VADER", vader_rows), ("NHS criticality", criticality_rows)):
         print(f"quality: {name} ...", file=sys.stderr, flush=True)
         rows += fn()
     if bertopic:
