@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a phrase naming the proposal, for stated positions (beside proposal, rule, plan...); "
                         "repeatable")
     p.add_argument("--out", required=True, help="output table, .csv or .parquet: one row per comment, with its "
-                   "tone and the position it states on the proposal")
+                   "tone, the position it states on the proposal and the evidence it gives")
 
     p = sub.add_parser("opinions", help="opinion groups from the votes of a Polis export (participant id, group)")
     p.add_argument("folder", help="Polis export folder (comments.csv with votes.csv or participants-votes.csv)")
@@ -242,6 +242,7 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
 
 def _cmd_sentiment(args: argparse.Namespace) -> int:
+    from .evidence import evidence
     from .sentiment import score_comments
     from .stages import analysed_comments, read_comments_table
     from .stance import position_counts, stated_positions
@@ -250,13 +251,14 @@ def _cmd_sentiment(args: argparse.Namespace) -> int:
     comments = analysed_comments(read_comments_table(args.table))
     scores = score_comments(comments, unit=args.unit)
     scores = scores.join(stated_positions(comments["text"].reset_index(drop=True), proposal_terms=args.proposal_term))
+    scores = scores.join(evidence(comments["text"].reset_index(drop=True)))
     write_table(scores, args.out)
     counts = scores["label"].value_counts()
     stated = position_counts(scores["position"])
     print(f"{len(scores)} comments scored: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in
                                                          ("positive", "neutral", "negative"))
           + f"; stating opposition {stated['oppose']}, support {stated['support']}, both {stated['mixed']}"
-          + f"; wrote {args.out}")
+          + f"; evidence-rich {int(scores['evidence_rich'].sum())}; wrote {args.out}")
     return 0
 
 

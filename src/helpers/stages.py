@@ -622,6 +622,11 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     ``engine`` and ``dask_scheduler``: see :func:`ingest` (with Dask, comments are scored in partitions);
     ``comments``: as in :func:`themes`.
 
+    Evidence (:func:`helpers.evidence.evidence`): the scores' ``evidence`` (figures, examples,
+    experience, suggestions found, joined by ";"), ``evidence_rich`` and ``evidence_cue`` columns; the
+    notes' ``evidence_counts`` over every submission and ``content_evidence_counts`` with each campaign's
+    letter once.
+
     Stated positions (:func:`helpers.stance.stated_positions`, ``proposal_terms`` naming the proposal
     beside the generic "proposal", "rule", "plan"...) are the scores' ``position`` and
     ``position_cue`` columns (the sentence as written: it may hold personal data, as ``comments.parquet``
@@ -640,6 +645,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     (scores DataFrame, by-theme DataFrame, notes dict)
     """
     from .dask_engine import get_engine
+    from .evidence import evidence, evidence_counts
     from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, negative_terms, sentiment_by_group
     from .stance import POSITIONS, position_counts, stated_positions
 
@@ -658,6 +664,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     scores = scored.iloc[:len(comments)].reset_index(drop=True)
     # positions of the submissions only: an addition's "I support this" means the letter it was added to
     scores = scores.join(stated_positions(comments["text"].reset_index(drop=True), proposal_terms=proposal_terms))
+    scores = scores.join(evidence(comments["text"].reset_index(drop=True)))
     assignments = load(run, "theme_assignments")
     by_theme = sentiment_by_group(scores, assignments.dropna(subset=["theme_id"]), group="theme_id")
     counts = scores["label"].value_counts()
@@ -667,6 +674,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
         "label_counts": {k: int(counts.get(k, 0)) for k in ("positive", "neutral", "negative")},
         "mean_compound": float(scores["compound"].mean()) if len(scores) else None,
         "position_counts": position_counts(scores["position"]),
+        "evidence_counts": evidence_counts(scores),
         "position_by_tone": {p: {k: int(by_tone.at[p, k]) if p in by_tone.index and k in by_tone.columns else 0
                                  for k in ("positive", "neutral", "negative")} for p in POSITIONS},
         "parameters": {"unit": unit, "implementation": "vaderSentiment (reference VADER)",
@@ -676,13 +684,15 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     if dedup:
         own = scores.set_index("comment_id")
         extra = scored.iloc[len(comments):].set_index("comment_id")
-        letters = own.loc[units.loc[units["kind"] != "addition", "unit_id"], ["compound", "label", "position"]]
+        letters = own.loc[units.loc[units["kind"] != "addition", "unit_id"],
+                          ["compound", "label", "position", "evidence", "evidence_rich"]]
         unit_scores = pd.concat([letters[["compound", "label"]], extra[["compound", "label"]]])
         c = unit_scores["label"].value_counts()
         notes["content_n_scored"] = int(len(unit_scores))
         # positions with each campaign's letter once, its senders' additions left out: "I support this"
         # added to a letter urging rejection means the letter
         notes["content_position_counts"] = position_counts(letters["position"])
+        notes["content_evidence_counts"] = evidence_counts(letters)
         notes["content_label_counts"] = {k: int(c.get(k, 0)) for k in ("positive", "neutral", "negative")}
         notes["content_mean_compound"] = float(unit_scores["compound"].mean()) if len(unit_scores) else None
     # What the criticism is about: terms typical of the negative texts, each campaign's letter and each

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import re
 import shutil
 
@@ -953,3 +954,74 @@ def test_a_long_quote_shows_the_part_that_makes_its_theme_s_point(data):
     shown = text[text.index("… I write as a resident"):]
     assert point in shown[:700]  # the point, with the letter's sentences around it, cut marked "…"
     assert shown.index(point) > 0 and "Comment c1" in shown
+
+
+# ------------------------------------------------------------------- evidence-rich responses
+
+RICH_FIGURES = ("As a practice manager, I see wrong directory entries every week. Last year 30% of our referrals "
+                "came back because the listed address was out of date; call 07700 900123 to check. Each one took "
+                "our staff about 20 minutes. We recommend one national directory, because every practice now keeps "
+                "four of its own.")  # experience, figures, suggestions
+RICH_NO_CONSENT = ("I am a registered nurse on a surgical ward. For example, last month a patient was sent to a "
+                   "clinic that had closed two years before, and nobody could tell us where it had moved, so the "
+                   "appointment was lost and the patient waited another month for a new one.")
+# examples ("For example"), figures ("two years": a measure); "I am a registered nurse" with nothing that happened
+# to the writer is a job title, not experience
+ONE_KIND = ("About 30% of the entries I checked were wrong, and the rest of this response says nothing more than "
+            "that the listings are not kept up to date by anyone at all, which is a shame for everyone who uses "
+            "them every day.")  # figures only
+
+
+@pytest.fixture(scope="module")
+def evidence_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("evidence")
+    texts = [RICH_FIGURES, RICH_NO_CONSENT, ONE_KIND] + [f"{TOPICS[i % 3]}, and that is all." for i in range(9)]
+    pd.DataFrame({"id": [f"r{i + 1}" for i in range(12)], "text": texts,
+                  "consent_to_publish": ["yes", "no"] + ["yes"] * 10,
+                  "respondent_type": ["Health Trust", "Individual"] + ["Individual"] * 10}).to_csv(
+        folder / "responses.csv", index=False)
+    run = folder / "run"
+    stages.ingest(run, source=str(folder / "responses.csv"), format="csv", kind="response")
+    stages.overview(run)
+    stages.themes(run, n_themes=2)
+    stages.sentiment(run)
+    return run
+
+
+def test_evidence_rich_responses_are_counted_and_listed_with_what_shows_it(evidence_run):
+    assert [len(t.split()) for t in (RICH_FIGURES, RICH_NO_CONSENT, ONE_KIND)] == [54, 50, 43]
+    b = briefing.load_briefing_data(evidence_run)
+    summary = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert ("2 of the 12 responses give detailed evidence (at least two of figures, concrete examples, first-hand "
+            "or professional experience and reasoned suggestions): they are worth reading in full, and the section "
+            "on evidence-rich responses lists them.") in summary
+    section = briefing.evidence_section(b)
+    text = " ".join(visible_text(section).split())
+    assert ("Of all 12 responses, 3 give figures, 1 examples, 1 first-hand or professional experience and 1 reasoned "
+            "suggestions.") in text  # the third response gives a figure only
+    rows = re.findall(r"<tr>(.*?)</tr>", section, flags=re.S)[1:]
+    cells = [[" ".join(visible_text(c).split()) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)]
+             for r in rows]
+    # three kinds before two; the sentence with the first figure, the phone number removed; no
+    # consent: not quoted
+    assert [c[:4] for c in cells] == [["r1", "Health Trust", "figures, experience, suggestions", "54"],
+                                      ["r2", "Individual", "figures, examples", "50"]]
+    assert cells[0][4].startswith("Last year 30% of our referrals came back") and "900123" not in section
+    assert cells[1][4] == "(not quoted)" and "surgical ward" not in section
+    assert 'id="evidence"' in section and "Evidence-rich responses" in text
+    method = " ".join(visible_text(briefing.methodology_section(b)).split())
+    assert "Evidence-rich texts" in method and "a job title alone is not enough" in method
+    # a petition is its own proposal, read whole: nothing said
+    b.overview = dict(b.overview, by_kind=[{"kind": "petition", "count": 12}])
+    assert briefing.evidence_section(b) == "" and "detailed evidence" not in visible_text(briefing.summary_section(b))
+    assert "Evidence-rich texts" not in visible_text(briefing.methodology_section(b))
+
+
+def test_the_briefing_notebook_shows_every_section_in_order():
+    # an evidence section once reached briefing.all_sections but not the notebook the runner renders
+    from helpers import paths
+
+    notebook = nbformat.read(paths.resolve("notebooks/90_briefing.ipynb"), as_version=4)
+    shown = re.findall(r"briefing\.(\w+_section|title_block)\(", "\n".join(c.source for c in notebook.cells))
+    listed = re.findall(r"\b(\w+_section|title_block)\(b\)", inspect.getsource(briefing.all_sections))
+    assert shown == listed

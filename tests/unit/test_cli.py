@@ -141,6 +141,25 @@ def test_sentiment_command_gives_the_position_each_comment_states(tmp_path, caps
     assert "stating opposition 1, support 1, both 0" in capsys.readouterr().out
 
 
+def test_sentiment_command_marks_evidence_rich_comments(tmp_path, capsys):
+    # 54 words; a role with "I" after it (experience), "30%" and "20 minutes" (figures): two kinds
+    rich = ("As a practice manager, I see the cost of wrong directory entries every week. Last year 30% of our "
+            "referrals came back because the address listed for the specialist was out of date, and each one took "
+            "our staff about 20 minutes to chase. One national directory, kept current, would save all of that.")
+    assert len(rich.split()) == 54
+    source = tmp_path / "c.csv"
+    pd.DataFrame({"comment_id": ["a", "b"], "text": [rich, "The buses are late again."]}).to_csv(source, index=False)
+    table = tmp_path / "t.parquet"
+    assert cli.main(["ingest", str(source), "--format", "csv", "--text-column", "text", "--id-column",
+                     "comment_id", "--out", str(table)]) == 0
+    out = tmp_path / "scores.csv"
+    assert cli.main(["sentiment", str(table), "--out", str(out)]) == 0
+    scores = pd.read_csv(out, keep_default_na=False)
+    assert scores["evidence"].tolist() == ["figures;experience", ""]
+    assert scores["evidence_rich"].tolist() == [True, False]
+    assert "evidence-rich 1;" in capsys.readouterr().out
+
+
 def test_themes_command_with_a_bad_table_exits_2(tmp_path, capsys):
     bad = tmp_path / "x.csv"
     bad.write_text("a,b\n1,2\n")
