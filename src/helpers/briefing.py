@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 from . import plots, provenance, redact, report, stages
 from .campaigns import MIN_ADDITION_WORDS
+from .evidence import MIN_WORDS as MIN_EVIDENCE_WORDS
 from .opinions.statements import MIN_SEEN_OVERALL
 from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
@@ -137,8 +138,8 @@ class BriefingData:
     position_quotes: dict = field(default_factory=dict)
     #: The comment ids of the copies sent in organised campaigns (not one sender's repeats).
     campaign_member_ids: frozenset = frozenset()
-    #: The evidence-rich texts (:func:`_evidence_rich`), most kinds of evidence first: one row per text,
-    #: a campaign's letter once; ``cue`` redacted, missing where the text may not be quoted.
+    #: The evidence-rich texts (:func:`_evidence_rich`), most kinds of evidence first: one row per distinct
+    #: text; ``cue`` redacted, missing where the text may not be quoted.
     evidence: pd.DataFrame | None = None
 
     @property
@@ -1778,11 +1779,11 @@ def evidence_section(b: BriefingData) -> str:
         return ""
     noun, n = _respondent_noun(b), b.n_analysed
     counts = b.sentiment_notes.get("evidence_counts") or {}
-    kinds = [f"{int(counts.get(k, 0)):,} {w}" for k, w in _EVIDENCE_WORDS.items()]
+    figures, examples, experience, suggestions = (f"{int(counts.get(k, 0)):,} {w}" for k, w in _EVIDENCE_WORDS.items())
     body = report.paragraph(
-        f"{_evidence_sentence(b, listed=False)} Of all {n:,} {noun}, {kinds[0].replace(' ', ' give ', 1)}, "
-        f"{kinds[1]}, {kinds[2]} and {kinds[3]}. A {_respondent_noun(b, singular=True)} is evidence-rich when it "
-        "gives two kinds or more in at least 40 words.")
+        f"{_evidence_sentence(b, listed=False)} Of all {n:,} {noun}, {figures.replace(' ', ' give ', 1)}, {examples}, "
+        f"{experience} and {suggestions}. A {_respondent_noun(b, singular=True)} is evidence-rich when it gives two "
+        f"kinds or more in at least {MIN_EVIDENCE_WORDS} words.")
     shown = b.evidence.head(EVIDENCE_SHOWN)
     table = pd.DataFrame({
         _respondent_noun(b, singular=True).capitalize(): shown["comment_id"].astype(str),
@@ -2081,12 +2082,12 @@ def _evidence_method() -> str:
     """How evidence-rich texts were recognised (:mod:`helpers.evidence`), and how well that agreed with a reader."""
     return ("Each text was read for four kinds of evidence, the definition the UK government’s consultation "
             "analysis tool uses: figures (a percentage, a sum of money, a ratio, a count or measure of something; not "
-            "a year alone), examples given as such (“for example”, “such as” before a name), "
+            "a year or an age), examples given as such (“for example”, “such as” before a name), "
             "first-hand or professional experience (“in my experience”, “on behalf of our members”, "
             "what the writer does together with something that happened in it, or a story told in at least three "
             "first-person events; a job title alone is not enough) and suggestions with a reason (“we recommend "
             "… because”, “the directory should … so that”; asking for the proposal to be "
-            "rejected is a position, not a suggestion). A text giving two kinds or more in at least 40 words is "
+            f"rejected is a position, not a suggestion). A text giving two kinds or more in at least {MIN_EVIDENCE_WORDS} words is "
             "evidence-rich. Checked against one reader’s labels: on 150 NHS patient stories the rules were not "
             "written on, 21 of the 26 stories flagged were evidence-rich to the reader too, and 21 of the reader’s "
             "42 were flagged; on the US docket the rules were written on, about 7 in 10 of the texts flagged agreed, "

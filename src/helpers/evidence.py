@@ -311,6 +311,6 @@ def evidence_counts(found: pd.DataFrame) -> dict[str, int]:
     ...                               "evidence_rich": [True, False, False]}))
     {'figures': 2, 'examples': 0, 'experience': 1, 'suggestions': 0, 'rich': 1}
     """
-    split = found["evidence"].fillna("").str.split(";")
-    return {**{k: int(split.map(lambda ks, k=k: k in ks).sum()) for k in KINDS},
+    kinds = found["evidence"].fillna("")
+    return {**{k: int(kinds.str.contains(k, regex=False).sum()) for k in KINDS},
             "rich": int(found["evidence_rich"].sum())}
