@@ -927,18 +927,8 @@ def summary_section(b: BriefingData) -> str:
         share = describe_share(not_assigned, n)
         sentences.append(f"{share[:1].upper()}{share[1:]}{'' if n < SMALL_N else ' of'} {noun} did not fit any "
                          "theme clearly.")
-    non_answers = _non_answer_sentence(b)
-    if non_answers:
-        sentences.append(non_answers)
-    votes = _votes_sentence(b)
-    if votes:
-        sentences.append(votes)
-    positions = _positions_sentence(b)
-    if positions:
-        sentences.append(positions)
-    detailed = _evidence_sentence(b)
-    if detailed:
-        sentences.append(detailed)
+    sentences += [s for s in (_non_answer_sentence(b), _votes_sentence(b), _positions_sentence(b),
+                              _evidence_sentence(b)) if s]
     counts = b.sentiment_notes["label_counts"]
     tone = (f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
             f"{describe_share(counts['negative'], n)} as negative and {describe_share(counts['neutral'], n)} as neutral")

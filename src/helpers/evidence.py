@@ -52,7 +52,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .parallel import blocks, map_blocks
+from .parallel import map_distinct
 
 __all__ = ["KINDS", "MIN_WORDS", "NARRATIVE_EVENTS", "REASON_SPAN", "evidence", "evidence_counts"]
 
@@ -289,10 +289,7 @@ def evidence(texts: pd.Series, *, n_jobs: int | None = None) -> pd.DataFrame:
     >>> out["evidence_rich"].tolist()  # each under 40 words: too short to develop two kinds
     [False, False, False, False]
     """
-    text = texts.fillna("").astype(str)
-    distinct, inverse = np.unique(text.to_numpy(dtype=object), return_inverse=True)  # copies read once
-    results = [r for part in map_blocks(_block, blocks(list(distinct), BLOCK), n_jobs=n_jobs,
-                                        desc="Evidence") for r in part]
+    distinct, results, inverse = map_distinct(_block, texts, BLOCK, n_jobs=n_jobs, desc="Evidence")
     words = np.array([len(t.split()) for t in distinct], dtype=np.int64)
     kinds = np.array([";".join(k) for k, _ in results], dtype=object)
     rich = np.array([len(k) >= 2 for k, _ in results], dtype=bool) & (words >= MIN_WORDS)

@@ -49,7 +49,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .parallel import blocks, map_blocks
+from .parallel import map_distinct
 from .sentiment import ABBREVIATIONS
 
 __all__ = ["POSITIONS", "PROPOSAL_NOUNS", "stated_positions", "position_counts"]
@@ -358,10 +358,7 @@ def stated_positions(texts: pd.Series, *, proposal_terms: Iterable[str] = (), n_
     ['oppose', 'support', 'none', 'mixed', 'support']
     """
     extra = tuple(sorted({" ".join(t.lower().split()) for t in proposal_terms if t and t.strip()}))
-    text = texts.fillna("").astype(str)
-    distinct, inverse = np.unique(text.to_numpy(dtype=object), return_inverse=True)  # copies read once
-    results = [r for part in map_blocks(_positions_block, blocks(list(distinct), BLOCK), extra, n_jobs=n_jobs,
-                                        desc="Stated positions") for r in part]
+    _, results, inverse = map_distinct(_positions_block, texts, BLOCK, extra, n_jobs=n_jobs, desc="Stated positions")
     position = np.array([p for p, _ in results], dtype=object)[inverse] if results else np.array([], dtype=object)
     cue = np.array([c for _, c in results], dtype=object)[inverse] if results else np.array([], dtype=object)
     return pd.DataFrame({"position": pd.array(position, dtype="string"),
