@@ -748,14 +748,8 @@ def _voted(b: BriefingData) -> str:
 
 
 def _timezone(b: BriefingData) -> str:
-    """The zone whose calendar the briefing writes dates in: the source publisher's (``ingest.json``'s
-    ``timezone``: UK time for Parliament's petitions), else the run's ``timezone`` parameter, else UTC."""
-    zone = str(b.ingest.get("timezone") or (b.ingest.get("parameters") or {}).get("timezone") or "UTC")
-    try:
-        pd.Timestamp(0, tz=zone)
-    except Exception:  # noqa: BLE001 -- an old run folder's unknown zone: UTC, as stored
-        return "UTC"
-    return zone
+    """The zone whose calendar the briefing writes dates in (:func:`helpers.stages.calendar_zone`)."""
+    return stages.calendar_zone(b.ingest)
 
 
 def _day(t, *, year: bool = True) -> str:

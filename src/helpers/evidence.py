@@ -207,7 +207,7 @@ def _read(raw: str) -> tuple[tuple[str, ...], str | None]:
             before = text[at - 1] if at else " "
             if before.isalnum() or before in "_'" or (before in ".," and word[0].isdigit()):
                 continue  # not the start of a word, or inside a number ("3.5", "1,200")
-            if word.startswith("as ") and not _CLAUSE_START.search(text, max(0, at - 3), at):
+            if kind == "role" and word.startswith("as ") and not _CLAUSE_START.search(text, max(0, at - 3), at):
                 continue  # "listed as a female provider": only "As a nurse, I ..." opening a clause says who writes
             if kind == "figures":
                 if word.endswith(("year", "years", "decade", "decades")) and (

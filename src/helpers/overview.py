@@ -111,23 +111,30 @@ def length_summary(comments: pd.DataFrame, words: pd.Series | None = None) -> pd
     return pd.DataFrame(rows, columns=["kind", "count", "median_words", "min_words", "max_words", "total_words"])
 
 
-def date_summary(comments: pd.DataFrame) -> dict:
-    """First and last timestamp, how many rows have one, and the busiest day.
+def date_summary(comments: pd.DataFrame, *, timezone: str = "UTC") -> dict:
+    """First and last timestamp, how many rows have one, and the busiest day, in the calendar of
+    ``timezone`` (the publisher's: :func:`helpers.stages.calendar_zone`).
 
-    Returns a dict with ``n_dated``, ``n_undated``, ``first``, ``last`` (ISO strings or None),
-    ``busiest_day`` and ``busiest_day_count``.
+    Returns a dict with ``n_dated``, ``n_undated``, ``first``, ``last`` (ISO strings with the zone's
+    offset, or None), ``busiest_day``, ``busiest_day_count`` and ``timezone``.
 
     Examples
     --------
     >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2009-01-02 10:00", None, "2009-01-02 11:00"], utc=True)})
     >>> s = date_summary(t); (s["n_dated"], s["n_undated"], s["busiest_day"], s["busiest_day_count"])
     (2, 1, '2009-01-02', 2)
+
+    A petition opened at 23:39 UTC on 23 May 2016 opened on 24 May in London:
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2016-05-23 23:39", "2016-05-24 09:00"], utc=True)})
+    >>> s = date_summary(t, timezone="Europe/London"); (s["first"], s["busiest_day"], s["busiest_day_count"])
+    ('2016-05-24T00:39:00+01:00', '2016-05-24', 2)
     """
-    dates = comments["created_at"].dropna()
-    out = {"n_dated": int(len(dates)), "n_undated": int(comments["created_at"].isna().sum())}
+    dates = pd.to_datetime(comments["created_at"], utc=True).dropna().dt.tz_convert(timezone)
+    out = {"n_dated": int(len(dates)), "n_undated": int(comments["created_at"].isna().sum()), "timezone": timezone}
     if dates.empty:
         return {**out, "first": None, "last": None, "busiest_day": None, "busiest_day_count": 0}
-    per_day = dates.dt.normalize().value_counts().sort_index()  # midnight of each day, in the data's time zone
+    per_day = dates.dt.normalize().value_counts().sort_index()  # midnight of each day, in the zone's calendar
     busiest = per_day.idxmax()  # first of the tied days, as sorted by date
     return {
         **out,

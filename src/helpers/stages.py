@@ -319,6 +319,29 @@ def ingest(run: str | os.PathLike, *, source: str, format: str = "", text_column
     return result
 
 
+def calendar_zone(ingest: dict) -> str:
+    """The zone whose calendar dates are read in (days, months, "dated 24 May 2016"), from an
+    ``ingest.json``: the source publisher's (``timezone``: UK time for Parliament's petitions), else the
+    run's ``timezone`` parameter, else UTC. Timestamps are stored in UTC; a day is the publisher's.
+
+    >>> calendar_zone({"timezone": "Europe/London"}), calendar_zone({"parameters": {"timezone": "Asia/Tokyo"}})
+    ('Europe/London', 'Asia/Tokyo')
+    >>> calendar_zone({}), calendar_zone({"timezone": "Mars/Olympus"})  # an old run folder's unknown zone
+    ('UTC', 'UTC')
+    """
+    zone = str(ingest.get("timezone") or (ingest.get("parameters") or {}).get("timezone") or "UTC")
+    try:
+        pd.Timestamp(0, tz=zone)
+    except Exception:  # noqa: BLE001 -- not a zone this machine knows: UTC, as stored
+        return "UTC"
+    return zone
+
+
+def run_timezone(run: str | os.PathLike) -> str:
+    """:func:`calendar_zone` of the run's ``ingest.json``."""
+    return calendar_zone(load(run, "ingest"))
+
+
 def question_wordings(run: str | os.PathLike) -> dict[str, str]:
     """Each question's id and wording as the source words it (``ingest.json``; empty for a source with
     no questions), to label breakdowns by question or by closed answer with the question itself."""
@@ -398,11 +421,12 @@ def overview(run: str | os.PathLike, *, comments: pd.DataFrame | None = None,
     comments = load_comments(run) if comments is None else comments
     exclusions = load_exclusions(run)
     authors = comments["author"].dropna()
+    ingest_notes = load(run, "ingest")
     result = {
-        "ingest": load(run, "ingest"),
+        "ingest": ingest_notes,
         "by_kind": ov.counts_by_kind(comments).to_dict("records"),
         "lengths": ov.length_summary(comments, words).to_dict("records"),
-        "dates": ov.date_summary(comments),
+        "dates": ov.date_summary(comments, timezone=calendar_zone(ingest_notes)),
         "threads": ov.thread_summary(comments),
         "authors": {"n_with_author": int(len(authors)), "n_distinct": int(authors.nunique())},
         "addressed": ov.addressed_names(comments).to_dict("records"),

@@ -1731,11 +1731,12 @@ _RESPONDENT_FIELDS = frozenset(
 _PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
 
-def breakdown_columns(comments: pd.DataFrame, respondents: pd.DataFrame | None = None) -> list[str]:
+def breakdown_columns(comments: pd.DataFrame, respondents: pd.DataFrame | None = None, *,
+                      timezone: str = "UTC") -> list[str]:
     """The groupings :func:`theme_breakdown` can use for this data: ``question_id`` and
     ``respondent_type`` where comments record more than one value, each closed question of the
     respondents table (agree/disagree and the like), and ``month`` when comments are dated over more
-    than one month (``week`` when within one month but over several weeks).
+    than one month of ``timezone``'s calendar (``week`` when within one month but over several weeks).
 
     Examples
     --------
@@ -1761,7 +1762,7 @@ def breakdown_columns(comments: pd.DataFrame, respondents: pd.DataFrame | None =
             if col not in _RESPONDENT_FIELDS and col not in out and respondents[col].dropna().nunique() > 1:
                 out.append(col)
     if "created_at" in comments.columns:
-        dates = pd.to_datetime(comments["created_at"], utc=True).dropna().dt.tz_localize(None)
+        dates = _local_dates(comments, timezone).dropna()
         if dates.dt.to_period("M").nunique() > 1:
             out.append("month")
         elif dates.dt.to_period("W").nunique() > 1:
@@ -1769,12 +1770,17 @@ def breakdown_columns(comments: pd.DataFrame, respondents: pd.DataFrame | None =
     return out
 
 
-def _group_values(comments: pd.DataFrame, by: str, respondents: pd.DataFrame | None) -> pd.Series:
+def _local_dates(comments: pd.DataFrame, timezone: str) -> pd.Series:
+    """``created_at`` as wall-clock times of ``timezone`` (stored in UTC; a month is the publisher's)."""
+    return pd.to_datetime(comments["created_at"], utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
+
+
+def _group_values(comments: pd.DataFrame, by: str, respondents: pd.DataFrame | None,
+                  timezone: str = "UTC") -> pd.Series:
     if by in _PERIODS:
         if "created_at" not in comments.columns:
             raise SchemaError(f"comments have no created_at column to break down by {by}")
-        dates = pd.to_datetime(comments["created_at"], utc=True).dt.tz_localize(None)
-        return dates.dt.to_period(_PERIODS[by]).astype("string")
+        return _local_dates(comments, timezone).dt.to_period(_PERIODS[by]).astype("string")
     if by in comments.columns:
         return comments[by].astype("string")
     if respondents is not None and by in respondents.columns and "respondent_id" in comments.columns:
@@ -1791,6 +1797,7 @@ def theme_breakdown(
     by: str,
     respondents: pd.DataFrame | None = None,
     confidence: float = 0.95,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """How often each theme was raised within each group of comments, with Wilson intervals.
 
@@ -1808,6 +1815,8 @@ def theme_breakdown(
     respondents : DataFrame, optional
         The respondents table, for closed questions and respondent types recorded there.
     confidence : float, default 0.95
+    timezone : str, default "UTC"
+        The calendar periods are counted in (the publisher's: :func:`helpers.stages.run_timezone`).
 
     Returns
     -------
@@ -1833,7 +1842,7 @@ def theme_breakdown(
         missing = [c for c in cols if c not in frame.columns]
         if missing:
             raise SchemaError(f"{name} lacks column(s) {', '.join(missing)}")
-    group = _group_values(comments, by, respondents).fillna("Not stated")
+    group = _group_values(comments, by, respondents, timezone).fillna("Not stated")
     ids = comments["comment_id"].astype("string")
     group_of = pd.Series(group.to_numpy(), index=ids.to_numpy())
     n_group = group.value_counts()

@@ -28,6 +28,7 @@ CASES = [
     ("For example, a clinic that moves loses its referrals.", "examples"),
     ("Registries such as CAQH already hold this.", "examples"),
     ("Registries such as these already hold it.", ""),  # "such as" before no name: no example given
+    ("Take my clinic as an example: it moved and lost its referrals.", "examples"),  # mid-sentence
     # experience: what the writer does with something that happened in it, what they have seen, or three
     # first-person events
     ("As a pharmacist, I see wrong records daily.", "experience"),

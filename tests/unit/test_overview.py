@@ -36,7 +36,7 @@ def test_length_summary_by_kind():
 def test_date_summary_without_dates():
     t = pd.DataFrame({"created_at": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns, UTC]")})
     assert overview.date_summary(t) == {"n_dated": 0, "n_undated": 2, "first": None, "last": None,
-                                        "busiest_day": None, "busiest_day_count": 0}
+                                        "busiest_day": None, "busiest_day_count": 0, "timezone": "UTC"}
 
 
 def test_date_summary_busiest_day():
@@ -45,6 +45,16 @@ def test_date_summary_busiest_day():
     s = overview.date_summary(t)
     assert (s["first"], s["last"]) == ("2020-03-01T23:59:00+00:00", "2020-03-03T09:00:00+00:00")
     assert (s["busiest_day"], s["busiest_day_count"]) == ("2020-03-02", 2)
+
+
+def test_date_summary_counts_days_in_the_publisher_s_calendar():
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (BST, UTC+1): in London both fall on 2 July;
+    # in UTC each day has one, and the earlier day is the busiest of the tie
+    t = pd.DataFrame({"created_at": pd.to_datetime(["2020-07-01T23:30:00Z", "2020-07-02T10:00:00Z"], utc=True)})
+    london = overview.date_summary(t, timezone="Europe/London")
+    assert (london["busiest_day"], london["busiest_day_count"]) == ("2020-07-02", 2)
+    assert (london["first"], london["timezone"]) == ("2020-07-02T00:30:00+01:00", "Europe/London")
+    assert (overview.date_summary(t)["busiest_day"], overview.date_summary(t)["busiest_day_count"]) == ("2020-07-01", 1)
 
 
 def test_thread_summary_counts_replies_not_top_level_comments():

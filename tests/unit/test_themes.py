@@ -752,6 +752,20 @@ def test_breakdown_by_closed_question_and_month(small_result):
         themes.theme_breakdown(t, a, c, by="region", respondents=r)
 
 
+def test_months_are_counted_in_the_publisher_s_calendar():
+    # 22:00 on 31 January in New York is 03:00 on 1 February in UTC: January's for a US docket
+    t = pd.DataFrame({"theme_id": [1], "label": ["buses"]})
+    a = pd.DataFrame({"comment_id": ["a", "b"], "theme_id": pd.array([1, 1], dtype="Int64"), "is_main": [True, True]})
+    c = pd.DataFrame({"comment_id": ["a", "b"],
+                      "created_at": pd.to_datetime(["2024-02-01T03:00:00Z", "2024-01-10T12:00:00Z"], utc=True)})
+    assert themes.breakdown_columns(c, timezone="America/New_York") == ["week"]
+    assert themes.breakdown_columns(c) == ["month"]
+    local = themes.theme_breakdown(t, a, c, by="month", timezone="America/New_York")
+    assert local.loc[local["label"] == "buses", ["group", "n"]].values.tolist() == [["2024-01", 2]]
+    utc = themes.theme_breakdown(t, a, c, by="month")
+    assert utc.loc[utc["label"] == "buses", ["group", "n"]].values.tolist() == [["2024-01", 1], ["2024-02", 1]]
+
+
 def test_themes_json_maps_every_comment(small_result):
     t, a, _, _ = small_result
     t = t.assign(top_terms=[["bus"], ["school"]], size=[2, 2], main_size=[2, 1], share=[0.5, 0.5],
