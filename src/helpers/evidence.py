@@ -106,7 +106,10 @@ _PHRASE = r"(?:an? |the |one of the )?((?:[a-z-]+ ){0,2}[a-z-]+)"  # its group: 
 #: characters, which the regular-expression engine skips to quickly; that a match starts a word, and
 #: what must come before a suggestion, are checked after (:func:`_read`).
 _RULES: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = tuple(
-    (name, re.compile(pattern), gates) for name, pattern, gates in (
+    # a cue other than a figure starts a word: the look-behind lets the engine pass over the middles
+    # of words at once (a fifth faster than finding matches there and discarding them in _read)
+    (name, re.compile(pattern if name == "figures" else rf"(?<![\w'])(?:{pattern})"), gates)
+    for name, pattern, gates in (
         ("figures", rf"[\d$£€](?:(?<=[$£€])\s?\d|(?<=\d)(?:(?<!,)(?:\d*(?:,\d{{3}})*(?:\.\d+)?)(?:\s?(?:%|percent\b|per cent\b)"
                     rf"|\s?(?:{_COUNT_OF})|(?<=\d,\d\d\d)\b"
                     rf"| {_ADJ}?[a-z]+s\b)))",  # "4 directories": a count of something
