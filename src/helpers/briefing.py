@@ -141,6 +141,9 @@ class BriefingData:
     #: The evidence-rich texts (:func:`_evidence_rich`), most kinds of evidence first: one row per distinct
     #: text; ``cue`` redacted, missing where the text may not be quoted.
     evidence: pd.DataFrame | None = None
+    #: The organisations in whose name a response was sent that only points to an attachment
+    #: (:func:`_unread_organisations`): ``organisation`` (redacted), ``responses``, ``comment_id``.
+    unread_organisations: pd.DataFrame | None = None
 
     @property
     def corpus(self) -> str:
@@ -272,6 +275,11 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     position_quotes = {position: _without_names(chosen, name_pattern, counts) for position, chosen in
                        _position_quotes(sentiment, may_quote, members, shown).items()}
     evidence = _evidence_rich(sentiment, comments, as_read["text"], may_quote, shown, lambda v: clean(v, name_pattern))
+    if evidence is not None and members is not None and campaigns is not None and len(campaigns):
+        # which are copies of an organised campaign's letter (an audit: a copy read as one sender's own evidence)
+        organised = members[members["campaign_id"].isin(campaigns.loc[~_one_sender(campaigns), "campaign_id"])]
+        of = pd.Series(organised["campaign_id"].astype(str).to_numpy(), index=organised["comment_id"].astype(str))
+        evidence["campaign"] = evidence["comment_id"].astype(str).map(of).fillna("").to_numpy(dtype=object)
     ingest = stages.load(run, "ingest")
     if ingest.get("questions"):  # the questions as worded in the file, redacted like everything shown
         worded = clean(pd.Series([q["text"] for q in ingest["questions"]], dtype="string"), name_pattern)
@@ -332,7 +340,64 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         campaign_member_ids=_organised_members(members, campaigns),
         evidence=evidence,
         negative_quotes=negative_quotes,
+        unread_organisations=_unread_organisations(comments, lambda v: clean(v, name_pattern)),
     )
+
+
+def _senders_cell(k, unknown: int, size: int) -> str:
+    """A campaign's senders as its table says them: three named senders is not three people sending 19
+    letters, and a reader adds the figures up (an audit: "163 (61 not known)" of 225 is 224).
+
+    >>> _senders_cell(163, 61, 225), _senders_cell(3, 0, 3), _senders_cell(None, 5, 8)
+    ('163, who sent 164; 61 responses give no name', '3', 'not known')
+    >>> _senders_cell(5, 2, 7)
+    '5; 2 responses give no name'
+    """
+    if pd.isna(k):
+        return "not known"
+    named = size - unknown
+    out = f"{int(k):,}" + (f", who sent {named:,}" if named != int(k) else "")
+    return out + (f"; {unknown:,} {'response gives' if unknown == 1 else 'responses give'} no name" if unknown else "")
+
+
+def _unread_organisations(comments: pd.DataFrame, clean) -> pd.DataFrame | None:
+    """The organisations named by responses that only point to an attached file (``is_placeholder``),
+    one row each, in the order of their first such response: ``organisation`` (redacted by ``clean``),
+    ``responses`` (how many) and ``comment_id`` (the first). On the CMS docket 161 of the 179 such
+    responses name one (the American Hospital Association, Google...): the biggest stakeholders write
+    in files. None when the source records no organisations or no such response."""
+    if "organisation" not in comments.columns or "is_placeholder" not in comments.columns:
+        return None
+    unread = comments[comments["is_placeholder"].astype("boolean").fillna(False).to_numpy(bool)]
+    named = unread["organisation"].astype("string").str.strip()
+    unread = unread[named.notna().to_numpy(bool) & named.ne("").fillna(False).to_numpy(bool)]
+    if not len(unread):
+        return None
+    frame = pd.DataFrame({"organisation": clean(unread["organisation"].astype("string").str.strip()).to_numpy(),
+                          "comment_id": unread["comment_id"].astype(str).to_numpy()})
+    out = frame.groupby("organisation", sort=False).agg(responses=("comment_id", "size"),
+                                                        comment_id=("comment_id", "first"))
+    return out.reset_index()
+
+
+def _unread_organisations_sentence(b: BriefingData) -> str:
+    """"161 of them were sent in the name of 158 organisations (listed under Caveats), against 95 of the 467
+    analysed responses: organisations' views are under-represented in this analysis." or ""."""
+    orgs = b.unread_organisations
+    if orgs is None or not len(orgs):
+        return ""
+    k, m, n_unread = int(orgs["responses"].sum()), len(orgs), _n_placeholders(b)
+    rows = b.comments[analysable(b.comments)]
+    named = rows["organisation"].astype("string").str.strip().replace("", pd.NA).notna() \
+        if "organisation" in rows.columns else pd.Series(False, index=rows.index)
+    a, n = int(named.sum()), len(rows)
+    whom = f"the name of {_plural(m, 'organisation')}" if m > 1 else "one organisation\u2019s name"
+    who = "It was" if n_unread == 1 else "All were" if k == n_unread else f"{k:,} of them {'was' if k == 1 else 'were'}"
+    sentence = f"{who} sent in {whom} (listed under Caveats)"
+    if n and k / n_unread > a / n:  # organisations wrote in files more often than in the text itself
+        sentence += (f", against {a:,} of the {n:,} analysed {_respondent_noun(b)}: organisations’ views are "
+                     "under-represented in this analysis")
+    return sentence + "."
 
 
 def _without_names(chosen: list[tuple[str, str]], name_pattern, counts: dict) -> list[tuple[str, str]]:
@@ -766,7 +831,10 @@ def title_block(b: BriefingData, *, title: str = "") -> str:
     if b.post_title and heading != named:  # not said twice
         about += f" on \u201c{b.post_title}\u201d"
     about += _received(b) + _voted(b)
-    prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()).tz_convert(_timezone(b)))}."
+    # where the analyst is (the run's timezone parameter), not the publisher's calendar: a briefing prepared
+    # in the early hours in London is not dated the day before because the docket was American
+    analyst = stages.calendar_zone({"timezone": (b.ingest.get("parameters") or {}).get("timezone")})
+    prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()).tz_convert(analyst))}."
     out = (report.heading(heading, 1) + report.paragraph(about + ".")
            + f'<p class="generated">{report.esc(prepared)}</p>')
     if not b.redacted_personal_data:
@@ -950,7 +1018,7 @@ def summary_section(b: BriefingData) -> str:
     if n_placeholders:
         limits.append(f"{n_placeholders:,} more {noun if n_placeholders > 1 else _respondent_noun(b, singular=True)} "
                       f"only point{'' if n_placeholders > 1 else 's'} to an attached file, which was not read: what "
-                      "the attachments say is not in this analysis.")
+                      "the attachments say is not in this analysis." + (" " + _unread_organisations_sentence(b)).rstrip())
     attached = _attachments_unread(b)
     if attached:
         limits.append(attached)
@@ -1252,9 +1320,8 @@ def campaigns_section(b: BriefingData) -> str:
     if "n_senders" in shown.columns and shown["n_senders"].notna().any():
         unknown = (shown["n_senders_unknown"] if "n_senders_unknown" in shown.columns
                    else pd.Series(0, index=shown.index)).fillna(0).astype(int)
-        # "3 (5 not known)": three named senders is not three people sending 19 letters
-        rows.insert(2, "Senders", [("not known" if pd.isna(k) else f"{int(k):,}" + (f" ({u:,} not known)" if u else ""))
-                                   for k, u in zip(shown["n_senders"], unknown, strict=True)])
+        rows.insert(2, "Senders", [_senders_cell(k, u, int(size)) for k, u, size in
+                                   zip(shown["n_senders"], unknown, shown["size"], strict=True)])
     if c["time_resolution"] in ("second", "minute"):
         rows["Most in one minute"] = shown["max_per_minute"].astype("Int64").astype("string").fillna("")
     one = _one_sender(shown)
@@ -1775,6 +1842,7 @@ def evidence_section(b: BriefingData) -> str:
         "Evidence": [", ".join(ks) for ks in shown["kinds"]],
         "Words": shown["words"].astype(int),
         **({"Copies": shown["copies"].astype(int)} if (shown["copies"] > 1).any() else {}),
+        **({"Campaign": shown["campaign"]} if "campaign" in shown.columns and shown["campaign"].ne("").any() else {}),
         "Where it gives it": [_short(c, EVIDENCE_CUE_CHARS) if not report._is_missing(c) else "(not quoted)"
                               for c in shown["cue"]],
     })
@@ -1783,9 +1851,18 @@ def evidence_section(b: BriefingData) -> str:
         table, caption=(f"Evidence-rich {noun}, most kinds of evidence first"
                         + (f": the first {len(shown):,} of {len(b.evidence):,}" if more else "")),
         numeric=[c for c in ("Words", "Copies") if c in table.columns], code=[table.columns[0]])
+    notes = []
+    if "Sent by" in table.columns and "respondent_type" in b.comments.columns:
+        notes.append("Sent by is the organisation the response names or, where it names none, the category its "
+                     "sender chose, which nobody checked.")
+    if "Campaign" in table.columns:
+        notes.append("Campaign marks a copy of an organised campaign\u2019s letter, its evidence perhaps the "
+                     "campaign\u2019s rather than the sender\u2019s own (see Organised campaigns).")
     if more:
-        body += report.paragraph(f"The other {more:,} are marked in the run’s sentiment table "
-                                 "(column evidence_rich) and listed in the 05_sentiment notebook.")
+        notes.append(f"The other {more:,} are marked in the run’s sentiment table (column evidence_rich) and "
+                     "listed in the 05_sentiment notebook.")
+    if notes:
+        body += report.paragraph(" ".join(notes))
     body += report.paragraph(
         "This reads the form of evidence, not whether it is true or relevant: a figure may be wrong and an "
         "anecdote may be unrepresentative. A text is read for its own words only; its attachments are not read. "
@@ -1987,7 +2064,8 @@ def caveats_section(b: BriefingData) -> str:
     if n_placeholders:
         items.append(f"{n_placeholders:,} {'contribution only points' if n_placeholders == 1 else 'contributions only point'} "
                      "to an attached file (\u201cSee attached file(s)\u201d, or a cover note naming who sent it). "
-                     "Attachments were not read, so what they say is not in this analysis.")
+                     "Attachments were not read, so what they say is not in this analysis."
+                     + (" " + _unread_organisations_sentence(b).replace(" (listed under Caveats)", " (listed below)")).rstrip())
     if _attachments_unread(b):
         items.append(_attachments_unread(b))
     few = _few_writers_sentence(b)
@@ -2009,6 +2087,14 @@ def caveats_section(b: BriefingData) -> str:
     if int(b.overview["dates"]["n_dated"]) == 0:
         items.append("The source does not record when comments were written.")
     body = "<ul>" + "".join(f"<li>{report.esc(i)}</li>" for i in items) + "</ul>"
+    orgs = b.unread_organisations
+    if orgs is not None and len(orgs):  # whose views are missing, for an analyst to read their files
+        table = orgs.rename(columns={"organisation": "Organisation", "responses": "Responses",
+                                     "comment_id": "Response"})[["Organisation", "Responses", "Response"]]
+        body += report.details(
+            f"The {_plural(len(orgs), 'organisation')} whose {_respondent_noun(b)} only point to an attached file",
+            report.table_html(table, caption="Organisations whose attachments were not read, in the order they "
+                                             "responded (Response: the first)", numeric=["Responses"]))
     return report.section("Caveats", body, id="caveats")
 
 

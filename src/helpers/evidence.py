@@ -208,8 +208,9 @@ def _read(raw: str) -> tuple[tuple[str, ...], str | None]:
         for m in pattern.finditer(text):
             kind, word, at = name, m.group(), m.start()
             before = text[at - 1] if at else " "
-            if before.isalnum() or before in "_'" or (before in ".," and word[0].isdigit()):
-                continue  # not the start of a word, or inside a number ("3.5", "1,200")
+            if before.isalnum() or before in "_'" or (before in ".," and word[0].isdigit()) or (
+                    before == "+" and text[at - 2:at - 1].isalnum()):
+                continue  # not the start of a word, inside a number ("3.5", "1,200"), or a formula ("n+1")
             if kind == "role" and word.startswith("as ") and not _CLAUSE_START.search(text, max(0, at - 3), at):
                 continue  # "listed as a female provider": only "As a nurse, I ..." opening a clause says who writes
             if kind == "figures":

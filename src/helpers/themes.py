@@ -131,7 +131,8 @@ RESTORED_WORDS: frozenset[str] = frozenset(
     "thick thin top".split()
 )
 
-#: Words found throughout comment threads and consultation responses that never name a theme.
+#: Words found throughout comment threads and consultation responses that never name a theme (nor
+#: do the words of sending a file: a theme of "services; attached" was organisations' cover notes).
 #: Adjectives such as "good" and nouns such as "people" are deliberately absent: they start phrases
 #: ("good practice", "young people") and a stop word breaks a phrase.
 GENERIC_WORDS: frozenset[str] = frozenset(
@@ -143,6 +144,7 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     come comes coming came let lets does did doing having seen look looks looking feel feels believe
     agree agreed disagree point points comment comments commented post posts posted reply replies
     response responses respond question questions answer answers consultation lol sure shall
+    attach attached attaching attachment attachments enclosed herewith
     """.split()
 )
 

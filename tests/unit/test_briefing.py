@@ -317,6 +317,12 @@ def test_the_lead_says_when_the_contributions_are_dated_and_when_the_briefing_wa
                                                                         + ["2024-06-30 23:30"], utc=True)).to_numpy())
     lead = visible_text(briefing.title_block(b))
     assert "dated 1 June to 1 July 2024." in lead and "Prepared on 25 November 2025." in lead
+    # the day it was prepared is the analyst's (the run's parameter, UTC by default), not the publisher's:
+    # midnight UTC on 25 November is 19:00 on 24 November in New York
+    b.ingest = dict(data.ingest, timezone="America/New_York")
+    assert "Prepared on 25 November 2025." in visible_text(briefing.title_block(b))
+    b.ingest = dict(data.ingest, timezone="America/New_York", parameters={"timezone": "America/Chicago"})
+    assert "Prepared on 24 November 2025." in visible_text(briefing.title_block(b))
     b.ingest = data.ingest
     b.comments = b.comments.assign(created_at=pd.Series([pd.Timestamp("2022-03-01", tz="UTC")] * 10
                                                         + [pd.NaT] * (n - 10)).to_numpy())

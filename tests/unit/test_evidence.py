@@ -23,6 +23,7 @@ CASES = [
     ("The rule was first proposed in 2019.", ""),
     ("Article 1 of which states that women matter.", ""),
     ("This has been true for thousands of years.", ""),
+    ("We must not build n+1 databases.", ""),  # a formula, not a count
     ("I'm a 70 year old woman.", ""),
     # examples: given as examples, or "such as" before a name
     ("For example, a clinic that moves loses its referrals.", "examples"),
