@@ -425,6 +425,37 @@ def test_placeholders_are_counted_in_key_numbers_and_attachments_named_in_the_ca
     assert "Attachments were not read" in caveats
 
 
+def test_organisations_whose_responses_were_attachments_only_are_counted_and_listed(data):
+    # CMS-2022-0163: 161 of the 179 attachment-only responses named an organisation (the American Hospital
+    # Association, Google...), against 95 of the 467 analysed; the briefing said only "179 placeholders"
+    b = copy.copy(data)
+    n = len(b.comments)
+    flags = [True, False, True, True] + [False] * (n - 4)
+    orgs = ["Acme Health", "Gamma Council", " Acme Health ", "Beta Trust"] + [None] * (n - 4)
+    b.comments = b.comments.assign(is_placeholder=pd.array(flags, dtype="boolean"),
+                                   organisation=pd.array(orgs, dtype="string"))
+    b.unread_organisations = briefing._unread_organisations(b.comments, lambda v: v)
+    assert b.unread_organisations.values.tolist() == [["Acme Health", 2, b.comments["comment_id"].iloc[0]],
+                                                      ["Beta Trust", 1, b.comments["comment_id"].iloc[3]]]
+    analysed = int(analysable(b.comments).sum())  # Gamma Council's is the one analysed response naming one
+    expected = (f"All were sent in the name of 2 organisations (listed under Caveats), against 1 of the {analysed} "
+                "analysed comments: organisations’ views are under-represented in this analysis.")
+    assert expected in " ".join(visible_text(briefing.summary_section(b)).split())
+    caveats = " ".join(visible_text(briefing.caveats_section(b)).split())
+    assert expected.replace("(listed under Caveats)", "(listed below)") in caveats
+    assert "The 2 organisations whose comments only point to an attached file" in caveats
+    assert "Beta Trust" in caveats
+    # one of them unnamed: a count, and no claim when organisations wrote in files no more than in text
+    b.comments = b.comments.assign(organisation=pd.array(["Acme Health", "Gamma Council", None, None]
+                                                         + ["Delta"] * (n - 4), dtype="string"))
+    b.unread_organisations = briefing._unread_organisations(b.comments, lambda v: v)
+    numbers = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert "1 of them was sent in one organisation’s name (listed under Caveats)." in numbers
+    assert "under-represented" not in numbers
+    b.comments = b.comments.assign(organisation=pd.array([None] * n, dtype="string"))
+    assert briefing._unread_organisations(b.comments, lambda v: v) is None
+
+
 def test_consent_from_the_respondents_table():
     comments = pd.DataFrame({"comment_id": ["a", "b", "c"], "respondent_id": ["r1", "r2", None]})
     respondents = pd.DataFrame({"respondent_id": ["r1", "r2"],
@@ -1015,6 +1046,14 @@ def test_evidence_rich_responses_are_counted_and_listed_with_what_shows_it(evide
     assert cells[0][4].startswith("Last year 30% of our referrals came back") and "900123" not in section
     assert cells[1][4] == "(not quoted)" and "surgical ward" not in section
     assert 'id="evidence"' in section and "Evidence-rich responses" in text
+    assert "Sent by is the organisation the response names or, where it names none, the category its sender chose" in text
+    assert "Campaign" not in text  # no campaign found: no column
+    # a copy of a campaign's letter is marked as one (an audit: a C1 copy read as a federal body's own evidence)
+    b.evidence = b.evidence.assign(campaign=["", "C1"])
+    marked = briefing.evidence_section(b)
+    assert ["Campaign", "", "C1"] == [" ".join(visible_text(c).split()) for c in
+                                      re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", marked, flags=re.S)][4::6]
+    assert "Campaign marks a copy of an organised campaign’s letter" in visible_text(marked)
     method = " ".join(visible_text(briefing.methodology_section(b)).split())
     assert "Evidence-rich texts" in method and "a job title alone is not enough" in method
     # a petition is its own proposal, read whole: nothing said
