@@ -822,21 +822,28 @@ def _day(t, *, year: bool = True) -> str:
     return f"{t.day} {t:%B}" + (f" {t:%Y}" if year else "")
 
 
-def title_block(b: BriefingData, *, title: str = "") -> str:
-    """The page's one ``h1``, a line saying what was analysed and when it was sent, and the date the
-    briefing was prepared."""
+def title_block(b: BriefingData, *, title: str = "", about: str = "") -> str:
+    """The page's one ``h1``, what was asked (``about``: the analyst's sentence or two on what the
+    consultation or docket proposed, when given), a line saying what was analysed and when it was sent,
+    and the date the briefing was prepared.
+
+    A reader of the CMS docket's briefing met "reject this proposal" in 35% of the responses with nothing
+    saying what the proposal was: the source names it nowhere a reader can rely on, so the analyst says it.
+    """
     named = _source_title(b)
     heading = title or named or f"What people said: {b.corpus}"
-    about = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
+    what = f"Analysis of {_plural(b.n_analysed, _respondent_noun(b, singular=True))}"
     if b.post_title and heading != named:  # not said twice
-        about += f" on \u201c{b.post_title}\u201d"
-    about += _received(b) + _voted(b)
+        what += f" on \u201c{b.post_title}\u201d"
+    what += _received(b) + _voted(b)
     # where the analyst is (the run's timezone parameter), not the publisher's calendar: a briefing prepared
     # in the early hours in London is not dated the day before because the docket was American
     analyst = stages.calendar_zone({"timezone": (b.ingest.get("parameters") or {}).get("timezone")})
     prepared = f"Prepared on {_day(pd.Timestamp(provenance.generated_at()).tz_convert(analyst))}."
-    out = (report.heading(heading, 1) + report.paragraph(about + ".")
-           + f'<p class="generated">{report.esc(prepared)}</p>')
+    asked = " ".join(str(about or "").split())
+    out = (report.heading(heading, 1)
+           + (report.paragraph(f"What was asked: {asked}" + ("" if asked[-1:] in ".?!" else ".")) if asked else "")
+           + report.paragraph(what + ".") + f'<p class="generated">{report.esc(prepared)}</p>')
     if not b.redacted_personal_data:
         out += report.callout("Personal data such as email addresses and phone numbers has not been removed "
                               "from the quotes in this briefing. It is for internal use only: do not publish or "

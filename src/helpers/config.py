@@ -35,7 +35,7 @@ _CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 PARAMETER_TYPES: dict[str, type] = {
     **dict.fromkeys(("run_dir", "format", "text_column", "id_column", "kind", "timezone", "question_map", "sheet",
                      "encoding", "engine", "dask_scheduler", "method", "content", "sentiment_unit", "codeframe",
-                     "coded_sample", "coding_features", "briefing_title"), str),
+                     "coded_sample", "coding_features", "briefing_title", "briefing_about"), str),
     "columns": dict,
     "public_names": list,
     "stop_words": list,
@@ -48,7 +48,7 @@ PARAMETER_TYPES: dict[str, type] = {
 }
 #: Text parameters whose default is empty: a YAML null (``format:`` with nothing after it) means that.
 _EMPTY_MEANS_DEFAULT = ("run_dir", "format", "text_column", "id_column", "question_map", "sheet", "encoding",
-                        "codeframe", "coded_sample", "briefing_title")
+                        "codeframe", "coded_sample", "briefing_title", "briefing_about")
 _TYPE_WORDS = {str: "text", dict: "a mapping (name: value)", list: "a list",
                int: "a whole number", float: "a number", bool: "true or false"}
 

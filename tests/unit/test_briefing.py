@@ -140,6 +140,18 @@ def test_hostile_corpus_name_title_and_parameters_are_escaped(run_folder, tmp_pa
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(&#x27;source&#x27;)&gt;" in html
     titled = briefing.title_block(b, title="</title><script>alert('title')</script>")
     assert "<script>" not in titled and titled.count("<h1") == 1
+    asked = briefing.title_block(b, about="<script>alert('about')</script>")
+    assert "<script>" not in asked and "What was asked: &lt;script&gt;" in asked
+
+
+def test_the_analyst_says_what_was_asked_under_the_heading(data):
+    # a reader of the CMS docket met "reject this proposal" in a third of the responses, and nothing said what it was
+    about = "CMS asked whether to build   a National Directory of Healthcare Providers & Services"
+    lead = visible_text(briefing.title_block(data, about=about))
+    assert "What was asked: CMS asked whether to build a National Directory of Healthcare Providers & Services." in lead
+    assert lead.index("What was asked") < lead.index("Analysis of 36")
+    assert visible_text(briefing.title_block(data, about="Should the limit be 20 mph?")).count("20 mph?.") == 0
+    assert "What was asked" not in visible_text(briefing.title_block(data))
 
 
 def test_page_title_comes_from_the_h1_and_is_escaped():
