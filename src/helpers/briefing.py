@@ -1838,10 +1838,17 @@ def evidence_section(b: BriefingData) -> str:
     noun, n = _respondent_noun(b), b.n_analysed
     counts = b.sentiment_notes.get("evidence_counts") or {}
     figures, examples, experience, suggestions = (f"{int(counts.get(k, 0)):,} {w}" for k, w in _EVIDENCE_WORDS.items())
+    content = b.sentiment_notes.get("content_evidence_counts")
+    once = ""
+    if content and b.campaign_notes and b.campaign_notes["n_campaigns"]:  # a letter's copies are one text
+        m = sum(int(v) for v in (b.sentiment_notes.get("content_position_counts") or {}).values())
+        kinds = [f"{int(content.get(k, 0)):,} {w}" for k, w in _EVIDENCE_WORDS.items()]
+        once = (f" Counting each campaign\u2019s letter once{f' ({m:,} texts)' if m else ''}, "
+                f"{kinds[0].replace(' ', ' give ', 1)}, {kinds[1]}, {kinds[2]} and {kinds[3]}.")
     body = report.paragraph(
         f"{_evidence_sentence(b, listed=False)} Of all {n:,} {noun}, {figures.replace(' ', ' give ', 1)}, {examples}, "
-        f"{experience} and {suggestions}. A {_respondent_noun(b, singular=True)} is evidence-rich when it gives two "
-        f"kinds or more in at least {MIN_EVIDENCE_WORDS} words.")
+        f"{experience} and {suggestions}.{once} A {_respondent_noun(b, singular=True)} is evidence-rich when it gives "
+        f"two kinds or more in at least {MIN_EVIDENCE_WORDS} words.")
     shown = b.evidence.head(EVIDENCE_SHOWN)
     table = pd.DataFrame({
         _respondent_noun(b, singular=True).capitalize(): shown["comment_id"].astype(str),

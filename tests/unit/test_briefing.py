@@ -1066,6 +1066,15 @@ def test_evidence_rich_responses_are_counted_and_listed_with_what_shows_it(evide
     assert ["Campaign", "", "C1"] == [" ".join(visible_text(c).split()) for c in
                                       re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", marked, flags=re.S)][4::6]
     assert "Campaign marks a copy of an organised campaign’s letter" in visible_text(marked)
+    # with campaigns, the kinds counted with each letter once too (CMS: 266 suggestions, 217 of them one letter's copies)
+    once = copy.copy(b)
+    once.campaign_notes = {"n_campaigns": 1}
+    once.sentiment_notes = dict(b.sentiment_notes, content_evidence_counts={"figures": 2, "examples": 1, "experience": 0,
+                                                                           "suggestions": 1, "rich": 1},
+                                content_position_counts={"oppose": 1, "support": 0, "mixed": 0, "none": 9})
+    assert ("Counting each campaign’s letter once (10 texts), 2 give figures, 1 examples, 0 first-hand or professional "
+            "experience and 1 reasoned suggestions.") in " ".join(visible_text(briefing.evidence_section(once)).split())
+    assert "letter once" not in text
     method = " ".join(visible_text(briefing.methodology_section(b)).split())
     assert "Evidence-rich texts" in method and "a job title alone is not enough" in method
     # a petition is its own proposal, read whole: nothing said
