@@ -103,8 +103,12 @@ _CAPITALISED = rf"(?:[A-Z]['’]|Mc|Mac)?[{NAME_UPPER}][{NAME_LOWER}]+(?:[-'’]
 # A second word is part of the name unless it is one of these ("Thanks to Dr Smith The ward was clean").
 _NOT_SURNAMES = (r"(?:The|This|That|These|Those|And|But|Or|So|Then|Thanks|Thank|It|I|We|You|He|She|They|Was|Were"
                  r"|Is|Are|Has|Had|In|On|At|For|From|To|Ward|Team|Department|Clinic|Hospital|Surgery|Out)\b")
-# Words after a title that name a role, not a person ("Nurse Practitioner", "Dr Consultant").
-_ROLES = r"(?:Practitioners?|Specialists?|Consultants?|Managers?|Associates?|Assistants?|Led|In|Ward|Out)\b"
+# Words after a title that name a role or a field, not a person ("Nurse Practitioner", "Dr Consultant", the
+# "American Association of Nurse Anesthesiology" of a regulations.gov docket).
+_ROLES = (r"(?:Practitioners?|Specialists?|Consultants?|Managers?|Associates?|Assistants?|Led|In|Ward|Out"
+          r"|Anesthetists?|Anaesthetists?|Anesthesiology|Anaesthesiology|Executives?|Educators?|Educations?"
+          r"|Leaders?|Leadership|Navigators?|Midwives|Aides?|Staffing|Licensure|Certification|Practice|Training"
+          r"|Services?|Association|Society|Council|College|Corps)\b")
 _PATTERNS: dict[str, str] = {
     # A URL (scheme or www.) that has user:password@ or a secret-looking parameter anywhere in it.
     "url_secret": (

@@ -109,6 +109,10 @@ def test_kinds_are_applied_in_order_and_counted_per_kind():
     ("The Nurse Practitioner and Nurse Specialists were kind", "The Nurse Practitioner and Nurse Specialists "
                                                               "were kind"),
     ("Sister Anne Practitioner", "Sister [name removed] Practitioner"),
+    # a field or a body after the title: an organisation's name (an audit of the CMS briefing)
+    ("American Association of Nurse Anesthesiology and the Nurse Executives Council",
+     "American Association of Nurse Anesthesiology and the Nurse Executives Council"),
+    ("Nurse Jane Training", "Nurse [name removed] Training"),
     ("DrGordon, dr gordon and DR GORDON", "DrGordon, dr gordon and DR GORDON"),
     # found in review: the next sentence is not a surname; initials and accents; a ward is no one
     ("Thanks to Dr Smith The ward was clean", "Thanks to Dr [name removed] The ward was clean"),
