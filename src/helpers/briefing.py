@@ -275,11 +275,10 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
     position_quotes = {position: _without_names(chosen, name_pattern, counts) for position, chosen in
                        _position_quotes(sentiment, may_quote, members, shown).items()}
     evidence = _evidence_rich(sentiment, comments, as_read["text"], may_quote, shown, lambda v: clean(v, name_pattern))
-    if evidence is not None and members is not None and campaigns is not None and len(campaigns):
+    campaign_of = _organised_campaign_of(members, campaigns)
+    if evidence is not None and len(campaign_of):
         # which are copies of an organised campaign's letter (an audit: a copy read as one sender's own evidence)
-        organised = members[members["campaign_id"].isin(campaigns.loc[~_one_sender(campaigns), "campaign_id"])]
-        of = pd.Series(organised["campaign_id"].astype(str).to_numpy(), index=organised["comment_id"].astype(str))
-        evidence["campaign"] = evidence["comment_id"].astype(str).map(of).fillna("").to_numpy(dtype=object)
+        evidence["campaign"] = evidence["comment_id"].astype(str).map(campaign_of).fillna("").to_numpy(dtype=object)
     ingest = stages.load(run, "ingest")
     if ingest.get("questions"):  # the questions as worded in the file, redacted like everything shown
         worded = clean(pd.Series([q["text"] for q in ingest["questions"]], dtype="string"), name_pattern)
@@ -337,7 +336,7 @@ def load_briefing_data(run: str | os.PathLike, *, redact_personal_data: bool = T
         vote_span=_vote_span(run),
         negative_terms=negative_terms,
         position_quotes=position_quotes,
-        campaign_member_ids=_organised_members(members, campaigns),
+        campaign_member_ids=frozenset(campaign_of.index),
         evidence=evidence,
         negative_quotes=negative_quotes,
         unread_organisations=_unread_organisations(comments, lambda v: clean(v, name_pattern)),
@@ -380,7 +379,7 @@ def _unread_organisations(comments: pd.DataFrame, clean) -> pd.DataFrame | None:
     return out.reset_index()
 
 
-def _unread_organisations_sentence(b: BriefingData) -> str:
+def _unread_organisations_sentence(b: BriefingData, where: str = "under Caveats") -> str:
     """"161 of them were sent in the name of 158 organisations (listed under Caveats), against 95 of the 467
     analysed responses: organisations' views are under-represented in this analysis." or ""."""
     orgs = b.unread_organisations
@@ -393,7 +392,7 @@ def _unread_organisations_sentence(b: BriefingData) -> str:
     a, n = int(named.sum()), len(rows)
     whom = f"the name of {_plural(m, 'organisation')}" if m > 1 else "one organisation\u2019s name"
     who = "It was" if n_unread == 1 else "All were" if k == n_unread else f"{k:,} of them {'was' if k == 1 else 'were'}"
-    sentence = f"{who} sent in {whom} (listed under Caveats)"
+    sentence = f"{who} sent in {whom} (listed {where})"
     if n and k / n_unread > a / n:  # organisations wrote in files more often than in the text itself
         sentence += (f", against {a:,} of the {n:,} analysed {_respondent_noun(b)}: organisations’ views are "
                      "under-represented in this analysis")
@@ -533,12 +532,18 @@ def _vote_span(run: Path) -> tuple | None:
     return (when.min(), when.max()) if len(when) else None
 
 
+def _organised_campaign_of(members: pd.DataFrame | None, campaigns: pd.DataFrame | None) -> pd.Series:
+    """The campaign id of each organised campaign's copy, by comment id (campaigns that are one sender's
+    repeats left out)."""
+    if members is None or campaigns is None or not len(campaigns):
+        return pd.Series([], dtype=object)
+    organised = members[members["campaign_id"].isin(campaigns.loc[~_one_sender(campaigns), "campaign_id"])]
+    return pd.Series(organised["campaign_id"].astype(str).to_numpy(), index=organised["comment_id"].astype(str))
+
+
 def _organised_members(members: pd.DataFrame | None, campaigns: pd.DataFrame | None) -> frozenset:
     """The comment ids of organised campaigns' copies (campaigns that are one sender's repeats left out)."""
-    if members is None or campaigns is None or not len(campaigns):
-        return frozenset()
-    organised = campaigns.loc[~_one_sender(campaigns), "campaign_id"]
-    return frozenset(members.loc[members["campaign_id"].isin(organised), "comment_id"].astype(str))
+    return frozenset(_organised_campaign_of(members, campaigns).index)
 
 
 def _campaign_senders(comments: pd.DataFrame, members: pd.DataFrame | None,
@@ -2079,7 +2084,7 @@ def caveats_section(b: BriefingData) -> str:
         items.append(f"{n_placeholders:,} {'contribution only points' if n_placeholders == 1 else 'contributions only point'} "
                      "to an attached file (\u201cSee attached file(s)\u201d, or a cover note naming who sent it). "
                      "Attachments were not read, so what they say is not in this analysis."
-                     + (" " + _unread_organisations_sentence(b).replace(" (listed under Caveats)", " (listed below)")).rstrip())
+                     + (" " + _unread_organisations_sentence(b, where="below")).rstrip())
     if _attachments_unread(b):
         items.append(_attachments_unread(b))
     few = _few_writers_sentence(b)
