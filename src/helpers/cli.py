@@ -242,16 +242,14 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
 
 def _cmd_sentiment(args: argparse.Namespace) -> int:
-    from .evidence import evidence
     from .sentiment import score_comments
-    from .stages import analysed_comments, read_comments_table
-    from .stance import position_counts, stated_positions
+    from .stages import analysed_comments, positions_and_evidence, read_comments_table
+    from .stance import position_counts
     from .tables import write_table
 
     comments = analysed_comments(read_comments_table(args.table))
     scores = score_comments(comments, unit=args.unit)
-    scores = scores.join(stated_positions(comments["text"].reset_index(drop=True), proposal_terms=args.proposal_term))
-    scores = scores.join(evidence(comments["text"].reset_index(drop=True)))
+    scores = scores.join(positions_and_evidence(comments["text"], proposal_terms=args.proposal_term))
     write_table(scores, args.out)
     counts = scores["label"].value_counts()
     stated = position_counts(scores["position"])

@@ -632,6 +632,17 @@ def theme_comments(run: str | os.PathLike, theme_id: int) -> pd.DataFrame:
 
 # --- 05 sentiment ------------------------------------------------------------------------------
 
+def positions_and_evidence(texts: pd.Series, *, proposal_terms: Sequence[str] = ()) -> pd.DataFrame:
+    """What each text says its position on the proposal is (:func:`helpers.stance.stated_positions`) and
+    the evidence it gives (:func:`helpers.evidence.evidence`), indexed 0..n-1 like a scores table: the
+    columns the sentiment stage and the ``sentiment`` command add to the tone scores."""
+    from .evidence import evidence
+    from .stance import stated_positions
+
+    texts = texts.reset_index(drop=True)
+    return stated_positions(texts, proposal_terms=proposal_terms).join(evidence(texts))
+
+
 def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = "deduplicated",
               engine: str = "pandas", dask_scheduler: str = "local", comments: pd.DataFrame | None = None,
               proposal_terms: Sequence[str] = ()):
@@ -669,9 +680,9 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     (scores DataFrame, by-theme DataFrame, notes dict)
     """
     from .dask_engine import get_engine
-    from .evidence import evidence, evidence_counts
+    from .evidence import evidence_counts
     from .sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, negative_terms, sentiment_by_group
-    from .stance import POSITIONS, position_counts, stated_positions
+    from .stance import POSITIONS, position_counts
 
     score_comments = get_engine(engine, dask_scheduler).score_comments
     comments = analysed_comments(load_comments(run) if comments is None else comments)
@@ -687,8 +698,7 @@ def sentiment(run: str | os.PathLike, *, unit: str = "sentence", content: str = 
     scored = score_comments(frame, unit=unit)
     scores = scored.iloc[:len(comments)].reset_index(drop=True)
     # positions of the submissions only: an addition's "I support this" means the letter it was added to
-    scores = scores.join(stated_positions(comments["text"].reset_index(drop=True), proposal_terms=proposal_terms))
-    scores = scores.join(evidence(comments["text"].reset_index(drop=True)))
+    scores = scores.join(positions_and_evidence(comments["text"], proposal_terms=proposal_terms))
     assignments = load(run, "theme_assignments")
     by_theme = sentiment_by_group(scores, assignments.dropna(subset=["theme_id"]), group="theme_id")
     counts = scores["label"].value_counts()
