@@ -1955,6 +1955,28 @@ def _type_label(value: Any) -> str:
     return text.capitalize() if text in _TYPE_PLURALS else text
 
 
+#: A respondent-type table longer than this shows the largest types and adds up the rest in one row.
+MAX_TYPE_ROWS = 12
+
+
+def _fold_small_types(table: pd.DataFrame, order: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``table`` (sorted by ``order``, largest first) cut to ``MAX_TYPE_ROWS`` rows: the largest types and
+    one row adding up the rest ("30 other types"); and the rows added up (none when ``table`` is no
+    longer than ``MAX_TYPE_ROWS``). Types as large as one added up are added up too, unless that would
+    leave none shown. "Not stated" is never added up: it is not a type."""
+    if len(table) <= MAX_TYPE_ROWS:
+        return table, table.iloc[:0]
+    unstated = table["Respondent type"].eq("Not stated")
+    keep = (table.index < MAX_TYPE_ROWS - 1 - int(unstated.iloc[MAX_TYPE_ROWS - 1:].any())) | unstated
+    cut = table.loc[~keep & ~unstated, order].max()
+    if (table.loc[~unstated, order] > cut).any():  # types as large as one added up are added up too
+        keep = (table[order] > cut) | unstated
+    rest = table[~keep]
+    other = rest.drop(columns="Respondent type").sum().astype(int).to_frame().T
+    other.insert(0, "Respondent type", f"{len(rest)} other types")
+    return pd.concat([table[keep], other], ignore_index=True), rest
+
+
 def breakdown_section(b: BriefingData) -> str:
     """Counts by respondent type and by question, and the main themes of each question.
 
@@ -1999,12 +2021,22 @@ def breakdown_section(b: BriefingData) -> str:
             copies = " The last column counts the copies of organised campaigns\u2019 letters among them."
         order = "Respondents" if "Respondents" in table.columns else noun.capitalize()
         table = table.sort_values([order, "Respondent type"], ascending=[False, True], kind="stable")
-        parts.append(report.section(
-            "By respondent type",
-            report.paragraph("Respondent types are as respondents described themselves; they were not checked."
-                             + copies)
-            + report.table_html(table.reset_index(drop=True), caption=f"{noun.capitalize()} by respondent type"),
-            level=3, id="by-respondent-type"))
+        table = table.reset_index(drop=True)
+        caption = f"{noun.capitalize()} by respondent type"
+        shown, rest = _fold_small_types(table, order)
+        body = report.paragraph("Respondent types are as respondents described themselves; they were not checked."
+                                + copies)
+        if len(rest):  # an audit: CMS's 41 self-chosen types made a table of 42 rows, most of them one or two
+            n_types = len(table) - int(table["Respondent type"].eq("Not stated").any())
+            body += report.paragraph(
+                f"The {n_types - len(rest)} largest of the {n_types} types are shown; the other {len(rest)}, with "
+                f"at most {_plural(int(rest[order].max()), order.lower()[:-1])} each, are added up in the last row "
+                "and listed in full below the table.")
+        body += report.table_html(shown, caption=caption)
+        if len(rest):
+            body += report.details(f"All {n_types} respondent types",
+                                   report.table_html(table, caption=f"{caption}, every type"))
+        parts.append(report.section("By respondent type", body, level=3, id="by-respondent-type"))
     if has_question:
         question = analysed["question_id"].fillna("Not stated").map(lambda v: _short(v, MAX_LABEL))
         per_q = question.value_counts().rename_axis("Question").rename(noun.capitalize())

@@ -544,6 +544,31 @@ def test_breakdown_by_question_and_respondent_type(data):
     assert '<th scope="col"' in html and "<caption" in html
 
 
+def test_breakdown_adds_up_small_respondent_types(data):
+    # an audit: CMS's 41 self-chosen types made a table of 42 rows, most holding one or two responses
+    counts = {"A": 6, "B": 5, "C": 4, "D": 3, "E": 3, "F": 2, "G": 2, "H": 2, "I": 2, None: 2,
+              "J": 1, "K": 1, "L": 1, "M": 1, "N": 1}  # 36 comments, 14 types and 2 not stated
+    many = copy.copy(data)
+    many.comments = data.comments.assign(respondent_type=[t for t, n in counts.items() for _ in range(n)])
+    html = briefing.breakdown_section(many)
+    shown, full = html.split("<details")
+    full = full.split("</details>")[0]
+    rows = [tuple(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr)) for tr in re.findall(r"<tr>(.*?)</tr>", shown)]
+    rows = [r[:2] for r in rows if r[0] != "Respondent type"]
+    # the 2s tie with no type added up, so all of them stay; "Not stated" sorts among them by name
+    assert rows == [("A", "6"), ("B", "5"), ("C", "4"), ("D", "3"), ("E", "3"), ("F", "2"), ("G", "2"),
+                    ("H", "2"), ("I", "2"), ("Not stated", "2"), ("5 other types", "5")]
+    assert ("The 9 largest of the 14 types are shown; the other 5, with at most 1 comment each, are added up "
+            "in the last row") in " ".join(visible_text(shown).split())
+    assert "All 14 respondent types" in full and full.count("<tr>") == 16  # a header and every type
+    # a tail of equal types is never all added up: with every type at 1, the first ten are shown
+    table = pd.DataFrame({"Respondent type": [f"T{i:02}" for i in range(14)] + ["Not stated"], "Responses": 1})
+    shown, rest = briefing._fold_small_types(table, "Responses")
+    assert shown["Respondent type"].tolist() == [f"T{i:02}" for i in range(10)] + ["Not stated", "4 other types"]
+    assert rest["Respondent type"].tolist() == ["T10", "T11", "T12", "T13"] and shown["Responses"].iloc[-1] == 4
+    assert briefing._fold_small_types(table.head(12), "Responses")[0].equals(table.head(12))
+
+
 def test_breakdown_absent_without_the_columns(plain_run):
     b = briefing.load_briefing_data(plain_run[0])
     assert briefing.breakdown_section(b) == ""
