@@ -2238,7 +2238,8 @@ def methodology_section(b: BriefingData) -> str:
              "k-means clustering (seeded, so the result is the same on every run) found "
              if notes.get("method") == "embeddings" else
              "Each comment was turned into TF-IDF weights over words and two-word phrases (English stop words "
-             "removed), and non-negative matrix factorisation (scikit-learn NMF, seeded, so the result is the "
+             "removed; words that only say how good or bad something was, such as \u201cexcellent\u201d, count "
+             "only inside a phrase, so that themes are about subjects, not praise), and non-negative matrix factorisation (scikit-learn NMF, seeded, so the result is the "
              "same on every run) found ")
             + f"{_plural(notes['n_themes'], 'theme')}, {chosen} within the bounds {lo} to {hi} "
             "that this corpus size allows. A comment belongs to every theme that carries at least "

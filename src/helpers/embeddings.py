@@ -49,7 +49,6 @@ from .themes import (
     N_TOP_TERMS,
     ThemeModel,
     _agreement,
-    _Analyzer,
     _as_texts,
     _candidates,
     _check_weights,
@@ -57,7 +56,6 @@ from .themes import (
     _coherence,
     _labels,
     _top_indices,
-    stop_words,
     term_scores,
     theme_bounds,
 )
@@ -147,7 +145,7 @@ class EmbeddingThemeModel(BaseEstimator):
     Parameters
     ----------
     n_themes, min_themes, max_themes, ngram_range, min_df, max_df, max_features, assign_threshold,
-    random_state, extra_stop_words, term_exclusivity
+    random_state, extra_stop_words, keep_evaluative_words, term_exclusivity
         As for :class:`helpers.themes.ThemeModel` (the term settings shape the c-TF-IDF terms).
     encoder : callable, optional
         ``encoder(list_of_texts) -> array (n, d)`` of unit-length vectors; default
@@ -188,6 +186,7 @@ class EmbeddingThemeModel(BaseEstimator):
         assign_threshold=0.2,
         random_state=0,
         extra_stop_words=(),
+        keep_evaluative_words=False,
         term_exclusivity=0.5,
         encoder=None,
         batch_size=64,
@@ -203,6 +202,7 @@ class EmbeddingThemeModel(BaseEstimator):
         self.assign_threshold = assign_threshold
         self.random_state = random_state
         self.extra_stop_words = extra_stop_words
+        self.keep_evaluative_words = keep_evaluative_words
         self.term_exclusivity = term_exclusivity
         self.encoder = encoder
         self.batch_size = batch_size
@@ -214,7 +214,7 @@ class EmbeddingThemeModel(BaseEstimator):
             ngram_range=self.ngram_range, min_df=self.min_df, max_df=self.max_df,
             max_features=self.max_features, assign_threshold=self.assign_threshold,
             random_state=self.random_state, extra_stop_words=self.extra_stop_words,
-            term_exclusivity=self.term_exclusivity,
+            keep_evaluative_words=self.keep_evaluative_words, term_exclusivity=self.term_exclusivity,
         )
 
     def _encode(self, docs: list[str]) -> np.ndarray:
@@ -263,8 +263,7 @@ class EmbeddingThemeModel(BaseEstimator):
         if n == 0:
             raise InputError("there are no texts to find themes in")
         weight = None if sample_weight is None else _check_weights(sample_weight, n)
-        stop = stop_words(self.extra_stop_words)
-        analyzer = _Analyzer(stop, tuple(int(v) for v in self.ngram_range))
+        analyzer = terms._analyzer()
         vec, X = terms._vectorize(docs, analyzer)
         names = vec.get_feature_names_out()
         presence = (X > 0).astype(np.float64).tocsr()
@@ -323,7 +322,7 @@ class EmbeddingThemeModel(BaseEstimator):
         self.n_themes_ = int(k)
         self.top_terms_ = [[str(names[i]) for i in top] for top in tops]
         self.doc_weights_ = weights
-        self.labels_ = _labels(docs, weights, self.top_terms_, stop, float(self.assign_threshold))
+        self.labels_ = _labels(docs, weights, self.top_terms_, analyzer.stop, float(self.assign_threshold))
         self.k_scores_ = scores.reset_index(drop=True)
         return self
 

@@ -118,6 +118,7 @@ __all__ = [
     "summarise_themes",
     "reuse_fitted_weights",
     "GENERIC_WORDS",
+    "EVALUATIVE_WORDS",
     "RESTORED_WORDS",
     "THEME_COLUMNS",
     "no_themes",
@@ -129,6 +130,22 @@ __all__ = [
 RESTORED_WORDS: frozenset[str] = frozenset(
     "amount bill bottom call cry detail empty fire front full interest mill move serious side system "
     "thick thin top".split()
+)
+
+#: Words that say how good or bad something was, not what it was. A theme is what people wrote about;
+#: how they felt is the tone's to say. On their own these words made themes of praise: NHS patient
+#: feedback's four themes were "care; excellent; happy", "staff; caring; lovely", "helpful; friendly;
+#: informative" and "good; service; food", the complaints about food, waiting and information in none
+#: of them. So they are terms only inside a phrase ("excellent care", "best practice", "better public
+#: transport"). Words for how someone behaved ("friendly", "caring", "polite") are not here: how staff
+#: treat people is a subject; nor words with another sense ("fine", "fair", "poor", "kind", "rubbish").
+EVALUATIVE_WORDS: frozenset[str] = frozenset(
+    """
+    good great excellent brilliant fantastic amazing wonderful superb outstanding exceptional lovely nice
+    perfect fab fabulous marvellous marvelous terrific awesome impressive impressed pleasant happy pleased
+    satisfied delighted bad terrible awful horrible dreadful appalling disgusting better best worse
+    worst
+    """.split()
 )
 
 #: Words found throughout comment threads and consultation responses that never name a theme (nor
@@ -314,9 +331,10 @@ class _Analyzer:
     texts at once.
     """
 
-    def __init__(self, stop: frozenset[str], ngram_range: tuple[int, int]):
+    def __init__(self, stop: frozenset[str], ngram_range: tuple[int, int], phrase_only: frozenset[str] = frozenset()):
         self.stop = stop
         self.ngram_range = ngram_range
+        self.phrase_only = phrase_only  # words that are terms only inside phrases ("excellent care")
 
     def __call__(self, text: str) -> list[str]:
         text = _lower(text)
@@ -335,7 +353,7 @@ class _Analyzer:
     def _emit(self, run: list[str], out: list[str]) -> None:
         lo, hi = self.ngram_range
         if lo == 1:
-            out.extend(run)
+            out.extend(w for w in run if w not in self.phrase_only)
         if hi >= 2 and lo <= 2 and len(run) > 1:
             out.extend([a + " " + b for a, b in zip(run, run[1:], strict=False)])
         for n in range(max(lo, 3), hi + 1):
@@ -501,7 +519,9 @@ class _TermVectorizer:
         min_count = self.min_df if isinstance(self.min_df, int | np.integer) else self.min_df * n
         if max_count < min_count:
             raise ValueError("max_df corresponds to < documents than min_df")
-        candidate = np.flatnonzero((df <= max_count) & (df >= min_count))
+        alone = codes < _CODE_BASE  # a word on its own, not a phrase
+        alone[alone] = np.isin(names_of[codes[alone]], list(self.analyzer.phrase_only))
+        candidate = np.flatnonzero((df <= max_count) & (df >= min_count) & ~alone)
         terms = self._names(codes[candidate], names_of)
         alpha = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
         candidate, terms = candidate[alpha], [terms[i] for i in alpha]
@@ -977,7 +997,7 @@ def _theme_phrases(
 ) -> list[str]:
     """Readable phrases for one theme: its top terms in order, each single word replaced by the
     strongest collocation containing it (when that collocation accounts for at least a third of the
-    word's uses), skipping any phrase that shares a word (stem) with one already chosen. Two
+    word's uses, and has none of :data:`EVALUATIVE_WORDS`), skipping any phrase that shares a word (stem) with one already chosen. Two
     overlapping two-word phrases that are mostly one three-word phrase are joined: "better public"
     and "public transport" become "better public transport", not a label half of which is "better
     public".
@@ -1004,7 +1024,9 @@ def _theme_phrases(
         phrase = term
         if " " not in term:
             for gram, _score in scored:
-                if term in gram and 3 * finder.ngram_fd[gram] >= word_fd[term]:
+                # not "excellent food" for a theme of excellent and terrible food (nor "received
+                # excellent", a phrase cut short): the label names the subject, the tone says the rest
+                if term in gram and not EVALUATIVE_WORDS.intersection(gram) and 3 * finder.ngram_fd[gram] >= word_fd[term]:
                     phrase = " ".join(gram)
                     break
         words = phrase.split()
@@ -1115,6 +1137,10 @@ class ThemeModel(BaseEstimator):
         Seeds every random step.
     extra_stop_words : tuple of str, default ()
         More words to ignore, such as the name of the consultation's subject.
+    keep_evaluative_words : bool, default False
+        False: :data:`EVALUATIVE_WORDS` ("excellent", "good", "terrible") are terms only inside a
+        phrase ("excellent care"), so that themes say what people wrote about, not how much they
+        liked it. True: they are terms like any other word.
     term_exclusivity : float, default 0.5
         How much a theme's top terms favour words it does not share with other themes
         (:func:`term_scores`); 0 ranks terms by weight alone.
@@ -1166,6 +1192,7 @@ class ThemeModel(BaseEstimator):
         assign_threshold=0.2,
         random_state=0,
         extra_stop_words=(),
+        keep_evaluative_words=False,
         term_exclusivity=0.5,
     ):
         self.n_themes = n_themes
@@ -1178,6 +1205,7 @@ class ThemeModel(BaseEstimator):
         self.assign_threshold = assign_threshold
         self.random_state = random_state
         self.extra_stop_words = extra_stop_words
+        self.keep_evaluative_words = keep_evaluative_words
         self.term_exclusivity = term_exclusivity
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -1202,6 +1230,13 @@ class ThemeModel(BaseEstimator):
             raise ConfigError(f"assign_threshold must be between 0 and 1, not {self.assign_threshold!r}")
         if self.min_themes is not None and self.max_themes is not None and self.min_themes > self.max_themes:
             raise ConfigError(f"min_themes ({self.min_themes}) is more than max_themes ({self.max_themes})")
+
+    def _analyzer(self) -> _Analyzer:
+        """The terms of a text: words and two-word phrases, without stop words; evaluative words only
+        inside phrases unless ``keep_evaluative_words``."""
+        stop = stop_words(self.extra_stop_words)
+        return _Analyzer(stop, tuple(int(v) for v in self.ngram_range),
+                         frozenset() if self.keep_evaluative_words else EVALUATIVE_WORDS - stop)
 
     def _vectorize(self, docs: list[str], analyzer: _Analyzer):
         n = len(docs)
@@ -1261,8 +1296,7 @@ class ThemeModel(BaseEstimator):
         n = len(docs)
         if n == 0:
             raise InputError("there are no texts to find themes in")
-        stop = stop_words(self.extra_stop_words)
-        analyzer = _Analyzer(stop, tuple(int(v) for v in self.ngram_range))
+        analyzer = self._analyzer()
         vec, X = self._vectorize(docs, analyzer)
         Xw = X  # the rows NMF learns from
         if sample_weight is not None:
@@ -1343,7 +1377,7 @@ class ThemeModel(BaseEstimator):
         self.key_terms_ = keys
         # the unweighted rows: a text's mix does not depend on its weight, and equals transform's
         self.doc_weights_ = _theme_weights(X, nmf.components_, keys)
-        self.labels_ = _labels(docs, self.doc_weights_, self.top_terms_, stop, float(self.assign_threshold))
+        self.labels_ = _labels(docs, self.doc_weights_, self.top_terms_, analyzer.stop, float(self.assign_threshold))
         self.k_scores_ = scores.reset_index(drop=True)
         return self
 

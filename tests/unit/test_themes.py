@@ -235,12 +235,14 @@ TRICKY = [
 UNENCODABLE = ["train fares \udc80 bus lane", "bus lane"]  # a lone surrogate: Arrow cannot hold it
 
 
+@pytest.mark.parametrize("phrase_only", [frozenset(), frozenset({"bus", "wrong"})])
 @pytest.mark.parametrize("ngram_range", [(1, 2), (1, 1), (2, 2)])
 @pytest.mark.parametrize(("min_df", "max_df", "max_features"), [(1, 1.0, None), (2, 0.9, None), (1, 1.0, 7)])
-def test_vectorizer_matches_scikit_learn_with_the_reference_analyser(ngram_range, min_df, max_df, max_features):
+def test_vectorizer_matches_scikit_learn_with_the_reference_analyser(ngram_range, min_df, max_df, max_features,
+                                                                      phrase_only):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    analyzer = themes._Analyzer(stop_words(), ngram_range)
+    analyzer = themes._Analyzer(stop_words(), ngram_range, phrase_only)
     docs = TRICKY + TRANSPORT + SCHOOL + UNENCODABLE
     reference = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df, max_df=max_df,
                                 max_features=max_features, dtype=np.float32)
@@ -265,6 +267,25 @@ def test_reference_analyser_reads_the_tricky_texts_as_documented():
     assert analyzer(TRICKY[4]) == ["abc", "bus", "abc bus"]
     # times and ordinals give no terms: not "pm" or "nd"
     assert analyzer("Open until 6pm on the 2nd, 10am-4pm weekends") == ["open", "weekends"]
+
+
+def test_evaluative_words_are_terms_only_inside_phrases():
+    # NHS feedback's themes were "care; excellent; happy" and "good; service; food": praise, not subjects
+    analyzer = themes._Analyzer(stop_words(), (1, 2), frozenset({"excellent"}))
+    assert analyzer("Excellent care, excellent!") == ["care", "excellent care"]
+    docs = ["Excellent food", "Excellent food and drink", "Excellent nurses", "Excellent nurses on the ward",
+            "Terrible food", "Terrible food and drink", "Terrible nurses", "Terrible nurses on the ward"]
+    model = ThemeModel(n_themes=2).fit(docs)
+    assert _split(model.doc_weights_) == {frozenset({0, 1, 4, 5}), frozenset({2, 3, 6, 7})}  # food, nurses
+    names = set(model.feature_names_)
+    assert {"excellent food", "terrible nurses"} <= names and not names & {"excellent", "terrible"}
+    assert sorted(model.labels_) == ["food; drink", "nurses; ward"]
+    kept = ThemeModel(n_themes=2, keep_evaluative_words=True).fit(docs)
+    assert {"excellent", "terrible"} <= set(kept.feature_names_)
+    # nor does a label take one from a collocation: not "excellent food" (half of them say terrible food),
+    # nor "received excellent", a phrase cut short
+    clauses = [["received", "excellent", "care"]] * 4
+    assert themes._theme_phrases(clauses, ["received", "care"], frozenset(), 3) == ["received", "care"]
 
 
 def test_arrow_splits_at_the_same_white_space_as_python():
@@ -343,6 +364,7 @@ def test_estimator_conventions():
         "assign_threshold",
         "random_state",
         "extra_stop_words",
+        "keep_evaluative_words",
         "term_exclusivity",
     }
     assert clone(model).get_params() == params
