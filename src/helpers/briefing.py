@@ -2059,6 +2059,15 @@ def breakdown_section(b: BriefingData) -> str:
             table = table.merge(counts.rename("n").rename_axis("Question").reset_index(), on="Question", how="outer")
             table[noun.capitalize()] = table[noun.capitalize()].fillna(0).astype(int)
             table["Non-answers (not analysed)"] = table.pop("n").fillna(0).astype(int)
+        tone = b.sentiment.set_index(b.sentiment["comment_id"].astype(str))["label"] if len(b.sentiment) else None
+        if tone is not None:  # an audit: a "what could be improved?" question's answers were listed by their
+            # praise themes; the share read as negative shows which questions drew criticism
+            negative = analysed["comment_id"].astype(str).map(tone).eq("negative").to_numpy()
+            by_q = pd.Series(negative).groupby(question.to_numpy()).agg(["sum", "size"])
+            table["Read as negative in tone"] = [
+                "" if q not in by_q.index else f"{by_q.at[q, 'sum']:,}" + (
+                    f" ({by_q.at[q, 'sum'] / by_q.at[q, 'size']:.0%})" if by_q.at[q, "size"] >= SMALL_N else "")
+                for q in table["Question"]]
         table["Most common main themes (comments)"] = table["Question"].map(main_themes).fillna("None")
         table = table.sort_values("Question", kind="stable").reset_index(drop=True)
         asked = {str(q["id"]): q["text"] for q in b.ingest.get("questions", [])}
@@ -2078,7 +2087,8 @@ def breakdown_section(b: BriefingData) -> str:
                               numeric=[c for c in (noun.capitalize(), "Non-answers (not analysed)")
                                        if c in table.columns]),
             level=3, id="by-question"))
-    return report.section("Responses by question and respondent type", "".join(parts), id="breakdown")
+    by = " and ".join(w for w, present in (("question", has_question), ("respondent type", has_type)) if present)
+    return report.section(f"{noun.capitalize()} by {by}", "".join(parts), id="breakdown")
 
 
 def caveats_section(b: BriefingData) -> str:

@@ -14,6 +14,7 @@ import re
 import shutil
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -542,6 +543,19 @@ def test_breakdown_by_question_and_respondent_type(data):
     assert ("Individual", "18") in rows and ("Organisation", "18") in rows
     assert any(r[:2] == ("Q1", "18") for r in rows) and any(r[:2] == ("Q2", "18") for r in rows)
     assert '<th scope="col"' in html and "<caption" in html
+    assert "Comments by question and respondent type" in visible_text(html)
+    assert "Comments by question</h2>" in briefing.breakdown_section(dataclasses.replace(
+        data, comments=data.comments.drop(columns="respondent_type")))
+    # an audit: a "what could be improved?" question was shown only by its praise themes; each question's
+    # answers read as negative say which drew criticism (18 answers each: counts, not percentages)
+    odd = data.comments["comment_id"].isin(["c1", "c3", "c5", "c2"])  # c1, c3, c5 answer Q1; c2 answers Q2
+    toned = dataclasses.replace(data, sentiment=data.sentiment.assign(
+        label=np.where(data.sentiment["comment_id"].isin(data.comments.loc[odd, "comment_id"]), "negative",
+                       "positive")))
+    rows = [tuple(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr))
+            for tr in re.findall(r"<tr>(.*?)</tr>", briefing.breakdown_section(toned).split("By question")[1])]
+    assert rows[0][2] == "Read as negative in tone" and [r[:3] for r in rows[1:]] == [("Q1", "18", "3"),
+                                                                                     ("Q2", "18", "1")]
 
 
 def test_breakdown_adds_up_small_respondent_types(data):
