@@ -988,6 +988,11 @@ def summary_section(b: BriefingData) -> str:
             if rest:  # one more is "another" (an audit: "others were" named a single theme)
                 s += ("; another was " if len(rest) == 1 else "; others were ") + " and ".join(rest)
         sentences.append(s + ".")
+        themed = b.assignments.dropna(subset=["theme_id"])["comment_id"].value_counts()
+        several = int((themed > 1).sum())
+        if several:  # an audit: NHS's theme shares add up to 114%, unexplained
+            sentences.append(f"{_plural(several, noun[:-1])} {'is' if several == 1 else 'are'} in more than one "
+                             "theme, so the shares can add up to more than 100%.")
         once = _first_counting_each_once(b, ranked)
         if once:
             sentences.append(once)
@@ -1014,7 +1019,10 @@ def summary_section(b: BriefingData) -> str:
         tone += (f" ({describe_share(content['positive'], m, interval=False)} positive and "
                  f"{describe_share(content['negative'], m, interval=False)} negative counting {_each_once(b)})")
     if n > 1:  # the tone of a single text says nothing a reader cannot see in it
-        sentences.append(tone + "; tone is not the same as agreement" + _polite_opposition(b) + ".")
+        polite = _polite_opposition(b)  # else the general warning (an audit: NHS's summary gave 9% negative
+        # while coders marked 19% critical; the warning was only in the tone section)
+        sentences.append(tone + "; tone is not the same as agreement" + (
+            polite or ", and automated scoring misses much criticism put politely") + ".")
     note = small_corpus_note(n, (_respondent_noun(b, singular=True), _respondent_noun(b)))
     body = report.paragraph(" ".join(sentences))
     if "95% CI" in body:  # said once, where a minister first meets it (an audit: explained only in the annex)
@@ -1197,8 +1205,9 @@ def _non_answer_sentence(b: BriefingData) -> str:
         [f"only pointed to another answer (\u201csee above\u201d: {pointers:,})"] if pointers else []) + (
         [f"were only punctuation ({punctuation:,})"] if punctuation else [])
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
-    # the summary's other shares are of the analysed answers: this one says its own base
-    base = (f"{describe_share(len(non), total)} of the {total:,} analysed or left out as non-answers" if total >= SMALL_N
+    # the summary's other shares are of the analysed answers: this one says its own base; it counts
+    # everyone, so it has no interval (an audit: "931 more responses (9% (95% CI 8% to 10%) of ...")
+    base = (f"{describe_share(len(non), total, interval=False)} of the {total:,} analysed or left out as non-answers" if total >= SMALL_N
             else f"of the {total:,} analysed or left out as non-answers")
     out = f"{len(non):,} more {noun} ({base}) {joined}: they are counted but not analysed."
     if said.index.isin(["nothing", "none", "no"]).any():

@@ -255,6 +255,18 @@ def test_summary_wording_for_unassigned_comments_and_several_posts(data):
     assert "One" not in visible_text(briefing.title_block(b))
 
 
+def test_summary_says_when_comments_are_in_several_themes(data):
+    # an audit: NHS's theme shares added up to 114% with nothing to say why
+    b = copy.copy(data)
+    ids = data.comments["comment_id"].tolist()
+    b.assignments = pd.DataFrame({"comment_id": [ids[0], ids[0], ids[1], ids[1], ids[1], ids[2], ids[3]],
+                                  "theme_id": pd.array([1, 2, 1, 2, 3, 1, None], dtype="Int64")})
+    text = " ".join(visible_text(briefing.summary_section(b)).split())
+    assert "2 comments are in more than one theme, so the shares can add up to more than 100%." in text
+    b.assignments = b.assignments.iloc[[0, 2, 5, 6]]
+    assert "more than one theme" not in visible_text(briefing.summary_section(b))
+
+
 def test_tone_counts_in_a_theme_have_thousands_separators(data):
     b = copy.copy(data)
     by_theme = data.sentiment_by_theme.copy()
@@ -403,12 +415,12 @@ def test_a_notable_share_of_non_answers_is_stated_in_the_summary(data):
     b.exclusions = pd.concat([data.exclusions, _non_answers(["nothing", "n/a", "nothing", "no"])], ignore_index=True)
     text = " ".join(visible_text(briefing.summary_section(b)).split())
     # 4 of 36 + 4 = 40: Wilson (0.0396, 0.2305); ties in alphabetical order
-    assert ("4 more comments (10% (95% CI 4% to 23%) of the 40 analysed or left out as non-answers) said only “nothing” (2), “n/a” (1), “no” (1): they are "
+    assert ("4 more comments (10% of the 40 analysed or left out as non-answers) said only “nothing” (2), “n/a” (1), “no” (1): they are "
             "counted but not analysed. To a question such as “what could be improved?”, “nothing” is itself an "
             "answer") in text
     b.exclusions = _non_answers(["n/a", "n/a"])  # 2 of 38 (5.3%): stated, without the remark on "nothing"
     text = " ".join(visible_text(briefing.summary_section(b)).split())
-    assert "2 more comments (5% (95% CI 1% to 17%) of the 38 analysed or left out as non-answers) said only “n/a” (2): they are counted but not analysed." in text
+    assert "2 more comments (5% of the 38 analysed or left out as non-answers) said only “n/a” (2): they are counted but not analysed." in text
     assert "is itself an answer" not in text
     b.exclusions = _non_answers(["punctuation only", "punctuation only", "see above"])  # what was found, not said
     text = " ".join(visible_text(briefing.summary_section(b)).split())

@@ -67,7 +67,7 @@ def test_summary_and_section_state_both_views(with_campaign):
     # tone with each campaign once as well (the letter sent 12 times weighs once), the same shares as the
     # tone section gives for the 30 texts, without their intervals
     clause = re.search(r"\((\d+%) positive and (\d+%) negative counting each campaign once\); tone is not the same "
-                       r"as agreement\.", summary)
+                       r"as agreement, and automated scoring misses much criticism put politely\.", summary)
     tone = _visible(briefing.sentiment_section(b))
     assert clause and re.search(rf"Counting each campaign once \(30 texts: .*?\), {clause[1]} \(95% CI [^)]*\) read as "
                                 rf"positive, .* and {clause[2]} \(95% CI [^)]*\) as negative", tone)
