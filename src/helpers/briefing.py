@@ -2258,10 +2258,14 @@ def methodology_section(b: BriefingData) -> str:
              if notes.get("method") == "embeddings" else
              "Each comment was turned into TF-IDF weights over words and two-word phrases (English stop words "
              "removed; words that only say how good or bad something was, such as \u201cexcellent\u201d, count "
-             "only inside a phrase, so that themes are about subjects, not praise), and non-negative matrix factorisation (scikit-learn NMF, seeded, so the result is the "
-             "same on every run) found ")
+             "only inside a phrase, so that themes are about subjects, not praise), and non-negative matrix "
+             "factorisation (scikit-learn NMF, seeded, so the result is the same on every run) found ")
             + f"{_plural(notes['n_themes'], 'theme')}, {chosen} within the bounds {lo} to {hi} "
-            "that this corpus size allows. A comment belongs to every theme that carries at least "
+            "that this corpus size allows"
+            # an audit: NHS's 4 themes, the fewest tried, merged food, waiting and information into praise
+            + (": the fewest tried, so a theme may hold several subjects; the n_themes parameter asks for more"
+               if notes["chosen_automatically"] and notes["n_themes"] == lo < hi else "")
+            + ". A comment belongs to every theme that carries at least "
             f"{notes['parameters']['assign_threshold']:.0%} of its weight"
             + ("" if notes.get("method") == "embeddings" else
                f" and whose key terms it uses (one of the theme's {N_KEY_TERMS} most characteristic terms)")

@@ -267,6 +267,17 @@ def test_summary_says_when_comments_are_in_several_themes(data):
     assert "more than one theme" not in visible_text(briefing.summary_section(b))
 
 
+def test_methodology_says_when_the_fewest_themes_tried_were_chosen(data):
+    # an audit: NHS's 4 themes were the lower bound of 4 to 20 and merged food and waiting into praise
+    b = copy.copy(data)
+    b.theme_notes = dict(data.theme_notes, chosen_automatically=True, n_themes=4, bounds=[4, 20])
+    fewest = "the fewest tried, so a theme may hold several subjects; the n_themes parameter asks for more"
+    assert fewest in visible_text(briefing.methodology_section(b))
+    for notes in ({"n_themes": 5}, {"chosen_automatically": False}, {"bounds": [4, 4]}):
+        b.theme_notes = dict(data.theme_notes, chosen_automatically=True, n_themes=4, bounds=[4, 20]) | notes
+        assert fewest not in visible_text(briefing.methodology_section(b))
+
+
 def test_tone_counts_in_a_theme_have_thousands_separators(data):
     b = copy.copy(data)
     by_theme = data.sentiment_by_theme.copy()
