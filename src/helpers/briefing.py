@@ -2402,21 +2402,21 @@ def _pct(n: int, d: int) -> str:
     return "none" if not d else (f"{n} of {d}" if d < SMALL_N else f"{n / d:.0%}")
 
 
-def _of_voters(n: Any, d: Any, group: str, share: Any = None) -> str:
-    """"19 of the 20 in group A" below :data:`SMALL_N` voters, "87% of the 89 in group A" above:
-    always with how many voted, so a share of a few voters does not read as a share of the group. A
-    run folder made before the counts were kept gives only the ``share`` ("87% of group A")."""
+def _of_voters(n: Any, d: Any, group: str, share: Any = None, *, counts: bool = False) -> str:
+    """"19 of the 20 in group A" below :data:`SMALL_N` voters (or with ``counts``), "87% of the 89 in
+    group A" above: always with how many voted, so a share of a few voters does not read as a share of
+    the group. A run folder made before the counts were kept gives only the ``share`` ("87% of group A")."""
     if n is None or d is None or pd.isna(n) or pd.isna(d):
         return f"{_pct_text(share)} of {group}"
     n, d = int(n), int(d)
     if not d:
         return f"none in {group}"
-    return f"{_of_the(n, d)} in {group}"
+    return f"{_of_the(n, d, counts=counts)} in {group}"
 
 
-def _of_the(n: int, d: int) -> str:
-    """"19 of the 20" below :data:`SMALL_N`, "87% of the 89" above."""
-    return f"{n} of the {d}" if d < SMALL_N else f"{n / d:.0%} of the {d:,}"
+def _of_the(n: int, d: int, *, counts: bool = False) -> str:
+    """"19 of the 20" below :data:`SMALL_N` (or with ``counts``), "87% of the 89" above."""
+    return f"{n} of the {d}" if counts or d < SMALL_N else f"{n / d:.0%} of the {d:,}"
 
 
 #: Statements listed from Polis's "majority" and "uncertainty" lists.
@@ -2554,52 +2554,77 @@ def opinions_section(b: BriefingData) -> str:
             for r in div.itertuples())
         parts.append(report.section("What divides the groups", "<ul>" + items + "</ul>", level=3,
                                     id="opinion-divides"))
-    cons = st[st["list"] == "consensus"]
-    share_cols = sorted(c for c in cons.columns if str(c).startswith("share_") and c not in ("share_most",
-                                                                                           "share_least"))
-    agreed = cons[cons["min_share"] > 0.5] if "min_share" in cons.columns else cons.iloc[0:0]
-    # "I voted to Remain." agreed in every group says who took part, not a view they share (an audit of the
-    # Brexit-consensus conversation: 155 of the 167 who voted on it agreed; the briefing listed it as common ground)
-    themselves = np.array([bool(_ABOUT_ONESELF.match(str(t))) for t in agreed.get("text", pd.Series(
-        "", index=agreed.index))], dtype=bool)
-    about_voters, agreed = agreed[themselves].head(3), agreed[~themselves].head(5)
+    share_cols = sorted(c for c in st.columns if str(c).startswith("share_") and str(c)[6:].isdigit())
 
-    def by_group(r: pd.Series) -> str:
-        return ", ".join(_of_voters(r.get(f"agree_{c[6:]}"), r.get(f"seen_{c[6:]}"),
+    def held(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The statements of a consensus list that most voters in every group hold: those about the voters
+        themselves, and the others."""
+        rows = st[st["list"] == name]
+        rows = rows[rows["min_share"] > 0.5] if "min_share" in rows.columns else rows.iloc[0:0]
+        # "I voted to Remain." agreed in every group says who took part, not a view they share (an audit
+        # of the Brexit-consensus conversation: 155 of the 167 who voted on it agreed; the briefing listed it
+        # as common ground)
+        themselves = np.array([bool(_ABOUT_ONESELF.match(str(t))) for t in rows.get("text", pd.Series(
+            "", index=rows.index))], dtype=bool)
+        return rows[themselves].head(3), rows[~themselves].head(5)
+
+    about_agreed, agreed = held("consensus")
+    # what every group rejects is common ground too (an audit: "The Conservatives are the only party
+    # dedicated to making a success of Brexit", rejected by 77% and 92% of the two groups, was nowhere)
+    about_rejected, rejected = held("rejected")
+
+    def by_group(r: pd.Series, verb: str) -> str:
+        return ", ".join(_of_voters(r.get(f"{verb}_{c[6:]}"), r.get(f"seen_{c[6:]}"),
                                     f"group {names.get(int(c[6:]), c[6:])}", r[c])
                          for c in share_cols if pd.notna(r[c]))
 
+    def items(rows: pd.DataFrame, verb: str) -> str:
+        return "<ul>" + "".join(f"<li>{report.esc(said(r['comment_id']))}: {verb}d by "
+                                f"{report.esc(by_group(r, verb))}.</li>" for _, r in rows.iterrows()) + "</ul>"
+
+    of_people = "each share is of the people in the group who voted on the statement; not everyone saw every statement"
     if len(agreed):
-        items = "".join(f"<li>{report.esc(said(r['comment_id']))}: agreed by {report.esc(by_group(r))}.</li>"
-                        for _, r in agreed.iterrows())
-        body = report.paragraph(
-            "Statements that most of the voters in every group agreed with (each share is of the people in the "
-            "group who voted on the statement; not everyone saw every statement):") + "<ul>" + items + "</ul>"
+        body = report.paragraph(f"Statements that most of the voters in every group agreed with ({of_people}):"
+                                ) + items(agreed, "agree")
     else:
         body = report.paragraph("No statement was agreed by most people in every group.")
-    if len(about_voters):
-        items = "".join(f"<li>{report.esc(said(r['comment_id']))}: agreed by {report.esc(by_group(r))}.</li>"
-                        for _, r in about_voters.iterrows())
+    if len(rejected):
+        body += report.paragraph("Statements that most of the voters in every group disagreed with"
+                                 + ("" if len(agreed) else f" ({of_people})") + ":") + items(rejected, "disagree")
+    if len(about_agreed) or len(about_rejected):
         body += report.paragraph(
-            "Most voters in every group also said this of themselves, which describes who took part rather than "
-            "a view they share: the groups are drawn from these people, not from everyone.") + (
-            "<ul>" + items + "</ul>")
+            "Statements about the voters themselves that most voters in every group answered the same way: they "
+            "describe who took part rather than a view they share, and the groups are drawn from these people, "
+            "not from everyone.") + (
+            (items(about_agreed, "agree") if len(about_agreed) else "")
+            + (items(about_rejected, "disagree") if len(about_rejected) else ""))
     parts.append(report.section("What everyone agrees on", body, level=3, id="opinion-consensus"))
-    shown = set(agreed["comment_id"].astype(str)) | set(about_voters["comment_id"].astype(str))
+    shown = set(pd.concat([agreed, rejected, about_agreed, about_rejected])["comment_id"].astype(str))
     overall = _overall_lists(st, said, shown)
     if overall:
         parts.append(overall)
     rep = st[st["list"] == "representative"]
     for g in groups.itertuples():
-        mine = rep[rep["group"].astype("Int64") == int(g.group)]
-        lines = "".join(
-            f"<li>{'Agree' if r.repful_for == 'agree' else 'Disagree'} with {report.esc(said(r.comment_id))}: "
-            f"{report.esc(_of_voters(r.n_success, r.n_seen, 'this group'))} who voted on it, against "
-            f"{report.esc(_of_voters(r.n_success_rest, r.n_seen_rest, 'other groups'))}.</li>"
-            for r in mine.itertuples())
+        mine = listed = rep[rep["group"].astype("Int64") == int(g.group)]
+        # a view most of the others hold too does not set a group apart, however much more firmly it holds
+        # it (an audit: "disagree: 97% of group B, against 63% of group A", listed as what sets B apart)
+        mine = mine[~(mine["n_success_rest"] * 2 > mine["n_seen_rest"]).fillna(False).astype(bool)]
+        others = [str(o) for o in groups["group_name"] if o != g.group_name]
+        rest = f"group {others[0]}" if len(others) == 1 else "the other groups"
+
+        def line(r, rest: str = rest) -> str:
+            # one form for both sides: not "84% of the 31 in this group, against 3 of the 28" (an audit)
+            counts = min(int(r.n_seen), int(r.n_seen_rest)) < SMALL_N if pd.notna(r.n_seen_rest) else False
+            return (f"<li>{'Agree' if r.repful_for == 'agree' else 'Disagree'} with {report.esc(said(r.comment_id))}: "
+                    f"{report.esc(_of_voters(r.n_success, r.n_seen, 'this group', counts=counts))} who voted on it, "
+                    f"against {report.esc(_of_voters(r.n_success_rest, r.n_seen_rest, rest, counts=counts))}.</li>")
+
+        lines = "".join(line(r) for r in mine.itertuples())
         parts.append(report.section(
             f"Group {g.group_name}: {int(g.size):,} people", report.paragraph(
-                "What sets this group apart from the others:") + ("<ul>" + lines + "</ul>" if lines else ""),
+                "What sets this group apart from the others:" if lines else
+                "No statement sets this group clearly apart" + (
+                    ": where it differs, most of the others lean the same way, less firmly." if len(listed) else ".")) + ("<ul>" + lines + "</ul>" if lines else ""),
             level=3, id=f"opinion-group-{g.group_name}"))
     parts.append(report.callout(
         "People chose to take part and chose which statements to vote on, and anyone could add statements: the "

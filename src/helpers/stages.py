@@ -803,6 +803,7 @@ def opinions(run: str | os.PathLike, *, min_votes: int = 7, max_groups: int = 5,
     rep = result.representative.assign(list="representative")
     parts.append(rep.assign(group_name=[group_name(g) for g in rep["group"]]))
     parts.append(result.consensus.assign(list="consensus"))
+    parts.append(result.rejected.assign(list="rejected"))  # what every group disagrees with
     parts.append(result.divisive.assign(list="divisive"))
     parts.append(result.overall)  # its own "list" column: majority, uncertain
     statements = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \

@@ -44,9 +44,12 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     assert f"(statement {top})" in agrees
     # "I voted to Remain." (statement 1; comments.csv), agreed by 155 of the 167 who voted on it (an audit, from
     # votes.csv), says who took part: it is given apart from the views everyone shares
-    common, themselves = agrees.split("said this of themselves")
+    common, themselves = agrees.split("answered the same way")
     assert "I voted to Remain." in themselves and "(statement 1)" in themselves
     assert "(statement 1)" not in common
+    # ... as is "I voted to Leave." (statement 0), which most in every group disagreed with (an audit: 3 of the
+    # 173 who answered it agreed)
+    assert re.search(r"I voted to Leave\.\u201d \(statement 0\): disagreed by", themselves)
     assert "<script" not in html
     # Each share says how many in the group voted on the statement (a review read "95% of group A" for
     # 19 of 20 voters, a fifth of the group): the counts, from votes.csv (each voter's last vote) and our
@@ -65,6 +68,28 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
         agree, seen = votes.count(1), len(votes)
         said = f"{agree} of the {seen} in group {g}" if seen < 30 else f"{agree / seen:.0%} of the {seen} in group {g}"
         assert said in agrees.split("</li>")[0], said
+    # What every group rejects is common ground too (an audit: "The Conservatives are the only party dedicated
+    # to making a success of Brexit" was nowhere): disagreeing counts per group, from votes.csv
+    rejected = common.split("disagreed with")[1]
+    votes = {g: [v for (voter, c), v in last.items() if c == "23" and str(group_of.get(voter)) == g] for g in "AB"}
+    shares = ", ".join(f"{v.count(-1) / len(v):.0%} of the {len(v)} in group {g}" for g, v in votes.items())
+    assert min(v.count(-1) / len(v) for v in votes.values()) > 0.5
+    assert f"(statement 23): disagreed by {shares}." in rejected.replace("\u201d", "")
+    # What sets a group apart names the one other group, in one form on both sides: counts when either side
+    # has fewer than 30 voters (an audit read "84% of the 31 in this group, against 3 of the 28 in other groups")
+    def tally(statement, g, vote):
+        v = [x for (voter, c), x in last.items() if c == statement and str(group_of.get(voter)) == g]
+        return v.count(vote), len(v)
+
+    group_a = html[html.index("Group A:"):html.index("Group B:")]
+    (k, n), (k_rest, n_rest) = tally("37", "A", -1), tally("37", "B", -1)
+    assert min(n, n_rest) < 30
+    assert f"(statement 37): {k} of the {n} in this group who voted on it, against {k_rest} of the {n_rest} in group B" \
+        in group_a.replace("\u201d", "")
+    # a view most of group A holds too does not set group B apart: "There's literally no difference between
+    # Labour and the Tories" (statement 5), which most of A disagreed with as well
+    k_a, n_a = tally("5", "A", -1)
+    assert k_a * 2 > n_a and "(statement 5)" not in html[html.index("Group B:"):]
     # Polis's own groups (participants-votes.csv, read here with the csv module): where each went here.
     import csv
 
@@ -89,9 +114,11 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     # Polis's report lists (votes.csv, each voter's last vote, counted with the csv module above): what at
     # least 60% of those who voted on a statement agreed or disagreed with, and what more than 30% passed on
     overall = html[html.index("Most voters, and where they were unsure"):html.index("Group A:")]
-    counts = {c: [v for (_, cc), v in last.items() if cc == c] for c in ("27", "40", "42")}
+    counts = {c: [v for (_, cc), v in last.items() if cc == c] for c in ("27", "34", "40", "42")}
     assert [(v.count(-1), len(v)) for v in [counts["27"]]] == [(95, 99)]
-    assert "(statement 27): 96% of the 99 who voted on it disagreed" in overall  # 95 of 99
+    assert "(statement 27)" not in overall  # 95 of 99 disagreed, most in each group: given above
+    agreed, seen = counts["34"].count(1), len(counts["34"])
+    assert f"(statement 34): {agreed / seen:.0%} of the {seen} who voted on it agreed" in overall
     assert [(counts[c].count(0), len(counts[c])) for c in ("40", "42")] == [(15, 45), (14, 42)]
     assert "(statement 40): 33% of the 45 who saw it passed" in overall
     assert "(statement 42): 33% of the 42 who saw it passed" in overall

@@ -50,6 +50,8 @@ class OpinionResult:
         Per group, its representative statements in rank order.
     consensus : DataFrame
         Statements every group agrees with, best first.
+    rejected : DataFrame
+        Statements every group disagrees with, best first (``disagree_<group>`` counts).
     divisive : DataFrame
         Statements on which groups differ most.
     notes : dict
@@ -65,6 +67,7 @@ class OpinionResult:
     #: :func:`~helpers.opinions.statements.overall_statements`: what most voters agreed or disagreed with,
     #: and what many passed on, over everyone who voted.
     overall: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: dict = field(default_factory=dict)
     model: OpinionGroups | None = None
 
@@ -120,11 +123,13 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
     if model.n_groups_ >= 1 and len(stats):
         representative = representative_statements(stats, pick_max=top)
         consensus = consensus_statements(stats, top=top)
+        rejected = consensus_statements(stats, top=top, direction="disagree")
         divisive = divisive_statements(stats, top=top) if model.n_groups_ >= 2 else divisive_statements(
             stats.iloc[0:0], top=top)
     else:
         representative = representative_statements(stats.iloc[0:0], pick_max=top)
         consensus = consensus_statements(stats.iloc[0:0], top=top)
+        rejected = consensus_statements(stats.iloc[0:0], top=top, direction="disagree")
         divisive = divisive_statements(stats.iloc[0:0], top=top)
     kept = [c not in exclude for c in matrix.columns]
     voted = matrix.notna().to_numpy()
@@ -146,7 +151,7 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
     }
     overall = overall_statements(matrix, exclude=exclude)
     return OpinionResult(participants=participants, groups=groups, stats=stats, representative=representative,
-                         consensus=consensus, divisive=divisive, overall=overall, notes=notes, model=model)
+                         consensus=consensus, divisive=divisive, overall=overall, rejected=rejected, notes=notes, model=model)
 
 
 def compare_with_platform(participants: pd.DataFrame, platform_groups: pd.Series) -> dict:

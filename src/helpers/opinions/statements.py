@@ -345,7 +345,8 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
     -------
     dict of DataFrame
         ``representative`` (group, agrees or disagrees, how many of the group who voted, the share of
-        everyone else, text), ``consensus`` (each group's share agreeing, text), ``divisive`` (the group
+        everyone else, text), ``consensus`` (each group's share agreeing, text), ``rejected`` (each
+        group's share disagreeing, text), ``divisive`` (the group
         agreeing most and least, the gap, text), ``majority`` and ``uncertain`` (agree, disagree and
         pass, each of those who voted; text), ``most_agreed`` (per question) when present.
 
@@ -380,15 +381,16 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
             "in the group": of(rep["n_success"], rep["n_seen"]),
             "everyone else": of(rep["n_success_rest"], rep["n_seen_rest"]),
             "statement": rep["comment_id"].astype(str).to_numpy(), "text": rep["text"].to_numpy()})
-    con = statements[statements["list"] == "consensus"]
-    if len(con):
-        table = pd.DataFrame({"statement": con["comment_id"].astype(str).to_numpy()})
-        for col in sorted(c for c in con.columns if c.startswith("share_") and c[6:].isdigit()):
-            g = int(col[6:])
-            agree, seen = con.get(f"agree_{g}"), con.get(f"seen_{g}")
-            table[f"group {names.get(g, g)} agreeing"] = (
-                of(agree, seen) if agree is not None and seen is not None else [f"{v:.0%}" for v in con[col]])
-        out["consensus"] = table.assign(text=con["text"].to_numpy())
+    for name, verb in (("consensus", "agree"), ("rejected", "disagree")):
+        con = statements[statements["list"] == name]
+        if len(con):
+            table = pd.DataFrame({"statement": con["comment_id"].astype(str).to_numpy()})
+            for col in sorted(c for c in con.columns if c.startswith("share_") and c[6:].isdigit()):
+                g = int(col[6:])
+                agree, seen = con.get(f"{verb}_{g}"), con.get(f"seen_{g}")
+                table[f"group {names.get(g, g)} {verb}ing"] = (
+                    of(agree, seen) if agree is not None and seen is not None else [f"{v:.0%}" for v in con[col]])
+            out[name] = table.assign(text=con["text"].to_numpy())
     div = statements[statements["list"] == "divisive"]
     if len(div):
         out["divisive"] = pd.DataFrame({
