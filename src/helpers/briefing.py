@@ -969,6 +969,9 @@ def summary_section(b: BriefingData) -> str:
     more = len(b.closed_questions) - MAX_CLOSED_IN_SUMMARY
     if more > 0:
         sentences.append(f"The answers to {_plural(more, 'more closed question')} are in the closed questions section.")
+    votes = _votes_sentence(b)  # where people voted, what they voted says more than the words' themes
+    if votes:
+        sentences.append(votes)
     ranked = _ranked_themes(b)
     if len(ranked) == 1:
         sentences.append(f"The theme model found one broad theme, {_theme_phrase(ranked.iloc[0], n)}, rather than "
@@ -1006,8 +1009,7 @@ def summary_section(b: BriefingData) -> str:
         share = describe_share(not_assigned, n)
         sentences.append(f"{share[:1].upper()}{share[1:]}{'' if n < SMALL_N else ' of'} {noun} did not fit any "
                          "theme clearly.")
-    sentences += [s for s in (_non_answer_sentence(b), _votes_sentence(b), _positions_sentence(b),
-                              _evidence_sentence(b)) if s]
+    sentences += [s for s in (_non_answer_sentence(b), _positions_sentence(b), _evidence_sentence(b)) if s]
     counts = b.sentiment_notes["label_counts"]
     tone = (f"Automated sentiment scoring reads {describe_share(counts['positive'], n)} as positive in tone, "
             f"{describe_share(counts['negative'], n)} as negative and {describe_share(counts['neutral'], n)} as neutral")
@@ -1176,9 +1178,29 @@ def _votes_sentence(b: BriefingData) -> str:
         return (f"{n['n_participants']:,} people also voted {n['n_votes']:,} times on each other\u2019s answers; "
                 "the answers most agreed are listed under each question below.")
     k = int(n["n_groups"])
-    return (f"{n['n_participants']:,} people voted {n['n_votes']:,} times on {n['n_statements']:,} statements; the "
-            f"{int(n['n_clustered']):,} who voted on enough of them fell into {k} opinion group{'s' if k != 1 else ''}, "
-            "described below with what divides them and what they all agree on.")
+    out = (f"{n['n_participants']:,} people voted {n['n_votes']:,} times on {n['n_statements']:,} statements; the "
+           f"{int(n['n_clustered']):,} who voted on enough of them fell into {k} opinion group{'s' if k != 1 else ''}")
+    st, groups = b.opinion_statements, b.opinion_groups
+    if st is None or groups is None or not len(st):
+        return out + "."
+    # what was found, not only that something was (an audit: a minister reading the summary alone learnt
+    # neither what divides the groups nor what they share)
+    text_of = dict(zip(st["comment_id"].astype(str), st["text"].fillna(""), strict=False))
+    names = dict(zip(groups["group"].astype(int), groups["group_name"], strict=True))
+
+    def quoted(cid: Any) -> str:  # mid-sentence: without its closing full stop
+        return f"\u201c{_short(text_of.get(str(cid), ''), 200).rstrip().removesuffix('.')}\u201d"
+
+    div = st[st["list"] == "divisive"]
+    if k >= 2 and len(div):
+        r = next(div.itertuples())
+        out += f". They divide most on {quoted(r.comment_id)}: {_divide(r, names)}"
+    agreed, rejected = _held(st, "consensus")[1], _held(st, "rejected")[1]
+    shared = [f"{verb} {quoted(rows['comment_id'].iloc[0])}"
+              for verb, rows in (("agreed with", agreed), ("rejected", rejected)) if len(rows)]
+    if shared:
+        out += f". Most in {'every group' if k > 1 else 'the group'} " + " and ".join(shared)
+    return out + "."
 
 
 #: Non-answers are mentioned in the summary when they are at least this share of the answers.
@@ -2476,6 +2498,30 @@ _ABOUT_ONESELF = re.compile(r"^\W*I(?:'m|\u2019m|'ve changed|\u2019ve changed| h
                             r"| grew up)\b", re.IGNORECASE)
 
 
+def _held(st: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The statements of a consensus list (``"consensus"``, ``"rejected"``) that most voters in every group
+    hold, best first: at most 3 about the voters themselves, and at most 5 others."""
+    rows = st[st["list"] == name]
+    rows = rows[rows["min_share"] > 0.5] if "min_share" in rows.columns else rows.iloc[0:0]
+    # "I voted to Remain." agreed in every group says who took part, not a view they share (an audit of the
+    # Brexit-consensus conversation: 155 of the 167 who voted on it agreed; the briefing listed it as common
+    # ground)
+    themselves = np.array([bool(_ABOUT_ONESELF.match(str(t))) for t in rows.get("text", pd.Series(
+        "", index=rows.index))], dtype=bool)
+    return rows[themselves].head(3), rows[~themselves].head(5)
+
+
+def _divide(r: Any, names: dict) -> str:
+    """"87% of the 89 in group A who voted on it agree, against 10% of the 73 in group B" for a divisive
+    statement's row."""
+    def side(end: str) -> str:
+        g = getattr(r, f"{end}_agree")
+        return _of_voters(getattr(r, f"n_agree_{end}", None), getattr(r, f"n_seen_{end}", None),
+                          f"group {names.get(int(g), g)}", getattr(r, f"share_{end}"))
+
+    return f"{side('most')} who voted on it agree, against {side('least')}"
+
+
 def opinions_section(b: BriefingData) -> str:
     """Opinion groups from votes: how many groups, what divides them, what everyone agrees on.
 
@@ -2545,33 +2591,16 @@ def opinions_section(b: BriefingData) -> str:
         parts.append(report.table_html(sizes, caption="Opinion groups and their sizes", numeric=["People"]))
     div = st[st["list"] == "divisive"].head(3)
     if n_groups >= 2 and len(div):
-        items = "".join(
-            f"<li>{report.esc(said(r.comment_id))}: "
-            + report.esc(f"{_of_voters(getattr(r, 'n_agree_most', None), getattr(r, 'n_seen_most', None), f'group {names.get(int(r.most_agree), r.most_agree)}', r.share_most)} "
-                         "who voted on it agree, against "
-                         f"{_of_voters(getattr(r, 'n_agree_least', None), getattr(r, 'n_seen_least', None), f'group {names.get(int(r.least_agree), r.least_agree)}', r.share_least)}")
-            + ".</li>"
-            for r in div.itertuples())
+        items = "".join(f"<li>{report.esc(said(r.comment_id))}: {report.esc(_divide(r, names))}.</li>"
+                        for r in div.itertuples())
         parts.append(report.section("What divides the groups", "<ul>" + items + "</ul>", level=3,
                                     id="opinion-divides"))
     share_cols = sorted(c for c in st.columns if str(c).startswith("share_") and str(c)[6:].isdigit())
 
-    def held(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The statements of a consensus list that most voters in every group hold: those about the voters
-        themselves, and the others."""
-        rows = st[st["list"] == name]
-        rows = rows[rows["min_share"] > 0.5] if "min_share" in rows.columns else rows.iloc[0:0]
-        # "I voted to Remain." agreed in every group says who took part, not a view they share (an audit
-        # of the Brexit-consensus conversation: 155 of the 167 who voted on it agreed; the briefing listed it
-        # as common ground)
-        themselves = np.array([bool(_ABOUT_ONESELF.match(str(t))) for t in rows.get("text", pd.Series(
-            "", index=rows.index))], dtype=bool)
-        return rows[themselves].head(3), rows[~themselves].head(5)
-
-    about_agreed, agreed = held("consensus")
+    about_agreed, agreed = _held(st, "consensus")
     # what every group rejects is common ground too (an audit: "The Conservatives are the only party
     # dedicated to making a success of Brexit", rejected by 77% and 92% of the two groups, was nowhere)
-    about_rejected, rejected = held("rejected")
+    about_rejected, rejected = _held(st, "rejected")
 
     def by_group(r: pd.Series, verb: str) -> str:
         return ", ".join(_of_voters(r.get(f"{verb}_{c[6:]}"), r.get(f"seen_{c[6:]}"),

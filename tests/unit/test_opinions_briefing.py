@@ -137,6 +137,16 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     assert "We analysed 50 statements." in summary  # what the opinion groups section calls them, not "comments"
     assert (f"204 people voted {notes['n_votes']:,} times on 50 statements; the {notes['n_clustered']} who voted on "
             "enough of them fell into 2 opinion groups") in summary
+    # ... and what was found, ahead of the themes of the statements' words (an audit: the summary named no
+    # divide and no common ground); agreeing counts per group from votes.csv
+    (a, n_a), (b_, n_b) = tally("8", "A", 1), tally("8", "B", 1)
+    summary = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
+    assert (f"They divide most on \u201cLabour should oppose the Brexit process\u201d: {a / n_a:.0%} of the {n_a} in "
+            f"group A who voted on it agree, against {b_ / n_b:.0%} of the {n_b} in group B.") in summary
+    assert ("Most in every group agreed with \u201cThe Northern Ireland/Republic of Ireland border is a huge issue "
+            "that isn't being given enough attention\u201d and rejected \u201cThe UK's borders are basically "
+            "unprotected, thanks to the EU\u201d.") in summary.replace("&#x27;", "'")
+    assert summary.index("They divide most") < summary.index("The most common theme")
 
 
 def test_platform_groups_by_hand():
