@@ -1419,6 +1419,10 @@ def key_numbers_section(b: BriefingData) -> str:
     n = b.opinion_notes
     if n and not n.get("skipped") and n.get("n_participants"):
         items.append(("People who voted", f"{int(n['n_participants']):,}"))
+        items.append(("Votes", f"{int(n['n_votes']):,}"))
+        if not n.get("per_question"):  # what the votes found, beside the word counts (an audit)
+            items.append(("Opinion groups", f"{int(n['n_groups']):,} (of the {int(n['n_clustered']):,} people "
+                                            "who voted enough)"))
     petitions = _petitions(b)
     if len(petitions):
         items.append(("Signatures", f"{int(petitions['votes_up'].sum()):,}"))
@@ -2126,13 +2130,19 @@ def caveats_section(b: BriefingData) -> str:
     """What the analysis cannot tell you."""
     n = b.n_analysed
     petitions = _respondent_noun(b) == "petitions"
+    voted = _voted_on_statements(b)
     items = [
         "The people who signed chose to do so: a signature count shows how many people supported a petition "
         "enough to sign it, not what the public as a whole thinks, and it also reflects how widely the petition "
         "was shared." if petitions else
-        "The people who commented chose to do so: they are not a representative sample of the public, "
-        "and their views cannot be generalised to the population.",
+        f"The people who {'took part' if voted else 'commented'} chose to do so: they are not a representative "
+        "sample of the public, and their views cannot be generalised to the population.",
+        # where people voted on the statements, the votes are the measure of support (an audit: "This is not
+        # a vote" sat beside 5,303 votes)
         *([] if petitions else [
+            "Each person voted only on the statements they were shown, and statements added later were seen by "
+            "fewer people: each share says how many people it rests on. The themes and tone describe the "
+            "wording of the statements, not how people voted on them." if voted else
             "This is not a vote. The number of people making a point shows how often it was made, not how "
             "much support it has; one well-argued comment can matter more than many brief ones."]),
         "Themes and tone were found by automated methods and should be read alongside the comments themselves.",
@@ -2217,7 +2227,15 @@ def _few_writers_sentence(b: BriefingData) -> str:
     return (f"{int(counts.iloc[0]):,} of the {n:,} {noun} were written by one person, and {len(counts):,} "
             f"{'person' if len(counts) == 1 else 'people'} wrote any"
             + (f" (the writer of {unknown:,} is not recorded)" if unknown else "")
-            + ": the themes describe what a few people wrote, not how widely a view is held.")
+            + (": the themes describe what a few people wrote (in a voting conversation, often the organiser’s "
+               "opening statements); the votes say how widely a view is held." if _voted_on_statements(b) else
+               ": the themes describe what a few people wrote, not how widely a view is held."))
+
+
+def _voted_on_statements(b: BriefingData) -> bool:
+    """Whether people voted on the statements themselves and were grouped by their votes (Polis)."""
+    n = b.opinion_notes
+    return bool(n and not n.get("skipped") and not n.get("per_question"))
 
 
 def _positions_method(b: BriefingData) -> str:
@@ -2307,6 +2325,7 @@ def methodology_section(b: BriefingData) -> str:
         *([report.heading("Stated positions", 3), report.paragraph(_positions_method(b))] if _stated(b)[1] else []),
         *([report.heading("Evidence-rich texts", 3), report.paragraph(_evidence_method())] if _evidence_found(b)
           else []),
+        *_opinions_method(b),
         report.heading("Intervals", 3),
         report.paragraph(
             f"Where at least {SMALL_N} comments were analysed, shares carry 95% Wilson intervals; below that "
@@ -2317,6 +2336,44 @@ def methodology_section(b: BriefingData) -> str:
     parts.append(coding_method_html(b))
     parts += [report.heading("Personal data and quotes", 3), report.paragraph(_privacy_text(b))]
     return report.section("Methodology", "".join(parts), id="methodology")
+
+
+def _opinions_method(b: BriefingData) -> list[str]:
+    """How the opinion groups were found, with this run's figures (an audit: the annex had a subsection for
+    every method but this one); nothing when there were no votes."""
+    n = b.opinion_notes
+    if not n or n.get("skipped"):
+        return []
+    votes = ("Votes were read as agree, disagree or pass; where someone changed a vote, the latest counts"
+             + (f"; {_plural(int(n['n_statements_excluded']), 'statement')} the moderator rejected "
+                f"{'was' if int(n['n_statements_excluded']) == 1 else 'were'} left out"
+                if n.get("n_statements_excluded") else "") + ".")
+    if n.get("per_question"):
+        return [report.heading("Opinion groups", 3), report.paragraph(
+            votes + " For each question, its answers are ranked by (agreeing + 1) / (voting + 2) among the "
+            "people who voted on them, so an answer few saw does not rank first on a handful of votes.")]
+    variance = n.get("explained_variance") or []
+    axes = (f"; its two axes capture {_pct_text(variance[0])} and {_pct_text(variance[1])} of the variation in "
+            "the votes, so it simplifies a great deal" if len(variance) == 2 else "")
+    scores = ", ".join(f"{r['silhouette']:.2f} for {r['n_groups']}" for r in n.get("k_scores", [])
+                       if r.get("silhouette") is not None)
+    p = n.get("parameters", {})
+    how_many = (f"set to {p['n_groups']} by parameter" if p.get("n_groups") else
+                "chosen by the silhouette score, which measures how well separated the groups are (−1 to +1), "
+                f"a larger number only when its score is higher by more than {p.get('k_margin', 0):g}"
+                + (f" (here {scores})" if scores else ""))
+    return [report.heading("Opinion groups", 3), report.paragraph(
+        votes + " Each participant was placed on a two-dimensional map by principal component analysis of "
+        "the votes (a missing vote taken at the statement’s average, and the position of someone who "
+        f"voted on few statements scaled up so that they are not crowded into the centre){axes}. The "
+        f"{int(n['n_clustered']):,} people who voted on at least {n['min_votes_applied']} statements were grouped "
+        "by k-means clustering, first into up to 100 small clusters and then these into 2 to "
+        f"{p.get('max_groups', 5)} groups, the number {how_many}. A statement sets a group apart when more "
+        "than half of the group agrees (or disagrees) with it and a two-proportion test (one-sided, 90%) finds "
+        "the group does so more than everyone else. Common ground is ranked by the product over groups of "
+        "(agreeing + 1) / (voting + 2), so a small group counts as much as a large one, and what divides the "
+        "groups by the widest gap between them in the share agreeing. This is the published method of Polis "
+        "(github.com/compdemocracy/polis, math/).")]
 
 
 def _chosen_coherence(b: BriefingData) -> float:
@@ -2498,6 +2555,16 @@ _ABOUT_ONESELF = re.compile(r"^\W*I(?:'m|\u2019m|'ve changed|\u2019ve changed| h
                             r"| grew up)\b", re.IGNORECASE)
 
 
+def _map_variance(n: dict) -> str:
+    """" The map's two axes capture 28% of how the votes vary: ..." (an audit: the caption read "nearby
+    points voted alike" over one continuous cloud), or ""."""
+    variance = n.get("explained_variance") or []
+    if len(variance) != 2:
+        return ""
+    return (f" The map’s two axes capture {_pct_text(sum(variance))} of how the votes vary: it simplifies, and "
+            "groups that meet on it are neighbours along a continuum, not separate camps.")
+
+
 def _held(st: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statements of a consensus list (``"consensus"``, ``"rejected"``) that most voters in every group
     hold, best first: at most 3 about the voters themselves, and at most 5 others."""
@@ -2584,8 +2651,12 @@ def opinions_section(b: BriefingData) -> str:
         parts.append(plots.figure_html(
             fig, alt=(f"Map of {len(people):,} participants placed by how they voted; people close together voted "
                       "alike. Groups: " + ", ".join(f"{r.group_name} with {int(r.size):,} people"
-                                                    for r in groups.itertuples()) + "."),
-            caption="Each point is a participant; nearby points voted alike. Letters mark each group's centre.",
+                                                    for r in groups.itertuples())
+                      + (f"; {int(n['n_not_clustered']):,} who voted on too few statements are in no group"
+                         if n["n_not_clustered"] else "") + "."),
+            caption="Each point is a participant; nearby points voted alike. Letters mark each group's centre"
+                    + (f"; crosses mark the {int(n['n_not_clustered']):,} in no group" if n["n_not_clustered"]
+                       else "") + "." + _map_variance(n),
             data=sizes, data_caption="Opinion groups and their sizes", numeric=["People"]))
     else:
         parts.append(report.table_html(sizes, caption="Opinion groups and their sizes", numeric=["People"]))

@@ -38,6 +38,10 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
                    "What divides the groups", "What everyone agrees on", "Group A:", "Group B:",
                    "What sets this group apart", "not the public", "alt=\"Map of 204 participants"):
         assert phrase in html, phrase
+    # the map says who is in no group and how much it leaves out (an audit: one continuous cloud, captioned
+    # "nearby points voted alike"); 204 voters, 189 grouped (summary.csv: 204 voters)
+    assert "; 15 who voted on too few statements are in no group.\"" in html and "crosses mark the 15 in no group" in html
+    assert (f"two axes capture {sum(notes['explained_variance']):.0%} of how the votes vary") in html
     # The statement most agreed across Polis's own groups (computed from the export) is among ours.
     top = polis_consensus(load_export(folder), top=1)[0]
     agrees = html[html.index("What everyone agrees on"):html.index("Group A:")]
@@ -133,6 +137,13 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     head = " ".join(re.sub(r"<[^>]+>", " ", briefing.title_block(data)).split())
     assert head.startswith("Can there be consensus on Brexit?")
     assert "dated 16 July to 23 July 2017; votes cast 16 July to 5 August 2017." in head
+    # the caveats fit a conversation people voted in (an audit: "This is not a vote" beside 5,303 votes)
+    caveats = " ".join(re.sub(r"<[^>]+>", " ", briefing.caveats_section(data)).split())
+    assert "This is not a vote" not in caveats and "Each person voted only on the statements they were shown" in caveats
+    assert "often the organiser\u2019s opening statements); the votes say how widely a view is held." in caveats
+    keys = " ".join(re.sub(r"<[^>]+>", " ", briefing.key_numbers_section(data)).split())
+    # summary.csv: voters 204, groups 2; votes.csv: 5,312 rows, 9 of them a changed vote (the latest counts)
+    assert "People who voted 204 Votes 5,303 Opinion groups 2 (of the 189 people who voted enough)" in keys
     summary = briefing.summary_section(data)
     assert "We analysed 50 statements." in summary  # what the opinion groups section calls them, not "comments"
     assert (f"204 people voted {notes['n_votes']:,} times on 50 statements; the {notes['n_clustered']} who voted on "
@@ -203,3 +214,29 @@ def test_statements_the_moderator_rejected_are_said_to_be_left_out():
         " 1 statement the moderator rejected, and the 2 votes cast on it, are left out.")
     # a run folder made before the votes on rejected statements were counted: the statements only
     assert _rejected_sentence({"n_statements_excluded": 1}) == " 1 statement the moderator rejected is left out."
+
+
+def test_the_methodology_says_how_the_groups_were_found(tmp_path):
+    # an audit: the annex had a subsection for every method but the opinion groups
+    import dataclasses
+
+    result, _, _ = chain(tmp_path, EXAMPLE_PAGE, "blog-page")
+    b = briefing.load_briefing_data(tmp_path)
+    assert "Opinion groups</h3>" not in briefing.methodology_section(b)  # no votes, no subsection
+    notes = {"skipped": False, "n_clustered": 189, "min_votes_applied": 7, "n_statements_excluded": 2,
+             "explained_variance": [0.195527, 0.086439],
+             "k_scores": [{"n_groups": 2, "silhouette": 0.39012, "chosen": True},
+                          {"n_groups": 3, "silhouette": 0.405408, "chosen": False}],
+             "parameters": {"n_groups": 0, "max_groups": 5, "k_margin": 0.03}}
+    text = " ".join(re.sub(r"<[^>]+>", " ", briefing.methodology_section(
+        dataclasses.replace(b, opinion_notes=notes))).split())
+    assert "Opinion groups" in text
+    assert "where someone changed a vote, the latest counts; 2 statements the moderator rejected were left out." in text
+    assert "its two axes capture 20% and 9% of the variation in the votes" in text
+    assert "The 189 people who voted on at least 7 statements were grouped" in text
+    assert "into 2 to 5 groups" in text and "higher by more than 0.03 (here 0.39 for 2, 0.41 for 3)" in text
+    notes["parameters"]["n_groups"] = 3
+    text = " ".join(re.sub(r"<[^>]+>", " ", briefing.methodology_section(
+        dataclasses.replace(b, opinion_notes=notes))).split())
+    assert "the number set to 3 by parameter" in text and "silhouette" not in text
+
