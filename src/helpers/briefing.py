@@ -1836,8 +1836,11 @@ def positions_section(b: BriefingData) -> str:
     return report.section("Stated positions", body, id="positions")
 
 
-#: Evidence-rich texts listed in the briefing; the rest are in the run folder and ``05_sentiment``.
+#: Evidence-rich texts in the briefing's table; the rest, up to EVIDENCE_LISTED, in a disclosure below it, and all of them
+#: in the run folder and ``05_sentiment``.
 EVIDENCE_SHOWN = 15
+#: Evidence-rich texts listed in all: those after the first EVIDENCE_SHOWN in a disclosure below the table.
+EVIDENCE_LISTED = 100
 #: Characters of the sentence that shows a text's evidence.
 EVIDENCE_CUE_CHARS = 300
 _EVIDENCE_WORDS = {"figures": "figures", "examples": "examples", "experience": "first-hand or professional experience",
@@ -1890,21 +1893,37 @@ def evidence_section(b: BriefingData) -> str:
         f"{experience} and {suggestions}.{once} A {_respondent_noun(b, singular=True)} is evidence-rich when it gives "
         f"two kinds or more in at least {MIN_EVIDENCE_WORDS} words.")
     shown = b.evidence.head(EVIDENCE_SHOWN)
-    table = pd.DataFrame({
-        _respondent_noun(b, singular=True).capitalize(): shown["comment_id"].astype(str),
-        **({"Sent by": [_short(v, MAX_LABEL) for v in shown["sent_by"]]} if shown["sent_by"].ne("").any() else {}),
-        "Evidence": [", ".join(ks) for ks in shown["kinds"]],
-        "Words": shown["words"].astype(int),
-        **({"Copies": shown["copies"].astype(int)} if (shown["copies"] > 1).any() else {}),
-        **({"Campaign": shown["campaign"]} if "campaign" in shown.columns and shown["campaign"].ne("").any() else {}),
-        "Where it gives it": [_short(c, EVIDENCE_CUE_CHARS) if not report._is_missing(c) else "(not quoted)"
-                              for c in shown["cue"]],
-    })
-    more = len(b.evidence) - len(shown)
+    # the same columns for every row listed: a column shown for the first rows is shown for the rest
+    named = b.evidence["sent_by"].head(EVIDENCE_LISTED).ne("").any()
+    copied = (b.evidence["copies"].head(EVIDENCE_LISTED) > 1).any()
+    marked = "campaign" in b.evidence.columns and b.evidence["campaign"].head(EVIDENCE_LISTED).ne("").any()
+
+    def rows_table(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            _respondent_noun(b, singular=True).capitalize(): rows["comment_id"].astype(str),
+            **({"Sent by": [_short(v, MAX_LABEL) for v in rows["sent_by"]]} if named else {}),
+            "Evidence": [", ".join(ks) for ks in rows["kinds"]],
+            "Words": rows["words"].astype(int),
+            **({"Copies": rows["copies"].astype(int)} if copied else {}),
+            **({"Campaign": rows["campaign"]} if marked else {}),
+            "Where it gives it": [_short(c, EVIDENCE_CUE_CHARS) if not report._is_missing(c) else "(not quoted)"
+                                  for c in rows["cue"]],
+        })
+
+    table = rows_table(shown)
+    numeric = [c for c in ("Words", "Copies") if c in table.columns]
+    listed = b.evidence.iloc[len(shown):EVIDENCE_LISTED]
+    more = len(b.evidence) - len(shown) - len(listed)
     body += report.table_html(
         table, caption=(f"Evidence-rich {noun}, most kinds of evidence first"
-                        + (f": the first {len(shown):,} of {len(b.evidence):,}" if more else "")),
-        numeric=[c for c in ("Words", "Copies") if c in table.columns], code=[table.columns[0]])
+                        + (f": the first {len(shown):,} of {len(b.evidence):,}" if len(listed) else "")),
+        numeric=numeric, code=[table.columns[0]])
+    if len(listed):  # an audit: a minister cannot open the notebook that listed the other 15 of NHS's 30
+        body += report.details(
+            f"The next {len(listed):,} evidence-rich {noun}",
+            report.table_html(rows_table(listed), caption=f"Evidence-rich {noun}, most kinds of evidence first: "
+                              f"{len(shown) + 1:,} to {len(shown) + len(listed):,} of {len(b.evidence):,}",
+                              numeric=numeric, code=[table.columns[0]]))
     notes = []
     if "Sent by" in table.columns and "respondent_type" in b.comments.columns:
         notes.append("Sent by is the organisation the response names or, where it names none, the category its "
@@ -1912,7 +1931,7 @@ def evidence_section(b: BriefingData) -> str:
     if "Campaign" in table.columns:
         notes.append("Campaign marks a copy of an organised campaign\u2019s letter, its evidence perhaps the "
                      "campaign\u2019s rather than the sender\u2019s own (see Organised campaigns).")
-    if more:
+    if more > 0:
         notes.append(f"The other {more:,} are marked in the run’s sentiment table (column evidence_rich) and "
                      "listed in the 05_sentiment notebook.")
     if notes:

@@ -1128,6 +1128,16 @@ def test_evidence_rich_responses_are_counted_and_listed_with_what_shows_it(evide
     assert ["Campaign", "", "C1"] == [" ".join(visible_text(c).split()) for c in
                                       re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", marked, flags=re.S)][4::6]
     assert "Campaign marks a copy of an organised campaign’s letter" in visible_text(marked)
+    # a long list: 15 in the table, the next 85 in a disclosure, 100 in all (an audit: a minister cannot open the
+    # notebook that listed the other 15 of NHS's 30), the last 20 of 120 left to the run folder and notebook
+    many = copy.copy(b)
+    many.evidence = pd.concat([b.evidence] * 60, ignore_index=True).assign(comment_id=[f"e{i}" for i in range(120)])
+    long = briefing.evidence_section(many)
+    table, listed = long.split("<details")
+    assert table.count("<tr>") == 16 and "the first 15 of 120" in table
+    assert "The next 85 evidence-rich responses" in listed and "16 to 100 of 120" in listed
+    assert listed.split("</details>")[0].count("<tr>") == 86 and ">e15<" in listed and ">e99<" in listed
+    assert ">e100<" not in long and "The other 20 are marked in the run" in visible_text(long)
     # with campaigns, the kinds counted with each letter once too (CMS: 266 suggestions, 217 of them one letter's copies)
     once = copy.copy(b)
     once.campaign_notes = {"n_campaigns": 1}
