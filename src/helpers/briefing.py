@@ -39,7 +39,7 @@ from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
 from .stats import SMALL_N, _percent_text, describe_estimate, describe_share, small_corpus_note
 from .textscan import arrow_strings
-from .themes import N_KEY_TERMS, QUOTE_EVIDENCE_TEXTS, QUOTE_POOL
+from .themes import N_KEY_TERMS, QUOTE_EVIDENCE_TEXTS, QUOTE_POOL, STABLE_ENOUGH, stability_alone
 
 __all__ = ["BriefingData", "load_briefing_data", "title_block", "summary_section", "key_numbers_section",
            "closed_questions_section", "themes_section", "positions_section", "evidence_section", "sentiment_section", "breakdown_section", "opinions_section", "caveats_section",
@@ -2417,7 +2417,11 @@ def _theme_count_method(notes: dict) -> list[str]:
         "Each candidate number of themes was scored for coherence (how much more often than by chance a "
         "theme's top terms occur in the same comments, from −1 to +1) and stability (how closely the same "
         "themes come back when the model is refitted on random 80% samples of the comments; 1 means "
-        "exactly). The most coherent of the candidates about as stable as the most stable one was chosen."),
+        "exactly). "
+        + ("Coherence was below zero for every candidate, as happens when comments are short, so it could not "
+           f"choose: the most themes before stability (averaged with the candidates either side) fell below "
+           f"{STABLE_ENOUGH:g} were chosen." if stability_alone(k_scores) else
+           "The most coherent of the candidates about as stable as the most stable one was chosen.")),
         report.table_html(shown, caption="How the number of themes was chosen",
                           numeric=["Themes", "Coherence", "Stability"])]
 

@@ -21,7 +21,7 @@ Membership
 Choosing the number of themes
     As for NMF: candidates within :func:`helpers.themes.theme_bounds`, each scored by the coherence
     (NPMI) of its clusters' top terms and by stability (the same clustering on 80% resamples gives the
-    same top terms); the most coherent of the nearly most stable wins.
+    same top terms); the most coherent of the nearly most stable wins (see ``helpers.themes._choose``).
 """
 
 from __future__ import annotations

@@ -35,8 +35,10 @@ Choosing the number of themes
     Both use each theme's top terms among those found in at least two comments (a word used once
     says nothing about which words go together; this only matters below 50 comments, where
     ``min_df`` is 1). The chosen number is the most coherent among those whose stability is within
-    :data:`STABILITY_TOLERANCE` of the most stable; ties go to fewer themes. ``k_scores_`` keeps the
-    table so a notebook can plot it.
+    :data:`STABILITY_TOLERANCE` of the most stable; ties go to fewer themes. When every candidate's
+    coherence is below zero (short comments) and the fewest themes are stable enough, the most themes
+    before stability (averaged with the candidates either side) first falls below :data:`STABLE_ENOUGH`.
+    ``k_scores_`` keeps the table so a notebook can plot it.
 
 Labels and quotes
     A theme's label is up to three phrases, e.g. "social media; engagement; political system": its
@@ -119,6 +121,7 @@ __all__ = [
     "reuse_fitted_weights",
     "GENERIC_WORDS",
     "EVALUATIVE_WORDS",
+    "stability_alone",
     "RESTORED_WORDS",
     "THEME_COLUMNS",
     "no_themes",
@@ -174,6 +177,9 @@ _CONTRACTION_STEMS = frozenset(
 
 #: Default stability tolerance when choosing the number of themes.
 STABILITY_TOLERANCE: float = 0.05
+#: Where coherence cannot choose (below zero for every candidate), the most themes whose stability is at
+#: least this (three in four of a theme's top terms come back when refitted on a sample) are chosen.
+STABLE_ENOUGH: float = 0.75
 #: At most this many comments are used to choose the number of themes.
 MAX_SELECTION_DOCS: int = 20_000
 #: Number of top terms per theme kept in ``top_terms_`` and used for coherence and stability.
@@ -960,8 +966,31 @@ def _n_workers(n_jobs: int) -> int:
     return max(1, min(n_jobs, resolve_n_jobs(None)))
 
 
+def stability_alone(scores: pd.DataFrame) -> bool:
+    """Whether the number of themes is chosen by stability alone: every candidate's coherence is below
+    zero and the fewest themes tried are :data:`STABLE_ENOUGH` (see :func:`_choose`)."""
+    coh = scores["coherence"].dropna()
+    stab = scores.sort_values("k")["stability"]
+    return bool(len(coh) and (coh < 0).all() and stab.notna().all()
+                and stab.iloc[:2].mean() >= STABLE_ENOUGH)
+
+
 def _choose(scores: pd.DataFrame) -> int:
-    """Most coherent k among those nearly as stable as the most stable; ties to the smaller k."""
+    """Most coherent k among those nearly as stable as the most stable; ties to the smaller k.
+
+    When every candidate's coherence is below zero (short comments: any theme's terms rarely meet in one
+    comment, and coherence falls with every theme added, so it cannot tell good themes from bad), the
+    most themes before stability, averaged with the candidates either side, first falls below
+    :data:`STABLE_ENOUGH`: as many themes as come back reliably (the average and the first fall because
+    two resamples' scores are noisy: one dip or one rise decides nothing). NHS patient feedback had been
+    given its fewest, 4 themes of praise with food and waiting merged into them.
+    """
+    if stability_alone(scores):
+        ordered = scores.sort_values("k")
+        smooth = ordered["stability"].rolling(3, center=True, min_periods=1).mean()
+        below = (smooth < STABLE_ENOUGH).to_numpy()
+        last = int(np.argmax(below)) - 1 if below.any() else len(ordered) - 1
+        return int(ordered["k"].iloc[last])
     stab = scores["stability"]
     eligible = (
         stab >= stab.max() - STABILITY_TOLERANCE

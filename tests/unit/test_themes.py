@@ -156,6 +156,24 @@ def test_two_separate_vocabularies_give_two_themes_that_split_exactly(two_topics
     assert scores["stability"].between(0, 1).all() and scores["coherence"].between(-1, 1).all()
 
 
+def test_choosing_the_number_of_themes():
+    def chosen(k, coherence, stability):
+        scores = pd.DataFrame({"k": k, "coherence": coherence, "stability": stability})
+        return themes._choose(scores), themes.stability_alone(scores)
+
+    # some coherence above zero: the most coherent of those within 0.05 of the most stable (k 2 and 3)
+    assert chosen([2, 3, 4], [0.1, 0.3, 0.2], [0.9, 0.88, 0.7]) == (3, False)
+    # coherence below zero throughout (short comments): the most themes before stability, averaged with the
+    # candidates either side, falls below 0.75: 4 .865, 6 .81, 8 .78 (its own .70 a dip), 9 .733 -> 8
+    assert chosen([4, 6, 8, 9, 11, 13], [-0.1, -0.1, -0.2, -0.2, -0.3, -0.3],
+                  [0.89, 0.84, 0.70, 0.80, 0.70, 0.60]) == (8, True)
+    # never below: the most tried
+    assert chosen([4, 6, 8], [-0.1, -0.2, -0.3], [0.9, 0.8, 0.8]) == (8, True)
+    # the fewest themes are not stable enough themselves (4 and 6 average .65): the usual rule, 6 within
+    # 0.05 of the most stable and more coherent than 8
+    assert chosen([4, 6, 8], [-0.1, -0.2, -0.3], [0.6, 0.7, 0.65]) == (6, False)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_two_vocabularies_do_not_depend_on_the_seed(seed):
     m = ThemeModel(random_state=seed).fit(TRANSPORT + SCHOOL)
