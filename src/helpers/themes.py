@@ -1022,11 +1022,11 @@ def _stems(phrase: str) -> set[str]:
 
 
 def _theme_phrases(
-    clauses: list[list[str]], top_terms: list[str], stop: frozenset[str], n_phrases: int
+    clauses: list[list[str]], top_terms: list[str], stop: frozenset[str], n_phrases: int, *, min_count: int = 2
 ) -> list[str]:
     """Readable phrases for one theme: its top terms in order, each single word replaced by the
     strongest collocation containing it (when that collocation accounts for at least a third of the
-    word's uses, and has none of :data:`EVALUATIVE_WORDS`), skipping any phrase that shares a word (stem) with one already chosen. Two
+    word's uses, occurs at least ``min_count`` times, and has none of :data:`EVALUATIVE_WORDS`), skipping any phrase that shares a word (stem) with one already chosen. Two
     overlapping two-word phrases that are mostly one three-word phrase are joined: "better public"
     and "public transport" become "better public transport", not a label half of which is "better
     public".
@@ -1042,7 +1042,7 @@ def _theme_phrases(
 
     finder = BigramCollocationFinder.from_documents(clauses)
     finder.apply_word_filter(lambda w: len(w) < 2 or w in stop)
-    finder.apply_freq_filter(2)
+    finder.apply_freq_filter(min_count)
     measures = BigramAssocMeasures()
     scored = sorted(finder.score_ngrams(measures.likelihood_ratio), key=lambda gs: (-gs[1], gs[0]))[:50]
     word_fd = finder.word_fd
@@ -1116,7 +1116,10 @@ def _labels(
         strong = order[col[order] >= max(threshold, 1e-12)]
         take = strong if strong.size else order[col[order] > 0]
         clauses = [c for i in take for c in _clauses(docs[i])]
-        phrases.append(_theme_phrases(clauses, tops[t], stop, _LABEL_PHRASES + 2))
+        # twice is a collocation among a few comments, chance among hundreds (NHS: "staff; male members",
+        # from two of 300 comments praising staff)
+        phrases.append(_theme_phrases(clauses, tops[t], stop, _LABEL_PHRASES + 2,
+                                      min_count=2 if len(take) < _LABEL_DOCS // 3 else 3))
     labels = ["; ".join(p[:_LABEL_PHRASES]) or f"theme {t + 1}" for t, p in enumerate(phrases)]
     # Two themes with the same label: lengthen both by a phrase, then number what still clashes.
     for extra in range(1, 3):

@@ -306,6 +306,14 @@ def test_evaluative_words_are_terms_only_inside_phrases():
     assert themes._theme_phrases(clauses, ["received", "care"], frozenset(), 3) == ["received", "care"]
 
 
+def test_a_label_takes_a_collocation_only_when_it_recurs():
+    # "members" 5 times, "male members" twice (a third of its uses or more): a collocation among a few
+    # comments, chance among hundreds (NHS feedback's "staff; male members" theme praised staff)
+    clauses = [["male", "members", "staff"]] * 2 + [["members", "kind"]] * 3
+    assert themes._theme_phrases(clauses, ["members"], frozenset(), 3) == ["male members"]
+    assert themes._theme_phrases(clauses, ["members"], frozenset(), 3, min_count=3) == ["members"]
+
+
 def test_arrow_splits_at_the_same_white_space_as_python():
     import pyarrow as pa
     import pyarrow.compute as pc
