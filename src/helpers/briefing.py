@@ -1209,8 +1209,8 @@ NON_ANSWER_SHARE = 0.05
 
 def _non_answer_sentence(b: BriefingData) -> str:
     """How many answers said only "nothing", "none", "N/A"... (excluded as non-answers), when they are
-    a notable share: on "what could be improved?", "nothing" is itself an answer (NHS feedback: 931
-    of 10,334, 900 of them "nothing")."""
+    a notable share: on "what could be improved?", "nothing" is itself an answer (NHS feedback: 1,064
+    of 10,334, 834 of them "nothing" or the like: "absolutely nothing", "can't think of anything")."""
     ex = b.exclusions
     non = ex[ex["reason"] == "non_answer"] if "reason" in ex.columns else ex.iloc[:0]
     total = b.n_analysed + len(non)

@@ -638,9 +638,16 @@ def detect_language(
 NON_ANSWER_PATTERNS: dict[str, str] = {
     "n/a": r"n ?[/\\.]? ?a|n/a ?n/a",
     "not applicable": r"not applicable",
-    "no": r"no|nope|nah",
-    "none": r"none|nil|none at (?:this|the) (?:time|moment|stage)",
-    "nothing": r"nothing(?: (?:further|else|more|additional))?(?: (?:to (?:add|say|report|declare|comment(?: on)?)))?",
+    "no": r"no|nope|nah|not really",
+    "none": r"none(?: at all| really| whatsoever)?|nil|none at (?:this|the) (?:time|moment|stage)",
+    # "Absolutely nothing", "No nothing", "Nothing at all", "Can't think of anything": to "what could be
+    # improved?" as much "nothing" as the word alone (NHS feedback: 200 more; "Nothing, the staff were
+    # lovely" says something and is kept)
+    "nothing": (r"(?:(?:no|absolutely|really|honestly|just|nothing|no no),? )?nothing(?: (?:at all|really|whatsoever|"
+                r"at the moment|i can think of|that i can think of|to improve|to change))?"
+                r"(?: (?:further|else|more|additional))?(?: (?:to (?:add|say|report|declare|comment(?: on)?)))?"
+                r"|not a thing|(?:i )?(?:can[’']?t|cannot|can not) think of anything(?: (?:else|more|at all))?"
+                r"|nothing (?:needs|need) (?:improving|changing|to (?:be )?(?:improved|changed))"),
     "no comment": r"no(?: (?:further|additional|other|more))? comments?(?: (?:to (?:add|make)|at (?:this|the) (?:time|moment|stage|point)))?",
     "no answer": r"no (?:answer|response|reply)",
     # points to another answer ("See above", "As per my response to Q1"): nothing of its own to analyse

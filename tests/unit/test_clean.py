@@ -285,6 +285,10 @@ NON_ANSWERS = [
     "No further comments", "No further comment at this time", "No", "no.", "NO!", "Nope", "-", ".", "?",
     "...", "- - -", "Not applicable", "NOT APPLICABLE.", "No answer", "No response", "“None”", "(none)",
     "Nothing 🙂", "Nope 😀", "None 👍🏽",
+    # "nothing" said at greater length (NHS feedback: "Absolutely nothing", "No nothing", "Not a thing")
+    "Nothing at all", "Absolutely nothing.", "No nothing", "No, nothing", "Nothing really", "Not a thing",
+    "Can\u2019t think of anything", "I cannot think of anything else", "Nothing I can think of", "Not really",
+    "None at all", "Nothing needs improving", "Nothing to improve",
     # a pointer to another answer: nothing of its own (a consultation audit found 24 "See above" in one question)
     "See above", "As above.", "Same as above", "Please see my previous answer", "See answer to question 1",
     "As per my response to Q1", "see q2", "As stated above", "Refer to previous response",
@@ -295,6 +299,8 @@ ANSWERS = [
     "Not applicable to rural areas, but yes for towns", "Nobody asked us", "Nowhere to park", "N/A - see my letter",
     "🙂", "👍", "Nah, this plan is terrible and here is why", "Noted", "NHS", "No comment on Q1 but Q2 is wrong",
     "See above - I strongly object", "As above, plus the cost of signs", "See the evidence above",
+    "Nothing, the staff were lovely", "Nothing been happy with everything", "Everything", "Not a thing was wrong",
+    "Nothing at all was explained", "Can't think of anything better than the new bus",
 ]
 
 

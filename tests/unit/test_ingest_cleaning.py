@@ -162,7 +162,13 @@ def test_no_future_note_without_dates(tmp_path):
 # Whole-text non-answers written in the NHS file, folded here another way than helpers.clean does
 # (everything but a-z and "/" made a space). Worked out by reading the file's distinct short answers
 # (mostly to "What could be improved?"); emoji around them ("Nothing 😃") fold away too.
-NHS_NON_ANSWERS = {"nothing", "no", "none", "nope", "n/a", "nothing to add", "nothing more", "nothing to report"}
+NHS_NON_ANSWERS = {"nothing", "no", "none", "nope", "n/a", "nothing to add", "nothing more", "nothing to report",
+                   # "nothing" at greater length, as answers to "what could be improved?" (folded: "can't" is "can t")
+                   "nothing at all", "no nothing", "absolutely nothing", "nothing really", "not a thing",
+                   "not really", "honestly nothing", "nothing whatsoever", "nothing to improve", "nothing to change",
+                   "nothing i can think of", "nothing that i can think of", "can t think of anything",
+                   "i can t think of anything", "cant think of anything", "cannot think of anything",
+                   "i cannot think of anything", "can not think of anything"}
 
 
 @pytest.mark.shared
@@ -175,7 +181,7 @@ def test_nhs_feedback_non_answers_are_excluded():
         rows = list(csv.DictReader(fh))
     folded = [" ".join(re.sub(r"[^a-z/ ]", " ", r["feedback"].lower()).split()) for r in rows]
     blank = sum(not r["feedback"].strip() for r in rows)
-    non_answers = sum(f in NHS_NON_ANSWERS for f in folded)  # 928 ("Nothing" 617 of them)
+    non_answers = sum(f in NHS_NON_ANSWERS for f in folded)  # 1,064 ("Nothing" 617 of them)
     by_reason = result.exclusions["reason"].value_counts().to_dict()
     assert by_reason.get("blank", 0) == blank
     assert by_reason["non_answer"] == non_answers
