@@ -2588,6 +2588,27 @@ def _map_variance(n: dict) -> str:
             "groups that meet on it are neighbours along a continuum, not separate camps.")
 
 
+def _every_statement_table(every: pd.DataFrame, names: dict, text_of: dict) -> pd.DataFrame:
+    """The annex of every statement: its text, how many voted, the shares agreeing, disagreeing and
+    passing, and each group's share agreeing ("19 of 20" below :data:`SMALL_N` voters)."""
+    def shares(k: pd.Series, n: pd.Series) -> list[str]:
+        return [_pct(a, b) for a, b in zip(k, n, strict=True)]
+
+    table = pd.DataFrame({
+        "Statement": every["comment_id"].astype(str).to_numpy(),
+        "Text": [_short(text_of.get(str(c), ""), 200) for c in every["comment_id"]],
+        "Voted": every["n_seen"].astype(int).to_numpy(),
+        "Agree": shares(every["n_agree"], every["n_seen"]),
+        "Disagree": shares(every["n_disagree"], every["n_seen"]),
+        "Pass": shares(every["n_pass"], every["n_seen"])})
+    for col in sorted((c for c in every.columns if str(c).startswith("agree_") and str(c)[6:].isdigit()),
+                      key=lambda c: int(c[6:])):
+        g = int(col[6:])
+        if every[col].notna().any():
+            table[f"Group {names.get(g, g)} agree"] = shares(every[col].fillna(0), every[f"seen_{g}"].fillna(0))
+    return table
+
+
 def _held(st: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statements of a consensus list (``"consensus"``, ``"rejected"``) that most voters in every group
     hold, best first: at most 3 about the voters themselves, and at most 5 others."""
@@ -2749,6 +2770,13 @@ def opinions_section(b: BriefingData) -> str:
                 "No statement sets this group clearly apart" + (
                     ": where it differs, most of the others lean the same way, less firmly." if len(listed) else ".")) + ("<ul>" + lines + "</ul>" if lines else ""),
             level=3, id=f"opinion-group-{g.group_name}"))
+    every = st[st["list"] == "all"]
+    if len(every):  # an audit: a reader could not check what the lists above leave out
+        parts.append(report.details(
+            f"Every statement and how people voted ({len(every):,})",
+            report.table_html(_every_statement_table(every, names, text_of),
+                              caption="Every statement: how everyone who voted on it voted, and each group's share "
+                                      "agreeing (counts below 30 voters)", code=["Statement"])))
     parts.append(report.callout(
         "People chose to take part and chose which statements to vote on, and anyone could add statements: the "
         "groups describe these voters, not the public, and a group\u2019s size is not a measure of support in the "

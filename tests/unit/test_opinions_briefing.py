@@ -94,6 +94,16 @@ def test_brexit_consensus_section_reads_without_knowing_polis(tmp_path):
     # Labour and the Tories" (statement 5), which most of A disagreed with as well
     k_a, n_a = tally("5", "A", -1)
     assert k_a * 2 > n_a and "(statement 5)" not in html[html.index("Group B:"):]
+    # every statement, in an annex a reader can check the lists against (an audit): "I voted to Leave."
+    # (statement 0) from votes.csv, everyone's last vote, and each group's share agreeing
+    annex = html[html.index("Every statement and how people voted (50)"):]
+    everyone = [v for (_, c), v in last.items() if c == "0"]
+    n0 = len(everyone)
+    cells = [f"{everyone.count(v) / n0:.0%}" for v in (1, -1, 0)] + [
+        f"{a / n:.0%}" for a, n in (tally("0", "A", 1), tally("0", "B", 1))]
+    row = re.search(r"<tr><td[^>]*><code>0</code></td>(.*?)</tr>", annex).group(1)
+    assert [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] == [
+        "I voted to Leave.", str(n0), *cells]
     # Polis's own groups (participants-votes.csv, read here with the csv module): where each went here.
     import csv
 

@@ -21,6 +21,7 @@ from .model import OpinionGroups, group_name
 from .statements import (
     consensus_statements,
     divisive_statements,
+    every_statement,
     group_statement_stats,
     overall_statements,
     representative_statements,
@@ -65,7 +66,8 @@ class OpinionResult:
     consensus: pd.DataFrame
     divisive: pd.DataFrame
     #: :func:`~helpers.opinions.statements.overall_statements`: what most voters agreed or disagreed with,
-    #: and what many passed on, over everyone who voted.
+    #: and what many passed on, over everyone who voted; then every statement's votes
+    #: (:func:`~helpers.opinions.statements.every_statement`, list "all").
     overall: pd.DataFrame = field(default_factory=pd.DataFrame)
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: dict = field(default_factory=dict)
@@ -149,7 +151,8 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
         "parameters": {"min_votes": min_votes, "max_groups": max_groups, "n_groups": n_groups,
                        "k_margin": k_margin, "random_state": random_state},
     }
-    overall = overall_statements(matrix, exclude=exclude)
+    overall = pd.concat([overall_statements(matrix, exclude=exclude),
+                         every_statement(matrix, stats, exclude=exclude)], ignore_index=True)
     return OpinionResult(participants=participants, groups=groups, stats=stats, representative=representative,
                          consensus=consensus, divisive=divisive, overall=overall, rejected=rejected, notes=notes, model=model)
 

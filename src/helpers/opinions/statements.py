@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Z90", "prop_test", "two_prop_test", "group_statement_stats", "representative_statements",
-           "consensus_statements", "divisive_statements", "overall_statements", "statement_tables",
+           "consensus_statements", "divisive_statements", "overall_statements", "every_statement", "statement_tables",
            "MAJORITY_SHARE", "UNCERTAIN_SHARE", "MIN_SEEN_OVERALL"]
 
 #: One-sided z for 90% confidence (Polis's ``z-sig-90?``).
@@ -334,6 +334,37 @@ def overall_statements(matrix: pd.DataFrame, *, exclude=(), top: int = 10,
     return out[["list", "rank", "comment_id", "direction", "n_agree", "n_disagree", "n_pass", "n_seen", "share"]]
 
 
+def every_statement(matrix: pd.DataFrame, stats: pd.DataFrame, *, exclude=()) -> pd.DataFrame:
+    """How everyone voted on every statement, and each group: the ``all`` list of the statements table,
+    so a reader can check what the other lists leave out (an audit of a briefing that named 10 of 50).
+
+    Returns
+    -------
+    DataFrame
+        In the statements' order: ``list`` ("all"), ``rank``, ``comment_id``, ``n_agree``,
+        ``n_disagree``, ``n_pass``, ``n_seen`` (everyone who voted on it, grouped or not), and for each
+        group ``agree_<group>`` of ``seen_<group>``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"a": [1, 1, -1, 0], "b": [-1, float("nan"), 1, 1]}, index=list("wxyz"), dtype=float)
+    >>> st = group_statement_stats(m, pd.Series([0, 0, 1, float("nan")], index=list("wxyz")))
+    >>> every_statement(m, st).drop(columns="list").values.tolist()
+    [[1, 'a', 2, 1, 1, 4, 2, 2, 0, 1], [2, 'b', 2, 1, 0, 3, 0, 1, 1, 1]]
+    """
+    cols = [c for c in matrix.columns if str(c) not in {str(e) for e in exclude}]
+    x = matrix[cols].to_numpy(dtype=float)
+    out = pd.DataFrame({"list": "all", "rank": range(1, len(cols) + 1),
+                        "comment_id": pd.array([str(c) for c in cols], dtype="string"),
+                        "n_agree": (x == 1).sum(axis=0), "n_disagree": (x == -1).sum(axis=0),
+                        "n_pass": (x == 0).sum(axis=0), "n_seen": (~np.isnan(x)).sum(axis=0)})
+    for g, part in stats.groupby("group", sort=True):
+        by_id = part.set_index(part["comment_id"].astype(str))
+        out[f"agree_{int(g)}"] = out["comment_id"].map(by_id["n_agree"]).fillna(0).astype(int).to_numpy()
+        out[f"seen_{int(g)}"] = out["comment_id"].map(by_id["n_seen"]).fillna(0).astype(int).to_numpy()
+    return out
+
+
 def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dict[str, pd.DataFrame]:
     """The statements table (``opinion_statements.parquet``: every list in one frame, mostly empty
     cells) as one readable table per list, with groups by their letters and the full text.
@@ -348,7 +379,8 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
         everyone else, text), ``consensus`` (each group's share agreeing, text), ``rejected`` (each
         group's share disagreeing, text), ``divisive`` (the group
         agreeing most and least, the gap, text), ``majority`` and ``uncertain`` (agree, disagree and
-        pass, each of those who voted; text), ``most_agreed`` (per question) when present.
+        pass, each of those who voted; text), ``all`` (every statement: agree, disagree and pass, and
+        each group's share agreeing; text), ``most_agreed`` (per question) when present.
 
     Examples
     --------
@@ -409,6 +441,17 @@ def statement_tables(statements: pd.DataFrame, names: dict | None = None) -> dic
                 "agree": of(part["n_agree"], part["n_seen"]), "disagree": of(part["n_disagree"], part["n_seen"]),
                 "pass": of(part["n_pass"], part["n_seen"]),
                 "statement": part["comment_id"].astype(str).to_numpy(), "text": part["text"].to_numpy()})
+    every = statements[statements["list"] == "all"]
+    if len(every):
+        table = pd.DataFrame({"statement": every["comment_id"].astype(str).to_numpy(),
+                              "agree": of(every["n_agree"], every["n_seen"]),
+                              "disagree": of(every["n_disagree"], every["n_seen"]),
+                              "pass": of(every["n_pass"], every["n_seen"])})
+        for col in sorted((c for c in every.columns if c.startswith("agree_") and c[6:].isdigit()),
+                          key=lambda c: int(c[6:])):
+            g = int(col[6:])
+            table[f"group {names.get(g, g)} agreeing"] = of(every[col], every[f"seen_{g}"])
+        out["all"] = table.assign(text=every["text"].to_numpy())
     most = statements[statements["list"] == "most_agreed"]
     if len(most):
         out["most_agreed"] = most.dropna(axis=1, how="all").drop(columns=["list"])
