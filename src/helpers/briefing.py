@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from . import plots, provenance, redact, report, stages
 from .campaigns import MIN_ADDITION_WORDS
 from .evidence import MIN_WORDS as MIN_EVIDENCE_WORDS
-from .opinions.statements import MIN_SEEN_OVERALL
+from .opinions.statements import MAJORITY_SHARE, MIN_SEEN_OVERALL
 from .overview import naming_last
 from .schema import EXCLUSION_REASONS, RESPONSE_KINDS, analysable, quotable
 from .sentiment import NEGATIVE_TERMS_TEXTS, NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD
@@ -2525,7 +2525,7 @@ def _of_the(n: int, d: int, *, counts: bool = False) -> str:
 OVERALL_SHOWN = 5
 
 
-def _overall_lists(st: pd.DataFrame, said, shown: set[str]) -> str:
+def _overall_lists(st: pd.DataFrame, said, shown: set[str], names: dict | None = None) -> str:
     """What most voters agreed or disagreed with, over everyone who voted (Polis's "majority": at least
     60% of those who voted on it, statements already given as common ground left out), and what many
     passed on (Polis's "areas of uncertainty": more than 30%); "" when neither list has a statement."""
@@ -2538,14 +2538,35 @@ def _overall_lists(st: pd.DataFrame, said, shown: set[str]) -> str:
     majority = st[(st["list"] == "majority") & ~st["comment_id"].astype(str).isin(shown)]
     # "I voted to Leave." says who took part, not a view (see the common ground above)
     majority = majority[[not _ABOUT_ONESELF.match(str(t)) for t in majority["text"]]].head(OVERALL_SHOWN)
+    every = st[st["list"] == "all"].set_index(st.loc[st["list"] == "all", "comment_id"].astype(str))
+
+    def not_most(r) -> str:
+        """"; but not most of group B (35% of the 40 who voted on it)" for each group that does not share
+        the view (an audit: "the groups may still differ on them" hedged where none did)."""
+        if str(r.comment_id) not in every.index:
+            return ""
+        row, out = every.loc[str(r.comment_id)], []
+        for g in (str(c)[5:] for c in every.columns if str(c).startswith("seen_") and str(c)[5:].isdigit()):
+            k, n = row.get(f"{r.direction}_{g}"), row[f"seen_{g}"]
+            if pd.notna(k) and pd.notna(n) and n and k * 2 <= n:
+                out.append(f"group {(names or {}).get(int(g), g)} ({_of_the(int(k), int(n))} who voted on it)")
+        return f"; but not most of {' or '.join(out)}" if out else ""
+
     if len(majority):
         items = "".join(
             f"<li>{report.esc(said(r.comment_id))}: "
-            + of(getattr(r, "n_" + r.direction), r.n_seen, f"who voted on it {r.direction}d") + ".</li>"
+            + of(getattr(r, "n_" + r.direction), r.n_seen, f"who voted on it {r.direction}d")
+            + report.esc(not_most(r)) + ".</li>"
             for r in majority.itertuples())
-        body += report.paragraph(
-            "Other statements that at least 60% of all those who voted on them, in whatever group, agreed or "
-            "disagreed with (the groups may still differ on them):") + "<ul>" + items + "</ul>"
+        seen = every["n_seen"] >= MIN_SEEN_OVERALL
+        held = every[seen][["n_agree", "n_disagree"]].max(axis=1) >= MAJORITY_SHARE * every.loc[seen, "n_seen"]
+        counted = (f"{int(held.sum()):,} of the {len(every):,} statements {'was' if int(held.sum()) == 1 else 'were'} "
+                   "agreed or disagreed with by at least "
+                   f"{MAJORITY_SHARE:.0%} of all those who voted on them, in whatever group. Besides those given "
+                   "above, the ones most widely held:" if len(every) else
+                   "Other statements that at least 60% of all those who voted on them, in whatever group, agreed or "
+                   "disagreed with:")
+        body += report.paragraph(counted) + "<ul>" + items + "</ul>"
     uncertain = st[st["list"] == "uncertain"].head(OVERALL_SHOWN)
     if len(uncertain):
         items = "".join(
@@ -2744,7 +2765,7 @@ def opinions_section(b: BriefingData) -> str:
             + (items(about_rejected, "disagree") if len(about_rejected) else ""))
     parts.append(report.section("What everyone agrees on", body, level=3, id="opinion-consensus"))
     shown = set(pd.concat([agreed, rejected, about_agreed, about_rejected])["comment_id"].astype(str))
-    overall = _overall_lists(st, said, shown)
+    overall = _overall_lists(st, said, shown, names)
     if overall:
         parts.append(overall)
     rep = st[st["list"] == "representative"]

@@ -250,3 +250,23 @@ def test_the_methodology_says_how_the_groups_were_found(tmp_path):
         dataclasses.replace(b, opinion_notes=notes))).split())
     assert "the number set to 3 by parameter" in text and "silhouette" not in text
 
+
+def test_most_voters_says_how_many_and_which_groups_do_not_share_a_view():
+    # an audit: "Other statements that at least 60% ... (the groups may still differ on them)" over 3 of 28
+    import pandas as pd
+
+    st = pd.DataFrame([
+        {"list": "majority", "comment_id": "9", "direction": "agree", "n_agree": 70, "n_disagree": 20, "n_pass": 10,
+         "n_seen": 100, "text": "Build more homes."},
+        {"list": "all", "comment_id": "9", "n_agree": 70, "n_disagree": 20, "n_pass": 10, "n_seen": 100,
+         "agree_0": 60, "disagree_0": 5, "seen_0": 65, "agree_1": 10, "disagree_1": 15, "seen_1": 35},
+        {"list": "all", "comment_id": "8", "n_agree": 10, "n_disagree": 10, "n_pass": 0, "n_seen": 20,
+         "agree_0": 5, "disagree_0": 5, "seen_0": 10, "agree_1": 5, "disagree_1": 5, "seen_1": 10}])
+    html = briefing._overall_lists(st, lambda c: f"\u201cBuild more homes.\u201d (statement {c})", set(), {0: "A", 1: "B"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    # 70 of 100 agree (70%); 10 of group B's 35 (29%) agree, not most of them; statement 8 is split 10/10
+    assert "1 of the 2 statements was agreed or disagreed with by at least 60% of all those who voted on them" in text
+    assert ("(statement 9): 70% of the 100 who voted on it agreed; but not most of group B (29% of the 35 who voted "
+            "on it).") in text
+    assert "may still differ" not in text
+

@@ -151,7 +151,8 @@ def analyse(votes: pd.DataFrame, *, exclude: Iterable[str] = (), include: Iterab
         "parameters": {"min_votes": min_votes, "max_groups": max_groups, "n_groups": n_groups,
                        "k_margin": k_margin, "random_state": random_state},
     }
-    overall = pd.concat([overall_statements(matrix, exclude=exclude),
+    # every statement that qualifies, so the briefing can list those not given as common ground
+    overall = pd.concat([overall_statements(matrix, exclude=exclude, top=max(matrix.shape[1], 1)),
                          every_statement(matrix, stats, exclude=exclude)], ignore_index=True)
     return OpinionResult(participants=participants, groups=groups, stats=stats, representative=representative,
                          consensus=consensus, divisive=divisive, overall=overall, rejected=rejected, notes=notes, model=model)

@@ -343,14 +343,14 @@ def every_statement(matrix: pd.DataFrame, stats: pd.DataFrame, *, exclude=()) ->
     DataFrame
         In the statements' order: ``list`` ("all"), ``rank``, ``comment_id``, ``n_agree``,
         ``n_disagree``, ``n_pass``, ``n_seen`` (everyone who voted on it, grouped or not), and for each
-        group ``agree_<group>`` of ``seen_<group>``.
+        group ``agree_<group>`` and ``disagree_<group>`` of ``seen_<group>``.
 
     Examples
     --------
     >>> m = pd.DataFrame({"a": [1, 1, -1, 0], "b": [-1, float("nan"), 1, 1]}, index=list("wxyz"), dtype=float)
     >>> st = group_statement_stats(m, pd.Series([0, 0, 1, float("nan")], index=list("wxyz")))
     >>> every_statement(m, st).drop(columns="list").values.tolist()
-    [[1, 'a', 2, 1, 1, 4, 2, 2, 0, 1], [2, 'b', 2, 1, 0, 3, 0, 1, 1, 1]]
+    [[1, 'a', 2, 1, 1, 4, 2, 0, 2, 0, 1, 1], [2, 'b', 2, 1, 0, 3, 0, 1, 1, 1, 0, 1]]
     """
     cols = [c for c in matrix.columns if str(c) not in {str(e) for e in exclude}]
     x = matrix[cols].to_numpy(dtype=float)
@@ -360,8 +360,8 @@ def every_statement(matrix: pd.DataFrame, stats: pd.DataFrame, *, exclude=()) ->
                         "n_pass": (x == 0).sum(axis=0), "n_seen": (~np.isnan(x)).sum(axis=0)})
     for g, part in stats.groupby("group", sort=True):
         by_id = part.set_index(part["comment_id"].astype(str))
-        out[f"agree_{int(g)}"] = out["comment_id"].map(by_id["n_agree"]).fillna(0).astype(int).to_numpy()
-        out[f"seen_{int(g)}"] = out["comment_id"].map(by_id["n_seen"]).fillna(0).astype(int).to_numpy()
+        for name, column in (("agree", "n_agree"), ("disagree", "n_disagree"), ("seen", "n_seen")):
+            out[f"{name}_{int(g)}"] = out["comment_id"].map(by_id[column]).fillna(0).astype(int).to_numpy()
     return out
 
 
