@@ -641,7 +641,7 @@ NON_ANSWER_PATTERNS: dict[str, str] = {
     "no": r"no|nope|nah|not really",
     "none": r"none(?: at all| really| whatsoever)?|nil|none at (?:this|the) (?:time|moment|stage)",
     # "Absolutely nothing", "No nothing", "Nothing at all", "Can't think of anything": to "what could be
-    # improved?" as much "nothing" as the word alone (NHS feedback: 200 more; "Nothing, the staff were
+    # improved?" as much "nothing" as the word alone (NHS feedback: 133 more; "Nothing, the staff were
     # lovely" says something and is kept)
     "nothing": (r"(?:(?:no|absolutely|really|honestly|just|nothing|no no),? )?nothing(?: (?:at all|really|whatsoever|"
                 r"at the moment|i can think of|that i can think of|to improve|to change))?"

@@ -177,8 +177,9 @@ _CONTRACTION_STEMS = frozenset(
 
 #: Default stability tolerance when choosing the number of themes.
 STABILITY_TOLERANCE: float = 0.05
-#: Where coherence cannot choose (below zero for every candidate), the most themes whose stability is at
-#: least this (three in four of a theme's top terms come back when refitted on a sample) are chosen.
+#: Where coherence cannot choose (below zero for every candidate), the most themes before stability,
+#: averaged with the candidates either side, falls below this (three in four of a theme's top terms
+#: coming back when refitted on a sample) are chosen (:func:`_choose`).
 STABLE_ENOUGH: float = 0.75
 #: At most this many comments are used to choose the number of themes.
 MAX_SELECTION_DOCS: int = 20_000
