@@ -2538,7 +2538,8 @@ def _overall_lists(st: pd.DataFrame, said, shown: set[str], names: dict | None =
     majority = st[(st["list"] == "majority") & ~st["comment_id"].astype(str).isin(shown)]
     # "I voted to Leave." says who took part, not a view (see the common ground above)
     majority = majority[[not _ABOUT_ONESELF.match(str(t)) for t in majority["text"]]].head(OVERALL_SHOWN)
-    every = st[st["list"] == "all"].set_index(st.loc[st["list"] == "all", "comment_id"].astype(str))
+    every = st[st["list"] == "all"]
+    every = every.set_index(every["comment_id"].astype(str))
 
     def not_most(r) -> str:
         """"; but not most of group B (35% of the 40 who voted on it)" for each group that does not share

@@ -967,13 +967,19 @@ def _n_workers(n_jobs: int) -> int:
     return max(1, min(n_jobs, resolve_n_jobs(None)))
 
 
+def _smoothed_stability(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """``scores`` in order of ``k``, and each candidate's stability averaged with the candidates either side."""
+    ordered = scores.sort_values("k")
+    return ordered, ordered["stability"].rolling(3, center=True, min_periods=1).mean()
+
+
 def stability_alone(scores: pd.DataFrame) -> bool:
     """Whether the number of themes is chosen by stability alone: every candidate's coherence is below
     zero and the fewest themes tried are :data:`STABLE_ENOUGH` (see :func:`_choose`)."""
     coh = scores["coherence"].dropna()
-    stab = scores.sort_values("k")["stability"]
-    return bool(len(coh) and (coh < 0).all() and stab.notna().all()
-                and stab.iloc[:2].mean() >= STABLE_ENOUGH)
+    ordered, smooth = _smoothed_stability(scores)
+    return bool(len(coh) and (coh < 0).all() and ordered["stability"].notna().all()
+                and smooth.iloc[0] >= STABLE_ENOUGH)
 
 
 def _choose(scores: pd.DataFrame) -> int:
@@ -987,8 +993,7 @@ def _choose(scores: pd.DataFrame) -> int:
     given its fewest, 4 themes of praise with food and waiting merged into them.
     """
     if stability_alone(scores):
-        ordered = scores.sort_values("k")
-        smooth = ordered["stability"].rolling(3, center=True, min_periods=1).mean()
+        ordered, smooth = _smoothed_stability(scores)
         below = (smooth < STABLE_ENOUGH).to_numpy()
         last = int(np.argmax(below)) - 1 if below.any() else len(ordered) - 1
         return int(ordered["k"].iloc[last])
